@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { isOverseerError } from '../errors.ts';
+import { verbs } from './verbs.ts';
+
+/** Builds the `overseer` program with every verb registered. */
+export function buildProgram(): Command {
+  const program = new Command('overseer')
+    .description(
+      'Process-based supervision of language models: amplify, oversee on paper, distill.',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const verb of verbs) verb.register(program);
+  return program;
+}
+
+/** Runs the CLI on `argv`; returns the process exit code. Errors are printed, never thrown. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (isOverseerError(error)) {
+      process.stderr.write(`error: ${error.message}\n`);
+      if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+      return 1;
+    }
+    process.stderr.write(
+      `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return 2;
+  }
+}

@@ -1,0 +1,2 @@
+/** Overseer's public library surface. */
+export { OverseerError, isOverseerError } from './errors.ts';
