@@ -9,6 +9,10 @@
  * residual), a final LayerNorm, and an output head tied to the token embedding. LayerNorm epsilon
  * 1e-5; attention scale 1/sqrt(headSize); no dropout.
  */
+import { OverseerError } from '../errors.ts';
+import type { NativeKernels } from './native-kernels.ts';
+import { NATIVE_BUILD_COMMAND, createNativeKernels } from './native-kernels.ts';
+import { referenceKernels } from './reference-kernels.ts';
 
 /** Hyperparameters that fix the parameter layout. */
 export interface GptShape {
@@ -153,4 +157,205 @@ export interface Kernels {
       step: number;
     },
   ): void;
+}
+
+/** LayerNorm epsilon of every LayerNorm in the model (GPT-2's value). */
+export const LAYER_NORM_EPSILON = 1e-5;
+
+function invalid(message: string, hint?: string): OverseerError {
+  return new OverseerError('kernels.invalid-input', message, hint === undefined ? {} : { hint });
+}
+
+function isPositiveInteger(value: number): boolean {
+  return Number.isInteger(value) && value > 0;
+}
+
+/** Throws an OverseerError unless every hyperparameter is a positive integer and heads divide width. */
+export function validateShape(shape: GptShape): void {
+  for (const key of ['vocabSize', 'contextLength', 'layers', 'heads', 'width'] as const) {
+    if (!isPositiveInteger(shape[key])) {
+      throw invalid(`GptShape.${key} must be a positive integer, got ${shape[key]}`);
+    }
+  }
+  if (shape.width % shape.heads !== 0) {
+    throw invalid(
+      `GptShape.heads (${shape.heads}) must divide GptShape.width (${shape.width})`,
+      'pick a width that is a multiple of the number of heads',
+    );
+  }
+}
+
+/** Throws an OverseerError unless `buffer` holds exactly one float per parameter of `shape`. */
+export function validateParameters(shape: GptShape, buffer: Float32Array, what: string): void {
+  const expected = parameterCount(shape);
+  if (!(buffer instanceof Float32Array) || buffer.length !== expected) {
+    throw invalid(
+      `${what} must be a Float32Array of ${expected} floats for this shape, got ${describe(buffer)}`,
+    );
+  }
+}
+
+function describe(buffer: unknown): string {
+  if (ArrayBuffer.isView(buffer)) {
+    return `${buffer.constructor.name} of length ${(buffer as Float32Array).length}`;
+  }
+  return buffer === undefined ? 'undefined' : typeof buffer;
+}
+
+function validateDimensions(shape: GptShape, batch: number, time: number): void {
+  if (!isPositiveInteger(batch)) throw invalid(`batch must be a positive integer, got ${batch}`);
+  if (!isPositiveInteger(time)) throw invalid(`time must be a positive integer, got ${time}`);
+  if (time > shape.contextLength) {
+    throw invalid(
+      `time (${time}) exceeds the model's contextLength (${shape.contextLength})`,
+      'truncate the sequences or train a model with a longer context',
+    );
+  }
+}
+
+function validateLength(
+  buffer: unknown,
+  kind: 'Int32Array' | 'Float32Array',
+  length: number,
+  what: string,
+): void {
+  const ok =
+    (kind === 'Int32Array' ? buffer instanceof Int32Array : buffer instanceof Float32Array) &&
+    (buffer as Int32Array).length === length;
+  if (!ok) throw invalid(`${what} must be a ${kind} of length ${length}, got ${describe(buffer)}`);
+}
+
+/**
+ * Throws an OverseerError unless the batch fits the shape: time ≤ contextLength, buffers of
+ * batch·time entries, input ids in [0, vocabSize), targets in [−1, vocabSize), finite weights.
+ */
+export function validateBatch(
+  shape: GptShape,
+  batch: TokenBatch,
+  logProbs: Float32Array | undefined,
+  logProbsRequired = false,
+): void {
+  validateDimensions(shape, batch.batch, batch.time);
+  const N = batch.batch * batch.time;
+  validateLength(batch.inputs, 'Int32Array', N, 'inputs');
+  validateLength(batch.targets, 'Int32Array', N, 'targets');
+  if (batch.weights !== undefined) validateLength(batch.weights, 'Float32Array', N, 'weights');
+  if (logProbs !== undefined || logProbsRequired) {
+    validateLength(logProbs, 'Float32Array', N, 'logProbs');
+  }
+  const V = shape.vocabSize;
+  for (let i = 0; i < N; i++) {
+    const input = batch.inputs[i];
+    if (input < 0 || input >= V) {
+      throw invalid(`inputs[${i}] = ${input} is not a token id in [0, ${V})`);
+    }
+    const target = batch.targets[i];
+    if (target < -1 || target >= V) {
+      throw invalid(`targets[${i}] = ${target} is neither -1 nor a token id in [0, ${V})`);
+    }
+    if (batch.weights !== undefined && !Number.isFinite(batch.weights[i])) {
+      throw invalid(`weights[${i}] = ${batch.weights[i]} is not finite`);
+    }
+  }
+}
+
+/** Throws an OverseerError unless the arguments of `lastLogits` fit the shape. */
+export function validateLastLogits(
+  shape: GptShape,
+  inputs: Int32Array,
+  batch: number,
+  time: number,
+  lengths: Int32Array,
+  out: Float32Array,
+): void {
+  validateDimensions(shape, batch, time);
+  validateLength(inputs, 'Int32Array', batch * time, 'inputs');
+  validateLength(lengths, 'Int32Array', batch, 'lengths');
+  validateLength(out, 'Float32Array', batch * shape.vocabSize, 'out');
+  for (let b = 0; b < batch; b++) {
+    if (lengths[b] < 1 || lengths[b] > time) {
+      throw invalid(`lengths[${b}] = ${lengths[b]} is not in [1, time = ${time}]`);
+    }
+    for (let t = 0; t < lengths[b]; t++) {
+      const input = inputs[b * time + t];
+      if (input < 0 || input >= shape.vocabSize) {
+        throw invalid(
+          `inputs[${b * time + t}] = ${input} is not a token id in [0, ${shape.vocabSize})`,
+        );
+      }
+    }
+  }
+}
+
+/** Throws an OverseerError unless the AdamW buffers have one length and the options are sane. */
+export function validateAdamw(
+  params: Float32Array,
+  grads: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  decayMask: Uint8Array,
+  options: { learningRate: number; beta1: number; beta2: number; epsilon: number; step: number },
+): void {
+  const n = params instanceof Float32Array ? params.length : -1;
+  if (n < 0) throw invalid(`params must be a Float32Array, got ${describe(params)}`);
+  validateLength(grads, 'Float32Array', n, 'grads');
+  validateLength(m, 'Float32Array', n, 'm');
+  validateLength(v, 'Float32Array', n, 'v');
+  if (!(decayMask instanceof Uint8Array) || decayMask.length !== n) {
+    throw invalid(`decayMask must be a Uint8Array of length ${n}, got ${describe(decayMask)}`);
+  }
+  if (!isPositiveInteger(options.step)) {
+    throw invalid(`AdamW step counts from 1, got ${options.step}`);
+  }
+  for (const key of ['learningRate', 'beta1', 'beta2', 'epsilon'] as const) {
+    if (!Number.isFinite(options[key])) throw invalid(`AdamW ${key} must be finite`);
+  }
+  if (options.beta1 < 0 || options.beta1 >= 1 || options.beta2 < 0 || options.beta2 >= 1) {
+    throw invalid(`AdamW betas must lie in [0, 1), got ${options.beta1}, ${options.beta2}`);
+  }
+}
+
+/** Which kernels to use: `auto` prefers native and falls back to reference with one warning. */
+export type KernelPreference = 'auto' | 'native' | 'reference';
+
+let fallbackWarned = false;
+let nativeInstance: NativeKernels | undefined;
+
+/**
+ * Returns the kernels for a preference. `native` throws an OverseerError (with the rebuild
+ * command as its hint) when the addon is not built; `auto` then falls back to the reference
+ * kernels and says so once on stderr.
+ */
+export function loadKernels(preference: KernelPreference = 'auto'): Kernels {
+  if (preference === 'reference') return referenceKernels;
+  if (preference !== 'native' && preference !== 'auto') {
+    throw new OverseerError(
+      'kernels.unknown-preference',
+      `unknown kernels "${String(preference)}"; use auto, native or reference`,
+    );
+  }
+  try {
+    nativeInstance ??= createNativeKernels();
+    return nativeInstance;
+  } catch (error) {
+    if (preference === 'native') throw error;
+    if (!fallbackWarned) {
+      fallbackWarned = true;
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      process.stderr.write(
+        `warning: native kernels unavailable, using the slower TypeScript reference kernels ` +
+          `(${reason}). Build them with: ${NATIVE_BUILD_COMMAND}\n`,
+      );
+    }
+    return referenceKernels;
+  }
+}
+
+/**
+ * Sets the number of CPU threads of the native kernels (default 2) and returns the number in use;
+ * the reference kernels are single-threaded, so without the addon this returns 1.
+ */
+export function setThreads(threads: number): number {
+  const kernels = loadKernels('auto');
+  return kernels.name === 'native' ? (kernels as NativeKernels).setThreads(threads) : 1;
 }

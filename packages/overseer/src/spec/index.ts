@@ -1,0 +1,39 @@
+/**
+ * The vocabulary every room speaks: zod schemas and the types inferred from them, sharing names.
+ * Parse at the edges (files, HTTP, YAML) with `Schema.parse`; inside, pass the types.
+ */
+export { SPEC_VERSION } from './version.ts';
+export { JsonValue, JsonObject, Timestamp } from './json.ts';
+export { RegistryReference } from './configuration.ts';
+export { ErrorRecord, toErrorRecord } from './error-record.ts';
+export { Split, Problem } from './problem.ts';
+export {
+  StepKind,
+  Cost,
+  Timing,
+  PriorStep,
+  ProposedStep,
+  Step,
+  EpisodeStatus,
+  Episode,
+} from './step.ts';
+export { Rating, JudgmentMethod, Turn, Judgment } from './judgment.ts';
+export { GradeOutcome, ReturnOutcome, Outcome, trueRewardOf } from './outcome.ts';
+export {
+  RunStatus,
+  Run,
+  RunStarted,
+  IterationStarted,
+  IterationFinished,
+  EpisodeStarted,
+  StepProposed,
+  StepJudged,
+  EpisodeFinished,
+  EpisodeFailed,
+  Metric,
+  CheckpointSaved,
+  RunFinished,
+  RunFailed,
+  RunEvent,
+} from './run-event.ts';
+export type { RunEventType, RunEventOf } from './run-event.ts';
