@@ -20,6 +20,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS entry points (native addon loaders, install scripts) use require by necessity.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The invariant that makes supervision process-based: an overseer judges a proposed step on
     // paper and never sees its consequences, so nothing under overseers/ may import outcomes/.
     files: ['packages/overseer/src/overseers/**/*.ts'],

@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { benchVerb } from './bench.ts';
+import { sampleVerb } from './sample.ts';
+import { startVerb } from './start.ts';
+import { trainVerb } from './train.ts';
 
 /** A CLI verb: one file per verb, each adds its sub-command to the program. */
 export interface Verb {
@@ -6,4 +10,4 @@ export interface Verb {
 }
 
 /** Every verb of the `overseer` command, in the order `--help` lists them. */
-export const verbs: Verb[] = [];
+export const verbs: Verb[] = [startVerb, trainVerb, sampleVerb, benchVerb];

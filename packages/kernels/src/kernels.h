@@ -1,0 +1,73 @@
+/*
+ * Internal interface of the native kernels: a tiny thread pool, a blocked SGEMM, vector math and
+ * the whole-model GPT forward/backward (llm.c style). Node-API glue lives in addon.c only.
+ */
+#ifndef OVERSEER_KERNELS_H
+#define OVERSEER_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- thread pool (pool.c) ---- */
+
+/* A task runs once on every pool thread; `thread` is in [0, threads). */
+typedef void (*pool_task)(void *context, int thread, int threads);
+/* Runs `task` on all pool threads (the caller is thread 0) and returns when all are done. */
+void pool_run(pool_task task, void *context);
+/* Number of threads `pool_run` uses. */
+int pool_threads(void);
+/* Sets the number of threads (1..64); returns the number actually in use. */
+int pool_set_threads(int threads);
+/* Splits [0, n) into `parts` near-equal ranges aligned to `align`; writes the `part`-th range. */
+void pool_split(int n, int parts, int part, int align, int *begin, int *end);
+
+/* ---- SGEMM (gemm.c) ----
+ * C[M×N] = (accumulate ? C : 0) + A[M×K]·B[K×N] (+ bias[N] broadcast over rows).
+ * A(i,k) = A[i·rsa + k·csa], B(k,j) = B[k·rsb + j·csb], C(i,j) = C[i·ldc + j].
+ */
+typedef struct {
+  int M, N, K;
+  const float *A;
+  ptrdiff_t rsa, csa;
+  const float *B;
+  ptrdiff_t rsb, csb;
+  float *C;
+  ptrdiff_t ldc;
+  int accumulate;
+  const float *bias;
+} gemm_args;
+
+/* Single-threaded SGEMM; safe to call from inside a pool task (thread-local pack buffers). */
+void sgemm(const gemm_args *args);
+/* SGEMM split over the pool's threads. */
+void sgemm_parallel(const gemm_args *args);
+/* Name of the micro-kernel's instruction set, for diagnostics. */
+const char *sgemm_isa(void);
+
+/* ---- the model (model.c) ---- */
+
+typedef struct {
+  int vocab, context, layers, heads, width;
+} gpt_shape;
+
+/* Forward + backward; writes grads (overwrite), logprobs (optional); returns the loss. */
+double gpt_forward_backward(const gpt_shape *shape, const float *params, float *grads, int batch,
+                            int time, const int32_t *inputs, const int32_t *targets,
+                            const float *weights, float *logprobs);
+/* Forward only; writes logprobs (optional); returns the loss. */
+double gpt_score(const gpt_shape *shape, const float *params, int batch, int time,
+                 const int32_t *inputs, const int32_t *targets, const float *weights,
+                 float *logprobs);
+/* Forward only; out[b·V..] = logits after position lengths[b]−1. */
+int gpt_last_logits(const gpt_shape *shape, const float *params, const int32_t *inputs, int batch,
+                    int time, const int32_t *lengths, float *out);
+/* One AdamW step in place (torch.optim.AdamW semantics). */
+void gpt_adamw(float *params, const float *grads, float *m, float *v, const uint8_t *mask, size_t n,
+               float learning_rate, float beta1, float beta2, float epsilon, float weight_decay,
+               int step);
+/* Frees every cached activation buffer. */
+void gpt_release(void);
+/* Nonzero when the last call failed to allocate memory. */
+int gpt_out_of_memory(void);
+
+#endif

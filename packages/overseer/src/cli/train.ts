@@ -1,0 +1,313 @@
+/**
+ * `overseer train`: supervised training of the embedded GPT on a task family's pairs, writing a
+ * resumable checkpoint and printing the final loss and held-out exact match.
+ */
+import { InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
+import { OverseerError } from '../errors.ts';
+import { loadCheckpoint, loadOptimizerState, readCheckpointConfig } from '../model/checkpoint.ts';
+import { Gpt, defaultGptConfig } from '../model/gpt.ts';
+import type { GptConfig } from '../model/gpt.ts';
+import type { Kernels } from '../model/kernels.ts';
+import { AdamW, defaultOptimizerConfig } from '../model/optimizer.ts';
+import type { OptimizerConfig } from '../model/optimizer.ts';
+import { referenceKernels } from '../model/reference-kernels.ts';
+import { Random } from '../model/random.ts';
+import { Tokenizer } from '../model/tokenizer.ts';
+import type { TaskFamilyBase } from '../tasks/family.ts';
+import { trainSupervised } from '../training/supervised.ts';
+import type { SupervisedResult } from '../training/supervised.ts';
+import type { Verb } from './verbs.ts';
+
+/** Parses a whole number ≥ `minimum` for commander, with a message naming the flag's rule. */
+export function integerArgument(minimum: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < minimum) {
+      throw new InvalidArgumentError(`expected a whole number ≥ ${minimum}, got "${value}"`);
+    }
+    return number;
+  };
+}
+
+/** Parses a finite number (optionally > 0 or ≥ 0) for commander. */
+export function numberArgument(rule: 'positive' | 'non-negative' | 'any' = 'any') {
+  return (value: string): number => {
+    const number = Number(value);
+    const ok =
+      value.trim() !== '' &&
+      Number.isFinite(number) &&
+      (rule === 'any' || (rule === 'positive' ? number > 0 : number >= 0));
+    if (!ok) {
+      const expected = rule === 'any' ? 'a number' : `a ${rule} number`;
+      throw new InvalidArgumentError(`expected ${expected}, got "${value}"`);
+    }
+    return number;
+  };
+}
+
+/** The kernels to compute with: `auto` picks the fastest available. */
+export async function kernelsNamed(name: string): Promise<Kernels> {
+  // The native addon is not wired in yet; every name resolves to the reference kernels.
+  if (!['auto', 'native', 'reference'].includes(name)) {
+    throw new OverseerError('cli.kernels', `unknown kernels "${name}"`, {
+      hint: 'use --kernels auto, native or reference',
+    });
+  }
+  return referenceKernels;
+}
+
+/**
+ * 3-digit addition pairs `a+b=` → `a+b`, until the task registry provides the family. Train and
+ * test are split by a hash of (a, b), so they never share a problem.
+ */
+const localAddition: TaskFamilyBase = {
+  name: 'addition',
+  alphabet: '0123456789+=',
+  supervised({ seed, count, split }) {
+    const random = new Random(seed * 2 + (split === 'train' ? 0 : 1));
+    const pairs: Array<{ prompt: string; completion: string }> = [];
+    while (pairs.length < count) {
+      const a = random.integer(1000);
+      const b = random.integer(1000);
+      const isTest = (a * 1009 + b * 7919) % 10 === 0;
+      if (isTest !== (split === 'test')) continue;
+      pairs.push({ prompt: `${a}+${b}=`, completion: String(a + b) });
+    }
+    return pairs;
+  },
+};
+
+/** Finds a task family by registry name. */
+export function taskFamilyNamed(name: string): TaskFamilyBase {
+  const families: Record<string, TaskFamilyBase> = { addition: localAddition };
+  const family = families[name];
+  if (!family) {
+    throw new OverseerError('cli.unknown-task', `unknown task family "${name}"`, {
+      hint: `known families: ${Object.keys(families).join(', ')}`,
+    });
+  }
+  return family;
+}
+
+/** Everything `runTraining` needs; the CLI flags map onto it one to one. */
+export interface TrainingRequest {
+  task: string;
+  steps: number;
+  out: string;
+  seed: number;
+  model: GptConfig;
+  batchSize: number;
+  optimizer: Partial<OptimizerConfig>;
+  trainCount: number;
+  testCount: number;
+  resume: boolean;
+  kernels: string;
+  checkpointEvery: number;
+  evaluateEvery: number;
+  progress: boolean | 'auto';
+  /** Model flags the user gave explicitly (a resumed run checks them against the checkpoint). */
+  explicitModelKeys?: Array<keyof GptConfig>;
+}
+
+/** Trains (or resumes) a model as requested and writes the checkpoint. */
+export async function runTraining(
+  request: TrainingRequest,
+): Promise<{ model: Gpt; result: SupervisedResult; family: TaskFamilyBase }> {
+  const family = taskFamilyNamed(request.task);
+  const kernels = await kernelsNamed(request.kernels);
+  const optimizerConfig: Partial<OptimizerConfig> = {
+    totalSteps: request.steps,
+    ...request.optimizer,
+  };
+  let model: Gpt;
+  let optimizer: AdamW;
+  if (request.resume) {
+    const saved = await readCheckpointConfig(request.out);
+    if (saved.training.task !== family.name) {
+      throw new OverseerError(
+        'cli.resume-task',
+        `${request.out} was trained on task "${saved.training.task}", not "${family.name}"`,
+        { hint: `resume with --task ${saved.training.task}, or write to a new --out folder` },
+      );
+    }
+    if (saved.training.seed !== request.seed) {
+      throw new OverseerError(
+        'cli.resume-seed',
+        `${request.out} was trained with seed ${saved.training.seed}, not ${request.seed}`,
+        { hint: `resume with --seed ${saved.training.seed} so the batch order continues` },
+      );
+    }
+    for (const key of request.explicitModelKeys ?? []) {
+      if (saved.model[key] !== request.model[key]) {
+        throw new OverseerError(
+          'cli.resume-shape',
+          `${request.out} has model ${key} = ${saved.model[key]}, but ${request.model[key]} was given`,
+          { hint: 'drop the model flags when resuming: the checkpoint fixes the shape' },
+        );
+      }
+    }
+    ({ model } = await loadCheckpoint(request.out, kernels));
+    optimizer = new AdamW(kernels, model.shape, {
+      ...(saved.training.optimizer ?? {}),
+      ...optimizerConfig,
+    });
+    await loadOptimizerState(request.out, optimizer);
+  } else {
+    model = Gpt.create({
+      tokenizer: new Tokenizer(family.alphabet),
+      kernels,
+      seed: request.seed,
+      config: request.model,
+    });
+    optimizer = new AdamW(kernels, model.shape, optimizerConfig);
+  }
+  const result = await trainSupervised({
+    model,
+    optimizer,
+    train: family.supervised({ seed: request.seed, count: request.trainCount, split: 'train' }),
+    test: family.supervised({ seed: request.seed, count: request.testCount, split: 'test' }),
+    steps: request.steps,
+    batchSize: request.batchSize,
+    seed: request.seed,
+    evaluateEvery: request.evaluateEvery,
+    checkpoint: { directory: request.out, every: request.checkpointEvery, task: family.name },
+    progress: request.progress,
+  });
+  return { model, result, family };
+}
+
+/** One line per fact, for the terminal. */
+export function describeTraining(model: Gpt, result: SupervisedResult): string {
+  const lines = [
+    `steps          ${result.startStep} → ${result.steps}`,
+    `parameters     ${model.parameterCount.toLocaleString('en-US')} (${model.config.layers} layers, width ${model.config.width}, ${model.config.heads} heads, context ${model.config.contextLength}; kernels ${model.kernels.name})`,
+    `final loss     ${Number.isNaN(result.finalLoss) ? 'n/a' : result.finalLoss.toFixed(4)} (mean of the last ${Math.min(20, result.losses.length)} steps)`,
+    `throughput     ${Math.round(result.tokensPerSecond).toLocaleString('en-US')} tokens/s over ${result.trainSeconds.toFixed(1)} s`,
+  ];
+  if (result.evaluation) {
+    const { exactMatch, correct, count } = result.evaluation;
+    lines.push(
+      `held-out exact match  ${(100 * exactMatch).toFixed(1)}% (${correct}/${count}, greedy decoding)`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Adds the model-shape and optimiser flags shared by `train` and `start`. */
+export function addModelOptions(command: Command): Command {
+  return command
+    .option('--layers <n>', 'transformer blocks', integerArgument(1), defaultGptConfig.layers)
+    .option('--width <n>', 'embedding width', integerArgument(1), defaultGptConfig.width)
+    .option(
+      '--heads <n>',
+      'attention heads (must divide the width)',
+      integerArgument(1),
+      defaultGptConfig.heads,
+    )
+    .option(
+      '--context <n>',
+      'context length in tokens',
+      integerArgument(2),
+      defaultGptConfig.contextLength,
+    )
+    .option('--batch <n>', 'rows per training batch', integerArgument(1), 32)
+    .option(
+      '--lr <rate>',
+      'peak learning rate',
+      numberArgument('positive'),
+      defaultOptimizerConfig.learningRate,
+    )
+    .option(
+      '--warmup <steps>',
+      'learning-rate warm-up steps',
+      integerArgument(0),
+      defaultOptimizerConfig.warmupSteps,
+    )
+    .addOption(
+      new Option('--kernels <name>', 'compute kernels')
+        .choices(['auto', 'native', 'reference'])
+        .default('auto'),
+    );
+}
+
+/** `overseer train`. */
+export const trainVerb: Verb = {
+  register(program) {
+    const command = program
+      .command('train')
+      .description(
+        "Train the embedded GPT on a task family's supervised pairs; write a checkpoint.",
+      )
+      .requiredOption('--task <family>', 'task family, e.g. addition')
+      .requiredOption(
+        '--steps <n>',
+        'optimizer steps in total (a resumed run continues to this)',
+        integerArgument(1),
+      )
+      .requiredOption('--out <dir>', 'checkpoint folder to write')
+      .option('--seed <n>', 'seed of initialisation, data and batch order', integerArgument(0), 1);
+    addModelOptions(command)
+      .option('--train-count <n>', 'training pairs to generate', integerArgument(1), 20000)
+      .option('--test-count <n>', 'held-out pairs for exact match', integerArgument(1), 500)
+      .option(
+        '--checkpoint-every <n>',
+        'also save every n steps (0: only at the end)',
+        integerArgument(0),
+        500,
+      )
+      .option(
+        '--evaluate-every <n>',
+        'held-out exact match every n steps (0: only at the end)',
+        integerArgument(0),
+        0,
+      )
+      .option('--resume', 'continue training the checkpoint in --out', false)
+      .option('--no-progress', 'no progress bar, even on a terminal')
+      .action(async (options: Record<string, unknown>) => {
+        const explicitModelKeys = (
+          [
+            ['layers', 'layers'],
+            ['width', 'width'],
+            ['heads', 'heads'],
+            ['context', 'contextLength'],
+          ] as const
+        )
+          .filter(([flag]) => command.getOptionValueSource(flag) === 'cli')
+          .map(([, key]) => key);
+        const { model, result } = await runTraining({
+          task: options.task as string,
+          steps: options.steps as number,
+          out: options.out as string,
+          seed: options.seed as number,
+          model: {
+            ...defaultGptConfig,
+            layers: options.layers as number,
+            width: options.width as number,
+            heads: options.heads as number,
+            contextLength: options.context as number,
+          },
+          batchSize: options.batch as number,
+          // Only flags given on the command line, so a resumed run keeps its saved schedule.
+          optimizer: {
+            ...(command.getOptionValueSource('lr') === 'cli'
+              ? { learningRate: options.lr as number, minLearningRate: (options.lr as number) / 10 }
+              : {}),
+            ...(command.getOptionValueSource('warmup') === 'cli'
+              ? { warmupSteps: options.warmup as number }
+              : {}),
+          },
+          trainCount: options.trainCount as number,
+          testCount: options.testCount as number,
+          resume: options.resume as boolean,
+          kernels: options.kernels as string,
+          checkpointEvery: options.checkpointEvery as number,
+          evaluateEvery: options.evaluateEvery as number,
+          progress: options.progress === false ? false : 'auto',
+          explicitModelKeys,
+        });
+        process.stdout.write(describeTraining(model, result));
+        process.stdout.write(`checkpoint     ${options.out as string}\n`);
+      });
+  },
+};

@@ -1,0 +1,454 @@
+/**
+ * The embedded GPT: a small GPT-2 (see kernels.ts for the architecture) over a character
+ * tokenizer, with its parameters in one flat Float32Array and every forward/backward pass run by
+ * a `Kernels` implementation. It trains on token batches, scores completions and samples them
+ * with log-probabilities.
+ *
+ * A sequence is `<end> prompt completion <end>`: the leading end token (GPT-2's document
+ * separator) gives an empty prompt something to condition on, the trailing one ends the answer.
+ */
+import { OverseerError } from '../errors.ts';
+import { parameterCount, parameterLayout } from './kernels.ts';
+import type { GptShape, Kernels, TokenBatch } from './kernels.ts';
+import type { AdamW, OptimizerStepReport } from './optimizer.ts';
+import { Random, deriveSeed } from './random.ts';
+import { sampleToken, validateSamplingOptions } from './sampling.ts';
+import type { SamplingOptions } from './sampling.ts';
+import type { Tokenizer } from './tokenizer.ts';
+
+/** Model hyperparameters (the vocabulary size comes from the tokenizer). */
+export interface GptConfig {
+  /** Transformer blocks. */
+  layers: number;
+  /** Attention heads per block; must divide `width`. */
+  heads: number;
+  /** Embedding width (channels). */
+  width: number;
+  /** Longest input sequence in tokens, counting the leading end token. */
+  contextLength: number;
+  /** Standard deviation of the initial weights (GPT-2: 0.02). */
+  initStandardDeviation: number;
+}
+
+/** Defaults sized for the toy task families on a 2-core CPU. */
+export const defaultGptConfig: GptConfig = {
+  layers: 2, // two blocks suffice for carries in 3-digit addition
+  heads: 4, // headSize 16 at width 64
+  width: 64,
+  contextLength: 32, // toy prompts + completions are short; attention cost grows with its square
+  initStandardDeviation: 0.02, // GPT-2
+};
+
+/** Checks a model configuration, naming the key and what to change. */
+export function validateGptConfig(config: GptConfig): void {
+  for (const key of ['layers', 'heads', 'width', 'contextLength'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 1) {
+      throw new OverseerError(
+        'model.config',
+        `model ${key} = ${config[key]} must be a positive integer`,
+      );
+    }
+  }
+  if (config.width % config.heads !== 0) {
+    throw new OverseerError(
+      'model.config',
+      `model width ${config.width} is not divisible by heads ${config.heads}`,
+      {
+        hint: 'pick a width that is a multiple of the number of heads (e.g. --width 64 --heads 4)',
+      },
+    );
+  }
+  if (!(config.initStandardDeviation > 0)) {
+    throw new OverseerError(
+      'model.config',
+      `model initStandardDeviation = ${config.initStandardDeviation} must be positive`,
+    );
+  }
+}
+
+/** What to do when a prompt does not fit in the context. */
+export type Truncation = 'error' | 'left';
+
+/** A completion to score after a prompt. */
+export interface ScoreRequest {
+  prompt: string;
+  completion: string;
+  /** Whether the end token follows the completion and is scored too (default true). */
+  end?: boolean;
+}
+
+/** Log-probabilities of one completion. */
+export interface ScoreResult {
+  /** Σ log p over the completion's tokens (and the end token when scored). */
+  logProb: number;
+  /** log p of each completion token, in order (the end token last when scored). */
+  tokenLogProbs: number[];
+  /** The completion's token ids (the end token last when scored). */
+  tokens: number[];
+}
+
+/** Options of `Gpt.sample`. */
+export interface SampleOptions extends SamplingOptions {
+  /** Samples per prompt (default 1). */
+  n?: number;
+  /** Most completion tokens, counting the end token (default: until the context is full). */
+  maxTokens?: number;
+  /** Seed of the sampling stream; each sample draws from its own sub-stream of it (default 0). */
+  seed?: number;
+  /** Prompts that leave no room for the completion: an error (default) or cut from the left. */
+  truncate?: Truncation;
+  /** Rows per forward pass (default 64). */
+  batchSize?: number;
+}
+
+/** Why a sample stopped. */
+export type FinishReason = 'end' | 'max-tokens' | 'context';
+
+/** One sampled completion. */
+export interface SampleResult {
+  /** Index of the prompt in the request. */
+  promptIndex: number;
+  /** The completion text (without the end token). */
+  text: string;
+  /** The completion's token ids, including the end token when it stopped there. */
+  tokens: number[];
+  /** log p of each token under the distribution actually sampled from. */
+  logProbs: number[];
+  /** log p of each token under the model at temperature 1 (what `score` returns). */
+  modelLogProbs: number[];
+  /** Σ modelLogProbs. */
+  modelLogProb: number;
+  /** `end`: the model chose the end token; `max-tokens`: hit maxTokens; `context`: ran out of context. */
+  finishReason: FinishReason;
+}
+
+/** One token sequence for a batch: targets before `lossStart` are ignored. */
+export interface SequenceForBatch {
+  /** The whole sequence, e.g. `<end> prompt completion <end>`. */
+  tokens: number[];
+  /** Index of the first token that is a target (the first completion token). */
+  lossStart: number;
+}
+
+/**
+ * Builds a TokenBatch: inputs are tokens[0 … n−2], targets tokens[1 … n−1] with positions
+ * before `lossStart` and padding set to −1. `time` defaults to the longest row.
+ */
+export function makeTokenBatch(
+  sequences: SequenceForBatch[],
+  paddingId: number,
+  time = Math.max(...sequences.map((s) => s.tokens.length - 1)),
+): TokenBatch {
+  const batch = sequences.length;
+  const inputs = new Int32Array(batch * time).fill(paddingId);
+  const targets = new Int32Array(batch * time).fill(-1);
+  sequences.forEach(({ tokens, lossStart }, row) => {
+    if (tokens.length - 1 > time) {
+      throw new OverseerError(
+        'model.batch',
+        `a sequence of ${tokens.length} tokens does not fit time ${time}`,
+      );
+    }
+    for (let t = 0; t < tokens.length - 1; t++) {
+      inputs[row * time + t] = tokens[t];
+      if (t + 1 >= lossStart) targets[row * time + t] = tokens[t + 1];
+    }
+  });
+  return { batch, time, inputs, targets };
+}
+
+/** The embedded GPT: parameters, gradients, tokenizer and the kernels that compute on them. */
+export class Gpt {
+  /** Model hyperparameters. */
+  readonly config: GptConfig;
+  /** The character tokenizer; its size is the vocabulary. */
+  readonly tokenizer: Tokenizer;
+  /** The shape the kernels see. */
+  readonly shape: GptShape;
+  /** All parameters, laid out by `parameterLayout(shape)`. */
+  readonly params: Float32Array;
+  /** Gradients of the last `lossAndGradients`, same layout. */
+  readonly grads: Float32Array;
+  /** The compute kernels. */
+  readonly kernels: Kernels;
+  private readonly excluded: ReadonlySet<number>;
+
+  /** Wraps existing parameters (e.g. from a checkpoint); use `Gpt.create` for a fresh model. */
+  constructor(options: {
+    config: GptConfig;
+    tokenizer: Tokenizer;
+    kernels: Kernels;
+    params: Float32Array;
+  }) {
+    validateGptConfig(options.config);
+    this.config = { ...options.config };
+    this.tokenizer = options.tokenizer;
+    this.kernels = options.kernels;
+    this.shape = {
+      vocabSize: options.tokenizer.vocabSize,
+      contextLength: this.config.contextLength,
+      layers: this.config.layers,
+      heads: this.config.heads,
+      width: this.config.width,
+    };
+    const count = parameterCount(this.shape);
+    if (options.params.length !== count) {
+      throw new OverseerError(
+        'model.parameters',
+        `the model needs ${count} parameters for its shape but was given ${options.params.length}`,
+      );
+    }
+    this.params = options.params;
+    this.grads = new Float32Array(count);
+    // Padding is never a target, so a model must never produce it.
+    this.excluded = new Set([options.tokenizer.paddingId]);
+  }
+
+  /** A freshly initialised model, GPT-2 style, from a seed. */
+  static create(options: {
+    tokenizer: Tokenizer;
+    kernels: Kernels;
+    seed: number;
+    config?: Partial<GptConfig>;
+  }): Gpt {
+    const config = { ...defaultGptConfig, ...options.config };
+    validateGptConfig(config);
+    const shape: GptShape = { vocabSize: options.tokenizer.vocabSize, ...config };
+    return new Gpt({
+      config,
+      tokenizer: options.tokenizer,
+      kernels: options.kernels,
+      params: initialParameters(shape, config.initStandardDeviation, options.seed),
+    });
+  }
+
+  /** Number of parameters. */
+  get parameterCount(): number {
+    return this.params.length;
+  }
+
+  /** Token ids `<end> prompt completion [<end>]`, and where the completion starts. */
+  encode(prompt: string, completion = '', end = true): SequenceForBatch {
+    const promptTokens = this.tokenizer.encode(prompt);
+    const tokens = [this.tokenizer.endId, ...promptTokens, ...this.tokenizer.encode(completion)];
+    if (end) tokens.push(this.tokenizer.endId);
+    return { tokens, lossStart: 1 + promptTokens.length };
+  }
+
+  /** Forward and backward pass: fills `grads`, returns the batch loss. */
+  lossAndGradients(batch: TokenBatch): number {
+    return this.kernels.forwardBackward(this.shape, this.params, this.grads, batch);
+  }
+
+  /** One training step: loss and gradients on `batch`, then an optimiser update. */
+  trainStep(batch: TokenBatch, optimizer: AdamW): OptimizerStepReport & { loss: number } {
+    const loss = this.lossAndGradients(batch);
+    if (!Number.isFinite(loss)) {
+      throw new OverseerError('training.diverged', `the loss is ${loss}: training diverged`, {
+        hint: 'lower the learning rate (--lr)',
+      });
+    }
+    return { loss, ...optimizer.update(this.params, this.grads) };
+  }
+
+  /** Log-probabilities of completions after prompts, computed in batches. */
+  score(
+    requests: ScoreRequest[],
+    options: { truncate?: Truncation; batchSize?: number } = {},
+  ): ScoreResult[] {
+    const { truncate = 'error', batchSize = 64 } = options;
+    const sequences = requests.map((request) => {
+      const sequence = this.encode(request.prompt, request.completion, request.end ?? true);
+      return this.fitForScoring(sequence, truncate);
+    });
+    const results: ScoreResult[] = [];
+    for (let start = 0; start < sequences.length; start += batchSize) {
+      const chunk = sequences.slice(start, start + batchSize);
+      const batch = makeTokenBatch(chunk, this.tokenizer.paddingId);
+      const logProbs = new Float32Array(batch.batch * batch.time);
+      this.kernels.score(this.shape, this.params, batch, logProbs);
+      chunk.forEach(({ tokens, lossStart }, row) => {
+        const tokenLogProbs: number[] = [];
+        for (let t = lossStart - 1; t < tokens.length - 1; t++) {
+          tokenLogProbs.push(logProbs[row * batch.time + t]);
+        }
+        results.push({
+          logProb: tokenLogProbs.reduce((a, b) => a + b, 0),
+          tokenLogProbs,
+          tokens: tokens.slice(lossStart),
+        });
+      });
+    }
+    return results;
+  }
+
+  /** Samples completions for each prompt, in batches, reproducibly for a seed. */
+  sample(prompts: string[], options: SampleOptions = {}): SampleResult[] {
+    const { n = 1, seed = 0, truncate = 'error', batchSize = 64 } = options;
+    const maxTokens = options.maxTokens ?? this.config.contextLength;
+    validateSamplingOptions(options);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new OverseerError('sampling.options', `n = ${n} must be a positive integer`);
+    }
+    if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+      throw new OverseerError(
+        'sampling.options',
+        `max tokens ${maxTokens} must be a positive integer`,
+      );
+    }
+    const T = this.config.contextLength;
+    const V = this.shape.vocabSize;
+    const encoded = prompts.map((prompt) => this.fitPromptForSampling(prompt, maxTokens, truncate));
+
+    interface Row {
+      result: SampleResult;
+      tokens: number[];
+      random: Random;
+    }
+    const rows: Row[] = [];
+    encoded.forEach((tokens, promptIndex) => {
+      for (let k = 0; k < n; k++) {
+        rows.push({
+          tokens: [...tokens],
+          // Each sample has its own stream, so results do not depend on batching or order.
+          random: new Random(deriveSeed(seed, 'sample', rows.length)),
+          result: {
+            promptIndex,
+            text: '',
+            tokens: [],
+            logProbs: [],
+            modelLogProbs: [],
+            modelLogProb: 0,
+            finishReason: 'max-tokens',
+          },
+        });
+      }
+    });
+
+    for (let start = 0; start < rows.length; start += batchSize) {
+      let active = rows.slice(start, start + batchSize);
+      while (active.length > 0) {
+        const time = Math.max(...active.map((row) => row.tokens.length));
+        const inputs = new Int32Array(active.length * time).fill(this.tokenizer.paddingId);
+        const lengths = new Int32Array(active.length);
+        active.forEach((row, b) => {
+          inputs.set(row.tokens, b * time);
+          lengths[b] = row.tokens.length;
+        });
+        const logits = new Float32Array(active.length * V); // (batch, vocab)
+        this.kernels.lastLogits(
+          this.shape,
+          this.params,
+          inputs,
+          active.length,
+          time,
+          lengths,
+          logits,
+        );
+        const still: Row[] = [];
+        active.forEach((row, b) => {
+          const choice = sampleToken(
+            logits.subarray(b * V, (b + 1) * V),
+            options,
+            row.random,
+            this.excluded,
+          );
+          const { result } = row;
+          result.tokens.push(choice.token);
+          result.logProbs.push(choice.logProb);
+          result.modelLogProbs.push(choice.modelLogProb);
+          result.modelLogProb += choice.modelLogProb;
+          row.tokens.push(choice.token);
+          if (choice.token === this.tokenizer.endId) result.finishReason = 'end';
+          else if (result.tokens.length >= maxTokens) result.finishReason = 'max-tokens';
+          // The next prediction would need an input longer than the context.
+          else if (row.tokens.length > T) result.finishReason = 'context';
+          else {
+            still.push(row);
+            return;
+          }
+          result.text = this.tokenizer.decode(result.tokens, { skipSpecial: true });
+        });
+        active = still;
+      }
+    }
+    return rows.map((row) => row.result);
+  }
+
+  /** Greedy completions (temperature 0), e.g. for exact-match evaluation. */
+  complete(prompts: string[], options: { maxTokens?: number; batchSize?: number } = {}): string[] {
+    return this.sample(prompts, { ...options, temperature: 0 }).map((result) => result.text);
+  }
+
+  private fitForScoring(sequence: SequenceForBatch, truncate: Truncation): SequenceForBatch {
+    const limit = this.config.contextLength + 1; // inputs are all but the last token
+    const excess = sequence.tokens.length - limit;
+    if (excess <= 0) return sequence;
+    const promptLength = sequence.lossStart - 1;
+    if (truncate === 'left' && excess <= promptLength) {
+      // Keep the leading end token; drop the oldest prompt characters.
+      return {
+        tokens: [sequence.tokens[0], ...sequence.tokens.slice(1 + excess)],
+        lossStart: sequence.lossStart - excess,
+      };
+    }
+    throw new OverseerError(
+      'model.context',
+      `a prompt and completion of ${sequence.tokens.length - 2} tokens do not fit the model's context of ${this.config.contextLength} tokens (${limit - 2} after the two end tokens)`,
+      {
+        hint:
+          truncate === 'left'
+            ? 'the completion alone is too long: train a model with a larger --context'
+            : "shorten the prompt, pass truncate: 'left', or train a model with a larger --context",
+      },
+    );
+  }
+
+  private fitPromptForSampling(prompt: string, maxTokens: number, truncate: Truncation): number[] {
+    const tokens = [this.tokenizer.endId, ...this.tokenizer.encode(prompt)];
+    const T = this.config.contextLength;
+    if (truncate === 'left') {
+      // Leave room for maxTokens where the context allows, keeping at least the end token.
+      const keep = Math.max(1, Math.min(tokens.length, T + 1 - maxTokens, T));
+      return keep >= tokens.length
+        ? tokens
+        : [tokens[0], ...tokens.slice(tokens.length - keep + 1)];
+    }
+    if (tokens.length > T) {
+      throw new OverseerError(
+        'model.context',
+        `a prompt of ${tokens.length - 1} characters leaves no room in the model's context of ${T} tokens (one goes to the leading end token)`,
+        {
+          hint: `shorten the prompt to at most ${T - 1} characters, pass truncate: 'left' (--truncate left), or train a model with a larger --context`,
+        },
+      );
+    }
+    return tokens;
+  }
+}
+
+/**
+ * GPT-2 initialisation: every weight matrix and both embeddings normal(0, std), the two
+ * residual projections (attn.c_proj, mlp.c_proj) normal(0, std/sqrt(2·layers)) so the
+ * residual stream's variance does not grow with depth, biases 0, LayerNorm gains 1.
+ */
+export function initialParameters(
+  shape: GptShape,
+  standardDeviation: number,
+  seed: number,
+): Float32Array {
+  const params = new Float32Array(parameterCount(shape));
+  const random = new Random(deriveSeed(seed, 'init'));
+  const residualDeviation = standardDeviation / Math.sqrt(2 * shape.layers);
+  for (const slot of parameterLayout(shape)) {
+    const end = slot.offset + slot.size;
+    if (slot.name.endsWith('.bias')) continue;
+    if (/ln_[12f]\.weight$/.test(slot.name)) {
+      params.fill(1, slot.offset, end);
+      continue;
+    }
+    const deviation = slot.name.endsWith('c_proj.weight') ? residualDeviation : standardDeviation;
+    for (let i = slot.offset; i < end; i++) params[i] = random.normal(0, deviation);
+  }
+  return params;
+}

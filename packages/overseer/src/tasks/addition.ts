@@ -1,0 +1,236 @@
+/**
+ * Addition of two d-digit numbers (`123+456` → `579`), the family where trace error is measured.
+ * There is no world of facts. Formats:
+ *
+ * - snap: `123+456=` → `579`;
+ * - chain of thought: `123+456:` → one line per digit column, least significant first, then the
+ *   answer line: `3+6+0=09`, `2+5+0=07`, `1+4+0=05`, `=579`. A column line `a+b+c=ks` names the
+ *   column's digits, the carry in (the previous line's k) and the two-digit column sum (carry out
+ *   k, digit s), so the weak expert checks each line from the question and the line before it.
+ *   The answer line is free text: a right answer can follow wrong lines (two compensating errors,
+ *   or lines the answer ignores), which is what makes trace error measurable.
+ *
+ * The weak expert also decomposes: a single-digit sum is a base case; otherwise it asks for the sum
+ * of the low halves and of the high halves and joins them, adding the carry.
+ */
+import { z } from 'zod';
+import type { AnswerSpace, ChainOfThought, QuestionFamily, StepCheck } from './family.ts';
+import { THOUGHT_MARK, UNKNOWN_ANSWER } from './family.ts';
+import { parseOptions } from './options.ts';
+import { badQuestion, defineQuestionFamily, undecided, verdict } from './question-family.ts';
+import type { QuestionPool } from './question-family.ts';
+
+/** Options of addition. */
+export const AdditionOptions = z.strictObject({
+  /** Accepted so every family takes a world seed; addition has no world and ignores it. */
+  worldSeed: z.number().int().default(0),
+  /** Largest number of digits a problem may have (difficulty = digits of each operand). */
+  maxDigits: z.number().int().min(1).max(15).default(10),
+  /** Share of questions kept for the test split (by a hash of the question). */
+  testFraction: z.number().gt(0).lt(1).default(0.2),
+});
+/** Options of addition, as written. */
+export type AdditionOptions = z.input<typeof AdditionOptions>;
+
+const NAME = 'addition';
+const LINE = /^(\d)\+(\d)\+(\d)=(\d)(\d)$/;
+const SEPARATOR = '\n';
+const ANSWER_PREFIX = '=';
+
+/** Adds two digit strings exactly; the result has no leading zeros. */
+export function addDigits(left: string, right: string): string {
+  const width = Math.max(left.length, right.length);
+  const a = left.padStart(width, '0');
+  const b = right.padStart(width, '0');
+  let carry = 0;
+  let result = '';
+  for (let index = width - 1; index >= 0; index -= 1) {
+    const sum = Number(a[index]) + Number(b[index]) + carry;
+    result = String(sum % 10) + result;
+    carry = sum >= 10 ? 1 : 0;
+  }
+  return stripZeros(String(carry) + result);
+}
+
+function stripZeros(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, '');
+}
+
+/** The operands of `a+b`, zero-padded to a common width. */
+function operands(question: string): { a: string; b: string; width: number } {
+  const match = /^(\d+)\+(\d+)$/.exec(question);
+  if (match === null) throw badQuestion(NAME, question, 'two numbers joined by +, e.g. 123+456');
+  const width = Math.max(match[1].length, match[2].length);
+  return { a: match[1].padStart(width, '0'), b: match[2].padStart(width, '0'), width };
+}
+
+/** The column lines and answer line for a question, column 0 (least significant) first. */
+function trace(question: string): string[] {
+  const { a, b, width } = operands(question);
+  const lines: string[] = [];
+  let carry = 0;
+  for (let column = 0; column < width; column += 1) {
+    const x = Number(a[width - 1 - column]);
+    const y = Number(b[width - 1 - column]);
+    const sum = x + y + carry;
+    lines.push(`${x}+${y}+${carry}=${String(sum).padStart(2, '0')}`);
+    carry = sum >= 10 ? 1 : 0;
+  }
+  lines.push(ANSWER_PREFIX + addDigits(a, b));
+  return lines;
+}
+
+/** The addition chain-of-thought format. */
+export const additionChainOfThought: ChainOfThought = {
+  prompt: (question) => question + THOUGHT_MARK,
+  trace,
+  answerLine: (answer) => ANSWER_PREFIX + answer,
+  separator: SEPARATOR,
+  parse: (completion) => {
+    const thoughts: string[] = [];
+    for (const line of completion.split(SEPARATOR)) {
+      if (line.startsWith(ANSWER_PREFIX)) return { thoughts, answer: line.slice(1) };
+      if (line !== '') thoughts.push(line);
+    }
+    return { thoughts, answer: null };
+  },
+};
+
+/** The weak expert's check of one column line, from the question and the line before it only. */
+function checkLine(question: string, previous: readonly string[], line: string): StepCheck {
+  const { a, b, width } = operands(question);
+  const column = previous.length;
+  if (column >= width) {
+    return verdict(false, `all ${width} columns are done: the answer line comes next`);
+  }
+  const x = Number(a[width - 1 - column]);
+  const y = Number(b[width - 1 - column]);
+  let carryIn: number | undefined = 0;
+  if (column > 0) {
+    const before = LINE.exec(previous[column - 1]);
+    carryIn = before === null ? undefined : Number(before[4]);
+  }
+  const match = LINE.exec(line.trim());
+  const expectedLine =
+    carryIn === undefined
+      ? undefined
+      : `${x}+${y}+${carryIn}=${String(x + y + carryIn).padStart(2, '0')}`;
+  if (match === null) return verdict(false, 'not a column line a+b+c=ks', expectedLine);
+  const [, lineX, lineY, lineCarry, carryOut, digit] = match.map(Number);
+  const errors: string[] = [];
+  if (lineX !== x || lineY !== y) errors.push(`column ${column} holds ${x} and ${y}`);
+  if (carryIn === undefined) {
+    if (errors.length === 0 && lineX + lineY + lineCarry === 10 * carryOut + digit) {
+      return undecided('the previous line is unreadable, so the carry in cannot be checked');
+    }
+  } else if (lineCarry !== carryIn) {
+    errors.push(`the carry in is ${carryIn} (from the line before)`);
+  }
+  if (lineX + lineY + lineCarry !== 10 * carryOut + digit) {
+    errors.push(`${lineX}+${lineY}+${lineCarry} is not ${carryOut}${digit}`);
+  }
+  return errors.length === 0
+    ? verdict(true, `column ${column} is right`)
+    : verdict(false, errors.join('; '), expectedLine);
+}
+
+/** The answer the column lines spell out, or undefined when a line is unreadable. */
+function answerFromLines(lines: readonly string[]): string | undefined {
+  let digits = '';
+  let carry = 0;
+  for (const line of lines) {
+    const match = LINE.exec(line.trim());
+    if (match === null) return undefined;
+    digits = match[5] + digits;
+    carry = Number(match[4]);
+  }
+  return stripZeros(String(carry) + digits);
+}
+
+/** The addition family. */
+export function addition(options: AdditionOptions = {}): QuestionFamily<null> {
+  const resolved = parseOptions(NAME, AdditionOptions, options);
+
+  const questions = (digits: number): QuestionPool => {
+    const low = digits === 1 ? 0 : 10 ** (digits - 1);
+    const high = 10 ** digits - 1;
+    if (digits <= 2) {
+      const listed: string[] = [];
+      for (let a = low; a <= high; a += 1)
+        for (let b = low; b <= high; b += 1) listed.push(`${a}+${b}`);
+      return { kind: 'listed', questions: listed };
+    }
+    const operand = (random: { integer(bound: number): number }): string => {
+      let text = String(1 + random.integer(9));
+      for (let index = 1; index < digits; index += 1) text += String(random.integer(10));
+      return text;
+    };
+    return { kind: 'sampled', sample: (random) => `${operand(random)}+${operand(random)}` };
+  };
+
+  const answerSpace = (question: string): AnswerSpace => {
+    const { width } = operands(question);
+    // Sums of two width-digit numbers: 0 … 2·(10^width − 1).
+    return { size: 2 * (10 ** width - 1) + 1, at: (index) => String(index) };
+  };
+
+  return defineQuestionFamily<null>({
+    name: NAME,
+    description: 'addition of d-digit numbers, with a line-checkable chain of thought',
+    characters: `0123456789+${ANSWER_PREFIX}${SEPARATOR}`,
+    options: resolved,
+    difficulties: { min: 1, max: resolved.maxDigits, default: Math.min(3, resolved.maxDigits) },
+    testFraction: resolved.testFraction,
+    createWorld: () => null,
+    world: null,
+    facts: () => [],
+    questions,
+    oracle: (question) => {
+      const { a, b } = operands(question);
+      return addDigits(a, b);
+    },
+    decompose: (question) => {
+      const { a, b, width } = operands(question);
+      if (width === 1) return { kind: 'base', answer: addDigits(a, b) };
+      const lowWidth = Math.floor(width / 2);
+      const low = `${a.slice(width - lowWidth)}+${b.slice(width - lowWidth)}`;
+      const high = `${a.slice(0, width - lowWidth)}+${b.slice(0, width - lowWidth)}`;
+      const number = /^(0|[1-9][0-9]*)$/;
+      return {
+        kind: 'split',
+        next: (answers) => {
+          if (answers.length === 0) return low;
+          if (answers.length === 1 && number.test(answers[0])) return high;
+          return null;
+        },
+        combine: (answers) => {
+          if (answers.length !== 2 || !answers.every((answer) => number.test(answer))) {
+            return UNKNOWN_ANSWER;
+          }
+          const lowSum = answers[0].padStart(lowWidth, '0');
+          const carry = lowSum.slice(0, lowSum.length - lowWidth);
+          if (carry !== '' && carry !== '1') return UNKNOWN_ANSWER;
+          return stripZeros(addDigits(answers[1], carry || '0') + lowSum.slice(-lowWidth));
+        },
+      };
+    },
+    answerSpace,
+    chainOfThought: additionChainOfThought,
+    checkStep: (step) => {
+      if (!/^\d+\+\d+$/.test(step.question)) return undefined;
+      const thoughts = step.previous.filter((prior) => prior.kind === 'thought').map((p) => p.text);
+      if (step.kind === 'thought') return checkLine(step.question, thoughts, step.action);
+      if (step.kind !== 'answer' || thoughts.length === 0) return undefined;
+      const { width } = operands(step.question);
+      if (thoughts.length < width) {
+        return verdict(false, `answers after ${thoughts.length} of ${width} columns`);
+      }
+      const spelled = answerFromLines(thoughts.slice(0, width));
+      if (spelled === undefined) return undecided('a column line is unreadable');
+      const action = step.action.trim().replace(/^=/, '');
+      return action === spelled
+        ? verdict(true, 'the answer the column lines spell out')
+        : verdict(false, 'not what the column lines spell out', spelled);
+    },
+  });
+}
