@@ -28,20 +28,14 @@ export function parseOptions<Schema extends z.ZodObject>(
   const result = schema.safeParse(options ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues
-    .map((issue) => {
-      const path = issue.path.length === 0 ? '(options)' : issue.path.join('.');
-      const keys =
-        issue.code === 'unrecognized_keys'
-          ? ` (${issue.keys.map((key) => `"${key}"`).join(', ')})`
-          : '';
-      return `${path}: ${issue.message}${keys}`;
-    })
+    .map(
+      (issue) =>
+        `${issue.path.length === 0 ? '(options)' : issue.path.join('.')}: ${issue.message}`,
+    )
     .join('; ');
   throw new OverseerError(
     'task.bad-options',
-    `Bad options for task family ${family}: ${problems}.`,
-    {
-      hint: `The options of ${family} are: ${Object.keys(schema.shape).join(', ')}.`,
-    },
+    `Bad options for task family ${family}: ${problems}. The options of ${family} are: ${Object.keys(schema.shape).join(', ')}.`,
+    { hint: 'Fix or remove the named option in the experiment file or on the command line.' },
   );
 }

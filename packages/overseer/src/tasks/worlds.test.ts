@@ -62,40 +62,38 @@ describe('shortest-path world', () => {
   });
 
   it('accepts any next step on a shortest path and says ! when there is none', () => {
-    // a → b, a → c, b → d, c → d: both b and c are right next steps from a to d.
-    const family = shortestPath({ size: 4, edges: 12, worldSeed: 0 });
-    const { names, distance, out } = family.world;
-    expect(out.flat()).toHaveLength(12);
-    expect(family.oracle(`D${names[0]}${names[0]}`)).toBe('0');
+    const family = shortestPath({ size: 64, worldSeed: 1 });
+    const { names, out, distance } = family.world;
     let ties = 0;
-    const big = shortestPath({ size: 64, worldSeed: 1 });
-    for (const problem of big.generate({
+    for (const problem of family.generate({
       seed: 0,
       count: 300,
       split: 'train',
       difficulty: [2, 3, 4],
     })) {
       if (!problem.question.startsWith('S')) continue;
-      const a = big.world.names.indexOf(problem.question.slice(1, 3));
-      const b = big.world.names.indexOf(problem.question.slice(3));
-      const good = big.world.out[a].filter(
-        (c) => big.world.distance[c][b] === big.world.distance[a][b] - 1,
-      );
-      for (const c of good) expect(big.isCorrect(problem.question, big.world.names[c])).toBe(true);
+      const a = names.indexOf(problem.question.slice(1, 3));
+      const b = names.indexOf(problem.question.slice(3));
+      const good = out[a].filter((c) => distance[c][b] === distance[a][b] - 1);
+      for (const c of good) expect(family.isCorrect(problem.question, names[c])).toBe(true);
       if (good.length > 1) ties += 1;
-      const bad = big.world.out[a].find((c) => !good.includes(c));
-      if (bad !== undefined)
-        expect(big.isCorrect(problem.question, big.world.names[bad])).toBe(false);
+      const bad = out[a].find((c) => !good.includes(c));
+      if (bad !== undefined) expect(family.isCorrect(problem.question, names[bad])).toBe(false);
     }
     expect(ties).toBeGreaterThan(0);
-    expect(distance.length).toBe(4);
+    // One edge in all: from its tail, every vertex but its head is out of reach.
     const sparse = shortestPath({ size: 8, edges: 1 });
-    const [from, to] = [sparse.world.out.findIndex((t) => t.length > 0), 0];
-    const unreachable = sparse.world.names.find(
-      (_, b) => !Number.isFinite(sparse.world.distance[from][b]) && b !== to,
-    );
-    expect(sparse.oracle(`D${sparse.world.names[from]}${unreachable}`)).toBe('!');
-    expect(sparse.oracle(`S${sparse.world.names[from]}${unreachable}`)).toBe('!');
+    const from = sparse.world.out.findIndex((targets) => targets.length > 0);
+    const head = sparse.world.out[from][0];
+    const unreachable = sparse.world.names.find((_, b) => b !== from && b !== head) ?? '';
+    const fromName = sparse.world.names[from];
+    expect(sparse.oracle(`D${fromName}${unreachable}`)).toBe('!');
+    expect(sparse.oracle(`S${fromName}${unreachable}`)).toBe('!');
+    expect(sparse.oracle(`D${fromName}${fromName}`)).toBe('0');
+    const decomposition = sparse.decompose(`D${fromName}${unreachable}`);
+    if (decomposition.kind !== 'split') throw new Error('no edge: the distance splits');
+    expect(decomposition.next(['!'])).toBeNull();
+    expect(decomposition.combine(['!'])).toBe('!');
   });
 });
 
