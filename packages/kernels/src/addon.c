@@ -5,9 +5,11 @@
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include "kernels.h"
+#include "vector-math.h"
 
 #define CHECK(call)                                             \
   do {                                                          \
@@ -50,6 +52,23 @@ static int integer(napi_env env, napi_value value, int *out) {
 
 static int number(napi_env env, napi_value value, double *out) {
   return napi_get_value_double(env, value, out) == napi_ok;
+}
+
+/* The kernels share caches and one thread pool: calls from several JS threads take turns. */
+static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Token ids index wte: an id out of range would read outside it, so they are checked here too. */
+static int check_tokens(napi_env env, const int32_t *ids, size_t n, int lowest, int vocab,
+                        const char *what) {
+  for (size_t i = 0; i < n; i++) {
+    if (ids[i] < lowest || ids[i] >= vocab) {
+      char message[120];
+      snprintf(message, sizeof message, "%s[%zu] = %d is out of range", what, i, ids[i]);
+      napi_throw_range_error(env, "kernels.invalid-input", message);
+      return 0;
+    }
+  }
+  return 1;
 }
 
 static size_t parameter_count(const gpt_shape *s) {
@@ -111,10 +130,16 @@ static napi_value forward_backward(napi_env env, napi_callback_info info) {
   if (!typed(env, argv[5], napi_int32_array, n, 0, (void **)&inputs, "inputs") ||
       !typed(env, argv[6], napi_int32_array, n, 0, (void **)&targets, "targets") ||
       !typed(env, argv[7], napi_float32_array, n, 1, (void **)&weights, "weights") ||
-      !typed(env, argv[8], napi_float32_array, n, 1, (void **)&logprobs, "logProbs"))
+      !typed(env, argv[8], napi_float32_array, n, 1, (void **)&logprobs, "logProbs") ||
+      !check_tokens(env, inputs, n, 0, shape.vocab, "inputs") ||
+      !check_tokens(env, targets, n, -1, shape.vocab, "targets"))
     return NULL;
+  pthread_mutex_lock(&call_lock);
+  FLOAT_MODE_ENTER();
   double loss = gpt_forward_backward(&shape, params, grads, batch, time, inputs, targets, weights,
                                      logprobs);
+  FLOAT_MODE_LEAVE();
+  pthread_mutex_unlock(&call_lock);
   return loss_result(env, loss);
 }
 
@@ -136,9 +161,15 @@ static napi_value score(napi_env env, napi_callback_info info) {
   if (!typed(env, argv[4], napi_int32_array, n, 0, (void **)&inputs, "inputs") ||
       !typed(env, argv[5], napi_int32_array, n, 0, (void **)&targets, "targets") ||
       !typed(env, argv[6], napi_float32_array, n, 1, (void **)&weights, "weights") ||
-      !typed(env, argv[7], napi_float32_array, n, 0, (void **)&logprobs, "logProbs"))
+      !typed(env, argv[7], napi_float32_array, n, 0, (void **)&logprobs, "logProbs") ||
+      !check_tokens(env, inputs, n, 0, shape.vocab, "inputs") ||
+      !check_tokens(env, targets, n, -1, shape.vocab, "targets"))
     return NULL;
+  pthread_mutex_lock(&call_lock);
+  FLOAT_MODE_ENTER();
   double loss = gpt_score(&shape, params, batch, time, inputs, targets, weights, logprobs);
+  FLOAT_MODE_LEAVE();
+  pthread_mutex_unlock(&call_lock);
   return loss_result(env, loss);
 }
 
@@ -167,10 +198,16 @@ static napi_value last_logits(napi_env env, napi_callback_info info) {
       napi_throw_range_error(env, "kernels.invalid-input", "lengths must lie in [1, time]");
       return NULL;
     }
+    if (!check_tokens(env, inputs + (size_t)b * time, (size_t)lengths[b], 0, shape.vocab,
+                      "inputs"))
+      return NULL;
   }
-  if (!gpt_last_logits(&shape, params, inputs, batch, time, lengths, out)) {
-    napi_throw_error(env, "kernels.out-of-memory", "native kernels ran out of memory");
-  }
+  pthread_mutex_lock(&call_lock);
+  FLOAT_MODE_ENTER();
+  int ok = gpt_last_logits(&shape, params, inputs, batch, time, lengths, out);
+  FLOAT_MODE_LEAVE();
+  pthread_mutex_unlock(&call_lock);
+  if (!ok) napi_throw_error(env, "kernels.out-of-memory", "native kernels ran out of memory");
   return NULL;
 }
 
@@ -209,8 +246,10 @@ static napi_value adamw(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "kernels.invalid-input", "adamw options must be numbers, step ≥ 1");
     return NULL;
   }
+  pthread_mutex_lock(&call_lock);
   gpt_adamw(params, grads, m, v, mask, n, (float)lr, (float)beta1, (float)beta2, (float)epsilon,
             (float)decay, step);
+  pthread_mutex_unlock(&call_lock);
   return NULL;
 }
 
@@ -224,7 +263,10 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "kernels.invalid-input", "setThreads takes an integer");
     return NULL;
   }
-  CHECK(napi_create_int32(env, pool_set_threads(threads), &result));
+  pthread_mutex_lock(&call_lock);
+  int in_use = pool_set_threads(threads);
+  pthread_mutex_unlock(&call_lock);
+  CHECK(napi_create_int32(env, in_use, &result));
   return result;
 }
 
@@ -244,7 +286,9 @@ static napi_value describe(napi_env env, napi_callback_info info) {
 static napi_value release(napi_env env, napi_callback_info info) {
   (void)env;
   (void)info;
+  pthread_mutex_lock(&call_lock);
   gpt_release();
+  pthread_mutex_unlock(&call_lock);
   return NULL;
 }
 
@@ -261,6 +305,9 @@ NAPI_MODULE_INIT() {
   if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) !=
       napi_ok)
     return NULL;
-  pool_set_threads(2);
+  /* Two threads by default (the machines this targets have 2 cores); setThreads changes it. */
+  pthread_mutex_lock(&call_lock);
+  if (pool_threads() == 1) pool_set_threads(2);
+  pthread_mutex_unlock(&call_lock);
   return exports;
 }

@@ -5,6 +5,7 @@
  * becomes AVX-512 (16 floats per register) under -march=native on machines that have it.
  */
 #include "kernels.h"
+#include "vector-math.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,8 @@
 #define GEMM_MC 192
 #define GEMM_NC 512
 
-typedef float v16 __attribute__((vector_size(64)));
-typedef float v16u __attribute__((vector_size(64), aligned(4)));
+typedef v16f v16;
+typedef v16fu v16u;
 
 #define MR GEMM_MR
 #define NR GEMM_NR
@@ -31,25 +32,46 @@ static float *pack_buffer(float **slot, size_t floats) {
   return *slot;
 }
 
-/* Packs an mc×kc block of A into MR-row panels: panel p holds ap[(p·kc + k)·MR + r]. */
-static void pack_a(int mc, int kc, const float *A, ptrdiff_t rsa, ptrdiff_t csa, float *ap) {
+/*
+ * Packs an mc×kc block of A into MR-row panels: panel p holds ap[(p·kc + k)·MR + r]. With `sums`,
+ * also adds each row's values to sums[row] (the bias gradient rides along with the copy).
+ */
+static void pack_a(int mc, int kc, const float *A, ptrdiff_t rsa, ptrdiff_t csa, float *ap,
+                   float *sums) {
   for (int i0 = 0; i0 < mc; i0 += MR) {
     int m = mc - i0 < MR ? mc - i0 : MR;
     float *panel = ap + (size_t)i0 * kc;
+    int summed = 0;
     if (csa == 1) {
       for (int r = 0; r < m; r++) {
         const float *row = A + (i0 + r) * rsa;
         for (int k = 0; k < kc; k++) panel[k * MR + r] = row[k];
       }
     } else if (rsa == 1) {
-      for (int k = 0; k < kc; k++) {
-        const float *column = A + k * csa + i0;
-        for (int r = 0; r < m; r++) panel[k * MR + r] = column[r];
+      if (sums && m == MR) {
+        float total[MR] = {0};
+        for (int k = 0; k < kc; k++) {
+          const float *column = A + k * csa + i0;
+          for (int r = 0; r < MR; r++) {
+            panel[k * MR + r] = column[r];
+            total[r] += column[r];
+          }
+        }
+        for (int r = 0; r < MR; r++) sums[i0 + r] += total[r];
+        summed = 1;
+      } else {
+        for (int k = 0; k < kc; k++) {
+          const float *column = A + k * csa + i0;
+          for (int r = 0; r < m; r++) panel[k * MR + r] = column[r];
+        }
       }
     } else {
       for (int k = 0; k < kc; k++)
         for (int r = 0; r < m; r++) panel[k * MR + r] = A[(i0 + r) * rsa + k * csa];
     }
+    if (sums && !summed)
+      for (int r = 0; r < m; r++)
+        for (int k = 0; k < kc; k++) sums[i0 + r] += panel[k * MR + r];
     if (m < MR)
       for (int k = 0; k < kc; k++)
         for (int r = m; r < MR; r++) panel[k * MR + r] = 0.0f;
@@ -83,19 +105,31 @@ static void pack_b(int kc, int nc, const float *B, ptrdiff_t rsb, ptrdiff_t csb,
   }
 }
 
+/* What a micro-tile does besides the FMAs. */
+typedef struct {
+  const float *add; /* MR×NR tile added once (C itself when accumulating, or a residual) */
+  ptrdiff_t ldadd;
+  const float *bias; /* NR floats added once */
+  gemm_epilogue epilogue;
+  const float *aux; /* GELU input for EPILOGUE_GELU_BACKWARD, row stride ldc */
+  float *out2;      /* GELU output for EPILOGUE_GELU, row stride ldc */
+} tile_extras;
+
 /*
- * The micro-kernel: an MR×NR tile of C from an A panel and a B panel of depth kc. `load` adds
- * the existing C; `bias` (NR floats, or NULL) is added once.
+ * The micro-kernel: an MR×NR tile of C from A and a packed B panel of depth kc. A element (r, k)
+ * is a[r·rs + k·ks]: a packed panel (rs = 1, ks = MR) or, when A is row-major, A itself (rs = its
+ * row stride, ks = 1) — the broadcasts then read MR rows directly and A needs no packing.
  */
-static inline __attribute__((always_inline)) void micro_kernel(int kc, const float *restrict ap,
+static inline __attribute__((always_inline)) void micro_kernel(int kc, const float *restrict a,
+                                                               ptrdiff_t rs, ptrdiff_t ks,
                                                                const float *restrict bp,
-                                                               float *c, ptrdiff_t ldc, int load,
-                                                               const float *bias) {
+                                                               float *c, ptrdiff_t ldc,
+                                                               const tile_extras *x) {
   v16 acc[MR][2];
   v16 init0 = {0}, init1 = {0};
-  if (bias) {
-    init0 = *(const v16u *)bias;
-    init1 = *(const v16u *)(bias + 16);
+  if (x->bias) {
+    init0 = *(const v16u *)x->bias;
+    init1 = *(const v16u *)(x->bias + 16);
   }
 #pragma GCC unroll 16
   for (int r = 0; r < MR; r++) {
@@ -105,18 +139,24 @@ static inline __attribute__((always_inline)) void micro_kernel(int kc, const flo
   for (int k = 0; k < kc; k++) {
     v16 b0 = *(const v16 *)(bp + k * NR);
     v16 b1 = *(const v16 *)(bp + k * NR + 16);
-    const float *a = ap + k * MR;
 #pragma GCC unroll 16
     for (int r = 0; r < MR; r++) {
-      acc[r][0] += a[r] * b0;
-      acc[r][1] += a[r] * b1;
+      const float v = a[r * rs + k * ks];
+      acc[r][0] += v * b0;
+      acc[r][1] += v * b1;
     }
   }
-  if (load) {
+  if (x->add) {
 #pragma GCC unroll 16
     for (int r = 0; r < MR; r++) {
-      acc[r][0] += *(v16u *)(c + r * ldc);
-      acc[r][1] += *(v16u *)(c + r * ldc + 16);
+      acc[r][0] += *(const v16u *)(x->add + r * x->ldadd);
+      acc[r][1] += *(const v16u *)(x->add + r * x->ldadd + 16);
+    }
+  }
+  if (x->epilogue == EPILOGUE_GELU_BACKWARD) {
+    for (int r = 0; r < MR; r++) {
+      acc[r][0] *= v16_gelu_derivative(*(const v16u *)(x->aux + r * ldc));
+      acc[r][1] *= v16_gelu_derivative(*(const v16u *)(x->aux + r * ldc + 16));
     }
   }
 #pragma GCC unroll 16
@@ -124,19 +164,51 @@ static inline __attribute__((always_inline)) void micro_kernel(int kc, const flo
     *(v16u *)(c + r * ldc) = acc[r][0];
     *(v16u *)(c + r * ldc + 16) = acc[r][1];
   }
+  if (x->epilogue == EPILOGUE_GELU) {
+    for (int r = 0; r < MR; r++) {
+      *(v16u *)(x->out2 + r * ldc) = v16_gelu(acc[r][0]);
+      *(v16u *)(x->out2 + r * ldc + 16) = v16_gelu(acc[r][1]);
+    }
+  }
 }
 
-/* An edge tile (m < MR or n < NR): computed into a scratch tile, then the valid part copied. */
-static void edge_kernel(int kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc, int m,
-                        int n, int load, const float *bias) {
+static void kernel_packed(int kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc,
+                          const tile_extras *x) {
+  micro_kernel(kc, ap, 1, MR, bp, c, ldc, x);
+}
+
+static void kernel_direct(int kc, const float *a, ptrdiff_t rsa, const float *bp, float *c,
+                          ptrdiff_t ldc, const tile_extras *x) {
+  micro_kernel(kc, a, rsa, 1, bp, c, ldc, x);
+}
+
+/*
+ * An edge tile (m < MR or n < NR): A's rows are copied into a zero-padded MR-row panel when A is
+ * direct, the plain product goes to a scratch tile, and the extras are applied element by element
+ * on the valid part only.
+ */
+static void edge_kernel(int kc, const float *a, ptrdiff_t rsa, int direct, const float *bp,
+                        float *c, ptrdiff_t ldc, int m, int n, const tile_extras *x) {
   float tile[MR * NR] __attribute__((aligned(64)));
-  float padded_bias[NR];
-  if (bias) {
-    for (int j = 0; j < NR; j++) padded_bias[j] = j < n ? bias[j] : 0.0f;
+  const tile_extras plain = {NULL, 0, NULL, EPILOGUE_NONE, NULL, NULL};
+  if (direct) {
+    float rows[MR * GEMM_KC] __attribute__((aligned(64)));
+    for (int r = 0; r < MR; r++)
+      for (int k = 0; k < kc; k++) rows[r * kc + k] = r < m ? a[r * rsa + k] : 0.0f;
+    kernel_direct(kc, rows, kc, bp, tile, NR, &plain);
+  } else {
+    kernel_packed(kc, a, bp, tile, NR, &plain);
   }
-  micro_kernel(kc, ap, bp, tile, NR, 0, bias ? padded_bias : NULL);
-  for (int i = 0; i < m; i++)
-    for (int j = 0; j < n; j++) c[i * ldc + j] = (load ? c[i * ldc + j] : 0.0f) + tile[i * NR + j];
+  for (int i = 0; i < m; i++) {
+    for (int j = 0; j < n; j++) {
+      float value = tile[i * NR + j];
+      if (x->bias) value += x->bias[j];
+      if (x->add) value += x->add[i * x->ldadd + j];
+      if (x->epilogue == EPILOGUE_GELU_BACKWARD) value *= gelu_derivative(x->aux[i * ldc + j]);
+      c[i * ldc + j] = value;
+      if (x->epilogue == EPILOGUE_GELU) x->out2[i * ldc + j] = gelu(value);
+    }
+  }
 }
 
 void sgemm(const gemm_args *g) {
@@ -146,33 +218,57 @@ void sgemm(const gemm_args *g) {
     for (int i = 0; i < M; i++)
       for (int j = 0; j < N; j++)
         g->C[i * g->ldc + j] = (g->accumulate ? g->C[i * g->ldc + j] : 0.0f) +
+                               (g->residual ? g->residual[i * g->ldc + j] : 0.0f) +
                                (g->bias ? g->bias[j] : 0.0f);
     return;
   }
-  float *ap = pack_buffer(&pack_a_buffer, (size_t)(GEMM_MC + MR) * GEMM_KC);
+  /* Row-major A is read in place; anything else (a transposed A in weight gradients) is packed. */
+  const int direct = g->csa == 1;
+  if (g->a_row_sums) {
+    for (int i = 0; i < M; i++) g->a_row_sums[i] = 0.0f;
+    if (direct)
+      for (int i = 0; i < M; i++)
+        for (int k = 0; k < K; k++) g->a_row_sums[i] += g->A[i * g->rsa + k];
+  }
+  float *ap = direct ? NULL : pack_buffer(&pack_a_buffer, (size_t)(GEMM_MC + MR) * GEMM_KC);
   float *bp = pack_buffer(&pack_b_buffer, (size_t)GEMM_KC * (GEMM_NC + NR));
   for (int jc = 0; jc < N; jc += GEMM_NC) {
     int nc = N - jc < GEMM_NC ? N - jc : GEMM_NC;
     for (int pc = 0; pc < K; pc += GEMM_KC) {
       int kc = K - pc < GEMM_KC ? K - pc : GEMM_KC;
       pack_b(kc, nc, g->B + pc * g->rsb + jc * g->csb, g->rsb, g->csb, bp);
-      int first = pc == 0;
-      int load = g->accumulate || !first;
+      const int first = pc == 0, final = pc + kc >= K;
       for (int ic = 0; ic < M; ic += GEMM_MC) {
         int mc = M - ic < GEMM_MC ? M - ic : GEMM_MC;
-        pack_a(mc, kc, g->A + ic * g->rsa + pc * g->csa, g->rsa, g->csa, ap);
+        const float *a_block = g->A + ic * g->rsa + pc * g->csa;
+        if (!direct)
+          pack_a(mc, kc, a_block, g->rsa, g->csa, ap,
+                 g->a_row_sums && jc == 0 ? g->a_row_sums + ic : NULL);
         for (int jr = 0; jr < nc; jr += NR) {
           int n = nc - jr < NR ? nc - jr : NR;
-          const float *bias = first && g->bias ? g->bias + jc + jr : NULL;
           const float *b_panel = bp + (size_t)jr * kc;
           for (int ir = 0; ir < mc; ir += MR) {
             int m = mc - ir < MR ? mc - ir : MR;
-            float *c = g->C + (ic + ir) * g->ldc + jc + jr;
-            const float *a_panel = ap + (size_t)ir * kc;
-            if (m == MR && n == NR)
-              micro_kernel(kc, a_panel, b_panel, c, g->ldc, load, bias);
-            else
-              edge_kernel(kc, a_panel, b_panel, c, g->ldc, m, n, load, bias);
+            const ptrdiff_t at = (ic + ir) * g->ldc + jc + jr;
+            float *c = g->C + at;
+            const float *a = direct ? a_block + ir * g->rsa : ap + (size_t)ir * kc;
+            tile_extras x = {NULL, g->ldc, NULL, EPILOGUE_NONE, NULL, NULL};
+            if (g->accumulate || !first) x.add = c;
+            else if (g->residual) x.add = g->residual + at;
+            if (first && g->bias) x.bias = g->bias + jc + jr;
+            if (final && g->epilogue != EPILOGUE_NONE) {
+              x.epilogue = g->epilogue;
+              if (g->aux) x.aux = g->aux + at;
+              if (g->out2) x.out2 = g->out2 + at;
+            }
+            if (m == MR && n == NR) {
+              if (direct)
+                kernel_direct(kc, a, g->rsa, b_panel, c, g->ldc, &x);
+              else
+                kernel_packed(kc, a, b_panel, c, g->ldc, &x);
+            } else {
+              edge_kernel(kc, a, g->rsa, direct, b_panel, c, g->ldc, m, n, &x);
+            }
           }
         }
       }
@@ -190,12 +286,21 @@ static void gemm_task(void *context, int thread, int threads) {
     part.M = end - begin;
     part.A = g->A + begin * g->rsa;
     part.C = g->C + begin * g->ldc;
+    if (g->residual) part.residual = g->residual + begin * g->ldc;
+    if (g->aux) part.aux = g->aux + begin * g->ldc;
+    if (g->out2) part.out2 = g->out2 + begin * g->ldc;
+    if (g->a_row_sums) part.a_row_sums = g->a_row_sums + begin;
   } else {
     pool_split(g->N, threads, thread, NR, &begin, &end);
     part.N = end - begin;
     part.B = g->B + begin * g->csb;
     part.C = g->C + begin;
     if (g->bias) part.bias = g->bias + begin;
+    if (g->residual) part.residual = g->residual + begin;
+    if (g->aux) part.aux = g->aux + begin;
+    if (g->out2) part.out2 = g->out2 + begin;
+    /* Every part sees all of A's rows: one of them sums them. */
+    if (thread != 0) part.a_row_sums = NULL;
   }
   sgemm(&part);
 }

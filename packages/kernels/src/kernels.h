@@ -22,9 +22,16 @@ int pool_set_threads(int threads);
 void pool_split(int n, int parts, int part, int align, int *begin, int *end);
 
 /* ---- SGEMM (gemm.c) ----
- * C[M×N] = (accumulate ? C : 0) + A[M×K]·B[K×N] (+ bias[N] broadcast over rows).
- * A(i,k) = A[i·rsa + k·csa], B(k,j) = B[k·rsb + j·csb], C(i,j) = C[i·ldc + j].
+ * C[M×N] = (accumulate ? C : 0) + (residual ? R : 0) + A[M×K]·B[K×N] + (bias ? bias[N] : 0),
+ * then an optional epilogue. A(i,k) = A[i·rsa + k·csa], B(k,j) = B[k·rsb + j·csb],
+ * C(i,j) = C[i·ldc + j]; R, `aux` and `out2` share C's row stride.
  */
+typedef enum {
+  EPILOGUE_NONE = 0,
+  EPILOGUE_GELU = 1,          /* C keeps the pre-activation, out2 = GELU(C) */
+  EPILOGUE_GELU_BACKWARD = 2, /* C = (A·B) ⊙ GELU'(aux) */
+} gemm_epilogue;
+
 typedef struct {
   int M, N, K;
   const float *A;
@@ -35,6 +42,12 @@ typedef struct {
   ptrdiff_t ldc;
   int accumulate;
   const float *bias;
+  const float *residual;
+  gemm_epilogue epilogue;
+  const float *aux;
+  float *out2;
+  /* When set (and A is not row-major), receives Σ_k A(i,k) for each row i: bias gradients. */
+  float *a_row_sums;
 } gemm_args;
 
 /* Single-threaded SGEMM; safe to call from inside a pool task (thread-local pack buffers). */

@@ -310,9 +310,19 @@ static void layernorm_back_task(void *context, int thread, int threads) {
       dw[i] += dy[i] * norm[i];
       db[i] += dy[i];
     }
-    for (int i = 0; i < C; i++) {
-      mean_dnorm += dnorm[i];
-      mean_dnorm_norm += dnorm[i] * norm[i];
+    {
+      v16f a = {0}, b = {0};
+      int i = 0;
+      for (; i + 16 <= C; i += 16) {
+        v16f d = v16_load(dnorm + i);
+        a += d;
+        b += d * v16_load(norm + i);
+      }
+      for (int k = 0; k < 16; k++) mean_dnorm += a[k], mean_dnorm_norm += b[k];
+      for (; i < C; i++) {
+        mean_dnorm += dnorm[i];
+        mean_dnorm_norm += dnorm[i] * norm[i];
+      }
     }
     mean_dnorm /= C;
     mean_dnorm_norm /= C;
@@ -341,41 +351,33 @@ static void layernorm_backward(float *dinp, float *dw, float *db, float *partial
   }
 }
 
-/* out (N, O) = (accumulate ? out : 0) + inp (N, I) · Wᵀ + bias; W is (O, I) as torch.nn.Linear. */
-static void matmul_forward(float *out, const float *inp, const float *w, const float *bias, int N,
-                           int I, int O, int accumulate) {
-  gemm_args g = {N, O, I, inp, I, 1, w, 1, I, out, O, accumulate, bias};
+/*
+ * out (N, O) = residual + inp (N, I) · Wᵀ + bias, W (O, I) as torch.nn.Linear; `residual` may be
+ * NULL. With `gelu_out`, the GEMM also writes GELU(out) there as it stores each tile.
+ */
+static void matmul_forward(float *out, const float *inp, const float *w, const float *bias,
+                           const float *residual, float *gelu_out, int N, int I, int O) {
+  gemm_args g = {N, O, I, inp, I, 1, w, 1, I, out, O, 0, bias, residual,
+                 gelu_out ? EPILOGUE_GELU : EPILOGUE_NONE, NULL, gelu_out, NULL};
   sgemm_parallel(&g);
 }
 
-typedef struct {
-  float *dbias;
-  const float *dout;
-  int N, O;
-} bias_job;
-
-static void bias_columns(void *context, int begin, int end) {
-  bias_job *j = context;
-  for (int o = begin; o < end; o++) j->dbias[o] = 0.0f;
-  for (int n = 0; n < j->N; n++) {
-    const float *row = j->dout + (size_t)n * j->O;
-    for (int o = begin; o < end; o++) j->dbias[o] += row[o];
-  }
-}
-
-/* dinp = dout·W (overwrite), dW = doutᵀ·inp (overwrite), dbias = column sums of dout. */
+/*
+ * dinp = dout·W (overwrite; times GELU'(gelu_input) when that is given, so the MLP's GELU backward
+ * rides along), dW = doutᵀ·inp (overwrite), dbias = column sums of dout (summed while the GEMM
+ * packs doutᵀ).
+ */
 static void matmul_backward(float *dinp, float *dw, float *dbias, const float *dout,
-                            const float *inp, const float *w, int N, int I, int O) {
+                            const float *inp, const float *w, const float *gelu_input, int N,
+                            int I, int O) {
   if (dinp) {
-    gemm_args g = {N, I, O, dout, O, 1, w, I, 1, dinp, I, 0, NULL};
+    gemm_args g = {N, I, O, dout, O, 1, w, I, 1, dinp, I, 0, NULL, NULL,
+                   gelu_input ? EPILOGUE_GELU_BACKWARD : EPILOGUE_NONE, gelu_input, NULL, NULL};
     sgemm_parallel(&g);
   }
-  gemm_args gw = {O, I, N, dout, 1, O, inp, I, 1, dw, I, 0, NULL};
+  gemm_args gw = {O, I, N, dout, 1, O, inp, I, 1, dw, I, 0, NULL, NULL, EPILOGUE_NONE,
+                  NULL, NULL, dbias};
   sgemm_parallel(&gw);
-  if (dbias) {
-    bias_job job = {dbias, dout, N, O};
-    parallel_for(bias_columns, &job, O, 16);
-  }
 }
 
 /* Per-thread scratch for attention (packed q, k, v, their gradients, scores). */
@@ -400,6 +402,92 @@ typedef struct {
 
 /* Rows of the attention matrix handled together: each loaded k/v vector feeds 4 rows of FMAs. */
 #define ROWS 4
+
+/*
+ * rows[r][s] = Σ_i x[(t0 + r)·hs + i] · yt[i·Tp + s] for keys s < last (rounded up to 16): the
+ * scores q·kᵀ (forward) or dP = dy·vᵀ (backward). Two 16-key blocks per pass give 8 independent
+ * accumulator chains, enough to hide the FMA latency.
+ */
+static inline __attribute__((always_inline)) void score_block(const float *x, const float *yt,
+                                                               int hs, int Tp, int t0, int last,
+                                                               float *rows, size_t row_stride) {
+  int s0 = 0;
+  for (; s0 + 16 < last; s0 += 32) {
+    v16f a[ROWS] = {{0}}, b[ROWS] = {{0}};
+    for (int i = 0; i < hs; i++) {
+      v16f k0 = v16_load(yt + (size_t)i * Tp + s0), k1 = v16_load(yt + (size_t)i * Tp + s0 + 16);
+#pragma GCC unroll 4
+      for (int r = 0; r < ROWS; r++) {
+        const float xr = x[(t0 + r) * hs + i];
+        a[r] += xr * k0;
+        b[r] += xr * k1;
+      }
+    }
+#pragma GCC unroll 4
+    for (int r = 0; r < ROWS; r++) {
+      v16_store(rows + r * row_stride + s0, a[r]);
+      v16_store(rows + r * row_stride + s0 + 16, b[r]);
+    }
+  }
+  if (s0 < last) {
+    v16f a[ROWS] = {{0}};
+    for (int i = 0; i < hs; i++) {
+      v16f k0 = v16_load(yt + (size_t)i * Tp + s0);
+#pragma GCC unroll 4
+      for (int r = 0; r < ROWS; r++) a[r] += x[(t0 + r) * hs + i] * k0;
+    }
+#pragma GCC unroll 4
+    for (int r = 0; r < ROWS; r++) v16_store(rows + r * row_stride + s0, a[r]);
+  }
+}
+
+/*
+ * out[r] = Σ_{s<last} w[r·w_stride + s] · m[s·hs ..] for ROWS rows (y = P·v, dq = dS·k). Even and
+ * odd keys go to separate accumulators so a 16-wide head still has 8 independent chains.
+ */
+static inline __attribute__((always_inline)) void weighted_rows(const float *w, size_t w_stride,
+                                                                const float *m, int last,
+                                                                float *out, int out_stride,
+                                                                const int HV) {
+  const int hs = 16 * HV;
+  v16f a[ROWS][HV], b[ROWS][HV];
+#pragma GCC unroll 4
+  for (int r = 0; r < ROWS; r++)
+    for (int c = 0; c < HV; c++) a[r][c] = b[r][c] = (v16f){0};
+  int s = 0;
+  for (; s + 1 < last; s += 2) {
+    for (int c = 0; c < HV; c++) {
+      v16f m0 = v16_load(m + s * hs + 16 * c), m1 = v16_load(m + (s + 1) * hs + 16 * c);
+#pragma GCC unroll 4
+      for (int r = 0; r < ROWS; r++) {
+        a[r][c] += w[r * w_stride + s] * m0;
+        b[r][c] += w[r * w_stride + s + 1] * m1;
+      }
+    }
+  }
+  if (s < last) {
+    for (int c = 0; c < HV; c++) {
+      v16f m0 = v16_load(m + s * hs + 16 * c);
+#pragma GCC unroll 4
+      for (int r = 0; r < ROWS; r++) a[r][c] += w[r * w_stride + s] * m0;
+    }
+  }
+#pragma GCC unroll 4
+  for (int r = 0; r < ROWS; r++)
+    for (int c = 0; c < HV; c++) v16_store(out + r * out_stride + 16 * c, a[r][c] + b[r][c]);
+}
+
+static float max_floats(const float *x, int n) {
+  int i = 0;
+  float max = x[0];
+  if (n >= 16) {
+    v16f acc = v16_load(x);
+    for (i = 16; i + 16 <= n; i += 16) acc = v16_max(acc, v16_load(x + i));
+    for (int k = 0; k < 16; k++) max = acc[k] > max ? acc[k] : max;
+  }
+  for (; i < n; i++) max = x[i] > max ? x[i] : max;
+  return max;
+}
 
 /*
  * One (batch, head) of causal attention, vectorised along the head (HV 16-float vectors, so head
@@ -428,17 +516,10 @@ static inline __attribute__((always_inline)) void attention_head_forward(
   }
   for (int t0 = 0; t0 < T; t0 += ROWS) {
     const int last = t0 + ROWS < T ? t0 + ROWS : T; /* keys needed: s < last */
-    for (int s0 = 0; s0 < last; s0 += 16) {
-      v16f acc[ROWS] = {{0}};
-      for (int i = 0; i < hs; i++) {
-        v16f k = v16_load(kt + (size_t)i * Tp + s0);
-#pragma GCC unroll 4
-        for (int r = 0; r < ROWS; r++) acc[r] += q[(t0 + r) * hs + i] * k;
-      }
-#pragma GCC unroll 4
-      for (int r = 0; r < ROWS; r++) v16_store(rows + r * Tp + s0, acc[r]);
-    }
+    score_block(q, kt, hs, Tp, t0, last, rows, (size_t)Tp);
+    /* Softmax over whole 16-lane blocks; keys past the diagonal are masked in registers. */
     const int padded = (int)round16((size_t)last);
+    const v16i lanes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     for (int r = 0; r < ROWS; r++) {
       const int t = t0 + r;
       float *row = rows + r * Tp;
@@ -447,32 +528,32 @@ static inline __attribute__((always_inline)) void attention_head_forward(
         continue;
       }
       const int count = t + 1;
-      float max = row[0];
-      for (int s = 1; s < count; s++) max = row[s] > max ? row[s] : max;
-      for (int s = 0; s < count; s++) row[s] -= max;
-      exp_inplace(row, count);
-      const float inverse = 1.0f / sum_floats(row, count);
-      for (int s = 0; s < count; s++) row[s] *= inverse;
-      for (int s = count; s < padded; s++) row[s] = 0.0f;
-      float *p = j->att + (((size_t)b * H + h) * T + t) * T;
-      memcpy(p, row, (size_t)count * sizeof(float));
-      memset(p + count, 0, (size_t)(T - count) * sizeof(float));
-    }
-    v16f y[ROWS][HV];
-#pragma GCC unroll 4
-    for (int r = 0; r < ROWS; r++)
-      for (int k = 0; k < HV; k++) y[r][k] = (v16f){0};
-    for (int s = 0; s < last; s++) {
-      for (int k = 0; k < HV; k++) {
-        v16f vv = v16_load(v + s * hs + 16 * k);
-#pragma GCC unroll 4
-        for (int r = 0; r < ROWS; r++) y[r][k] += rows[r * Tp + s] * vv;
+      const v16f minus_infinity = v16_splat(-INFINITY);
+      v16f max = minus_infinity;
+      for (int s = 0; s < padded; s += 16)
+        max = v16_max(max, v16_select(lanes + s < count, v16_load(row + s), minus_infinity));
+      float m = max[0];
+      for (int k = 1; k < 16; k++) m = max[k] > m ? max[k] : m;
+      v16f total = {0};
+      for (int s = 0; s < padded; s += 16) {
+        v16f e = v16_select(lanes + s < count, v16_exp(v16_load(row + s) - m), (v16f){0});
+        v16_store(row + s, e);
+        total += e;
       }
+      float sum = 0.0f;
+      for (int k = 0; k < 16; k++) sum += total[k];
+      const float inverse = 1.0f / sum;
+      for (int s = 0; s < padded; s += 16) v16_store(row + s, v16_load(row + s) * inverse);
+      float *p = j->att + (((size_t)b * H + h) * T + t) * T;
+      const int stored = padded < T ? padded : T;
+      memcpy(p, row, (size_t)stored * sizeof(float));
+      memset(p + stored, 0, (size_t)(T - stored) * sizeof(float));
     }
-    for (int r = 0; r < ROWS && t0 + r < T; r++) {
-      float *out = j->atty + ((size_t)b * T + t0 + r) * C + (size_t)h * hs;
-      for (int k = 0; k < HV; k++) v16_store(out + 16 * k, y[r][k]);
-    }
+    float y[ROWS * 64] __attribute__((aligned(64)));
+    weighted_rows(rows, (size_t)Tp, v, last, y, hs, HV);
+    for (int r = 0; r < ROWS && t0 + r < T; r++)
+      memcpy(j->atty + ((size_t)b * T + t0 + r) * C + (size_t)h * hs, y + r * hs,
+             (size_t)hs * sizeof(float));
   }
 }
 
@@ -510,41 +591,23 @@ static inline __attribute__((always_inline)) void attention_head_backward(
   for (int t0 = 0; t0 < Tr; t0 += ROWS) {
     const int last = t0 + ROWS < T ? t0 + ROWS : T;
     /* dP = dy·vᵀ for keys s < last, into the dS rows */
-    for (int s0 = 0; s0 < last; s0 += 16) {
-      v16f acc[ROWS] = {{0}};
-      for (int i = 0; i < hs; i++) {
-        v16f vv = v16_load(vt + (size_t)i * Tp + s0);
-#pragma GCC unroll 4
-        for (int r = 0; r < ROWS; r++) acc[r] += dy[(t0 + r) * hs + i] * vv;
-      }
-#pragma GCC unroll 4
-      for (int r = 0; r < ROWS; r++) v16_store(ds + (size_t)(t0 + r) * Tp + s0, acc[r]);
-    }
+    score_block(dy, vt, hs, Tp, t0, last, ds + (size_t)t0 * Tp, (size_t)Tp);
     /* dS = P ⊙ (dP − Σ_s P·dP) · scale; P is zero above the diagonal, so dS is too */
     const int padded = (int)round16((size_t)last);
     for (int r = 0; r < ROWS; r++) {
       float *row = ds + (size_t)(t0 + r) * Tp;
       const float *prow = p + (size_t)(t0 + r) * Tp;
+      /* P is zero past the diagonal, so whole 16-lane blocks can be summed */
+      v16f acc = {0};
+      for (int s = 0; s < padded; s += 16) acc += v16_load(prow + s) * v16_load(row + s);
       float weighted = 0.0f;
-      for (int s = 0; s < last; s++) weighted += prow[s] * row[s];
-      for (int s = 0; s < padded; s++) row[s] = prow[s] * (row[s] - weighted) * scale;
-      for (int s = padded; s < Tp; s++) row[s] = 0.0f;
+      for (int k = 0; k < 16; k++) weighted += acc[k];
+      for (int s = 0; s < padded; s += 16)
+        v16_store(row + s, v16_load(prow + s) * (v16_load(row + s) - weighted) * scale);
+      for (int s = padded; s < Tp; s += 16) v16_store(row + s, (v16f){0});
     }
     /* dq = dS·k */
-    v16f acc[ROWS][HV];
-#pragma GCC unroll 4
-    for (int r = 0; r < ROWS; r++)
-      for (int c = 0; c < HV; c++) acc[r][c] = (v16f){0};
-    for (int s = 0; s < last; s++) {
-      for (int c = 0; c < HV; c++) {
-        v16f kv = v16_load(k + s * hs + 16 * c);
-#pragma GCC unroll 4
-        for (int r = 0; r < ROWS; r++) acc[r][c] += ds[(size_t)(t0 + r) * Tp + s] * kv;
-      }
-    }
-#pragma GCC unroll 4
-    for (int r = 0; r < ROWS; r++)
-      for (int c = 0; c < HV; c++) v16_store(dq + (t0 + r) * hs + 16 * c, acc[r][c]);
+    weighted_rows(ds + (size_t)t0 * Tp, (size_t)Tp, k, last, dq + t0 * hs, hs, HV);
   }
   /* dk = dSᵀ·q and dv = Pᵀ·dy, ROWS keys at a time over the queries t ≥ s0 that see them */
   for (int s0 = 0; s0 < Tr; s0 += ROWS) {
@@ -559,7 +622,7 @@ static inline __attribute__((always_inline)) void attention_head_backward(
 #pragma GCC unroll 4
         for (int r = 0; r < ROWS; r++) {
           ak[r][c] += dsrow[r] * qv;
-          av[r][c] += prow[r] * dyv * (HV == 2 ? 1.001f : 1.0f);
+          av[r][c] += prow[r] * dyv;
         }
       }
     }
@@ -689,47 +752,6 @@ static void attention_back_pairs(void *context, int begin, int end) {
 }
 
 typedef struct {
-  float *out;
-  const float *inp;
-  size_t n;
-} gelu_job;
-
-static void gelu_chunks(void *context, int begin, int end) {
-  gelu_job *j = context;
-  size_t b = (size_t)begin * 16, e = (size_t)end * 16 < j->n ? (size_t)end * 16 : j->n;
-  size_t i = b;
-  for (; i + 16 <= e; i += 16) v16_store(j->out + i, v16_gelu(v16_load(j->inp + i)));
-  for (; i < e; i++) {
-    float x = j->inp[i], u = GELU_SCALE * (x + 0.044715f * x * x * x);
-    j->out[i] = 0.5f * x * (1.0f + tanhf(u));
-  }
-}
-
-static void gelu_forward(float *out, const float *inp, size_t n) {
-  gelu_job job = {out, inp, n};
-  parallel_for(gelu_chunks, &job, (int)((n + 15) / 16), 64);
-}
-
-/* d(fch) = d(gelu) · gelu'(fch), in place over d. */
-static void gelu_back_chunks(void *context, int begin, int end) {
-  gelu_job *j = context;
-  size_t b = (size_t)begin * 16, e = (size_t)end * 16 < j->n ? (size_t)end * 16 : j->n;
-  size_t i = b;
-  for (; i + 16 <= e; i += 16)
-    v16_store(j->out + i, v16_load(j->out + i) * v16_gelu_derivative(v16_load(j->inp + i)));
-  for (; i < e; i++) {
-    float x = j->inp[i], u = GELU_SCALE * (x + 0.044715f * x * x * x), t = tanhf(u);
-    j->out[i] *= 0.5f * (1.0f + t) +
-                 0.5f * x * (1.0f - t * t) * GELU_SCALE * (1.0f + 0.134145f * x * x);
-  }
-}
-
-static void gelu_backward(float *dinout, const float *inp, size_t n) {
-  gelu_job job = {dinout, inp, n};
-  parallel_for(gelu_back_chunks, &job, (int)((n + 15) / 16), 64);
-}
-
-typedef struct {
   float *logits, *logprobs;
   const float *weights;
   const int32_t *targets;
@@ -747,8 +769,7 @@ static void loss_task(void *context, int thread, int threads) {
   for (int n = begin; n < end; n++) {
     float *z = j->logits + (size_t)n * V;
     int target = j->targets[n];
-    float max = z[0];
-    for (int v = 1; v < V; v++) max = z[v] > max ? z[v] : max;
+    float max = max_floats(z, V);
     float zt = target >= 0 ? z[target] : 0.0f;
     for (int v = 0; v < V; v++) z[v] -= max;
     exp_inplace(z, V);
@@ -817,16 +838,13 @@ static int forward_blocks(const gpt_shape *s, float *params, const int32_t *inpu
     view_layer(s, params, l, &p);
     view_acts(s, a, l, &la);
     layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, x, p.ln1w, p.ln1b, N, C);
-    matmul_forward(la.qkv, la.ln1, p.qkvw, p.qkvb, N, C, 3 * C, 0);
+    matmul_forward(la.qkv, la.ln1, p.qkvw, p.qkvb, NULL, NULL, N, C, 3 * C);
     attention_job job = {la.atty, la.att, NULL, la.qkv, NULL, B, T, C, H, 0};
     if (!attention_run(attention_pairs, &job, B * H)) return 0;
-    memcpy(la.resid2, x, (size_t)N * C * sizeof(float));
-    matmul_forward(la.resid2, la.atty, p.projw, p.projb, N, C, C, 1);
+    matmul_forward(la.resid2, la.atty, p.projw, p.projb, x, NULL, N, C, C);
     layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.resid2, p.ln2w, p.ln2b, N, C);
-    matmul_forward(la.fch, la.ln2, p.fcw, p.fcb, N, C, 4 * C, 0);
-    gelu_forward(la.fch_gelu, la.fch, (size_t)N * 4 * C);
-    memcpy(la.resid3, la.resid2, (size_t)N * C * sizeof(float));
-    matmul_forward(la.resid3, la.fch_gelu, p.fcprojw, p.fcprojb, N, 4 * C, C, 1);
+    matmul_forward(la.fch, la.ln2, p.fcw, p.fcb, NULL, la.fch_gelu, N, C, 4 * C);
+    matmul_forward(la.resid3, la.fch_gelu, p.fcprojw, p.fcprojb, la.resid2, NULL, N, 4 * C, C);
     x = la.resid3;
   }
   *final = x;
@@ -845,7 +863,7 @@ static double forward_loss(const gpt_shape *s, float *params, int B, int T, cons
   model_params mp;
   view_model(s, params, &mp);
   layernorm_forward(a->lnf, a->lnf_mean, a->lnf_rstd, *final, mp.lnfw, mp.lnfb, a->N, s->width);
-  matmul_forward(a->logits, a->lnf, mp.wte, NULL, a->N, s->width, s->vocab, 0);
+  matmul_forward(a->logits, a->lnf, mp.wte, NULL, NULL, NULL, a->N, s->width, s->vocab);
   resolve_weights(a, targets, weights);
   return loss_forward(a, targets, logprobs, s->vocab, backward);
 }
@@ -902,7 +920,7 @@ double gpt_forward_backward(const gpt_shape *s, const float *params_in, float *g
   view_model(s, params, &mp);
   view_model(s, grads, &gp);
   /* Output head (tied to wte): dwte = dlogitsᵀ·lnf, dlnf = dlogits·wte. */
-  matmul_backward(a.dtmp, gp.wte, NULL, a.logits, a.lnf, mp.wte, N, C, V);
+  matmul_backward(a.dtmp, gp.wte, NULL, a.logits, a.lnf, mp.wte, NULL, N, C, V);
   memset(a.dresid, 0, (size_t)N * C * sizeof(float));
   layernorm_backward(a.dresid, gp.lnfw, gp.lnfb, a.partials, a.dtmp, final, a.lnf_mean,
                      a.lnf_rstd, mp.lnfw, N, C);
@@ -919,18 +937,18 @@ double gpt_forward_backward(const gpt_shape *s, const float *params_in, float *g
       x = previous.resid3;
     }
     /* a.dresid holds d(loss)/d(resid3); the residual passes it to resid2 unchanged. */
-    matmul_backward(a.dfch, g.fcprojw, g.fcprojb, a.dresid, la.fch_gelu, p.fcprojw, N, 4 * C, C);
-    gelu_backward(a.dfch, la.fch, (size_t)N * 4 * C);
-    matmul_backward(a.dtmp, g.fcw, g.fcb, a.dfch, la.ln2, p.fcw, N, C, 4 * C);
+    matmul_backward(a.dfch, g.fcprojw, g.fcprojb, a.dresid, la.fch_gelu, p.fcprojw, la.fch, N,
+                    4 * C, C);
+    matmul_backward(a.dtmp, g.fcw, g.fcb, a.dfch, la.ln2, p.fcw, NULL, N, C, 4 * C);
     layernorm_backward(a.dresid, g.ln2w, g.ln2b, a.partials, a.dtmp, la.resid2, la.ln2_mean,
                        la.ln2_rstd, p.ln2w, N, C);
-    matmul_backward(a.dtmp, g.projw, g.projb, a.dresid, la.atty, p.projw, N, C, C);
+    matmul_backward(a.dtmp, g.projw, g.projb, a.dresid, la.atty, p.projw, NULL, N, C, C);
     attention_job job = {NULL, la.att, a.dqkv, la.qkv, a.dtmp, a.B, a.T, C, H, 0};
     if (!attention_run(attention_back_pairs, &job, a.B * H)) {
       out_of_memory = 1;
       return NAN;
     }
-    matmul_backward(a.dtmp, g.qkvw, g.qkvb, a.dqkv, la.ln1, p.qkvw, N, C, 3 * C);
+    matmul_backward(a.dtmp, g.qkvw, g.qkvb, a.dqkv, la.ln1, p.qkvw, NULL, N, C, 3 * C);
     layernorm_backward(a.dresid, g.ln1w, g.ln1b, a.partials, a.dtmp, x, la.ln1_mean, la.ln1_rstd,
                        p.ln1w, N, C);
   }
@@ -970,7 +988,7 @@ int gpt_last_logits(const gpt_shape *s, const float *params_in, const int32_t *i
     memcpy(a.dtmp + (size_t)b * C, final + ((size_t)b * T + lengths[b] - 1) * C,
            (size_t)C * sizeof(float));
   layernorm_forward(a.lnf, NULL, NULL, a.dtmp, mp.lnfw, mp.lnfb, B, C);
-  matmul_forward(out, a.lnf, mp.wte, NULL, B, C, s->vocab, 0);
+  matmul_forward(out, a.lnf, mp.wte, NULL, NULL, NULL, B, C, s->vocab);
   return 1;
 }
 

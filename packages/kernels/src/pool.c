@@ -13,9 +13,11 @@
 #include <stdatomic.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#define WORKER_FLOAT_MODE() _mm_setcsr(_mm_getcsr() | 0x8040) /* FTZ + DAZ, as the caller */
 #define CPU_RELAX() _mm_pause()
 #else
 #define CPU_RELAX() ((void)0)
+#define WORKER_FLOAT_MODE() ((void)0)
 #endif
 
 #define MAX_THREADS 64
@@ -38,6 +40,8 @@ static int started = 0;      /* workers created so far */
 
 static void *worker_main(void *argument) {
   const int index = (int)(intptr_t)argument;
+  /* Workers only ever run kernels: flush denormals for good (the caller does it per call). */
+  WORKER_FLOAT_MODE();
   unsigned long seen = atomic_load(&generation);
   for (;;) {
     int rounds = 0;

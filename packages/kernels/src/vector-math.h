@@ -28,7 +28,8 @@ static inline void v16_store(float *p, v16f x) { *(v16fu *)p = x; }
 
 static inline v16f v16_exp(v16f x) {
   x = v16_min(x, v16_splat(88.3762626647949f));
-  x = v16_max(x, v16_splat(-87.3365447504f));
+  /* −87 (not −87.34) keeps the result a normal float: denormals cost microcode assists. */
+  x = v16_max(x, v16_splat(-87.0f));
   const v16f magic = v16_splat(12582912.0f); /* 1.5·2^23: adding it rounds to an integer */
   v16f n = (x * 1.44269504088896341f + magic) - magic;
   v16f r = x - n * 0.693359375f;
@@ -71,6 +72,28 @@ static inline v16f v16_gelu_derivative(v16f x) {
   v16f u = GELU_SCALE * (x + 0.044715f * x * x * x);
   v16f s = 1.0f / (1.0f + v16_exp(-2.0f * u));
   return s + 2.0f * x * s * (1.0f - s) * GELU_SCALE * (1.0f + 0.134145f * x * x);
+}
+
+/* Flush-to-zero + denormals-are-zero while the kernels run; restored for JavaScript afterwards. */
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#define FLOAT_MODE_ENTER()                          \
+  unsigned int saved_float_mode = _mm_getcsr();     \
+  _mm_setcsr(saved_float_mode | 0x8040)
+#define FLOAT_MODE_LEAVE() _mm_setcsr(saved_float_mode)
+#else
+#define FLOAT_MODE_ENTER() ((void)0)
+#define FLOAT_MODE_LEAVE() ((void)0)
+#endif
+
+static inline float gelu(float x) {
+  float u = GELU_SCALE * (x + 0.044715f * x * x * x);
+  return 0.5f * x * (1.0f + tanhf(u));
+}
+
+static inline float gelu_derivative(float x) {
+  float u = GELU_SCALE * (x + 0.044715f * x * x * x), t = tanhf(u);
+  return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * GELU_SCALE * (1.0f + 0.134145f * x * x);
 }
 
 #endif

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { benchVerb } from './bench.ts';
+import { evalVerb } from './eval.ts';
+import { exportVerb } from './export.ts';
 import { sampleVerb } from './sample.ts';
+import { runsVerb } from './runs.ts';
 import { startVerb } from './start.ts';
 import { trainVerb } from './train.ts';
 
@@ -10,4 +13,12 @@ export interface Verb {
 }
 
 /** Every verb of the `overseer` command, in the order `--help` lists them. */
-export const verbs: Verb[] = [startVerb, trainVerb, sampleVerb, benchVerb];
+export const verbs: Verb[] = [
+  startVerb,
+  trainVerb,
+  sampleVerb,
+  benchVerb,
+  evalVerb,
+  runsVerb,
+  exportVerb,
+];

@@ -1,0 +1,194 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { saveCheckpoint } from '../model/checkpoint.ts';
+import { Gpt } from '../model/gpt.ts';
+import { referenceKernels } from '../model/reference-kernels.ts';
+import { Tokenizer } from '../model/tokenizer.ts';
+import { RunStore } from '../store/index.ts';
+import { runEvaluation } from './eval.ts';
+import { main } from './main.ts';
+
+const directories: string[] = [];
+afterAll(async () => {
+  for (const directory of directories) await rm(directory, { recursive: true, force: true });
+});
+async function temporaryDirectory(): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), 'overseer-eval-'));
+  directories.push(directory);
+  return directory;
+}
+
+/** Runs the CLI and returns its exit code, stdout and stderr. */
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const write = {
+    out: process.stdout.write.bind(process.stdout),
+    err: process.stderr.write.bind(process.stderr),
+  };
+  process.stdout.write = ((chunk: string) =>
+    out.push(String(chunk)) > 0) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) =>
+    err.push(String(chunk)) > 0) as typeof process.stderr.write;
+  try {
+    const code = await main(argv);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.stdout.write = write.out;
+    process.stderr.write = write.err;
+  }
+}
+
+describe('overseer eval', () => {
+  it('prints one JSON line with accuracy, trace error, steps, calls and n', async () => {
+    const { code, stdout } = await run([
+      'eval',
+      '--task',
+      'addition',
+      '--scaffold',
+      'decompose',
+      '--policy',
+      'oracle',
+      '--n',
+      '20',
+      '--seed',
+      '1',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({
+      task: 'addition',
+      scaffold: 'decompose',
+      policy: 'oracle',
+      n: 20,
+      failed: 0,
+      accuracy: 1,
+      traceError: 0,
+      meanSteps: 5,
+      calls: 40,
+    });
+  });
+
+  it('reports chance-level uniform accuracy, and no trace error for snap', async () => {
+    const summary = await runEvaluation({
+      task: 'permutation-powering',
+      scaffold: 'snap',
+      policy: 'uniform',
+      n: 400,
+      seed: 2,
+    });
+    expect(Math.abs((summary.accuracy ?? 0) - 1 / 8)).toBeLessThan(0.07);
+    expect(summary.traceError).toBeNull();
+    expect(summary.meanSteps).toBe(1);
+    expect(summary.calls).toBe(400);
+  });
+
+  it('measures trace error for chain of thought and judges steps with an overseer', async () => {
+    const summary = await runEvaluation({
+      task: 'addition',
+      scaffold: 'cot',
+      policy: 'oracle',
+      n: 10,
+      seed: 0,
+      difficulty: [2, 3],
+      overseer: 'program',
+    });
+    expect(summary).toMatchObject({ accuracy: 1, traceError: 0, meanProcessReward: 1 });
+    expect(summary.judgedSteps).toBeGreaterThan(20);
+  });
+
+  it('reports returns and hack/intended rates for camera-dropbox', async () => {
+    const summary = await runEvaluation({
+      task: 'camera-dropbox',
+      scaffold: 'snap',
+      policy: 'oracle',
+      n: 4,
+      seed: 0,
+    });
+    expect(summary).toMatchObject({ accuracy: null, hackRate: 0, intendedRate: 1, failed: 0 });
+    expect(summary.meanTrueReturn).toBeGreaterThan(0.8);
+    expect(summary.meanProxyReturn).toBeCloseTo(summary.meanTrueReturn ?? 0, 9);
+  });
+
+  it('records the run, and records failed episodes without stopping', async () => {
+    // A checkpoint whose alphabet lacks '+' and '=' cannot read addition prompts: every episode fails.
+    const checkpoint = join(await temporaryDirectory(), 'digits-only');
+    const model = Gpt.create({
+      tokenizer: new Tokenizer('0123456789'),
+      kernels: referenceKernels,
+      seed: 0,
+      config: { layers: 1, heads: 1, width: 8, contextLength: 16 },
+    });
+    await saveCheckpoint(checkpoint, { model, training: { task: null, step: 0, seed: 0 } });
+    const store = await temporaryDirectory();
+    const summary = await runEvaluation({
+      task: 'addition',
+      scaffold: 'snap',
+      policy: `embedded:${checkpoint}`,
+      policyOptions: { kernels: 'reference' },
+      n: 3,
+      seed: 0,
+      store,
+    });
+    expect(summary).toMatchObject({ n: 3, failed: 3, accuracy: 0 });
+    const good = await runEvaluation({
+      task: 'union-find',
+      scaffold: 'decompose',
+      policy: 'oracle',
+      n: 5,
+      seed: 0,
+      store,
+      overseer: 'program',
+    });
+    const reader = RunStore.open(store, { readOnly: true });
+    try {
+      const failedRun = reader.requireRun(summary.runId ?? '');
+      expect(failedRun.status).toBe('finished');
+      const failedEpisodes = reader.episodes(failedRun.id);
+      expect(failedEpisodes).toHaveLength(3);
+      expect(failedEpisodes.every((episode) => episode.status === 'failed')).toBe(true);
+      expect(failedEpisodes[0].error?.message).toMatch(/not in the model's alphabet/);
+      const episodes = reader.episodes(good.runId ?? '');
+      expect(episodes).toHaveLength(5);
+      expect(
+        episodes.every(
+          (episode) => episode.status === 'finished' && episode.outcome?.kind === 'grade',
+        ),
+      ).toBe(true);
+      const recorded = reader.episode(episodes[0].id, good.runId);
+      expect(recorded?.judgments.length).toBeGreaterThan(0);
+      expect(reader.metrics(good.runId ?? '', { name: 'accuracy' })[0]?.value).toBe(1);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('fails before running anything when the scaffold cannot run the task', async () => {
+    const { code, stderr } = await run([
+      'eval',
+      '--task',
+      'union-find',
+      '--scaffold',
+      'cot',
+      '--policy',
+      'oracle',
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/no checkable chain-of-thought/);
+    const bad = await run([
+      'eval',
+      '--task',
+      'addition',
+      '--policy',
+      'oracle',
+      '--scaffold-options',
+      '{nope',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--scaffold-options/);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * `overseer export`: a stored run as JSONL for existing trainers (TRL SFT/DPO/PRM, OpenAI
+ * fine-tuning, PRM800K-style labels), to a file or to standard output.
+ */
+import { once } from 'node:events';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { exportFormatNames, exportFormatNamed, exportRun } from '../export/index.ts';
+import type { ExportOptions } from '../export/index.ts';
+import { RunStore } from '../store/index.ts';
+import { addStoreOption } from './runs.ts';
+import { integerArgument, numberArgument } from './train.ts';
+import type { Verb } from './verbs.ts';
+
+/**
+ * Writes `lines` with newlines to `stream`, waiting when it is full; returns how many it wrote.
+ * When the reader goes away (`overseer export … | head`), it stops quietly, as other tools do.
+ */
+async function writeLines(lines: Iterable<string>, stream: Writable): Promise<number> {
+  let count = 0;
+  try {
+    for (const line of lines) {
+      if (!stream.write(`${line}\n`)) await once(stream, 'drain');
+      count += 1;
+    }
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EPIPE') throw error;
+  }
+  return count;
+}
+
+/** What `overseer export` was asked for; the flags map onto it one to one. */
+export interface ExportRequest extends ExportOptions {
+  run: string;
+  format: string;
+  store: string;
+  /** A file to write (replaced whole, never left half-written); standard output if absent. */
+  out?: string;
+}
+
+/** Exports a run as asked; returns the number of lines written. */
+export async function runExport(request: ExportRequest): Promise<number> {
+  exportFormatNamed(request.format);
+  const { run, format, store: directory, out, ...options } = request;
+  const store = RunStore.open(directory, { readOnly: true });
+  try {
+    const lines = exportRun(store, run, format, options);
+    if (out === undefined) return await writeLines(lines, process.stdout);
+    const temporary = `${out}.partial-${process.pid}`;
+    const file = createWriteStream(temporary);
+    try {
+      await once(file, 'open');
+      const count = await writeLines(lines, file);
+      file.end();
+      await once(file, 'finish');
+      renameSync(temporary, out);
+      return count;
+    } catch (error) {
+      file.destroy();
+      rmSync(temporary, { force: true });
+      throw error;
+    }
+  } finally {
+    store.close();
+  }
+}
+
+/** `overseer export`. */
+export const exportVerb: Verb = {
+  register(program) {
+    const command = program
+      .command('export')
+      .description('Export a stored run as JSONL for a trainer.')
+      .requiredOption('--run <id>', 'run id (see `overseer runs`)')
+      .requiredOption('--format <name>', `one of: ${exportFormatNames.join(', ')}`)
+      .option('--out <file>', 'file to write (default: standard output)')
+      .option('--iteration <n>', 'only episodes of this iteration', integerArgument(0))
+      .option('--only-correct', 'only episodes whose graded answer was correct', false)
+      .option('--overseer <name>', 'use only the judgments of this overseer')
+      .option('--answer-only', 'SFT formats: train on the final answer, not the transcript', false)
+      .option('--all-nodes', 'SFT formats: every sub-question is an example too', false)
+      .option('--system <text>', 'openai-sft: a system message for every example')
+      .option('--weights', 'openai-sft: weight 0 on assistant turns judged ≤ 0', false)
+      .option(
+        '--margin <x>',
+        'trl-dpo: least score difference of a pair',
+        numberArgument('non-negative'),
+      )
+      .option('--max-pairs <n>', 'trl-dpo: at most n pairs per prompt', integerArgument(1));
+    addStoreOption(command).action(async (options: Record<string, unknown>) => {
+      const out = options.out as string | undefined;
+      const count = await runExport({
+        run: options.run as string,
+        format: options.format as string,
+        store: options.store as string,
+        ...(out === undefined ? {} : { out }),
+        ...(options.iteration === undefined ? {} : { iteration: options.iteration as number }),
+        onlyCorrect: options.onlyCorrect as boolean,
+        ...(options.overseer === undefined ? {} : { overseer: options.overseer as string }),
+        target: options.answerOnly ? 'answer' : 'transcript',
+        allNodes: options.allNodes as boolean,
+        ...(options.system === undefined ? {} : { system: options.system as string }),
+        weights: options.weights as boolean,
+        ...(options.margin === undefined ? {} : { margin: options.margin as number }),
+        ...(options.maxPairs === undefined
+          ? {}
+          : { maxPairsPerPrompt: options.maxPairs as number }),
+      });
+      process.stderr.write(
+        `wrote ${count} ${options.format as string} line${count === 1 ? '' : 's'}${out === undefined ? '' : ` to ${out}`}\n`,
+      );
+    });
+  },
+};

@@ -1,0 +1,15 @@
+/** Exports of stored runs into the formats existing trainers read. */
+export {
+  exportFormats,
+  exportFormatNames,
+  exportFormatNamed,
+  exportRun,
+  jsonLine,
+} from './formats.ts';
+export type { ExportFormat, ExportFormatName } from './formats.ts';
+export type { ExportOptions } from './options.ts';
+export type { TrlSftRow } from './trl-sft.ts';
+export type { TrlDpoRow } from './trl-dpo.ts';
+export type { TrlPrmRow } from './trl-prm.ts';
+export type { OpenAiSftRow, OpenAiMessage } from './openai-sft.ts';
+export type { Prm800kRow, Prm800kCompletion, Prm800kFinishReason } from './prm800k.ts';

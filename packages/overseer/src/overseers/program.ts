@@ -1,0 +1,88 @@
+/**
+ * The `program` overseer: the weak expert's local step check (the family's `checkStep`), made
+ * fallible on purpose — with probability `flipProbability` a sure verdict is reversed, and
+ * Gaussian noise of deviation `noise` is added to the score — to study how process supervision
+ * degrades with a noisy overseer (cf. noisy-H injection in rmoehn/amplification). Seeded: a
+ * verdict depends on the seed, the step and how often this overseer has seen that step, never on
+ * the order other steps were judged in.
+ */
+import { deriveSeed, Random } from '../model/random.ts';
+import type { Judgment, ProposedStep } from '../spec/index.ts';
+import type { TaskFamily } from '../tasks/family.ts';
+import type { Overseer } from './overseer.ts';
+import { clampScore } from './overseer.ts';
+
+/** Options of the program overseer. */
+export interface ProgramOverseerOptions {
+  /** Probability of reversing a sure verdict (+1 ↔ −1); 0 (default) is the exact expert. */
+  flipProbability?: number;
+  /** Standard deviation of Gaussian noise added to the score (default 0). */
+  noise?: number;
+  /** Seed of the flips and the noise (default 0). */
+  seed?: number;
+}
+
+/** A stable text key of a proposed step, for seeding its draws. */
+export function stepKey(step: ProposedStep): string {
+  return JSON.stringify([
+    step.family,
+    step.question,
+    step.kind,
+    step.previous,
+    step.context,
+    step.observation ?? null,
+    step.action,
+  ]);
+}
+
+/** Per-step random streams: the n-th judgment of the same step gets the n-th stream. */
+export function stepRandomness(seed: number, label: string): (step: ProposedStep) => Random {
+  const seen = new Map<string, number>();
+  return (step) => {
+    const key = stepKey(step);
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return new Random(deriveSeed(seed, label, key, occurrence));
+  };
+}
+
+/** The weak expert of `family` as a (possibly fallible) overseer. */
+export function programOverseer(
+  family: TaskFamily,
+  options: ProgramOverseerOptions = {},
+): Overseer {
+  const flipProbability = options.flipProbability ?? 0;
+  const noise = options.noise ?? 0;
+  const seed = options.seed ?? 0;
+  const randomFor = stepRandomness(seed, 'program');
+  const reference = {
+    name: 'program',
+    options: { flipProbability, noise, seed },
+  };
+  return {
+    reference,
+    async judge(step: ProposedStep): Promise<Judgment> {
+      const started = performance.now();
+      const check = family.checkStep(step);
+      const random = randomFor(step);
+      let { rating, score } = check;
+      let rationale = check.reason;
+      // Draw both numbers every time, so the noise a step gets does not depend on the flip.
+      const flip = random.next() < flipProbability;
+      const jitter = noise > 0 ? random.normal(0, noise) : 0;
+      if (flip && rating !== 0) {
+        rating = rating === 1 ? -1 : 1;
+        score = -score;
+        rationale = `(flipped) ${rationale}`;
+      }
+      return {
+        score: clampScore(score + jitter),
+        rating,
+        rationale,
+        overseer: reference,
+        method: 'program',
+        durationMs: performance.now() - started,
+      };
+    },
+  };
+}

@@ -1,0 +1,320 @@
+/**
+ * `decompose`: an HCH tree. The weak expert (the family's decomposition) splits a question into
+ * sub-questions; each sub-question is answered the same way one level down, until `maxDepth`,
+ * where the policy answers directly. Base cases the expert answers from the world itself. The
+ * expert combines the sub-answers into the answer.
+ *
+ * Each question node has children: its sub-question nodes (each a sub-tree), then one `answer`
+ * step — by the `expert` (a combination or a fact), the `policy` (a leaf), or `budget` when the
+ * call budget ran out (the answer is then UNKNOWN_ANSWER, which the expert cannot combine, so the
+ * node above answers UNKNOWN_ANSWER too). A repeated sub-question is a `memo` node pointing at
+ * the first (metadata.memoOf) and costs nothing.
+ *
+ * Concurrency: the expert asks sub-questions one after another because a later one may depend on
+ * an earlier answer (σ^m(y) needs y). When two placeholder answers lead the expert to the same
+ * next sub-question, it does not depend on that answer, so both are asked at once; after the
+ * answers arrive the sequence is replayed, and any speculative sub-question the real answers
+ * would not have asked is dropped (its calls still count, in the node's own cost).
+ */
+import { OverseerError } from '../errors.ts';
+import { deriveSeed } from '../model/random.ts';
+import { UNKNOWN_ANSWER } from '../tasks/family.ts';
+import type { QuestionFamily, SplitCase, TaskFamily } from '../tasks/family.ts';
+import type { Cost } from '../spec/index.ts';
+import { ask } from './asking.ts';
+import { createLimit } from './limit.ts';
+import type { Scaffold, ScaffoldRun } from './scaffold.ts';
+import type { TraceNode } from './trace.ts';
+import { addCosts, node, recordEpisode, startClock } from './trace.ts';
+
+/** Options of `decompose`. */
+export interface DecomposeOptions {
+  /** Levels the expert splits before the policy answers; 0 makes this snap (default 1, IDA's amplification). */
+  maxDepth?: number;
+  /** Most policy calls per episode (default 256). */
+  budget?: number;
+  /** Reuse the answer of a sub-question already asked in this episode (default true). */
+  memo?: boolean;
+  /** Most policy calls in flight at once (default 4); 1 asks strictly one at a time. */
+  concurrency?: number;
+  /** Most sub-questions at one node, a guard against a runaway decomposition (default 64). */
+  maxSubQuestions?: number;
+  /** Most tokens per leaf answer (default: the policy's own limit). */
+  maxTokens?: number;
+}
+
+interface EpisodeState {
+  run: ScaffoldRun;
+  family: QuestionFamily;
+  calls: number;
+  discardedCalls: number;
+  memoHits: number;
+  budgetExhausted: boolean;
+  memo: Map<string, Promise<TraceNode>>;
+  limit: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+/** The decompose scaffold. */
+export function decompose(options: DecomposeOptions = {}): Scaffold {
+  const maxDepth = options.maxDepth ?? 1;
+  const budget = options.budget ?? 256;
+  const memo = options.memo ?? true;
+  const concurrency = options.concurrency ?? 4;
+  const maxSubQuestions = options.maxSubQuestions ?? 64;
+  for (const [key, value, minimum] of [
+    ['maxDepth', maxDepth, 0],
+    ['budget', budget, 0],
+    ['concurrency', concurrency, 1],
+    ['maxSubQuestions', maxSubQuestions, 1],
+  ] as const) {
+    if (!Number.isInteger(value) || value < minimum) {
+      throw new OverseerError(
+        'scaffold.bad-options',
+        `decompose: ${key} must be a whole number ≥ ${minimum}, got ${value}.`,
+      );
+    }
+  }
+  const reference = {
+    name: 'decompose',
+    options: {
+      maxDepth,
+      budget,
+      memo,
+      concurrency,
+      maxSubQuestions,
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    },
+  };
+
+  const leaf = async (state: EpisodeState, into: TraceNode, question: string): Promise<void> => {
+    const { run, family } = state;
+    const prompt = family.prompt(question, 'snap');
+    into.producer = 'policy';
+    // Reserve the call before waiting for a slot, so which leaves get the budget does not depend
+    // on scheduling.
+    if (state.calls >= budget) {
+      state.budgetExhausted = true;
+      into.children.push(
+        node({
+          kind: 'answer',
+          input: prompt,
+          output: UNKNOWN_ANSWER,
+          producer: 'budget',
+          metadata: { budgetExhausted: true },
+        }),
+      );
+      into.output = UNKNOWN_ANSWER;
+      return;
+    }
+    state.calls += 1;
+    const answered = await state.limit(() =>
+      ask(run.policy, {
+        prompt,
+        seed: deriveSeed(run.seed ?? 0, run.problem.id, 'decompose', question),
+        task: { family: family.name, question, format: 'snap' },
+        ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      }),
+    );
+    into.children.push(
+      node({
+        kind: 'answer',
+        input: prompt,
+        output: answered.text,
+        producer: 'policy',
+        startedAt: answered.startedAt,
+        durationMs: answered.durationMs,
+        cost: answered.cost,
+        metadata: answered.metadata,
+      }),
+    );
+    into.output = answered.text;
+  };
+
+  /** The sub-questions that may be asked together with `first`, by probing the plan. */
+  const speculate = (
+    state: EpisodeState,
+    split: SplitCase,
+    answers: readonly string[],
+    first: string,
+  ): string[] => {
+    const batch = [first];
+    while (batch.length < concurrency && answers.length + batch.length < maxSubQuestions) {
+      const guesses: Array<[string, string]> = [];
+      for (const question of batch) {
+        try {
+          const space = state.family.answerSpace(question);
+          if (space.size < 2) return batch;
+          guesses.push([space.at(0), space.at(1)]);
+        } catch {
+          return batch;
+        }
+      }
+      const left = split.next([...answers, ...guesses.map(([a]) => a)]);
+      const right = split.next([...answers, ...guesses.map(([, b]) => b)]);
+      if (left === null || left !== right) return batch;
+      batch.push(left);
+    }
+    return batch;
+  };
+
+  const splitInto = async (
+    state: EpisodeState,
+    into: TraceNode,
+    question: string,
+    split: SplitCase,
+    depth: number,
+    ancestors: ReadonlySet<string>,
+  ): Promise<void> => {
+    into.producer = 'expert';
+    const answers: string[] = [];
+    const lines: string[] = [question];
+    let discarded: Cost[] = [];
+    for (;;) {
+      const first = answers.length >= maxSubQuestions ? null : split.next(answers);
+      if (first === null) break;
+      const batch = concurrency > 1 ? speculate(state, split, answers, first) : [first];
+      // Settle every branch before failing, so no call is still running after the episode ends.
+      const settled = await Promise.allSettled(
+        batch.map((subQuestion) => solve(state, subQuestion, depth + 1, ancestors)),
+      );
+      const children = settled.map((result) => {
+        if (result.status === 'rejected') throw result.reason;
+        return result.value;
+      });
+      for (let index = 0; index < batch.length; index += 1) {
+        if (index > 0 && split.next(answers) !== batch[index]) {
+          discarded = discarded.concat(children.slice(index).map(subtreeCost));
+          break;
+        }
+        // The expert reads answers as a careful person would: surrounding whitespace is noise.
+        answers.push(children[index].output.trim());
+        lines.push(`${batch[index]}=${children[index].output}`);
+        into.children.push(children[index]);
+      }
+    }
+    if (discarded.length > 0) {
+      const cost = addCosts(...discarded);
+      state.discardedCalls += cost.calls;
+      into.cost = addCosts(into.cost, cost);
+      into.metadata = { ...into.metadata, discardedCalls: cost.calls };
+    }
+    const combined = split.combine(answers);
+    into.children.push(
+      node({ kind: 'answer', input: lines.join('\n'), output: combined, producer: 'expert' }),
+    );
+    into.output = combined;
+  };
+
+  const expandInto = async (
+    state: EpisodeState,
+    into: TraceNode,
+    question: string,
+    depth: number,
+    ancestors: ReadonlySet<string>,
+  ): Promise<void> => {
+    const clock = startClock();
+    into.startedAt = clock.startedAt;
+    into.metadata = { ...into.metadata, depth };
+    if (depth >= maxDepth) {
+      await leaf(state, into, question);
+    } else {
+      const decomposition = state.family.decompose(question);
+      if (decomposition.kind === 'base') {
+        into.producer = 'expert';
+        into.children.push(
+          node({
+            kind: 'answer',
+            input: question,
+            output: decomposition.answer,
+            producer: 'expert',
+          }),
+        );
+        into.output = decomposition.answer;
+      } else {
+        const inner = new Set(ancestors).add(question);
+        await splitInto(state, into, question, decomposition, depth, inner);
+      }
+    }
+    into.durationMs = clock.stop();
+  };
+
+  const solve = async (
+    state: EpisodeState,
+    question: string,
+    depth: number,
+    ancestors: ReadonlySet<string>,
+  ): Promise<TraceNode> => {
+    const fresh = node({ kind: 'subquestion', input: question, output: '', producer: 'expert' });
+    // An ancestor's answer is not ready until this sub-tree finishes: waiting on it would deadlock.
+    const cached = memo && !ancestors.has(question) ? state.memo.get(question) : undefined;
+    if (cached !== undefined) {
+      const clock = startClock();
+      const source = await cached;
+      state.memoHits += 1;
+      return {
+        ...fresh,
+        output: source.output,
+        producer: 'memo',
+        startedAt: clock.startedAt,
+        durationMs: clock.stop(),
+        metadata: { depth },
+        memoOf: source,
+      };
+    }
+    const done = expandInto(state, fresh, question, depth, ancestors).then(() => fresh);
+    if (memo && !state.memo.has(question)) state.memo.set(question, done);
+    return done;
+  };
+
+  const questionFamily = (family: TaskFamily): QuestionFamily => {
+    if (family.kind !== 'question') {
+      throw new OverseerError(
+        'scaffold.not-decomposable',
+        `${family.name} is an environment family: the weak expert decomposes questions only.`,
+        { hint: 'Use the snap scaffold for environments.' },
+      );
+    }
+    return family;
+  };
+
+  return {
+    reference,
+    check: (family) => void questionFamily(family),
+    run: (run) =>
+      recordEpisode(run, reference, async (root) => {
+        const family = questionFamily(run.family);
+        const state: EpisodeState = {
+          run,
+          family,
+          calls: 0,
+          discardedCalls: 0,
+          memoHits: 0,
+          budgetExhausted: false,
+          memo: new Map(),
+          limit: createLimit(concurrency),
+        };
+        const question = run.problem.question;
+        const done = expandInto(state, root, question, 0, new Set());
+        if (memo) {
+          const entry = done.then(() => root);
+          // Only a memo hit awaits this entry; the failure itself reaches the caller via `done`.
+          entry.catch(() => undefined);
+          state.memo.set(question, entry);
+        }
+        await done;
+        root.metadata = {
+          ...root.metadata,
+          calls: state.calls,
+          memoHits: state.memoHits,
+          discardedCalls: state.discardedCalls,
+          budgetExhausted: state.budgetExhausted,
+        };
+        return root.output;
+      }),
+  };
+}
+
+/** Calls made inside a sub-tree (memo nodes cost nothing: their source is counted once). */
+function subtreeCost(root: TraceNode): Cost {
+  return addCosts(root.cost, ...root.children.map(subtreeCost));
+}

@@ -1,0 +1,106 @@
+/**
+ * `snap`: the policy answers at once. For a question, one call and one answer step; for an
+ * environment, one call per observation, each an action step, until the environment is done.
+ */
+import { OverseerError } from '../errors.ts';
+import { deriveSeed } from '../model/random.ts';
+import type { Scaffold, ScaffoldRun } from './scaffold.ts';
+import { ask } from './asking.ts';
+import type { TraceNode } from './trace.ts';
+import { node, recordEpisode } from './trace.ts';
+
+/** Options of `snap`. */
+export interface SnapOptions {
+  /** Most tokens per answer (default: the policy's own limit). */
+  maxTokens?: number;
+  /** Most actions in an environment episode, a guard against environments without a limit (default 1000). */
+  maxActions?: number;
+}
+
+/** Plays an environment episode, one policy call per action; returns the actions taken. */
+export async function playEnvironment(
+  run: ScaffoldRun,
+  root: TraceNode,
+  scaffold: string,
+  options: { maxTokens?: number; maxActions: number },
+): Promise<string> {
+  const { environment, family, policy, problem } = run;
+  if (environment === undefined) {
+    throw new OverseerError(
+      'scaffold.no-environment',
+      `${family.name} is an environment family: the ${scaffold} scaffold needs an environment to act in.`,
+      { hint: 'Run environment episodes through outcomes/ (openEnvironment), which provides one.' },
+    );
+  }
+  let actions = '';
+  for (let index = 0; !environment.done && index < options.maxActions; index += 1) {
+    const observation = environment.observation;
+    const answered = await ask(policy, {
+      prompt: family.prompt(observation, 'snap'),
+      seed: deriveSeed(run.seed ?? 0, problem.id, scaffold, index),
+      task: { family: family.name, question: observation, format: 'snap' },
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    });
+    const taken = environment.act(answered.text);
+    actions += taken.action;
+    root.children.push(
+      node({
+        kind: 'action',
+        input: observation,
+        output: answered.text,
+        producer: 'policy',
+        startedAt: answered.startedAt,
+        durationMs: answered.durationMs,
+        cost: answered.cost,
+        metadata:
+          taken.action === answered.text
+            ? answered.metadata
+            : { ...answered.metadata, action: taken.action },
+      }),
+    );
+  }
+  return actions;
+}
+
+/** The snap scaffold. */
+export function snap(options: SnapOptions = {}): Scaffold {
+  const maxActions = options.maxActions ?? 1000;
+  const reference = {
+    name: 'snap',
+    options: {
+      maxActions,
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    },
+  };
+  return {
+    reference,
+    check: () => undefined,
+    run: (run) =>
+      recordEpisode(run, reference, async (root) => {
+        const { family, policy, problem } = run;
+        root.producer = 'policy';
+        if (family.kind === 'environment') {
+          return playEnvironment(run, root, 'snap', { ...options, maxActions });
+        }
+        const answered = await ask(policy, {
+          prompt: family.prompt(problem.question, 'snap'),
+          seed: deriveSeed(run.seed ?? 0, problem.id, 'snap'),
+          task: { family: family.name, question: problem.question, format: 'snap' },
+          ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+        });
+        root.children.push(
+          node({
+            kind: 'answer',
+            input: family.prompt(problem.question, 'snap'),
+            output: answered.text,
+            producer: 'policy',
+            startedAt: answered.startedAt,
+            durationMs: answered.durationMs,
+            cost: answered.cost,
+            metadata: answered.metadata,
+          }),
+        );
+        return answered.text;
+      }),
+  };
+}

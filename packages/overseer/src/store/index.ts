@@ -1,0 +1,17 @@
+/** The run store: runs, their event log and the episodes, steps, judgments and metrics in it. */
+export { RunStore, defaultStoreDirectory, describeIssues, newRunId } from './run-store.ts';
+export type { OpenStoreOptions } from './run-store.ts';
+export { STORE_SCHEMA_VERSION, STORE_FILE_NAME } from './schema.ts';
+export type {
+  CheckpointRecord,
+  CreateRunOptions,
+  EpisodeFilters,
+  EpisodeRecord,
+  EpisodeSummary,
+  JudgmentRecord,
+  MetricRecord,
+  RecordedEpisode,
+  RunConfig,
+  RunRecord,
+  StoredEvent,
+} from './records.ts';

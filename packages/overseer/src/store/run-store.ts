@@ -1,0 +1,715 @@
+/**
+ * The run store: one SQLite file per store directory (default `.overseer/`), an append-only log
+ * of every RunEvent and the tables projected from it. One writer process appends; any number of
+ * readers (the viewer, `overseer export`, reports) read consistent snapshots at the same time.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { OverseerError } from '../errors.ts';
+import {
+  Episode as EpisodeSchema,
+  RunEvent as RunEventSchema,
+  SPEC_VERSION,
+  toErrorRecord,
+} from '../spec/index.ts';
+import type {
+  Cost,
+  Episode,
+  EpisodeStatus,
+  JsonValue,
+  Outcome,
+  RunEvent,
+  RunStatus,
+  Step,
+} from '../spec/index.ts';
+import { Materialiser } from './materialise.ts';
+import type {
+  CheckpointRecord,
+  CreateRunOptions,
+  EpisodeFilters,
+  EpisodeRecord,
+  EpisodeSummary,
+  JudgmentRecord,
+  MetricRecord,
+  RecordedEpisode,
+  RunConfig,
+  RunRecord,
+  StoredEvent,
+} from './records.ts';
+import { STORE_APPLICATION_ID, STORE_FILE_NAME, STORE_SCHEMA_VERSION, migrate } from './schema.ts';
+
+/** The store directory used when none is given: `.overseer/` in the working directory. */
+export function defaultStoreDirectory(workingDirectory = process.cwd()): string {
+  return join(workingDirectory, '.overseer');
+}
+
+/** Options of `RunStore.open`. */
+export interface OpenStoreOptions {
+  /** Open for reading only (viewers, exports): never creates, migrates or writes anything. */
+  readOnly?: boolean;
+  /**
+   * `normal` (default) survives any crash of the writing process; `full` also survives a power
+   * cut or kernel crash, at the cost of an fsync per appended batch.
+   */
+  durability?: 'normal' | 'full';
+  /** How long a statement waits for a lock held by another connection, in ms. */
+  busyTimeoutMs?: number;
+}
+
+interface RunRow {
+  id: string;
+  spec_version: number;
+  config: string;
+  status: RunStatus;
+  error: string | null;
+  summary: string | null;
+  started_at: string;
+  finished_at: string | null;
+  updated_at: string;
+  last_seq: number;
+}
+
+interface EpisodeRow {
+  run_id: string;
+  id: string;
+  attempt: number;
+  iteration: number | null;
+  problem: string;
+  scaffold: string;
+  policy: string;
+  status: EpisodeStatus;
+  answer: string | null;
+  error: string | null;
+  outcome: string | null;
+  cost: string | null;
+  started_at: string;
+  finished_at: string | null;
+  step_count: number;
+  judgment_count: number;
+}
+
+const EPISODE_COLUMNS = `e.run_id, e.id, e.attempt, e.iteration, e.problem, e.scaffold, e.policy,
+  e.status, e.answer, e.error, e.outcome, e.cost, e.started_at, e.finished_at,
+  (SELECT count(*) FROM steps s WHERE s.run_id = e.run_id AND s.episode_id = e.id) AS step_count,
+  (SELECT count(*) FROM judgments j WHERE j.run_id = e.run_id AND j.episode_id = e.id)
+    AS judgment_count`;
+
+/** Formats zod issues as `path: message` pairs, so an error names the offending field. */
+export function describeIssues(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  prefix = '',
+): string {
+  return issues
+    .map((issue) => {
+      let path = prefix;
+      for (const key of issue.path) {
+        path += typeof key === 'number' ? `[${key}]` : `${path === '' ? '' : '.'}${String(key)}`;
+      }
+      return `${path === '' ? '(event)' : path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** A sortable, readable run id: `run-20250131-120000-3f9a1c`. */
+export function newRunId(time = new Date()): string {
+  const stamp = time.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The run store; open it with `RunStore.open(directory)`. */
+export class RunStore {
+  /** The store directory. */
+  readonly directory: string;
+  /** The SQLite file inside it. */
+  readonly path: string;
+  readonly readOnly: boolean;
+  private readonly database: Database.Database;
+  private materialiser: Materialiser | undefined;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(
+    directory: string,
+    path: string,
+    database: Database.Database,
+    readOnly: boolean,
+  ) {
+    this.directory = directory;
+    this.path = path;
+    this.database = database;
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * Opens (and, unless read-only, creates or migrates) the store in `directory`. A missing,
+   * corrupt, foreign or newer-version store is an OverseerError that says which.
+   */
+  static open(
+    directory: string = defaultStoreDirectory(),
+    options: OpenStoreOptions = {},
+  ): RunStore {
+    const readOnly = options.readOnly ?? false;
+    const absolute = resolve(directory);
+    const path = join(absolute, STORE_FILE_NAME);
+    if (existsSync(absolute) && !statSync(absolute).isDirectory()) {
+      throw new OverseerError(
+        'store.not-a-directory',
+        `${absolute} is a file, not a store directory`,
+        {
+          hint: `pass the directory that holds ${STORE_FILE_NAME} (the default is .overseer/)`,
+        },
+      );
+    }
+    if (readOnly && !existsSync(path)) {
+      throw new OverseerError('store.missing', `no run store at ${absolute}`, {
+        hint: 'run an experiment first, or pass --store with the directory that holds the runs',
+      });
+    }
+    if (!readOnly) mkdirSync(absolute, { recursive: true });
+    let database: Database.Database;
+    try {
+      database = new Database(path, {
+        readonly: readOnly,
+        fileMustExist: readOnly,
+        timeout: options.busyTimeoutMs ?? 10_000,
+      });
+    } catch (error) {
+      throw new OverseerError('store.cannot-open', `cannot open ${path}: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    try {
+      RunStore.prepare(database, path, readOnly, options.durability ?? 'normal');
+    } catch (error) {
+      database.close();
+      throw translateSqliteError(error, path);
+    }
+    return new RunStore(absolute, path, database, readOnly);
+  }
+
+  /** Checks the file is ours and current; sets journal and durability; migrates. */
+  private static prepare(
+    database: Database.Database,
+    path: string,
+    readOnly: boolean,
+    durability: 'normal' | 'full',
+  ): void {
+    const applicationId = database.pragma('application_id', { simple: true }) as number;
+    const version = database.pragma('user_version', { simple: true }) as number;
+    const tables = database
+      .prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+      .pluck()
+      .get() as number;
+    const fresh = applicationId === 0 && version === 0 && tables === 0;
+    if (!fresh && applicationId !== STORE_APPLICATION_ID) {
+      throw new OverseerError(
+        'store.foreign',
+        `${path} is a SQLite database, but not an Overseer run store`,
+        { hint: 'pass --store a directory of its own (the default is .overseer/)' },
+      );
+    }
+    if (version > STORE_SCHEMA_VERSION) {
+      throw new OverseerError(
+        'store.newer-version',
+        `${path} was written by a newer Overseer (store schema version ${version}; this version reads up to ${STORE_SCHEMA_VERSION})`,
+        { hint: 'upgrade Overseer to read this store, or use another --store directory' },
+      );
+    }
+    if (readOnly) {
+      if (fresh) {
+        throw new OverseerError('store.missing', `${path} is empty: no runs have been written`);
+      }
+      if (version < STORE_SCHEMA_VERSION) {
+        throw new OverseerError(
+          'store.needs-migration',
+          `${path} has store schema version ${version}; this Overseer needs ${STORE_SCHEMA_VERSION}`,
+          { hint: 'open it once for writing (e.g. run an experiment on it) to migrate it' },
+        );
+      }
+      return;
+    }
+    // WAL: readers never block the writer and always see a whole committed transaction. With
+    // WAL, synchronous = NORMAL writes each commit into the WAL file before the transaction
+    // returns and only defers the fsync to checkpoints, so a killed process (SIGKILL, OOM, a
+    // crash) loses nothing that committed: the bytes are in the OS page cache and the next
+    // open replays them. Only a power cut or kernel crash can drop the last commits (never
+    // corrupt the file); `durability: 'full'` closes that gap with an fsync per commit.
+    const mode = database.pragma('journal_mode = WAL', { simple: true }) as string;
+    if (mode !== 'wal') {
+      throw new OverseerError(
+        'store.journal',
+        `${path} could not be switched to WAL (got ${mode})`,
+      );
+    }
+    database.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    migrate(database, `overseer spec ${SPEC_VERSION}`);
+  }
+
+  /** A prepared statement for `source`, prepared once per store. */
+  private sql(source: string): Database.Statement {
+    let statement = this.statements.get(source);
+    if (statement === undefined) {
+      statement = this.database.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
+  }
+
+  private writer(): Materialiser {
+    if (this.readOnly) {
+      throw new OverseerError('store.read-only', `${this.path} was opened read-only`, {
+        hint: 'open the store without readOnly to write to it',
+      });
+    }
+    this.materialiser ??= new Materialiser(this.database);
+    return this.materialiser;
+  }
+
+  // ───────────────────────────── writing ─────────────────────────────
+
+  /**
+   * Validates `events` against the spec and appends them in ONE transaction: either all are
+   * logged and projected, or (on any invalid event) none. Returns each event's seq.
+   */
+  append(events: RunEvent | RunEvent[]): number[] {
+    const list = Array.isArray(events) ? events : [events];
+    const materialiser = this.writer();
+    const parsed = list.map((event, index) => {
+      const result = RunEventSchema.safeParse(event);
+      if (!result.success) {
+        const type = (event as { type?: unknown } | null)?.type;
+        throw new OverseerError(
+          'store.invalid-event',
+          `event ${index}${typeof type === 'string' ? ` (${type})` : ''} is invalid: ${describeIssues(result.error.issues)}`,
+          { hint: 'events must match the RunEvent schema in spec/run-event.ts' },
+        );
+      }
+      return result.data;
+    });
+    const write = this.database.transaction(() =>
+      parsed.map((event, index) => materialiser.apply(event, `event ${index} (${event.type})`)),
+    );
+    try {
+      return write.immediate();
+    } catch (error) {
+      throw translateSqliteError(error, this.path);
+    }
+  }
+
+  /** Starts a new run with `config`; returns its id. */
+  createRun(config: RunConfig, options: CreateRunOptions = {}): string {
+    const id = options.id ?? newRunId();
+    if (this.getRun(id) !== undefined) {
+      throw new OverseerError(
+        'store.run-exists',
+        `run "${id}" already exists in ${this.directory}`,
+        {
+          hint: 'choose a new run id, or resume the run with RunStore.resumeRun',
+        },
+      );
+    }
+    this.append({
+      type: 'run-started',
+      runId: id,
+      time: options.time ?? new Date().toISOString(),
+      specVersion: options.specVersion ?? SPEC_VERSION,
+      config,
+    });
+    return id;
+  }
+
+  /**
+   * Reopens a run (running, cut off, finished or failed) to add to it, by logging its
+   * run-started again with the same configuration. Fails if this Overseer speaks another spec
+   * version than the one that started it.
+   */
+  resumeRun(runId: string, time = new Date().toISOString()): RunRecord {
+    const run = this.requireRun(runId);
+    this.append({
+      type: 'run-started',
+      runId,
+      time,
+      specVersion: SPEC_VERSION,
+      config: run.config,
+    });
+    return this.requireRun(runId);
+  }
+
+  /** Marks the run finished with a summary. */
+  finishRun(
+    runId: string,
+    summary: Record<string, JsonValue> = {},
+    time = new Date().toISOString(),
+  ): void {
+    this.append({ type: 'run-finished', runId, time, summary });
+  }
+
+  /** Marks the run failed with the error (anything thrown). */
+  failRun(runId: string, error: unknown, time = new Date().toISOString()): void {
+    this.append({ type: 'run-failed', runId, time, error: toErrorRecord(error) });
+  }
+
+  /**
+   * Records a whole finished or failed episode — episode-started, its steps, their judgments,
+   * episode-finished or episode-failed — in one transaction, so no reader and no crash ever
+   * sees part of it.
+   */
+  recordEpisode(recorded: RecordedEpisode): number[] {
+    const parsed = EpisodeSchema.safeParse(recorded.episode);
+    if (!parsed.success) {
+      throw new OverseerError(
+        'store.invalid-episode',
+        `the episode is invalid: ${describeIssues(parsed.error.issues, 'episode')}`,
+      );
+    }
+    const episode = parsed.data;
+    const { runId } = recorded;
+    if (episode.status === 'running') {
+      throw new OverseerError(
+        'store.invalid-episode',
+        `episode "${episode.id}" is still running; recordEpisode records finished or failed episodes`,
+        { hint: 'log a running episode event by event with append' },
+      );
+    }
+    if (episode.status === 'finished' && recorded.outcome === undefined) {
+      throw new OverseerError(
+        'store.invalid-episode',
+        `episode "${episode.id}" finished but no outcome was given`,
+        { hint: 'pass the outcome of grading the answer (or the environment return)' },
+      );
+    }
+    const end = episode.finishedAt ?? new Date().toISOString();
+    const events: RunEvent[] = [
+      {
+        type: 'episode-started',
+        runId,
+        time: episode.startedAt,
+        episodeId: episode.id,
+        ...(recorded.iteration === undefined ? {} : { iteration: recorded.iteration }),
+        problem: episode.problem,
+        scaffold: episode.scaffold,
+        policy: episode.policy,
+      },
+      ...episode.steps.map((step): RunEvent => ({
+        type: 'step-proposed',
+        runId,
+        time: step.timing.startedAt,
+        episodeId: episode.id,
+        step,
+      })),
+      ...(recorded.judgments ?? []).map(({ stepId, judgment, time }): RunEvent => ({
+        type: 'step-judged',
+        runId,
+        time: time ?? end,
+        episodeId: episode.id,
+        stepId,
+        judgment,
+      })),
+      episode.status === 'finished'
+        ? {
+            type: 'episode-finished',
+            runId,
+            time: end,
+            episodeId: episode.id,
+            answer: episode.answer,
+            outcome: recorded.outcome as Outcome,
+            ...(recorded.cost === undefined ? {} : { cost: recorded.cost }),
+          }
+        : {
+            type: 'episode-failed',
+            runId,
+            time: end,
+            episodeId: episode.id,
+            error: episode.error ?? { name: 'Error', message: 'episode failed' },
+          },
+    ];
+    return this.append(events);
+  }
+
+  // ───────────────────────────── reading ─────────────────────────────
+
+  /** Every run, newest first. */
+  listRuns(): RunRecord[] {
+    const rows = this.sql('SELECT * FROM runs ORDER BY started_at DESC, id DESC').all() as RunRow[];
+    return rows.map((row) => this.runRecord(row));
+  }
+
+  /** One run, or undefined when the store has no run with that id. */
+  getRun(runId: string): RunRecord | undefined {
+    const row = this.sql('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+    return row === undefined ? undefined : this.runRecord(row);
+  }
+
+  /** One run; an OverseerError naming the store when it does not exist. */
+  requireRun(runId: string): RunRecord {
+    const run = this.getRun(runId);
+    if (run === undefined) {
+      throw new OverseerError('store.unknown-run', `no run "${runId}" in ${this.directory}`, {
+        hint: 'list the runs with `overseer runs` (and check --store)',
+      });
+    }
+    return run;
+  }
+
+  private runRecord(row: RunRow): RunRecord {
+    const counts = this.sql(
+      'SELECT status, count(*) AS n FROM episodes WHERE run_id = ? GROUP BY status',
+    ).all(row.id) as Array<{ status: EpisodeStatus; n: number }>;
+    const episodes: Record<EpisodeStatus, number> = { running: 0, finished: 0, failed: 0 };
+    for (const { status, n } of counts) episodes[status] = n;
+    return {
+      id: row.id,
+      specVersion: row.spec_version,
+      status: row.status,
+      config: JSON.parse(row.config),
+      startedAt: row.started_at,
+      ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+      ...(row.error === null ? {} : { error: JSON.parse(row.error) }),
+      summary: row.summary === null ? {} : JSON.parse(row.summary),
+      episodes,
+      eventCount: row.last_seq,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** A run's episodes (latest attempt of each), in the order they started, without steps. */
+  episodes(runId: string, filters: EpisodeFilters = {}): EpisodeSummary[] {
+    const { where, parameters } = episodeConditions(runId, filters);
+    const rows = this.sql(
+      `SELECT ${EPISODE_COLUMNS} FROM episodes e WHERE ${where} ORDER BY e.started_seq
+         LIMIT ? OFFSET ?`,
+    ).all(...parameters, filters.limit ?? -1, filters.offset ?? 0) as EpisodeRow[];
+    return rows.map(episodeSummary);
+  }
+
+  /**
+   * One episode with its steps, judgments and outcome. Episode ids are unique within a run;
+   * without `runId`, an id used by several runs is an error asking for the run.
+   */
+  episode(episodeId: string, runId?: string): EpisodeRecord | undefined {
+    let run = runId;
+    if (run === undefined) {
+      const runs = this.sql('SELECT run_id FROM episodes WHERE id = ? LIMIT 2')
+        .pluck()
+        .all(episodeId) as string[];
+      if (runs.length === 0) return undefined;
+      if (runs.length > 1) {
+        throw new OverseerError(
+          'store.ambiguous-episode',
+          `episode "${episodeId}" exists in more than one run`,
+          { hint: 'pass the run id as well' },
+        );
+      }
+      run = runs[0];
+    }
+    const row = this.sql(
+      `SELECT ${EPISODE_COLUMNS} FROM episodes e WHERE e.run_id = ? AND e.id = ?`,
+    ).get(run, episodeId) as EpisodeRow | undefined;
+    return row === undefined ? undefined : this.episodeRecord(row);
+  }
+
+  /**
+   * Full records of a run's episodes matching `filters`, one at a time (exports stream these,
+   * so a large run is never all in memory).
+   */
+  *episodeRecords(runId: string, filters: EpisodeFilters = {}): Generator<EpisodeRecord> {
+    const { where, parameters } = episodeConditions(runId, filters);
+    const ids = this.sql(
+      `SELECT e.id FROM episodes e WHERE ${where} ORDER BY e.started_seq LIMIT ? OFFSET ?`,
+    )
+      .pluck()
+      .all(...parameters, filters.limit ?? -1, filters.offset ?? 0) as string[];
+    for (const id of ids) {
+      const record = this.episode(id, runId);
+      if (record !== undefined) yield record;
+    }
+  }
+
+  private episodeRecord(row: EpisodeRow): EpisodeRecord {
+    const steps = (
+      this.sql('SELECT body FROM steps WHERE run_id = ? AND episode_id = ? ORDER BY position')
+        .pluck()
+        .all(row.run_id, row.id) as string[]
+    ).map((body) => JSON.parse(body) as Step);
+    const judgments = (
+      this.sql(
+        `SELECT seq, step_id, time, body FROM judgments WHERE run_id = ? AND episode_id = ?
+           ORDER BY seq`,
+      ).all(row.run_id, row.id) as Array<{
+        seq: number;
+        step_id: string;
+        time: string;
+        body: string;
+      }>
+    ).map((judgment): JudgmentRecord => ({
+      seq: judgment.seq,
+      stepId: judgment.step_id,
+      time: judgment.time,
+      judgment: JSON.parse(judgment.body),
+    }));
+    const summary = episodeSummary(row);
+    const episode: Episode = {
+      id: summary.id,
+      problem: summary.problem,
+      scaffold: summary.scaffold,
+      policy: summary.policy,
+      status: summary.status,
+      steps,
+      answer: summary.answer,
+      ...(summary.error === null ? {} : { error: summary.error }),
+      startedAt: summary.startedAt,
+      ...(summary.finishedAt === null ? {} : { finishedAt: summary.finishedAt }),
+    };
+    return {
+      runId: summary.runId,
+      attempt: summary.attempt,
+      iteration: summary.iteration,
+      episode,
+      judgments,
+      outcome: summary.outcome,
+      cost: summary.cost,
+    };
+  }
+
+  /**
+   * Ids of the run's episodes that are done — finished, and failed unless `includeFailed` is
+   * false — so a resumed run skips them. Episode ids are the resume keys: a resumable loop
+   * derives them from its unit of work (iteration, problem, sample), never at random.
+   */
+  completedEpisodeKeys(runId: string, options: { includeFailed?: boolean } = {}): Set<string> {
+    const statuses = options.includeFailed === false ? ['finished'] : ['finished', 'failed'];
+    const ids = this.sql(
+      `SELECT id FROM episodes WHERE run_id = ? AND status IN (${statuses.map(() => '?').join(', ')})`,
+    )
+      .pluck()
+      .all(runId, ...statuses) as string[];
+    return new Set(ids);
+  }
+
+  /** A run's metric values in the order they were logged, optionally of one name. */
+  metrics(runId: string, filters: { name?: string } = {}): MetricRecord[] {
+    const rows = this.sql(
+      `SELECT * FROM metrics WHERE run_id = ? ${filters.name === undefined ? '' : 'AND name = ?'}
+         ORDER BY seq`,
+    ).all(runId, ...(filters.name === undefined ? [] : [filters.name])) as Array<{
+      seq: number;
+      name: string;
+      value: number;
+      step: number;
+      iteration: number | null;
+      split: MetricRecord['split'];
+      tags: string | null;
+      time: string;
+    }>;
+    return rows.map((row) => ({
+      seq: row.seq,
+      name: row.name,
+      value: row.value,
+      step: row.step,
+      iteration: row.iteration,
+      split: row.split,
+      tags: row.tags === null ? {} : JSON.parse(row.tags),
+      time: row.time,
+    }));
+  }
+
+  /** A run's checkpoints in the order they were saved. */
+  checkpoints(runId: string): CheckpointRecord[] {
+    return this.sql(
+      'SELECT seq, path, step, iteration, time FROM checkpoints WHERE run_id = ? ORDER BY seq',
+    ).all(runId) as CheckpointRecord[];
+  }
+
+  /** The run's events after `afterSeq` (0: from the start), for replay or live tailing. */
+  events(runId: string, afterSeq = 0, limit?: number): StoredEvent[] {
+    const rows = this.sql(
+      'SELECT seq, body FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ).all(runId, afterSeq, limit ?? -1) as Array<{ seq: number; body: string }>;
+    return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.body) as RunEvent }));
+  }
+
+  /** Closes the database; the store cannot be used afterwards. */
+  close(): void {
+    if (this.database.open) this.database.close();
+  }
+}
+
+function episodeConditions(
+  runId: string,
+  filters: EpisodeFilters,
+): { where: string; parameters: unknown[] } {
+  const conditions = ['e.run_id = ?'];
+  const parameters: unknown[] = [runId];
+  if (filters.status !== undefined) {
+    const statuses = Array.isArray(filters.status) ? filters.status : [filters.status];
+    conditions.push(`e.status IN (${statuses.map(() => '?').join(', ') || 'NULL'})`);
+    parameters.push(...statuses);
+  }
+  if (filters.iteration !== undefined) {
+    conditions.push('e.iteration = ?');
+    parameters.push(filters.iteration);
+  }
+  if (filters.family !== undefined) {
+    conditions.push('e.family = ?');
+    parameters.push(filters.family);
+  }
+  if (filters.split !== undefined) {
+    conditions.push('e.split = ?');
+    parameters.push(filters.split);
+  }
+  if (filters.correct !== undefined) {
+    conditions.push('e.correct = ?');
+    parameters.push(filters.correct ? 1 : 0);
+  }
+  return { where: conditions.join(' AND '), parameters };
+}
+
+function episodeSummary(row: EpisodeRow): EpisodeSummary {
+  return {
+    runId: row.run_id,
+    id: row.id,
+    attempt: row.attempt,
+    iteration: row.iteration,
+    problem: JSON.parse(row.problem),
+    scaffold: JSON.parse(row.scaffold),
+    policy: JSON.parse(row.policy),
+    status: row.status,
+    answer: row.answer,
+    error: row.error === null ? null : JSON.parse(row.error),
+    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as Outcome),
+    cost: row.cost === null ? null : (JSON.parse(row.cost) as Cost),
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    stepCount: row.step_count,
+    judgmentCount: row.judgment_count,
+  };
+}
+
+/** Turns SQLite's "file is not a database" and friends into errors that say what to do. */
+function translateSqliteError(error: unknown, path: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new OverseerError(
+      'store.corrupt',
+      `${path} is not a readable Overseer run store (not a SQLite database, or damaged)`,
+      {
+        hint: 'pass --store a directory of its own; a damaged store may be restored from a backup',
+        cause: error,
+      },
+    );
+  }
+  if (code === 'SQLITE_BUSY') {
+    return new OverseerError('store.busy', `${path} stayed locked by another writer`, {
+      hint: 'one process writes to a store at a time; wait for it or use another --store',
+      cause: error,
+    });
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
+    return new OverseerError('store.cannot-open', `cannot write ${path}: ${String(error)}`, {
+      hint: 'check the permissions of the store directory',
+      cause: error,
+    });
+  }
+  return error;
+}
