@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './cli.ts';
+
+const directory = mkdtempSync(join(tmpdir(), 'psd-cli-test-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+async function run(argv: string[]): Promise<{ code: number; output: string[] }> {
+  const output: string[] = [];
+  const code = await main(argv, (text) => output.push(text));
+  return { code, output };
+}
+
+describe('psd CLI', () => {
+  it('generates, decides (--json), and verifies the certificate it wrote', async () => {
+    const file = join(directory, 'grid-no.mtx');
+    expect(
+      (await run(['generate', '--pattern', 'grid', '--kind', 'no', '--n', '100', '--output', file]))
+        .code,
+    ).toBe(0);
+    const certificate = join(directory, 'certificate.json');
+    const decided = await run([
+      'decide',
+      file,
+      '--eps',
+      '0.05',
+      '--json',
+      '--certificate',
+      certificate,
+    ]);
+    expect(decided.code).toBe(0);
+    const line = JSON.parse(decided.output[0]);
+    expect(line.verdict).toBe('not-completable');
+    expect(line.certificate.kind).toBe('dual');
+    expect(typeof line.seconds).toBe('number');
+    expect(line.stats.verification.valid).toBe(true);
+    const verified = await run(['verify', file, certificate]);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.output[0]).valid).toBe(true);
+  });
+
+  it('completes a YES instance and the verifier accepts the factor', async () => {
+    const file = join(directory, 'random-yes.mtx');
+    await run(['generate', '--pattern', 'random', '--kind', 'yes', '--n', '80', '--output', file]);
+    const completed = await run(['complete', file]);
+    expect(completed.code).toBe(0);
+    const factorFile = join(directory, 'factor.json');
+    writeFileSync(factorFile, completed.output[0]);
+    const verified = await run(['verify', file, factorFile]);
+    expect(JSON.parse(verified.output[0])).toMatchObject({ valid: true, kind: 'gram' });
+  });
+
+  it('prints the max-det inverse factor for a chordal pattern and refuses a non-chordal one', async () => {
+    const band = join(directory, 'band.mtx');
+    await run(['generate', '--pattern', 'band', '--kind', 'yes', '--n', '30', '--output', band]);
+    const result = await run(['complete', band, '--max-det']);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.output[0]);
+    expect(parsed.kind).toBe('max-det-inverse');
+    expect(parsed.d).toHaveLength(30);
+    const random = join(directory, 'random.mtx');
+    await run([
+      'generate',
+      '--pattern',
+      'random',
+      '--kind',
+      'yes',
+      '--n',
+      '30',
+      '--output',
+      random,
+    ]);
+    expect((await run(['complete', random, '--max-det'])).code).toBe(1);
+  });
+
+  it('fails with exit code 1 and a clear message on bad input or an invalid certificate', async () => {
+    const bad = join(directory, 'bad.mtx');
+    writeFileSync(bad, '%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n1 1 1\n1 2 0.5\n');
+    expect((await run(['decide', bad])).code).toBe(1);
+    const file = join(directory, 'small.mtx');
+    writeFileSync(
+      file,
+      '%%MatrixMarket matrix coordinate real symmetric\n2 2 3\n1 1 1\n2 2 1\n2 1 0.5\n',
+    );
+    const fake = join(directory, 'fake.json');
+    writeFileSync(fake, JSON.stringify({ kind: 'dual', entries: [[1, 1, 1]] }));
+    expect((await run(['verify', file, fake])).code).toBe(1);
+    expect(readFileSync(fake, 'utf8')).toContain('dual');
+  });
+
+  it('prints help for every verb', async () => {
+    for (const verb of ['decide', 'complete', 'verify', 'square', 'bench', 'generate']) {
+      const result = await run([verb, '--help']);
+      expect(result.code).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,361 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { formatBenchTable, runBench } from './bench.ts';
+import type { Certificate } from './certificate.ts';
+import { chordalStructure, maxDeterminantInverse } from './chordal.ts';
+import { decide } from './decide.ts';
+import { PsdError, isPsdError } from './errors.ts';
+import { generateInstance, type PatternKind } from './generate.ts';
+import { formatMatrixMarket, parsePartialMatrix } from './parse.ts';
+import type { PeerName } from './peers.ts';
+import { approximateSquare, parseGeneralMatrix, parsePositions } from './square.ts';
+import { verifyCertificate } from './verify.ts';
+
+function positiveNumber(value: string): number {
+  const x = Number(value);
+  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a positive number');
+  return x;
+}
+
+function integer(value: string): number {
+  const x = Number(value);
+  if (!Number.isInteger(x)) throw new InvalidArgumentError('expected an integer');
+  return x;
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PsdError('io.read', `cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+function readMatrix(path: string) {
+  return parsePartialMatrix(readText(path), path);
+}
+
+/** Builds the `psd` program. */
+export function buildProgram(out: (text: string) => void): Command {
+  const program = new Command('psd')
+    .description(
+      'Certifying solver for PSD matrix completion (ARC matrix completion problems): decide, complete, verify, square, bench.',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => out(text.trimEnd()) })
+    .exitOverride();
+
+  program
+    .command('decide')
+    .description(
+      'Decide whether the partial matrix in FILE has a PSD completion, under the promise "no completion" vs "a completion with λmin/λmax ≥ ε". Prints the verdict with a certificate (gram factor or dual matrix) checked by the independent verifier.',
+    )
+    .argument(
+      '<file>',
+      'Matrix Market coordinate real symmetric file (1-based, lower triangle, whole diagonal) or JSON {"n", "entries"}',
+    )
+    .option('--eps <e>', 'the promise parameter ε', positiveNumber, 0.01)
+    .option('--json', 'print one JSON line {verdict, certificate, seconds, stats}')
+    .option('--max-seconds <s>', 'time budget; "undecided" when it runs out', positiveNumber, 60)
+    .option('--max-iterations <k>', 'iteration budget of each Burer–Monteiro stage', integer, 50000)
+    .option('--rank <r>', 'initial Burer–Monteiro rank', integer, 8)
+    .option('--seed <s>', 'seed of the random initial factor', integer, 1)
+    .option('--certificate <path>', 'also write the certificate as JSON to this file')
+    .option('--no-verify', 'skip the independent check of the certificate')
+    .action((file: string, options) => {
+      const matrix = readMatrix(file);
+      const decision = decide(matrix, {
+        epsilon: options.eps,
+        maxSeconds: options.maxSeconds,
+        maxIterations: options.maxIterations,
+        rank: options.rank,
+        seed: options.seed,
+        verify: options.verify,
+      });
+      if (options.certificate && decision.certificate) {
+        writeFileSync(options.certificate, JSON.stringify(decision.certificate) + '\n');
+      }
+      if (options.json) {
+        out(JSON.stringify(decision));
+      } else {
+        out(
+          `${decision.verdict} (${decision.seconds.toFixed(3)} s): ${String(decision.stats.reason)}`,
+        );
+        const verification = decision.stats.verification as { reason?: string } | undefined;
+        if (verification?.reason) out(`check: ${verification.reason}`);
+      }
+    });
+
+  program
+    .command('complete')
+    .description(
+      'Print a PSD completion of FILE as a Gram factor {"kind":"gram","factor":[[…]×n],"tolerance":…}.',
+    )
+    .argument('<file>', 'partial matrix (Matrix Market or JSON)')
+    .option(
+      '--eps <e>',
+      'ε for the underlying decision (smaller: works closer to the boundary)',
+      positiveNumber,
+      1e-3,
+    )
+    .option('--max-seconds <s>', 'time budget', positiveNumber, 60)
+    .option('--seed <s>', 'seed', integer, 1)
+    .option(
+      '--max-det',
+      'chordal patterns: print the maximum-determinant completion X through its sparse inverse, {"kind":"max-det-inverse","d":[…],"entries":[[i,j,L_ij],…]} with X⁻¹ = Σ_v d_v ℓ_v ℓ_vᵀ, ℓ_v = e_v + Σ_i L_iv e_i',
+    )
+    .action((file: string, options) => {
+      const matrix = readMatrix(file);
+      if (options.maxDet) {
+        const structure = chordalStructure(matrix);
+        if (structure.violation.some((x) => x === 1)) {
+          throw new PsdError('complete.not-chordal', `${file}: the pattern is not chordal`, {
+            hint: '--max-det needs a chordal pattern; drop it to get a Gram factor instead',
+          });
+        }
+        const inverse = maxDeterminantInverse(matrix, structure);
+        if (!inverse) {
+          throw new PsdError(
+            'complete.not-definite',
+            `${file}: a clique is not positive definite, so no max-det completion exists`,
+          );
+        }
+        out(
+          JSON.stringify({
+            kind: 'max-det-inverse',
+            d: Array.from(inverse.d),
+            entries: inverse.entries.map(([i, j, value]) => [i + 1, j + 1, value]),
+          }),
+        );
+        return;
+      }
+      const decision = decide(matrix, {
+        epsilon: options.eps,
+        maxSeconds: options.maxSeconds,
+        seed: options.seed,
+      });
+      if (decision.verdict === 'not-completable') {
+        throw new PsdError(
+          'complete.none',
+          `${file} has no PSD completion (a dual certificate proves it)`,
+          {
+            hint: 'run `psd decide --json` to see the certificate',
+          },
+        );
+      }
+      if (decision.verdict !== 'completable' || !decision.certificate) {
+        throw new PsdError(
+          'complete.undecided',
+          `no completion found: ${String(decision.stats.reason)}`,
+          {
+            hint: 'raise --max-seconds or lower --eps',
+          },
+        );
+      }
+      out(JSON.stringify(decision.certificate));
+    });
+
+  program
+    .command('verify')
+    .description(
+      'Independently check a certificate (gram or dual) against the partial matrix. Exit code 0 when it proves its claim, 1 otherwise.',
+    )
+    .argument('<file>', 'partial matrix (Matrix Market or JSON)')
+    .argument(
+      '<certificate>',
+      'certificate JSON: {"kind":"gram",…}, {"kind":"dual",…}, or a decide --json line',
+    )
+    .action((file: string, certificatePath: string) => {
+      const matrix = readMatrix(file);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readText(certificatePath));
+      } catch (error) {
+        throw new PsdError(
+          'verify.json',
+          `${certificatePath}: not valid JSON (${(error as Error).message})`,
+        );
+      }
+      const record = parsed as { certificate?: Certificate; kind?: string };
+      const certificate = (record.kind ? record : record.certificate) as Certificate | undefined;
+      if (!certificate)
+        throw new PsdError('verify.json', `${certificatePath}: no certificate found`);
+      const verification = verifyCertificate(matrix, certificate);
+      out(JSON.stringify(verification));
+      if (!verification.valid) throw new CommanderError(1, 'psd.invalid', '');
+    });
+
+  program
+    .command('square')
+    .description(
+      'Approximate squaring: given A (n×p) and positions, print a Gram factor V (n×k, usually k ≪ p) with V Vᵀ = A Aᵀ at the positions and on the diagonal, without forming A Aᵀ.',
+    )
+    .argument('<matrix>', 'A as Matrix Market "coordinate real general" or "array real general"')
+    .argument('<positions>', 'positions: JSON [[i, j], …] or Matrix Market coordinate (1-based)')
+    .option(
+      '--tolerance <t>',
+      'max |v_i·v_j − (A Aᵀ)_ij| after unit-diagonal scaling',
+      positiveNumber,
+      1e-8,
+    )
+    .option('--max-seconds <s>', 'time budget before falling back to V = A', positiveNumber, 60)
+    .option('--json', 'print {certificate, verification, method, rank, seconds} as one JSON line')
+    .action((matrixPath: string, positionsPath: string, options) => {
+      const a = parseGeneralMatrix(readText(matrixPath), matrixPath);
+      const positions = parsePositions(readText(positionsPath), a.rows, positionsPath);
+      const result = approximateSquare(a, positions, {
+        tolerance: options.tolerance,
+        maxSeconds: options.maxSeconds,
+      });
+      if (options.json) out(JSON.stringify(result));
+      else {
+        out(
+          `rank ${result.rank} (${result.method}), max residual ${result.verification.maxResidual?.toExponential(2)}, ${result.seconds.toFixed(3)} s`,
+        );
+        out(JSON.stringify(result.certificate));
+      }
+    });
+
+  program
+    .command('generate')
+    .description('Write a generated benchmark instance (Matrix Market) with a known answer.')
+    .requiredOption('--pattern <p>', 'band | ktree | random | grid')
+    .requiredOption('--kind <k>', 'yes (low-rank plus shift) | no (planted violation)')
+    .requiredOption('--n <n>', 'order', integer)
+    .option('--density <d>', 'm/n', positiveNumber, 5)
+    .option('--margin <a>', 'YES: t* ≥ margin', positiveNumber, 0.1)
+    .option('--violation <d>', 'NO: size of the planted violation', positiveNumber, 0.1)
+    .option('--cycle-length <k>', 'NO on non-chordal patterns: planted cycle length', integer, 12)
+    .option('--scale-diagonal', 'random non-unit diagonal')
+    .option('--seed <s>', 'seed', integer, 1)
+    .option('--output <path>', 'write here instead of stdout')
+    .action((options) => {
+      if (!['band', 'ktree', 'random', 'grid'].includes(options.pattern)) {
+        throw new PsdError('generate.pattern', `unknown pattern "${options.pattern}"`, {
+          hint: 'use band, ktree, random or grid',
+        });
+      }
+      if (!['yes', 'no'].includes(options.kind)) {
+        throw new PsdError('generate.kind', `unknown kind "${options.kind}"`, {
+          hint: 'use yes or no',
+        });
+      }
+      const instance = generateInstance({
+        pattern: options.pattern as PatternKind,
+        kind: options.kind,
+        n: options.n,
+        density: options.density,
+        margin: options.margin,
+        violation: options.violation,
+        cycleLength: options.cycleLength,
+        scaleDiagonal: Boolean(options.scaleDiagonal),
+        seed: options.seed,
+      });
+      const text = formatMatrixMarket(
+        instance.matrix,
+        `${instance.name}; expected ${instance.expected}`,
+      );
+      if (options.output) writeFileSync(options.output, text);
+      else out(text.trimEnd());
+    });
+
+  program
+    .command('bench')
+    .description(
+      'Benchmark generated families (band, ktree, random, grid; YES and NO) against CSDP and SDPA on the same instances: times, speed ratios, verdicts, and scaling exponents in n·m and 1/ε.',
+    )
+    .option(
+      '--sizes <list>',
+      'orders n',
+      (v) => list(v).map(Number),
+      [100, 200, 400, 800, 1600, 3200, 10000],
+    )
+    .option('--patterns <list>', 'patterns', list, ['band', 'ktree', 'random', 'grid'])
+    .option('--densities <list>', 'm/n values', (v) => list(v).map(Number), [5])
+    .option(
+      '--dense-sizes <list>',
+      'sizes at which m/n = 20 is also run ("" for none)',
+      (v) => list(v).map(Number),
+      [100, 1000],
+    )
+    .option(
+      '--peers <list>',
+      'peer solvers, each optionally with its own largest n (e.g. csdp,sdpa:400; "none" for none)',
+      list,
+      ['csdp', 'sdpa'],
+    )
+    .option('--peer-max-n <n>', 'largest n for peers', integer, 800)
+    .option('--peer-max-m <m>', 'largest m for peers', integer, 6000)
+    .option('--peer-timeout <s>', 'peer timeout', positiveNumber, 600)
+    .option('--eps <e>', 'ε (YES instances have t* = ε)', positiveNumber, 0.05)
+    .option('--no-epsilon-sweep', 'skip the 1/ε sweep')
+    .option('--max-seconds <s>', 'our budget per instance', positiveNumber, 120)
+    .option('--seed <s>', 'seed', integer, 1)
+    .option('--json', 'print the report as JSON (progress rows go to stderr)')
+    .action((options) => {
+      const specs = (options.peers as string[])
+        .filter((p) => p !== 'none')
+        .map((p) => p.split(':'));
+      for (const [name] of specs) {
+        if (name !== 'csdp' && name !== 'sdpa') {
+          throw new PsdError('bench.peer', `unknown peer "${name}"`, {
+            hint: 'use csdp and/or sdpa',
+          });
+        }
+      }
+      const peers = specs.map(([name]) => name as PeerName);
+      const peerMaxNByPeer: Partial<Record<PeerName, number>> = {};
+      for (const [name, limit] of specs)
+        if (limit) peerMaxNByPeer[name as PeerName] = Number(limit);
+      const report = runBench({
+        sizes: options.sizes,
+        patterns: options.patterns as PatternKind[],
+        densities: options.densities,
+        denseSizes: options.denseSizes,
+        peers,
+        peerMaxN: options.peerMaxN,
+        peerMaxNByPeer,
+        peerMaxM: options.peerMaxM,
+        peerTimeout: options.peerTimeout,
+        epsilon: options.eps,
+        epsilonSweep: options.epsilonSweep,
+        maxSeconds: options.maxSeconds,
+        seed: options.seed,
+        // Progress on stderr, one JSON row per line (a killed run keeps its finished rows).
+        onRow: (row) => process.stderr.write(`${JSON.stringify(row)}\n`),
+      });
+      out(options.json ? JSON.stringify(report) : formatBenchTable(report));
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv`; returns the exit code. Errors are printed, never thrown. */
+export async function main(
+  argv: string[],
+  out: (text: string) => void = (t) => process.stdout.write(t + '\n'),
+): Promise<number> {
+  const program = buildProgram(out);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (isPsdError(error)) {
+      process.stderr.write(`error: ${error.message}\n`);
+      if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+      return 1;
+    }
+    process.stderr.write(
+      `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return 2;
+  }
+}

@@ -1,0 +1,226 @@
+import { fitBurerMonteiro } from './burer-monteiro.ts';
+import type { GramCertificate } from './certificate.ts';
+import { gramTolerance } from './decide.ts';
+import { PsdError } from './errors.ts';
+import type { PartialMatrix } from './partial-matrix.ts';
+import { verifyCertificate, type Verification } from './verify.ts';
+
+/** A real n×p matrix by rows: for row i, column indices and values in start[i]..start[i+1]. */
+export interface SparseRows {
+  rows: number;
+  columns: number;
+  start: Int32Array;
+  index: Int32Array;
+  value: Float64Array;
+}
+
+/** Parses a Matrix Market `coordinate real general` or `array real general` matrix into SparseRows. */
+export function parseGeneralMatrix(text: string, source = 'input'): SparseRows {
+  const lines = text.split(/\r?\n/);
+  const words = (lines[0] ?? '').trim().toLowerCase().split(/\s+/);
+  if (
+    words[0] !== '%%matrixmarket' ||
+    words[1] !== 'matrix' ||
+    (words[3] !== 'real' && words[3] !== 'integer')
+  ) {
+    throw new PsdError('parse.header', `${source}:1: malformed header "${lines[0] ?? ''}"`, {
+      hint: 'expected "%%MatrixMarket matrix coordinate real general" or "... array real general"',
+    });
+  }
+  let k = 1;
+  while (k < lines.length && (lines[k].startsWith('%') || lines[k].trim() === '')) k++;
+  const size = (lines[k] ?? '').trim().split(/\s+/).map(Number);
+  const [rows, columns] = size;
+  if (!Number.isInteger(rows) || !Number.isInteger(columns) || rows < 1 || columns < 1) {
+    throw new PsdError('parse.size-line', `${source}:${k + 1}: malformed size line`);
+  }
+  const triples: [number, number, number][] = [];
+  const array = words[2] === 'array';
+  let position = 0;
+  for (k++; k < lines.length; k++) {
+    const line = lines[k].trim();
+    if (line === '' || line.startsWith('%')) continue;
+    const parts = line.split(/\s+/);
+    const where = `${source}:${k + 1}`;
+    if (array) {
+      const value = Number(parts[0]);
+      if (!Number.isFinite(value))
+        throw new PsdError('parse.not-finite', `${where}: "${parts[0]}" is not finite`);
+      // Column-major order.
+      triples.push([position % rows, Math.floor(position / rows), value]);
+      position++;
+    } else {
+      const [i, j, value] = [Number(parts[0]), Number(parts[1]), Number(parts[2])];
+      if (
+        !Number.isInteger(i) ||
+        !Number.isInteger(j) ||
+        i < 1 ||
+        j < 1 ||
+        i > rows ||
+        j > columns
+      ) {
+        throw new PsdError(
+          'parse.index-range',
+          `${where}: index (${parts[0]}, ${parts[1]}) out of range`,
+        );
+      }
+      if (!Number.isFinite(value))
+        throw new PsdError('parse.not-finite', `${where}: "${parts[2]}" is not finite`);
+      triples.push([i - 1, j - 1, value]);
+    }
+  }
+  triples.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const start = new Int32Array(rows + 1);
+  for (const [i] of triples) start[i + 1]++;
+  for (let i = 0; i < rows; i++) start[i + 1] += start[i];
+  return {
+    rows,
+    columns,
+    start,
+    index: Int32Array.from(triples, (t) => t[1]),
+    value: Float64Array.from(triples, (t) => t[2]),
+  };
+}
+
+/** Parses positions: JSON [[i, j], ...] or Matrix Market coordinate (pattern or valued; values ignored), 1-based. */
+export function parsePositions(text: string, n: number, source = 'positions'): [number, number][] {
+  const pairs: [number, number][] = [];
+  const add = (i: number, j: number, where: string): void => {
+    if (!Number.isInteger(i) || !Number.isInteger(j) || i < 1 || j < 1 || i > n || j > n) {
+      throw new PsdError('parse.index-range', `${where}: position (${i}, ${j}) is outside 1..${n}`);
+    }
+    pairs.push([i, j]);
+  };
+  if (text.trimStart().startsWith('[')) {
+    const data: unknown = JSON.parse(text);
+    if (!Array.isArray(data)) throw new PsdError('parse.json', `${source}: expected [[i, j], ...]`);
+    data.forEach((pair, k) => {
+      if (!Array.isArray(pair) || pair.length < 2)
+        throw new PsdError('parse.json', `${source}[${k}]: expected [i, j]`);
+      add(Number(pair[0]), Number(pair[1]), `${source}[${k}]`);
+    });
+    return pairs;
+  }
+  const lines = text.split(/\r?\n/);
+  if (!lines[0]?.toLowerCase().startsWith('%%matrixmarket')) {
+    throw new PsdError(
+      'parse.header',
+      `${source}:1: expected a Matrix Market header or a JSON array`,
+    );
+  }
+  let k = 1;
+  while (k < lines.length && (lines[k].startsWith('%') || lines[k].trim() === '')) k++;
+  for (k++; k < lines.length; k++) {
+    const line = lines[k].trim();
+    if (line === '' || line.startsWith('%')) continue;
+    const parts = line.split(/\s+/);
+    add(Number(parts[0]), Number(parts[1]), `${source}:${k + 1}`);
+  }
+  return pairs;
+}
+
+/** The entries of A Aᵀ at the positions (plus the diagonal), computed row by row without forming A Aᵀ. */
+export function squaredEntries(a: SparseRows, positions: [number, number][]): PartialMatrix {
+  const n = a.rows;
+  const dense = new Float64Array(a.columns);
+  const rowDot = (i: number, j: number): number => {
+    for (let p = a.start[i]; p < a.start[i + 1]; p++) dense[a.index[p]] = a.value[p];
+    let s = 0;
+    for (let p = a.start[j]; p < a.start[j + 1]; p++) s += dense[a.index[p]] * a.value[p];
+    for (let p = a.start[i]; p < a.start[i + 1]; p++) dense[a.index[p]] = 0;
+    return s;
+  };
+  const diagonal = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let p = a.start[i]; p < a.start[i + 1]; p++) s += a.value[p] * a.value[p];
+    diagonal[i] = s;
+  }
+  const keys = new Set<number>();
+  for (const [i1, j1] of positions) {
+    if (i1 === j1) continue;
+    const i = Math.max(i1, j1) - 1;
+    const j = Math.min(i1, j1) - 1;
+    keys.add(i * n + j);
+  }
+  const sorted = [...keys].sort((x, y) => x - y);
+  const rows = Int32Array.from(sorted, (k) => Math.floor(k / n));
+  const columns = Int32Array.from(sorted, (k) => k % n);
+  const values = Float64Array.from(sorted, (_, e) => rowDot(rows[e], columns[e]));
+  return { n, diagonal, rows, columns, values };
+}
+
+/** The squaring answer: a Gram factor V (n×k, k usually ≪ p) with V Vᵀ = A Aᵀ at the positions. */
+export interface SquareResult {
+  certificate: GramCertificate;
+  verification: Verification;
+  method: 'burer-monteiro' | 'copy-of-A';
+  rank: number;
+  seconds: number;
+}
+
+/**
+ * Problem 2 (approximate squaring): the m entries of A Aᵀ are computed in O(m·p) (sparse: O(Σ row overlaps)),
+ * then Burer–Monteiro fits a low-rank Gram factor to them (unit-diagonal scaled). A Aᵀ itself is a completion,
+ * so a fit exists; when the fit misses the budget or the tolerance, A itself is returned (exact, rank p).
+ */
+export function approximateSquare(
+  a: SparseRows,
+  positions: [number, number][],
+  options: { tolerance?: number; maxSeconds?: number; maxRank?: number; seed?: number } = {},
+): SquareResult {
+  const started = performance.now();
+  const { tolerance = 1e-8, maxSeconds = 60, maxRank = 64, seed = 1 } = options;
+  const target = squaredEntries(a, positions);
+  const n = target.n;
+  const root = Float64Array.from(target.diagonal, (d) => Math.sqrt(d));
+  const scaledValues = Float64Array.from(target.values, (v, e) => {
+    const s = root[target.rows[e]] * root[target.columns[e]];
+    return s > 0 ? v / s : 0;
+  });
+  const fit = fitBurerMonteiro(
+    {
+      n,
+      diagonalTarget: Float64Array.from(target.diagonal, (d) => (d > 0 ? 1 : 0)),
+      rows: target.rows,
+      columns: target.columns,
+      targets: scaledValues,
+    },
+    {
+      rank: Math.min(8, a.columns),
+      maxRank,
+      deadline: started + maxSeconds * 1000,
+      shift: 0,
+      fitTolerance: tolerance * 0.1,
+      psdTolerance: 1e-12,
+      seed,
+    },
+  );
+  let factor: number[][];
+  let method: SquareResult['method'] = 'burer-monteiro';
+  if (fit.status === 'fits') {
+    factor = Array.from({ length: n }, (_, i) =>
+      Array.from(fit.factor.subarray(i * fit.rank, (i + 1) * fit.rank), (x) => x * root[i]),
+    );
+  } else {
+    method = 'copy-of-A';
+    factor = Array.from({ length: n }, (_, i) => {
+      const row = new Array<number>(a.columns).fill(0);
+      for (let p = a.start[i]; p < a.start[i + 1]; p++) row[a.index[p]] = a.value[p];
+      return row;
+    });
+  }
+  const certificate: GramCertificate = {
+    kind: 'gram',
+    factor,
+    tolerance: gramTolerance(target, factor),
+  };
+  const verification = verifyCertificate(target, certificate);
+  return {
+    certificate,
+    verification,
+    method,
+    rank: factor[0]?.length ?? 0,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
