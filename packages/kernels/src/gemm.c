@@ -17,6 +17,9 @@
 #define GEMM_KC 256
 #define GEMM_MC 192
 #define GEMM_NC 512
+#ifndef GEMM_PARTS_PER_THREAD
+#define GEMM_PARTS_PER_THREAD 1
+#endif
 
 typedef v16f v16;
 typedef v16fu v16u;
@@ -38,63 +41,68 @@ static float *pack_buffer(float **slot, size_t floats) {
  */
 static void pack_a(int mc, int kc, const float *A, ptrdiff_t rsa, ptrdiff_t csa, float *ap,
                    float *sums) {
-  for (int i0 = 0; i0 < mc; i0 += MR) {
-    int m = mc - i0 < MR ? mc - i0 : MR;
-    float *panel = ap + (size_t)i0 * kc;
-    int summed = 0;
-    if (csa == 1) {
+  const int panels = (mc + MR - 1) / MR;
+  if (rsa == 1) {
+    /* Aᵀ stored row-major (weight gradients): read each source row once, front to back. */
+    if (mc % MR != 0) memset(ap + (size_t)(panels - 1) * kc * MR, 0, (size_t)kc * MR * 4);
+    for (int k = 0; k < kc; k++) {
+      const float *row = A + k * csa;
+      for (int p = 0; p < panels; p++) {
+        const int i0 = p * MR, m = mc - i0 < MR ? mc - i0 : MR;
+        float *out = ap + ((size_t)p * kc + k) * MR;
+        if (m == MR)
+          memcpy(out, row + i0, MR * sizeof(float));
+        else
+          for (int r = 0; r < m; r++) out[r] = row[i0 + r];
+      }
+    }
+  } else {
+    for (int p = 0; p < panels; p++) {
+      const int i0 = p * MR, m = mc - i0 < MR ? mc - i0 : MR;
+      float *panel = ap + (size_t)i0 * kc;
       for (int r = 0; r < m; r++) {
         const float *row = A + (i0 + r) * rsa;
-        for (int k = 0; k < kc; k++) panel[k * MR + r] = row[k];
+        for (int k = 0; k < kc; k++) panel[k * MR + r] = row[k * csa];
       }
-    } else if (rsa == 1) {
-      if (sums && m == MR) {
-        float total[MR] = {0};
-        for (int k = 0; k < kc; k++) {
-          const float *column = A + k * csa + i0;
-          for (int r = 0; r < MR; r++) {
-            panel[k * MR + r] = column[r];
-            total[r] += column[r];
-          }
-        }
-        for (int r = 0; r < MR; r++) sums[i0 + r] += total[r];
-        summed = 1;
-      } else {
-        for (int k = 0; k < kc; k++) {
-          const float *column = A + k * csa + i0;
-          for (int r = 0; r < m; r++) panel[k * MR + r] = column[r];
-        }
-      }
-    } else {
-      for (int k = 0; k < kc; k++)
-        for (int r = 0; r < m; r++) panel[k * MR + r] = A[(i0 + r) * rsa + k * csa];
-    }
-    if (sums && !summed)
-      for (int r = 0; r < m; r++)
-        for (int k = 0; k < kc; k++) sums[i0 + r] += panel[k * MR + r];
-    if (m < MR)
       for (int k = 0; k < kc; k++)
         for (int r = m; r < MR; r++) panel[k * MR + r] = 0.0f;
+    }
+  }
+  if (sums) {
+    /* Summed from the packed copy while it is still in L1/L2. */
+    for (int p = 0; p < panels; p++) {
+      const int i0 = p * MR, m = mc - i0 < MR ? mc - i0 : MR;
+      const float *panel = ap + (size_t)i0 * kc;
+      float total[MR] = {0};
+      for (int k = 0; k < kc; k++)
+        for (int r = 0; r < MR; r++) total[r] += panel[k * MR + r];
+      for (int r = 0; r < m; r++) sums[i0 + r] += total[r];
+    }
   }
 }
 
 /* Packs a kc×nc block of B into NR-column panels: panel p holds bp[(p·kc + k)·NR + c]. */
 static void pack_b(int kc, int nc, const float *B, ptrdiff_t rsb, ptrdiff_t csb, float *bp) {
-  for (int j0 = 0; j0 < nc; j0 += NR) {
-    int n = nc - j0 < NR ? nc - j0 : NR;
-    float *panel = bp + (size_t)j0 * kc;
-    if (csb == 1) {
-      for (int k = 0; k < kc; k++) {
-        const float *row = B + k * rsb + j0;
-        float *out = panel + k * NR;
+  const int panels = (nc + NR - 1) / NR;
+  if (csb == 1) {
+    /* Row-major B: read each source row once, front to back. */
+    for (int k = 0; k < kc; k++) {
+      const float *row = B + k * rsb;
+      for (int p = 0; p < panels; p++) {
+        const int j0 = p * NR, n = nc - j0 < NR ? nc - j0 : NR;
+        float *out = bp + ((size_t)p * kc + k) * NR;
         if (n == NR) {
-          memcpy(out, row, NR * sizeof(float));
+          memcpy(out, row + j0, NR * sizeof(float));
         } else {
-          for (int c = 0; c < n; c++) out[c] = row[c];
+          for (int c = 0; c < n; c++) out[c] = row[j0 + c];
           for (int c = n; c < NR; c++) out[c] = 0.0f;
         }
       }
-    } else {
+    }
+  } else {
+    for (int p = 0; p < panels; p++) {
+      const int j0 = p * NR, n = nc - j0 < NR ? nc - j0 : NR;
+      float *panel = bp + (size_t)j0 * kc;
       for (int c = 0; c < n; c++) {
         const float *column = B + (j0 + c) * csb;
         for (int k = 0; k < kc; k++) panel[k * NR + c] = column[k * rsb];
@@ -124,7 +132,8 @@ static inline __attribute__((always_inline)) void micro_kernel(int kc, const flo
                                                                ptrdiff_t rs, ptrdiff_t ks,
                                                                const float *restrict bp,
                                                                float *c, ptrdiff_t ldc,
-                                                               const tile_extras *x) {
+                                                               const tile_extras *x,
+                                                               const int rows) {
   v16 acc[MR][2];
   v16 init0 = {0}, init1 = {0};
   if (x->bias) {
@@ -132,7 +141,7 @@ static inline __attribute__((always_inline)) void micro_kernel(int kc, const flo
     init1 = *(const v16u *)(x->bias + 16);
   }
 #pragma GCC unroll 16
-  for (int r = 0; r < MR; r++) {
+  for (int r = 0; r < rows; r++) {
     acc[r][0] = init0;
     acc[r][1] = init1;
   }
@@ -140,7 +149,7 @@ static inline __attribute__((always_inline)) void micro_kernel(int kc, const flo
     v16 b0 = *(const v16 *)(bp + k * NR);
     v16 b1 = *(const v16 *)(bp + k * NR + 16);
 #pragma GCC unroll 16
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < rows; r++) {
       const float v = a[r * rs + k * ks];
       acc[r][0] += v * b0;
       acc[r][1] += v * b1;
@@ -148,24 +157,24 @@ static inline __attribute__((always_inline)) void micro_kernel(int kc, const flo
   }
   if (x->add) {
 #pragma GCC unroll 16
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < rows; r++) {
       acc[r][0] += *(const v16u *)(x->add + r * x->ldadd);
       acc[r][1] += *(const v16u *)(x->add + r * x->ldadd + 16);
     }
   }
   if (x->epilogue == EPILOGUE_GELU_BACKWARD) {
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < rows; r++) {
       acc[r][0] *= v16_gelu_derivative(*(const v16u *)(x->aux + r * ldc));
       acc[r][1] *= v16_gelu_derivative(*(const v16u *)(x->aux + r * ldc + 16));
     }
   }
 #pragma GCC unroll 16
-  for (int r = 0; r < MR; r++) {
+  for (int r = 0; r < rows; r++) {
     *(v16u *)(c + r * ldc) = acc[r][0];
     *(v16u *)(c + r * ldc + 16) = acc[r][1];
   }
   if (x->epilogue == EPILOGUE_GELU) {
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < rows; r++) {
       *(v16u *)(x->out2 + r * ldc) = v16_gelu(acc[r][0]);
       *(v16u *)(x->out2 + r * ldc + 16) = v16_gelu(acc[r][1]);
     }
@@ -174,12 +183,33 @@ static inline __attribute__((always_inline)) void micro_kernel(int kc, const flo
 
 static void kernel_packed(int kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc,
                           const tile_extras *x) {
-  micro_kernel(kc, ap, 1, MR, bp, c, ldc, x);
+  micro_kernel(kc, ap, 1, MR, bp, c, ldc, x, MR);
 }
 
 static void kernel_direct(int kc, const float *a, ptrdiff_t rsa, const float *bp, float *c,
                           ptrdiff_t ldc, const tile_extras *x) {
-  micro_kernel(kc, a, rsa, 1, bp, c, ldc, x);
+  micro_kernel(kc, a, rsa, 1, bp, c, ldc, x, MR);
+}
+
+/* Row remainders: every M in these models is 12·q + 0, 4 or 8, so 8- and 4-row tiles cover them. */
+static void kernel_packed_8(int kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc,
+                            const tile_extras *x) {
+  micro_kernel(kc, ap, 1, MR, bp, c, ldc, x, 8);
+}
+
+static void kernel_direct_8(int kc, const float *a, ptrdiff_t rsa, const float *bp, float *c,
+                            ptrdiff_t ldc, const tile_extras *x) {
+  micro_kernel(kc, a, rsa, 1, bp, c, ldc, x, 8);
+}
+
+static void kernel_packed_4(int kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc,
+                            const tile_extras *x) {
+  micro_kernel(kc, ap, 1, MR, bp, c, ldc, x, 4);
+}
+
+static void kernel_direct_4(int kc, const float *a, ptrdiff_t rsa, const float *bp, float *c,
+                            ptrdiff_t ldc, const tile_extras *x) {
+  micro_kernel(kc, a, rsa, 1, bp, c, ldc, x, 4);
 }
 
 /*
@@ -266,6 +296,16 @@ void sgemm(const gemm_args *g) {
                 kernel_direct(kc, a, g->rsa, b_panel, c, g->ldc, &x);
               else
                 kernel_packed(kc, a, b_panel, c, g->ldc, &x);
+            } else if (m == 8 && n == NR && MR > 8) {
+              if (direct)
+                kernel_direct_8(kc, a, g->rsa, b_panel, c, g->ldc, &x);
+              else
+                kernel_packed_8(kc, a, b_panel, c, g->ldc, &x);
+            } else if (m == 4 && n == NR && MR > 4) {
+              if (direct)
+                kernel_direct_4(kc, a, g->rsa, b_panel, c, g->ldc, &x);
+              else
+                kernel_packed_4(kc, a, b_panel, c, g->ldc, &x);
             } else {
               edge_kernel(kc, a, g->rsa, direct, b_panel, c, g->ldc, m, n, &x);
             }
@@ -276,33 +316,33 @@ void sgemm(const gemm_args *g) {
   }
 }
 
-static void gemm_task(void *context, int thread, int threads) {
+static void gemm_task(void *context, int part, int parts) {
   const gemm_args *g = context;
-  gemm_args part = *g;
+  gemm_args piece = *g;
   int begin, end;
   /* Split the longer side; each thread packs its own operands (cheap next to the FMAs). */
   if (g->M / MR >= g->N / NR) {
-    pool_split(g->M, threads, thread, MR, &begin, &end);
-    part.M = end - begin;
-    part.A = g->A + begin * g->rsa;
-    part.C = g->C + begin * g->ldc;
-    if (g->residual) part.residual = g->residual + begin * g->ldc;
-    if (g->aux) part.aux = g->aux + begin * g->ldc;
-    if (g->out2) part.out2 = g->out2 + begin * g->ldc;
-    if (g->a_row_sums) part.a_row_sums = g->a_row_sums + begin;
+    pool_split(g->M, parts, part, MR, &begin, &end);
+    piece.M = end - begin;
+    piece.A = g->A + begin * g->rsa;
+    piece.C = g->C + begin * g->ldc;
+    if (g->residual) piece.residual = g->residual + begin * g->ldc;
+    if (g->aux) piece.aux = g->aux + begin * g->ldc;
+    if (g->out2) piece.out2 = g->out2 + begin * g->ldc;
+    if (g->a_row_sums) piece.a_row_sums = g->a_row_sums + begin;
   } else {
-    pool_split(g->N, threads, thread, NR, &begin, &end);
-    part.N = end - begin;
-    part.B = g->B + begin * g->csb;
-    part.C = g->C + begin;
-    if (g->bias) part.bias = g->bias + begin;
-    if (g->residual) part.residual = g->residual + begin;
-    if (g->aux) part.aux = g->aux + begin;
-    if (g->out2) part.out2 = g->out2 + begin;
+    pool_split(g->N, parts, part, NR, &begin, &end);
+    piece.N = end - begin;
+    piece.B = g->B + begin * g->csb;
+    piece.C = g->C + begin;
+    if (g->bias) piece.bias = g->bias + begin;
+    if (g->residual) piece.residual = g->residual + begin;
+    if (g->aux) piece.aux = g->aux + begin;
+    if (g->out2) piece.out2 = g->out2 + begin;
     /* Every part sees all of A's rows: one of them sums them. */
-    if (thread != 0) part.a_row_sums = NULL;
+    if (part != 0) piece.a_row_sums = NULL;
   }
-  sgemm(&part);
+  sgemm(&piece);
 }
 
 void sgemm_parallel(const gemm_args *g) {
@@ -311,7 +351,11 @@ void sgemm_parallel(const gemm_args *g) {
     sgemm(g);
     return;
   }
-  pool_run(gemm_task, (void *)g);
+  /* Each part packs its own operands, so GEMMs get few parts (measured: one per thread). */
+  const int units = g->M / MR >= g->N / NR ? (g->M + MR - 1) / MR : (g->N + NR - 1) / NR;
+  int parts = GEMM_PARTS_PER_THREAD * pool_threads();
+  parts = parts < units ? parts : units;
+  pool_run_parts(gemm_task, (void *)g, parts > 1 ? parts : 1);
 }
 
 const char *sgemm_isa(void) {

@@ -10,9 +10,13 @@
 
 /* ---- thread pool (pool.c) ---- */
 
-/* A task runs once on every pool thread; `thread` is in [0, threads). */
-typedef void (*pool_task)(void *context, int thread, int threads);
-/* Runs `task` on all pool threads (the caller is thread 0) and returns when all are done. */
+/* Most parts a region is cut into (per-part scratch arrays are sized for it). */
+#define MAX_POOL_PARTS 64
+/* A task runs once per part; `part` is in [0, parts). Any thread may run any part. */
+typedef void (*pool_task)(void *context, int part, int parts);
+/* Runs task(context, part, parts) for every part on the pool's threads; returns when all are done. */
+void pool_run_parts(pool_task task, void *context, int parts);
+/* pool_run_parts with one part per thread. */
 void pool_run(pool_task task, void *context);
 /* Number of threads `pool_run` uses. */
 int pool_threads(void);

@@ -13,7 +13,8 @@
 
 #define LAYER_NORM_EPSILON 1e-5f
 #define CACHE_SLOTS 4
-#define MAX_POOL_THREADS 64
+/* Parts per thread in a parallel region: more parts, less waiting for a descheduled thread. */
+#define PARTS_PER_THREAD 4
 
 /* ---------------------------------------------------------------- parameters */
 
@@ -140,7 +141,7 @@ static int prepare(const gpt_shape *shape, int B, int T, acts *a) {
   size_t C = (size_t)shape->width, N = (size_t)B * T, V = (size_t)shape->vocab;
   size_t layer = layout_layer(NULL, B, T, (int)C, shape->heads, NULL);
   size_t floats = round16(N * C) * 4 + round16(N) * 3 + round16(N * V) + round16(3 * N * C) +
-                  round16(4 * N * C) + round16((size_t)MAX_POOL_THREADS * 2 * C) +
+                  round16(4 * N * C) + round16((size_t)MAX_POOL_PARTS * 2 * C) +
                   layer * (size_t)shape->layers;
   model_cache *slot = NULL;
   for (int i = 0; i < CACHE_SLOTS && !slot; i++)
@@ -181,7 +182,7 @@ static int prepare(const gpt_shape *shape, int B, int T, acts *a) {
   TAKE(dtmp, N * C);
   TAKE(dqkv, 3 * N * C);
   TAKE(dfch, 4 * N * C);
-  TAKE(partials, (size_t)MAX_POOL_THREADS * 2 * C);
+  TAKE(partials, (size_t)MAX_POOL_PARTS * 2 * C);
 #undef TAKE
   a->layers_base = at;
   a->layer_stride = layer;
@@ -202,21 +203,29 @@ typedef struct {
   int n, align;
 } range_job;
 
-static void range_task(void *context, int thread, int threads) {
+static void range_task(void *context, int part, int parts) {
   range_job *job = context;
   int begin, end;
-  pool_split(job->n, threads, thread, job->align, &begin, &end);
+  pool_split(job->n, parts, part, job->align, &begin, &end);
   if (begin < end) job->fn(job->context, begin, end);
 }
 
-/* Runs fn over [0, n) split between the pool threads in chunks aligned to `align`. */
+/* How many parts to cut `units` units of work into. */
+static int parts_for(int units) {
+  int parts = pool_threads() * PARTS_PER_THREAD;
+  parts = parts < units ? parts : units;
+  parts = parts < MAX_POOL_PARTS ? parts : MAX_POOL_PARTS;
+  return parts > 1 ? parts : 1;
+}
+
+/* Runs fn over [0, n) cut into parts aligned to `align`, spread over the pool's threads. */
 static void parallel_for(range_fn fn, void *context, int n, int align) {
   range_job job = {fn, context, n, align};
   if (pool_threads() == 1 || n < 2 * align) {
     fn(context, 0, n);
     return;
   }
-  pool_run(range_task, &job);
+  pool_run_parts(range_task, &job, parts_for((n + align - 1) / align));
 }
 
 static float sum_floats(const float *x, int n) {
@@ -292,13 +301,13 @@ typedef struct {
 } layernorm_back_job;
 
 /* dx += rstd·(dnorm − mean(dnorm) − norm·mean(dnorm·norm)); gain/bias sums go to partials. */
-static void layernorm_back_task(void *context, int thread, int threads) {
+static void layernorm_back_task(void *context, int part, int parts) {
   layernorm_back_job *j = context;
   const int C = j->C;
-  float *dw = j->partials + (size_t)thread * 2 * C, *db = dw + C;
+  float *dw = j->partials + (size_t)part * 2 * C, *db = dw + C;
   memset(dw, 0, 2 * (size_t)C * sizeof(float));
   int begin, end;
-  pool_split(j->N, threads, thread, 1, &begin, &end);
+  pool_split(j->N, parts, part, 1, &begin, &end);
   float norm[C > 0 ? C : 1], dnorm[C > 0 ? C : 1];
   for (int n = begin; n < end; n++) {
     const float *x = j->inp + (size_t)n * C, *dy = j->dout + (size_t)n * C;
@@ -335,14 +344,11 @@ static void layernorm_backward(float *dinp, float *dw, float *db, float *partial
                                const float *dout, const float *inp, const float *mean,
                                const float *rstd, const float *w, int N, int C) {
   layernorm_back_job job = {dinp, dw, db, partials, dout, inp, mean, rstd, w, N, C};
-  int threads = pool_threads();
-  if (threads == 1)
-    layernorm_back_task(&job, 0, 1);
-  else
-    pool_run(layernorm_back_task, &job);
+  const int parts = pool_threads() == 1 ? 1 : parts_for(N);
+  pool_run_parts(layernorm_back_task, &job, parts);
   for (int i = 0; i < C; i++) {
     float sw = 0.0f, sb = 0.0f;
-    for (int t = 0; t < threads; t++) {
+    for (int t = 0; t < parts; t++) {
       sw += partials[(size_t)t * 2 * C + i];
       sb += partials[(size_t)t * 2 * C + C + i];
     }
@@ -404,13 +410,16 @@ typedef struct {
 #define ROWS 4
 
 /*
- * rows[r][s] = Σ_i x[(t0 + r)·hs + i] · yt[i·Tp + s] for keys s < last (rounded up to 16): the
- * scores q·kᵀ (forward) or dP = dy·vᵀ (backward). Two 16-key blocks per pass give 8 independent
- * accumulator chains, enough to hide the FMA latency.
+ * rows[r][s] = scale · Σ_i x[(t0 + r)·xs + i] · yt[i·Tp + s] for keys s < last (rounded up to 16):
+ * the scores q·kᵀ/√hs (forward) or dP = dy·vᵀ (backward). Two 16-key blocks per pass give 8
+ * independent accumulator chains, enough to hide the FMA latency.
  */
-static inline __attribute__((always_inline)) void score_block(const float *x, const float *yt,
-                                                               int hs, int Tp, int t0, int last,
-                                                               float *rows, size_t row_stride) {
+static inline __attribute__((always_inline)) void score_block(const float *x, size_t xs,
+                                                               const float *yt, int hs, int Tp,
+                                                               int t0, int last, float *rows,
+                                                               size_t row_stride, float scale) {
+  const float *xr[ROWS];
+  for (int r = 0; r < ROWS; r++) xr[r] = x + (size_t)(t0 + r) * xs;
   int s0 = 0;
   for (; s0 + 16 < last; s0 += 32) {
     v16f a[ROWS] = {{0}}, b[ROWS] = {{0}};
@@ -418,15 +427,14 @@ static inline __attribute__((always_inline)) void score_block(const float *x, co
       v16f k0 = v16_load(yt + (size_t)i * Tp + s0), k1 = v16_load(yt + (size_t)i * Tp + s0 + 16);
 #pragma GCC unroll 4
       for (int r = 0; r < ROWS; r++) {
-        const float xr = x[(t0 + r) * hs + i];
-        a[r] += xr * k0;
-        b[r] += xr * k1;
+        a[r] += xr[r][i] * k0;
+        b[r] += xr[r][i] * k1;
       }
     }
 #pragma GCC unroll 4
     for (int r = 0; r < ROWS; r++) {
-      v16_store(rows + r * row_stride + s0, a[r]);
-      v16_store(rows + r * row_stride + s0 + 16, b[r]);
+      v16_store(rows + r * row_stride + s0, a[r] * scale);
+      v16_store(rows + r * row_stride + s0 + 16, b[r] * scale);
     }
   }
   if (s0 < last) {
@@ -434,22 +442,21 @@ static inline __attribute__((always_inline)) void score_block(const float *x, co
     for (int i = 0; i < hs; i++) {
       v16f k0 = v16_load(yt + (size_t)i * Tp + s0);
 #pragma GCC unroll 4
-      for (int r = 0; r < ROWS; r++) a[r] += x[(t0 + r) * hs + i] * k0;
+      for (int r = 0; r < ROWS; r++) a[r] += xr[r][i] * k0;
     }
 #pragma GCC unroll 4
-    for (int r = 0; r < ROWS; r++) v16_store(rows + r * row_stride + s0, a[r]);
+    for (int r = 0; r < ROWS; r++) v16_store(rows + r * row_stride + s0, a[r] * scale);
   }
 }
 
 /*
- * out[r] = Σ_{s<last} w[r·w_stride + s] · m[s·hs ..] for ROWS rows (y = P·v, dq = dS·k). Even and
+ * out[r·os ..] = Σ_{s<last} w[r·ws + s] · m[s·ms ..] for ROWS rows (y = P·v, dq = dS·k). Even and
  * odd keys go to separate accumulators so a 16-wide head still has 8 independent chains.
  */
-static inline __attribute__((always_inline)) void weighted_rows(const float *w, size_t w_stride,
-                                                                const float *m, int last,
-                                                                float *out, int out_stride,
+static inline __attribute__((always_inline)) void weighted_rows(const float *w, size_t ws,
+                                                                const float *m, size_t ms,
+                                                                int last, float *out, size_t os,
                                                                 const int HV) {
-  const int hs = 16 * HV;
   v16f a[ROWS][HV], b[ROWS][HV];
 #pragma GCC unroll 4
   for (int r = 0; r < ROWS; r++)
@@ -457,24 +464,24 @@ static inline __attribute__((always_inline)) void weighted_rows(const float *w, 
   int s = 0;
   for (; s + 1 < last; s += 2) {
     for (int c = 0; c < HV; c++) {
-      v16f m0 = v16_load(m + s * hs + 16 * c), m1 = v16_load(m + (s + 1) * hs + 16 * c);
+      v16f m0 = v16_load(m + s * ms + 16 * c), m1 = v16_load(m + (s + 1) * ms + 16 * c);
 #pragma GCC unroll 4
       for (int r = 0; r < ROWS; r++) {
-        a[r][c] += w[r * w_stride + s] * m0;
-        b[r][c] += w[r * w_stride + s + 1] * m1;
+        a[r][c] += w[r * ws + s] * m0;
+        b[r][c] += w[r * ws + s + 1] * m1;
       }
     }
   }
   if (s < last) {
     for (int c = 0; c < HV; c++) {
-      v16f m0 = v16_load(m + s * hs + 16 * c);
+      v16f m0 = v16_load(m + s * ms + 16 * c);
 #pragma GCC unroll 4
-      for (int r = 0; r < ROWS; r++) a[r][c] += w[r * w_stride + s] * m0;
+      for (int r = 0; r < ROWS; r++) a[r][c] += w[r * ws + s] * m0;
     }
   }
 #pragma GCC unroll 4
   for (int r = 0; r < ROWS; r++)
-    for (int c = 0; c < HV; c++) v16_store(out + r * out_stride + 16 * c, a[r][c] + b[r][c]);
+    for (int c = 0; c < HV; c++) v16_store(out + r * os + 16 * c, a[r][c] + b[r][c]);
 }
 
 static float max_floats(const float *x, int n) {
@@ -489,37 +496,60 @@ static float max_floats(const float *x, int n) {
   return max;
 }
 
+/* kᵀ or vᵀ of one head, (hs, Tp), zero past T: the one operand the loops need transposed. */
+static void transpose_head(const float *src, size_t stride, int T, int hs, int Tp, float *out) {
+  for (int t0 = 0; t0 < T; t0 += 16) {
+    const int tn = T - t0 < 16 ? T - t0 : 16;
+    for (int i = 0; i < hs; i++) {
+      float *row = out + (size_t)i * Tp + t0;
+      for (int t = 0; t < tn; t++) row[t] = src[(size_t)(t0 + t) * stride + i];
+    }
+  }
+  for (int i = 0; i < hs; i++)
+    for (int t = T; t < Tp; t++) out[(size_t)i * Tp + t] = 0.0f;
+}
+
+/* Copies T rows of hs floats (source stride `stride`) into (Tr, hs), zero rows past T. */
+static void pack_rows(const float *src, size_t stride, int T, int Tr, int hs, float *out) {
+  for (int t = 0; t < Tr; t++) {
+    if (t < T)
+      memcpy(out + (size_t)t * hs, src + (size_t)t * stride, (size_t)hs * sizeof(float));
+    else
+      memset(out + (size_t)t * hs, 0, (size_t)hs * sizeof(float));
+  }
+}
+
 /*
  * One (batch, head) of causal attention, vectorised along the head (HV 16-float vectors, so head
- * sizes 16, 32, 64) and along keys (16 at a time for the scores). q is pre-scaled by 1/√hs; rows
- * are padded to a multiple of ROWS and key columns to a multiple of 16 with zeros.
+ * sizes 16, 32, 64) and along keys (16 at a time for the scores). When T is a multiple of 16, q, v
+ * and the output are used in place through their strides; otherwise they are copied into scratch
+ * padded to whole blocks of ROWS rows.
  */
 static inline __attribute__((always_inline)) void attention_head_forward(
     attention_job *j, int b, int h, float *work, const int HV) {
   const int T = j->T, C = j->C, H = j->H, hs = 16 * HV;
   const int Tr = (T + ROWS - 1) / ROWS * ROWS, Tp = (int)round16((size_t)T);
+  const int in_place = T % 16 == 0;
   const float scale = 1.0f / sqrtf((float)hs);
-  float *q = work, *v = q + (size_t)Tr * hs, *kt = v + (size_t)Tr * hs;
-  float *rows = kt + (size_t)hs * Tp; /* (ROWS, Tp) scores, then probabilities */
-  const float *base = j->qkv + (size_t)b * T * 3 * C + (size_t)h * hs;
-  for (int t = 0; t < Tr; t++) {
-    const float *src = base + (size_t)t * 3 * C;
-    for (int i = 0; i < hs; i++) {
-      q[t * hs + i] = t < T ? src[i] * scale : 0.0f;
-      v[t * hs + i] = t < T ? src[2 * C + i] : 0.0f;
-    }
+  float *kt = work, *rows = kt + (size_t)hs * Tp; /* rows: (ROWS, Tp) scores → probabilities */
+  float *scratch_q = rows + (size_t)ROWS * Tp, *scratch_v = scratch_q + (size_t)Tr * hs;
+  float *scratch_y = scratch_v + (size_t)Tr * hs;
+  const size_t qkv_stride = (size_t)3 * C;
+  const float *base = j->qkv + (size_t)b * T * qkv_stride + (size_t)h * hs;
+  transpose_head(base + C, qkv_stride, T, hs, Tp, kt);
+  const float *q = base, *v = base + 2 * C;
+  size_t qs = qkv_stride;
+  if (!in_place) {
+    pack_rows(base, qkv_stride, T, Tr, hs, scratch_q);
+    pack_rows(base + 2 * C, qkv_stride, T, Tr, hs, scratch_v);
+    q = scratch_q, v = scratch_v, qs = hs;
   }
-  for (int i = 0; i < hs; i++) {
-    float *row = kt + (size_t)i * Tp;
-    for (int t = 0; t < T; t++) row[t] = base[(size_t)t * 3 * C + C + i];
-    for (int t = T; t < Tp; t++) row[t] = 0.0f;
-  }
+  const v16i lanes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
   for (int t0 = 0; t0 < T; t0 += ROWS) {
     const int last = t0 + ROWS < T ? t0 + ROWS : T; /* keys needed: s < last */
-    score_block(q, kt, hs, Tp, t0, last, rows, (size_t)Tp);
+    score_block(q, qs, kt, hs, Tp, t0, last, rows, (size_t)Tp, scale);
     /* Softmax over whole 16-lane blocks; keys past the diagonal are masked in registers. */
     const int padded = (int)round16((size_t)last);
-    const v16i lanes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     for (int r = 0; r < ROWS; r++) {
       const int t = t0 + r;
       float *row = rows + r * Tp;
@@ -549,11 +579,14 @@ static inline __attribute__((always_inline)) void attention_head_forward(
       memcpy(p, row, (size_t)stored * sizeof(float));
       memset(p + stored, 0, (size_t)(T - stored) * sizeof(float));
     }
-    float y[ROWS * 64] __attribute__((aligned(64)));
-    weighted_rows(rows, (size_t)Tp, v, last, y, hs, HV);
-    for (int r = 0; r < ROWS && t0 + r < T; r++)
-      memcpy(j->atty + ((size_t)b * T + t0 + r) * C + (size_t)h * hs, y + r * hs,
-             (size_t)hs * sizeof(float));
+    float *y = j->atty + ((size_t)b * T + t0) * C + (size_t)h * hs;
+    if (in_place) {
+      weighted_rows(rows, (size_t)Tp, v, qkv_stride, last, y, (size_t)C, HV);
+    } else {
+      weighted_rows(rows, (size_t)Tp, v, (size_t)hs, last, scratch_y, (size_t)hs, HV);
+      for (int r = 0; r < ROWS && t0 + r < T; r++)
+        memcpy(y + (size_t)r * C, scratch_y + r * hs, (size_t)hs * sizeof(float));
+    }
   }
 }
 
@@ -562,52 +595,57 @@ static inline __attribute__((always_inline)) void attention_head_backward(
     attention_job *j, int b, int h, float *work, const int HV) {
   const int T = j->T, C = j->C, H = j->H, hs = 16 * HV;
   const int Tr = (T + ROWS - 1) / ROWS * ROWS, Tp = (int)round16((size_t)T);
+  const int in_place = T % 16 == 0;
   const float scale = 1.0f / sqrtf((float)hs);
-  const size_t panel = (size_t)Tr * hs;
-  float *q = work, *k = q + panel, *dy = k + panel, *dq = dy + panel, *dk = dq + panel;
-  float *dv = dk + panel, *vt = dv + panel, *p = vt + (size_t)hs * Tp, *ds = p + (size_t)Tr * Tp;
-  const float *base = j->qkv + (size_t)b * T * 3 * C + (size_t)h * hs;
+  const size_t qkv_stride = (size_t)3 * C, panel = (size_t)Tr * hs;
+  float *vt = work, *ds = vt + (size_t)hs * Tp; /* ds: (Tr, Tp) dP, then dS */
+  float *scratch = ds + (size_t)Tr * Tp;
+  const float *base = j->qkv + (size_t)b * T * qkv_stride + (size_t)h * hs;
   const float *dbase = j->datty + (size_t)b * T * C + (size_t)h * hs;
-  for (int t = 0; t < Tr; t++) {
-    const float *src = base + (size_t)t * 3 * C, *dsrc = dbase + (size_t)t * C;
-    for (int i = 0; i < hs; i++) {
-      q[t * hs + i] = t < T ? src[i] : 0.0f;
-      k[t * hs + i] = t < T ? src[C + i] : 0.0f;
-      dy[t * hs + i] = t < T ? dsrc[i] : 0.0f;
+  float *out = j->dqkv + (size_t)b * T * qkv_stride + (size_t)h * hs;
+  transpose_head(base + 2 * C, qkv_stride, T, hs, Tp, vt);
+  /* In place: q, k, dy, P and the outputs through their strides; else padded copies. */
+  const float *q = base, *k = base + C, *dy = dbase;
+  const float *p = j->att + ((size_t)b * H + h) * T * T;
+  size_t qs = qkv_stride, ys = (size_t)C, ps = (size_t)T, os = qkv_stride;
+  float *dq = out, *dk = out + C, *dv = out + 2 * C;
+  if (!in_place) {
+    float *sq = scratch, *sk = sq + panel, *sy = sk + panel, *sp = sy + panel;
+    pack_rows(base, qkv_stride, T, Tr, hs, sq);
+    pack_rows(base + C, qkv_stride, T, Tr, hs, sk);
+    pack_rows(dbase, (size_t)C, T, Tr, hs, sy);
+    for (int t = 0; t < Tr; t++) {
+      float *row = sp + (size_t)t * Tp;
+      if (t < T) {
+        memcpy(row, p + (size_t)t * T, (size_t)T * sizeof(float));
+        memset(row + T, 0, (size_t)(Tp - T) * sizeof(float));
+      } else {
+        memset(row, 0, (size_t)Tp * sizeof(float));
+      }
     }
-    float *prow = p + (size_t)t * Tp;
-    if (t < T) {
-      memcpy(prow, j->att + (((size_t)b * H + h) * T + t) * T, (size_t)T * sizeof(float));
-      memset(prow + T, 0, (size_t)(Tp - T) * sizeof(float));
-    } else {
-      memset(prow, 0, (size_t)Tp * sizeof(float));
-    }
-  }
-  for (int i = 0; i < hs; i++) {
-    float *row = vt + (size_t)i * Tp;
-    for (int t = 0; t < T; t++) row[t] = base[(size_t)t * 3 * C + 2 * C + i];
-    for (int t = T; t < Tp; t++) row[t] = 0.0f;
+    q = sq, k = sk, dy = sy, p = sp;
+    qs = ys = os = (size_t)hs, ps = (size_t)Tp;
+    dq = sp + (size_t)Tr * Tp, dk = dq + panel, dv = dk + panel;
   }
   for (int t0 = 0; t0 < Tr; t0 += ROWS) {
     const int last = t0 + ROWS < T ? t0 + ROWS : T;
     /* dP = dy·vᵀ for keys s < last, into the dS rows */
-    score_block(dy, vt, hs, Tp, t0, last, ds + (size_t)t0 * Tp, (size_t)Tp);
-    /* dS = P ⊙ (dP − Σ_s P·dP) · scale; P is zero above the diagonal, so dS is too */
+    score_block(dy, ys, vt, hs, Tp, t0, last, ds + (size_t)t0 * Tp, (size_t)Tp, 1.0f);
+    /* dS = P ⊙ (dP − Σ_s P·dP) · scale; P is zero past the diagonal, so dS is too */
     const int padded = (int)round16((size_t)last);
     for (int r = 0; r < ROWS; r++) {
       float *row = ds + (size_t)(t0 + r) * Tp;
-      const float *prow = p + (size_t)(t0 + r) * Tp;
-      /* P is zero past the diagonal, so whole 16-lane blocks can be summed */
+      const float *prow = p + (size_t)(t0 + r) * ps;
       v16f acc = {0};
       for (int s = 0; s < padded; s += 16) acc += v16_load(prow + s) * v16_load(row + s);
       float weighted = 0.0f;
-      for (int k = 0; k < 16; k++) weighted += acc[k];
+      for (int c = 0; c < 16; c++) weighted += acc[c];
       for (int s = 0; s < padded; s += 16)
         v16_store(row + s, v16_load(prow + s) * (v16_load(row + s) - weighted) * scale);
       for (int s = padded; s < Tp; s += 16) v16_store(row + s, (v16f){0});
     }
     /* dq = dS·k */
-    weighted_rows(ds + (size_t)t0 * Tp, (size_t)Tp, k, last, dq + t0 * hs, hs, HV);
+    weighted_rows(ds + (size_t)t0 * Tp, (size_t)Tp, k, qs, last, dq + t0 * os, os, HV);
   }
   /* dk = dSᵀ·q and dv = Pᵀ·dy, ROWS keys at a time over the queries t ≥ s0 that see them */
   for (int s0 = 0; s0 < Tr; s0 += ROWS) {
@@ -616,9 +654,9 @@ static inline __attribute__((always_inline)) void attention_head_backward(
     for (int r = 0; r < ROWS; r++)
       for (int c = 0; c < HV; c++) ak[r][c] = av[r][c] = (v16f){0};
     for (int t = s0; t < T; t++) {
-      const float *dsrow = ds + (size_t)t * Tp + s0, *prow = p + (size_t)t * Tp + s0;
+      const float *dsrow = ds + (size_t)t * Tp + s0, *prow = p + (size_t)t * ps + s0;
       for (int c = 0; c < HV; c++) {
-        v16f qv = v16_load(q + t * hs + 16 * c), dyv = v16_load(dy + t * hs + 16 * c);
+        v16f qv = v16_load(q + t * qs + 16 * c), dyv = v16_load(dy + t * ys + 16 * c);
 #pragma GCC unroll 4
         for (int r = 0; r < ROWS; r++) {
           ak[r][c] += dsrow[r] * qv;
@@ -629,16 +667,17 @@ static inline __attribute__((always_inline)) void attention_head_backward(
 #pragma GCC unroll 4
     for (int r = 0; r < ROWS; r++)
       for (int c = 0; c < HV; c++) {
-        v16_store(dk + (s0 + r) * hs + 16 * c, ak[r][c]);
-        v16_store(dv + (s0 + r) * hs + 16 * c, av[r][c]);
+        v16_store(dk + (s0 + r) * os + 16 * c, ak[r][c]);
+        v16_store(dv + (s0 + r) * os + 16 * c, av[r][c]);
       }
   }
-  float *out = j->dqkv + (size_t)b * T * 3 * C + (size_t)h * hs;
-  for (int t = 0; t < T; t++) {
-    float *dst = out + (size_t)t * 3 * C;
-    memcpy(dst, dq + t * hs, (size_t)hs * sizeof(float));
-    memcpy(dst + C, dk + t * hs, (size_t)hs * sizeof(float));
-    memcpy(dst + 2 * C, dv + t * hs, (size_t)hs * sizeof(float));
+  if (!in_place) {
+    for (int t = 0; t < T; t++) {
+      float *dst = out + (size_t)t * qkv_stride;
+      memcpy(dst, dq + t * hs, (size_t)hs * sizeof(float));
+      memcpy(dst + C, dk + t * hs, (size_t)hs * sizeof(float));
+      memcpy(dst + 2 * C, dv + t * hs, (size_t)hs * sizeof(float));
+    }
   }
 }
 
@@ -708,9 +747,12 @@ static void attention_head_backward_scalar(attention_job *j, int b, int h, float
   }
 }
 
+/* Scratch floats for one head: the largest of the forward, backward and scalar layouts. */
 static size_t attention_work_floats(int T, int hs) {
   size_t Tr = (size_t)(T + ROWS - 1) / ROWS * ROWS, Tp = round16((size_t)T);
-  return 6 * Tr * (size_t)hs + (size_t)hs * Tp + 2 * Tr * Tp + Tp;
+  size_t forward = (size_t)hs * Tp + ROWS * Tp + 2 * Tr * (size_t)hs + ROWS * (size_t)hs;
+  size_t backward = (size_t)hs * Tp + 2 * Tr * Tp + 6 * Tr * (size_t)hs;
+  return (forward > backward ? forward : backward) + Tp;
 }
 
 static void attention_pairs(void *context, int begin, int end) {
@@ -756,14 +798,14 @@ typedef struct {
   const float *weights;
   const int32_t *targets;
   int N, V, backward;
-  double losses[MAX_POOL_THREADS];
+  double losses[MAX_POOL_PARTS];
 } loss_job;
 
 /* log-softmax per row; loss −w·log p(target); in backward, logits ← w·(p − onehot(target)). */
-static void loss_task(void *context, int thread, int threads) {
+static void loss_task(void *context, int part, int parts) {
   loss_job *j = context;
   int begin, end;
-  pool_split(j->N, threads, thread, 1, &begin, &end);
+  pool_split(j->N, parts, part, 1, &begin, &end);
   double loss = 0.0;
   const int V = j->V;
   for (int n = begin; n < end; n++) {
@@ -784,7 +826,7 @@ static void loss_task(void *context, int thread, int threads) {
       if (target >= 0) z[target] -= w;
     }
   }
-  j->losses[thread] = loss;
+  j->losses[part] = loss;
 }
 static double loss_forward(acts *a, const int32_t *targets, float *logprobs, int V, int backward) {
   loss_job job;
@@ -795,13 +837,10 @@ static double loss_forward(acts *a, const int32_t *targets, float *logprobs, int
   job.N = a->N;
   job.V = V;
   job.backward = backward;
-  int threads = pool_threads();
-  if (threads == 1)
-    loss_task(&job, 0, 1);
-  else
-    pool_run(loss_task, &job);
+  const int parts = pool_threads() == 1 ? 1 : parts_for(a->N);
+  pool_run_parts(loss_task, &job, parts);
   double loss = 0.0;
-  for (int t = 0; t < threads; t++) loss += job.losses[t];
+  for (int t = 0; t < parts; t++) loss += job.losses[t];
   return loss;
 }
 
@@ -882,11 +921,11 @@ typedef struct {
   int B, T, C, V, Tmax;
 } embedding_job;
 
-/* Each thread owns a range of token ids (no two threads touch the same dwte row). */
-static void embedding_back_task(void *context, int thread, int threads) {
+/* Each part owns a range of token ids (no two parts touch the same dwte row). */
+static void embedding_back_task(void *context, int part, int parts) {
   embedding_job *j = context;
   int vb, ve, tb, te;
-  pool_split(j->V, threads, thread, 1, &vb, &ve);
+  pool_split(j->V, parts, part, 1, &vb, &ve);
   const int C = j->C;
   for (int n = 0; n < j->B * j->T; n++) {
     int token = j->inputs[n];
@@ -895,7 +934,7 @@ static void embedding_back_task(void *context, int thread, int threads) {
     const float *g = j->dx + (size_t)n * C;
     for (int i = 0; i < C; i++) d[i] += g[i];
   }
-  pool_split(j->Tmax, threads, thread, 1, &tb, &te);
+  pool_split(j->Tmax, parts, part, 1, &tb, &te);
   for (int t = tb; t < te; t++) {
     float *d = j->dwpe + (size_t)t * C;
     for (int i = 0; i < C; i++) d[i] = 0.0f;
@@ -953,10 +992,7 @@ double gpt_forward_backward(const gpt_shape *s, const float *params_in, float *g
                        p.ln1w, N, C);
   }
   embedding_job emb = {gp.wte, gp.wpe, a.dresid, inputs, a.B, a.T, C, V, s->context};
-  if (pool_threads() == 1)
-    embedding_back_task(&emb, 0, 1);
-  else
-    pool_run(embedding_back_task, &emb);
+  pool_run_parts(embedding_back_task, &emb, pool_threads() == 1 ? 1 : parts_for(V));
   return loss;
 }
 

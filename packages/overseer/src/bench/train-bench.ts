@@ -4,6 +4,7 @@
  * and steps (through /usr/bin/python3 and torch-peer.py) in the same run.
  */
 import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { OverseerError } from '../errors.ts';
 import { seededRandom } from '../model/kernel-fixtures.ts';
@@ -68,6 +69,12 @@ export interface TrainBenchSizeResult {
   steps: number;
   tokensPerSecond: number;
   torchTokensPerSecond: number | null;
+  /**
+   * Tokens per CPU-second (all threads). Less sensitive than tokens/s to other processes on a
+   * shared machine; spin-waiting threads (ours and OpenBLAS's) count as CPU time.
+   */
+  tokensPerCpuSecond: number;
+  torchTokensPerCpuSecond: number | null;
   peakRssMb: number;
   torchPeakRssMb: number | null;
   flopsPerToken: number;
@@ -87,6 +94,8 @@ export interface TrainBenchResult {
   threads: number;
   isa: string | null;
   torch: string | null;
+  /** 1-minute load average before and after the run: above the core count, timings are noisy. */
+  loadAverage: [number, number];
 }
 
 /**
@@ -147,6 +156,7 @@ function peakRssMb(): number {
 
 interface TorchRun {
   tokensPerSecond: number;
+  tokensPerCpuSecond: number;
   peakRssMb: number;
   loss: number;
   torch: string;
@@ -221,6 +231,7 @@ export async function runTrainBench(
       : null;
   const results: TrainBenchSizeResult[] = [];
   let torchVersion: string | null = null;
+  const loadBefore = loadavg()[0];
   for (const size of sizes) {
     const { shape, batch } = size;
     const steps = options.steps ?? size.defaultSteps;
@@ -247,10 +258,18 @@ export async function runTrainBench(
     );
     for (let i = 0; i < options.warmup; i++) step(i);
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     for (let i = 0; i < steps; i++) step(options.warmup + i);
     const seconds = (performance.now() - started) / 1000;
-    const tokensPerSecond = (steps * batch * shape.contextLength) / seconds;
-    const ours = { tokensPerSecond, peakRssMb: peakRssMb(), loss };
+    const cpu = process.cpuUsage(cpuStarted);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const tokens = steps * batch * shape.contextLength;
+    const ours = {
+      tokensPerSecond: tokens / seconds,
+      tokensPerCpuSecond: tokens / cpuSeconds,
+      peakRssMb: peakRssMb(),
+      loss,
+    };
     let torch: TorchRun | null = null;
     if (options.torch) {
       progress(`size ${size.name}: PyTorch peer`);
@@ -266,6 +285,8 @@ export async function runTrainBench(
       steps,
       tokensPerSecond: Math.round(ours.tokensPerSecond),
       torchTokensPerSecond: torch ? Math.round(torch.tokensPerSecond) : null,
+      tokensPerCpuSecond: Math.round(ours.tokensPerCpuSecond),
+      torchTokensPerCpuSecond: torch ? Math.round(torch.tokensPerCpuSecond) : null,
       peakRssMb: Math.round(ours.peakRssMb),
       torchPeakRssMb: torch ? Math.round(torch.peakRssMb) : null,
       flopsPerToken: flops,
@@ -276,7 +297,14 @@ export async function runTrainBench(
       torchLoss: torch ? round(torch.loss, 4) : null,
     });
   }
-  return { sizes: results, kernels: kernels.name, threads, isa, torch: torchVersion };
+  return {
+    sizes: results,
+    kernels: kernels.name,
+    threads,
+    isa,
+    torch: torchVersion,
+    loadAverage: [round(loadBefore, 2), round(loadavg()[0], 2)],
+  };
 }
 
 function round(value: number, digits: number): number {
@@ -294,6 +322,8 @@ export function formatTrainBench(result: TrainBenchResult): string {
     'ratio',
     'GFLOP/s',
     'torch GFLOP/s',
+    'tok/CPU-s',
+    'torch tok/CPU-s',
     'peak RSS MB',
   ];
   const rows = result.sizes.map((s) => [
@@ -304,6 +334,8 @@ export function formatTrainBench(result: TrainBenchResult): string {
     s.ratio === null ? '—' : `${s.ratio.toFixed(2)}×`,
     s.gflops.toFixed(1),
     s.torchGflops === null ? '—' : s.torchGflops.toFixed(1),
+    String(s.tokensPerCpuSecond),
+    s.torchTokensPerCpuSecond === null ? '—' : String(s.torchTokensPerCpuSecond),
     String(s.peakRssMb),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -312,8 +344,10 @@ export function formatTrainBench(result: TrainBenchResult): string {
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
       .join('  ');
   const torch = result.torch ? `PyTorch ${result.torch}` : 'PyTorch unavailable';
+  const [before, after] = result.loadAverage;
   return [
-    `kernels: ${result.kernels}${result.isa ? ` (${result.isa})` : ''}, threads: ${result.threads}; ${torch}`,
+    `kernels: ${result.kernels}${result.isa ? ` (${result.isa})` : ''}, threads: ${result.threads}; ${torch}; ` +
+      `load average ${before} → ${after}`,
     line(header),
     ...rows.map(line),
   ].join('\n');

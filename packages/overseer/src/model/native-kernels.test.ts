@@ -36,9 +36,36 @@ const tiny: GptShape = { vocabSize: 11, contextLength: 8, layers: 2, heads: 2, w
 const odd: GptShape = { vocabSize: 37, contextLength: 40, layers: 2, heads: 3, width: 48 };
 // Width 132: 4·width = 528 crosses the GEMM's 512-column block; heads of 33 take the scalar path.
 const wide: GptShape = { vocabSize: 29, contextLength: 24, layers: 1, heads: 4, width: 132 };
-// The vectorised attention paths for heads of 32 and 64, with time not a multiple of 4 or 16.
-const heads32: GptShape = { vocabSize: 23, contextLength: 19, layers: 1, heads: 2, width: 64 };
-const heads64: GptShape = { vocabSize: 19, contextLength: 21, layers: 1, heads: 1, width: 64 };
+// The vectorised attention paths: heads of 16, 32 and 64, with time a multiple of 16 (operands
+// used in place) and not (copied into padded scratch).
+const attentionCases: Array<{ label: string; shape: GptShape; time: number }> = [
+  {
+    label: 'heads of 16, in place',
+    shape: { vocabSize: 17, contextLength: 32, layers: 2, heads: 4, width: 64 },
+    time: 32,
+  },
+  {
+    label: 'heads of 32, in place',
+    shape: { vocabSize: 23, contextLength: 48, layers: 1, heads: 2, width: 64 },
+    time: 48,
+  },
+  {
+    label: 'heads of 32, padded',
+    shape: { vocabSize: 23, contextLength: 48, layers: 1, heads: 2, width: 64 },
+    time: 19,
+  },
+  {
+    label: 'heads of 64, in place',
+    shape: { vocabSize: 19, contextLength: 32, layers: 1, heads: 1, width: 64 },
+    time: 16,
+  },
+  {
+    label: 'heads of 64, padded',
+    shape: { vocabSize: 19, contextLength: 32, layers: 1, heads: 1, width: 64 },
+    time: 21,
+  },
+];
+const heads32 = attentionCases[1].shape;
 
 function largestGradientError(
   shape: GptShape,
@@ -123,15 +150,15 @@ describe.runIf(native !== undefined || process.env.CI)('native kernels against r
     compareTraining(wide, randomParameters(wide, 24, 0.05), batch);
   });
 
-  it('agrees for heads of 32 and 64', () => {
-    for (const [index, shape] of [heads32, heads64].entries()) {
-      const batch = randomBatch(shape, 3, shape.contextLength - index, 40 + index, {
+  for (const [index, { label, shape, time }] of attentionCases.entries()) {
+    it(`agrees for ${label}`, () => {
+      const batch = randomBatch(shape, 3, time, 40 + index, {
         ignoredFraction: 0.1,
         weights: 'signed',
       });
-      compareTraining(shape, randomParameters(shape, 42 + index, 0.2), batch);
-    }
-  });
+      compareTraining(shape, randomParameters(shape, 50 + index, 0.2), batch);
+    });
+  }
 
   it('gives the same answers with one thread and with two', () => {
     const kernels = native!;
