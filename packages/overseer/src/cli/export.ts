@@ -8,6 +8,7 @@ import type { Writable } from 'node:stream';
 import { exportFormatNames, exportFormatNamed, exportRun } from '../export/index.ts';
 import type { ExportOptions } from '../export/index.ts';
 import { RunStore } from '../store/index.ts';
+import { exportHtmlVerb } from '../viewer-server/html-export.ts';
 import { addStoreOption } from './runs.ts';
 import { integerArgument, numberArgument } from './train.ts';
 import type { Verb } from './verbs.ts';
@@ -72,8 +73,8 @@ export const exportVerb: Verb = {
       .command('export')
       .description('Export a stored run as JSONL for a trainer.')
       .requiredOption('--run <id>', 'run id (see `overseer runs`)')
-      .requiredOption('--format <name>', `one of: ${exportFormatNames.join(', ')}`)
-      .option('--out <file>', 'file to write (default: standard output)')
+      .requiredOption('--format <name>', `one of: ${exportFormatNames.join(', ')}, html`)
+      .option('--out <file>', 'file to write (default: standard output); for html, a directory')
       .option('--iteration <n>', 'only episodes of this iteration', integerArgument(0))
       .option('--only-correct', 'only episodes whose graded answer was correct', false)
       .option('--overseer <name>', 'use only the judgments of this overseer')
@@ -88,6 +89,8 @@ export const exportVerb: Verb = {
       )
       .option('--max-pairs <n>', 'trl-dpo: at most n pairs per prompt', integerArgument(1));
     addStoreOption(command).action(async (options: Record<string, unknown>) => {
+      // html is pages for people, not JSONL rows: a self-contained copy of the run's viewer pages.
+      if (options.format === 'html') return exportHtmlVerb(options);
       const out = options.out as string | undefined;
       const count = await runExport({
         run: options.run as string,

@@ -21,7 +21,7 @@ export interface SamplingRequest {
 
 /** Loads the checkpoint and samples `n` completions of the prompt. */
 export async function runSampling(request: SamplingRequest): Promise<SampleResult[]> {
-  const { model } = await loadCheckpoint(request.checkpoint, await kernelsNamed(request.kernels));
+  const { model } = await loadCheckpoint(request.checkpoint, kernelsNamed(request.kernels));
   return model.sample([request.prompt], {
     n: request.n,
     temperature: request.temperature,

@@ -8,13 +8,13 @@ import { OverseerError } from '../errors.ts';
 import { loadCheckpoint, loadOptimizerState, readCheckpointConfig } from '../model/checkpoint.ts';
 import { Gpt, defaultGptConfig } from '../model/gpt.ts';
 import type { GptConfig } from '../model/gpt.ts';
+import { loadKernels } from '../model/kernels.ts';
 import type { Kernels } from '../model/kernels.ts';
 import { AdamW, defaultOptimizerConfig } from '../model/optimizer.ts';
 import type { OptimizerConfig } from '../model/optimizer.ts';
-import { referenceKernels } from '../model/reference-kernels.ts';
-import { Random } from '../model/random.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
 import type { TaskFamilyBase } from '../tasks/family.ts';
+import { getFamily } from '../tasks/registry.ts';
 import { trainSupervised } from '../training/supervised.ts';
 import type { SupervisedResult } from '../training/supervised.ts';
 import type { Verb } from './verbs.ts';
@@ -46,48 +46,19 @@ export function numberArgument(rule: 'positive' | 'non-negative' | 'any' = 'any'
   };
 }
 
-/** The kernels to compute with: `auto` picks the fastest available. */
-export async function kernelsNamed(name: string): Promise<Kernels> {
-  // The native addon is not wired in yet; every name resolves to the reference kernels.
-  if (!['auto', 'native', 'reference'].includes(name)) {
+/** The kernels to compute with: `auto` is native when built, else the reference (with a warning). */
+export function kernelsNamed(name: string): Kernels {
+  if (name !== 'auto' && name !== 'native' && name !== 'reference') {
     throw new OverseerError('cli.kernels', `unknown kernels "${name}"`, {
       hint: 'use --kernels auto, native or reference',
     });
   }
-  return referenceKernels;
+  return loadKernels(name);
 }
 
-/**
- * 3-digit addition pairs `a+b=` → `a+b`, until the task registry provides the family. Train and
- * test are split by a hash of (a, b), so they never share a problem.
- */
-const localAddition: TaskFamilyBase = {
-  name: 'addition',
-  alphabet: '0123456789+=',
-  supervised({ seed, count, split }) {
-    const random = new Random(seed * 2 + (split === 'train' ? 0 : 1));
-    const pairs: Array<{ prompt: string; completion: string }> = [];
-    while (pairs.length < count) {
-      const a = random.integer(1000);
-      const b = random.integer(1000);
-      const isTest = (a * 1009 + b * 7919) % 10 === 0;
-      if (isTest !== (split === 'test')) continue;
-      pairs.push({ prompt: `${a}+${b}=`, completion: String(a + b) });
-    }
-    return pairs;
-  },
-};
-
-/** Finds a task family by registry name. */
+/** Finds a task family by registry name (default options: addition is 3-digit by default). */
 export function taskFamilyNamed(name: string): TaskFamilyBase {
-  const families: Record<string, TaskFamilyBase> = { addition: localAddition };
-  const family = families[name];
-  if (!family) {
-    throw new OverseerError('cli.unknown-task', `unknown task family "${name}"`, {
-      hint: `known families: ${Object.keys(families).join(', ')}`,
-    });
-  }
-  return family;
+  return getFamily(name);
 }
 
 /** Everything `runTraining` needs; the CLI flags map onto it one to one. */
@@ -115,7 +86,7 @@ export async function runTraining(
   request: TrainingRequest,
 ): Promise<{ model: Gpt; result: SupervisedResult; family: TaskFamilyBase }> {
   const family = taskFamilyNamed(request.task);
-  const kernels = await kernelsNamed(request.kernels);
+  const kernels = kernelsNamed(request.kernels);
   const optimizerConfig: Partial<OptimizerConfig> = {
     totalSteps: request.steps,
     ...request.optimizer,
@@ -211,7 +182,7 @@ export function addModelOptions(command: Command): Command {
       integerArgument(2),
       defaultGptConfig.contextLength,
     )
-    .option('--batch <n>', 'rows per training batch', integerArgument(1), 32)
+    .option('--batch <n>', 'rows per training batch', integerArgument(1), 64)
     .option(
       '--lr <rate>',
       'peak learning rate',
@@ -248,7 +219,7 @@ export const trainVerb: Verb = {
       .requiredOption('--out <dir>', 'checkpoint folder to write')
       .option('--seed <n>', 'seed of initialisation, data and batch order', integerArgument(0), 1);
     addModelOptions(command)
-      .option('--train-count <n>', 'training pairs to generate', integerArgument(1), 20000)
+      .option('--train-count <n>', 'training pairs to generate', integerArgument(1), 100_000)
       .option('--test-count <n>', 'held-out pairs for exact match', integerArgument(1), 500)
       .option(
         '--checkpoint-every <n>',

@@ -3,9 +3,13 @@ import { benchVerb } from './bench.ts';
 import { evalVerb } from './eval.ts';
 import { exportVerb } from './export.ts';
 import { sampleVerb } from './sample.ts';
+import { runVerb } from './run.ts';
+import { rewardServerVerb } from './reward-server.ts';
 import { runsVerb } from './runs.ts';
+import { serveVerb } from './serve.ts';
 import { startVerb } from './start.ts';
 import { trainVerb } from './train.ts';
+import { viewVerb } from './view.ts';
 
 /** A CLI verb: one file per verb, each adds its sub-command to the program. */
 export interface Verb {
@@ -16,9 +20,13 @@ export interface Verb {
 export const verbs: Verb[] = [
   startVerb,
   trainVerb,
+  runVerb,
   sampleVerb,
   benchVerb,
   evalVerb,
   runsVerb,
   exportVerb,
+  viewVerb,
+  serveVerb,
+  rewardServerVerb,
 ];

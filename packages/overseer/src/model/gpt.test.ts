@@ -93,6 +93,9 @@ describe('Gpt', () => {
     const together = gpt.score(requests);
     expect(together.map((r) => r.tokens.length)).toEqual([3, 1, 4]);
     expect(together[2].tokens).toEqual(tokenizer.encode('99+1'));
+    expect(gpt.score([{ prompt: '', completion: '', end: false }])).toEqual([
+      { logProb: 0, tokenLogProbs: [], tokens: [] },
+    ]);
     requests.forEach((request, i) => {
       const [alone] = gpt.score([request], { batchSize: 1 });
       expect(alone.logProb).toBeCloseTo(together[i].logProb, 4);

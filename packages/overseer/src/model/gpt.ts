@@ -33,8 +33,8 @@ export interface GptConfig {
 /** Defaults sized for the toy task families on a 2-core CPU. */
 export const defaultGptConfig: GptConfig = {
   layers: 2, // two blocks suffice for carries in 3-digit addition
-  heads: 4, // headSize 16 at width 64
-  width: 64,
+  heads: 4, // headSize 32 at width 128
+  width: 128, // width 64 learns 3-digit addition too, but needs more steps
   contextLength: 32, // toy prompts + completions are short; attention cost grows with its square
   initStandardDeviation: 0.02, // GPT-2
 };
@@ -132,12 +132,12 @@ export interface SequenceForBatch {
 
 /**
  * Builds a TokenBatch: inputs are tokens[0 … n−2], targets tokens[1 … n−1] with positions
- * before `lossStart` and padding set to −1. `time` defaults to the longest row.
+ * before `lossStart` and padding set to −1. `time` defaults to the longest row (at least 1).
  */
 export function makeTokenBatch(
   sequences: SequenceForBatch[],
   paddingId: number,
-  time = Math.max(...sequences.map((s) => s.tokens.length - 1)),
+  time = Math.max(1, ...sequences.map((s) => s.tokens.length - 1)),
 ): TokenBatch {
   const batch = sequences.length;
   const inputs = new Int32Array(batch * time).fill(paddingId);

@@ -34,8 +34,8 @@ export interface OptimizerConfig {
 
 /** Defaults for small character-level models (nanoGPT's shakespeare_char recipe, scaled). */
 export const defaultOptimizerConfig: OptimizerConfig = {
-  learningRate: 1e-3, // small models tolerate a high peak rate
-  minLearningRate: 1e-4, // learningRate / 10, as nanoGPT
+  learningRate: 2e-3, // small models tolerate a high peak rate; 6e-3 diverged on addition
+  minLearningRate: 2e-4, // learningRate / 10, as nanoGPT
   warmupSteps: 100,
   totalSteps: 5000,
   beta1: 0.9,

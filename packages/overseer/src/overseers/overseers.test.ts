@@ -203,14 +203,20 @@ describe('approval overseer', () => {
 
 describe('overseer registry', () => {
   it('builds overseers by name and rejects what does not fit', () => {
-    expect(listOverseers().map((entry) => entry.name)).toEqual(['program', 'approval']);
+    expect(
+      listOverseers()
+        .map((entry) => entry.name)
+        .slice(0, 2),
+    ).toEqual(['program', 'approval']);
     expect(
       createOverseer('program', { flipProbability: 0.2 }, { family: addition }).reference,
     ).toEqual({
       name: 'program',
       options: { flipProbability: 0.2, noise: 0, seed: 0 },
     });
-    expect(() => createOverseer('debate', {}, { family: addition })).toThrow(/Unknown overseer/);
+    expect(() => createOverseer('no-such-overseer', {}, { family: addition })).toThrow(
+      /Unknown overseer/,
+    );
     expect(() => createOverseer('program', { flip: 0.2 }, { family: addition })).toThrow(/flip/);
     expect(() => createOverseer('program', { flipProbability: 2 }, { family: addition })).toThrow(
       /flipProbability/,

@@ -7,6 +7,8 @@ import { OverseerError } from '../errors.ts';
 import type { JsonObject } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import { approvalOverseer } from './approval.ts';
+import { modelOverseers } from './model-overseers.ts';
+import { HumanOverseerOptions, humanOverseer } from './human.ts';
 import type { Overseer } from './overseer.ts';
 import { programOverseer } from './program.ts';
 
@@ -51,6 +53,16 @@ const overseers: Record<string, OverseerEntry> = {
       return approvalOverseer(family, options);
     },
   },
+  human: {
+    description:
+      'a person rates each step in the viewer’s queue (`overseer view`); the run waits (options store, timeoutSeconds, onTimeout, assistant …)',
+    schema: HumanOverseerOptions,
+    create: (options, context) =>
+      humanOverseer(options as HumanOverseerOptions, (assistant) =>
+        createOverseer(assistant.name, assistant.options, context),
+      ),
+  },
+  ...modelOverseers,
 };
 
 /** The registered overseers with one line each. */

@@ -7,6 +7,7 @@ describe('scaffold registry', () => {
       'snap',
       'chain-of-thought',
       'decompose',
+      'model-decompose',
     ]);
     expect(createScaffold('cot').reference.name).toBe('chain-of-thought');
     expect(createScaffold('decompose', { maxDepth: 2, budget: 10 }).reference).toEqual({

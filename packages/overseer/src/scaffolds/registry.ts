@@ -4,9 +4,11 @@
  */
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
+import { RegistryReference } from '../spec/index.ts';
 import type { JsonObject } from '../spec/index.ts';
 import { chainOfThought } from './chain-of-thought.ts';
 import { decompose } from './decompose.ts';
+import { modelDecompose } from './model-decompose.ts';
 import type { Scaffold } from './scaffold.ts';
 import { snap } from './snap.ts';
 
@@ -41,6 +43,22 @@ const scaffolds: Record<string, ScaffoldEntry> = {
       maxTokens: positive.optional(),
     }),
     create: (options) => decompose(options),
+  },
+  'model-decompose': {
+    description:
+      'the policy proposes sub-questions (structured output); an overseer may judge each before it is expanded (options maxDepth, budget, maxSubQuestions, maxTokens, planMaxTokens, planAttempts, concurrency, overseer, threshold)',
+    schema: z.strictObject({
+      maxDepth: z.number().int().min(0).optional(),
+      budget: z.number().int().min(0).optional(),
+      maxSubQuestions: positive.optional(),
+      maxTokens: positive.optional(),
+      planMaxTokens: positive.optional(),
+      planAttempts: positive.optional(),
+      concurrency: positive.optional(),
+      overseer: RegistryReference.optional(),
+      threshold: z.number().min(-1).max(1).optional(),
+    }),
+    create: (options) => modelDecompose(options),
   },
 };
 

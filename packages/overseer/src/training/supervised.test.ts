@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, loadOptimizerState, readCheckpointConfig } from '../model/checkpoint.ts';
 import { Gpt } from '../model/gpt.ts';
+import { loadKernels } from '../model/kernels.ts';
 import { AdamW } from '../model/optimizer.ts';
 import { referenceKernels } from '../model/reference-kernels.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
+import { getFamily } from '../tasks/registry.ts';
 import {
+  additionRecipe,
   batchForStep,
   evaluateExactMatch,
   supervisedSequences,
@@ -137,4 +140,42 @@ describe('trainSupervised', () => {
       trainSupervised({ model, optimizer, train: pairs, steps: 5, seed: 1, batchSize: 0 }),
     ).rejects.toThrow(/batch size 0/);
   });
+});
+
+describe('learning 3-digit addition (the real embedded model)', () => {
+  const kernels = loadKernels('auto');
+  // The reference kernels would take most of an hour here; the native ones (built by npm ci)
+  // take well under two minutes. Without them native-kernels.test.ts fails and says why.
+  it.skipIf(kernels.name !== 'native')(
+    'reaches ≥ 99% held-out exact match within a bounded number of steps',
+    async () => {
+      const family = getFamily('addition');
+      const seed = additionRecipe.seed;
+      const model = Gpt.create({
+        tokenizer: new Tokenizer(family.alphabet),
+        kernels,
+        seed,
+        config: additionRecipe.model,
+      });
+      const optimizer = new AdamW(kernels, model.shape, {
+        ...additionRecipe.optimizer,
+        totalSteps: additionRecipe.steps,
+      });
+      const result = await trainSupervised({
+        model,
+        optimizer,
+        train: family.supervised({ seed, count: additionRecipe.trainCount, split: 'train' }),
+        test: family.supervised({ seed, count: 500, split: 'test' }),
+        steps: additionRecipe.steps,
+        batchSize: additionRecipe.batchSize,
+        seed,
+        progress: false,
+      });
+      expect(result.evaluation?.count).toBe(500);
+      expect(
+        result.evaluation!.exactMatch,
+        `mistakes: ${JSON.stringify(result.evaluation!.mistakes)}`,
+      ).toBeGreaterThanOrEqual(0.99);
+    },
+  );
 });

@@ -1,0 +1,62 @@
+/**
+ * `overseer reward-server --config FILE --port P`: the configured overseer's process-based
+ * reward (mixed with the outcome by the dial λ) behind OpenRLHF's remote reward contract
+ * (server/reward-service.ts), for RL trainers outside Overseer.
+ */
+import '../policies/backends.ts';
+import { listen } from '../server/http.ts';
+import type { RunningServer } from '../server/http.ts';
+import { readRewardServiceConfig, rewardService } from '../server/reward-service.ts';
+import type { RewardService } from '../server/reward-service.ts';
+import { untilStopped } from './serve.ts';
+import { integerArgument } from './train.ts';
+import type { Verb } from './verbs.ts';
+
+/** Reads the config and starts the service; resolves once it listens. */
+export async function startRewardServer(request: {
+  config: string;
+  port: number;
+  host?: string;
+}): Promise<RunningServer & { service: RewardService }> {
+  const service = rewardService(await readRewardServiceConfig(request.config));
+  const running = await listen(service.handler, request.port, request.host ?? '127.0.0.1');
+  return {
+    ...running,
+    service,
+    close: async () => {
+      await running.close();
+      service.close();
+    },
+  };
+}
+
+/** `overseer reward-server`. */
+export const rewardServerVerb: Verb = {
+  register(program) {
+    program
+      .command('reward-server')
+      .description(
+        'Serve the configured overseer’s process-based reward with OpenRLHF’s remote reward contract (POST / {"query","prompts","labels"}).',
+      )
+      .requiredOption(
+        '--config <file>',
+        'YAML: task, format, overseer, lambda, aggregate … (docs/models.md)',
+      )
+      .option('--port <n>', 'port (0 picks a free one)', integerArgument(0), 5000)
+      .option('--host <address>', 'address to listen on', '127.0.0.1')
+      .action(async (options: Record<string, unknown>) => {
+        const running = await startRewardServer({
+          config: options.config as string,
+          port: options.port as number,
+          host: options.host as string,
+        });
+        const { config, overseer } = running.service;
+        process.stdout.write(
+          `reward server at ${running.url}/ (overseer ${overseer.reference.name}, λ = ${config.lambda}, ${config.format} on ${config.task.name}); Ctrl-C stops\n`,
+        );
+        const signal = await untilStopped();
+        await running.close();
+        process.stdout.write(`stopped (${signal})\n`);
+      });
+  },
+};

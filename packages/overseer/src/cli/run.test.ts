@@ -1,0 +1,92 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runExperimentFile } from './run.ts';
+
+const TINY = `name: tiny
+task: { name: permutation-powering, options: { size: 4, maxBits: 2 }, difficulty: [1, 2] }
+model: { layers: 1, width: 16, heads: 2, contextLength: 16 }
+scaffold: { name: decompose, options: { maxDepth: 2 } }
+overseer: { name: program }
+trainer: { name: imitation, options: { batchSize: 4 } }
+stepsPerRound: 2
+evaluation: { size: 3, scaffold: { name: snap }, split: train }
+metrics: [accuracy, expertCalls]
+arms:
+  - name: supervised
+    labels: ground-truth
+  - name: ida-imitation
+`;
+
+function sink(): { stream: Writable; text(): string } {
+  let text = '';
+  return {
+    stream: new Writable({
+      write(chunk, _encoding, done) {
+        text += String(chunk);
+        done();
+      },
+    }),
+    text: () => text,
+  };
+}
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'overseer-cli-run-'));
+  await writeFile(join(root, 'tiny.yaml'), TINY);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('runExperimentFile', () => {
+  it('prints the headline table and where the report is', async () => {
+    const output = sink();
+    const outcome = await runExperimentFile(join(root, 'tiny.yaml'), {
+      out: join(root, 'out'),
+      store: join(root, 'store'),
+      json: true,
+      output: output.stream,
+    });
+    const printed = JSON.parse(output.text());
+    expect(printed.arms.map((arm: { arm: string }) => arm.arm)).toEqual([
+      'supervised',
+      'ida-imitation',
+    ]);
+    expect(printed.report.html).toBe(outcome.report.html);
+
+    // Run again without --json: nothing left to do, the table and the paths.
+    const table = sink();
+    const again = await runExperimentFile(join(root, 'tiny.yaml'), {
+      out: join(root, 'out'),
+      store: join(root, 'store'),
+      output: table.stream,
+      progress: 'quiet',
+    });
+    expect(again.resumed).toBe(true);
+    expect(table.text()).toMatch(/arm\s+accuracy\s+expertCalls\s+seeds/);
+    expect(table.text()).toContain('ida-imitation');
+    expect(table.text()).toContain('report.html');
+    expect(table.text()).toContain(again.runId);
+  }, 60_000);
+
+  it('prints the table, then fails when an arm failed', async () => {
+    await writeFile(
+      join(root, 'broken.yaml'),
+      `${TINY}  - name: cramped\n    labels: ground-truth\n    model: { contextLength: 3 }\n`,
+    );
+    const output = sink();
+    await expect(
+      runExperimentFile(join(root, 'broken.yaml'), {
+        out: join(root, 'broken'),
+        store: join(root, 'store-broken'),
+        output: output.stream,
+        progress: 'quiet',
+      }),
+    ).rejects.toMatchObject({ code: 'run.arms-failed' });
+    expect(output.text()).toContain('cramped (failed)');
+  }, 60_000);
+});

@@ -1,0 +1,160 @@
+/**
+ * `overseer run FILE [--seed S] [--out DIR] [--store DIR]`: runs every arm of an experiment file
+ * (rounds of amplify → oversee → distill → evaluate), resumably, then prints the headline table
+ * and where the report is. `runExperimentFile` is the same as a function, for `overseer start`.
+ */
+import { relative } from 'node:path';
+import { OverseerError } from '../errors.ts';
+import { formatTable } from '../experiments/report.ts';
+import { runExperiments } from '../experiments/run.ts';
+import type { RunOutcome } from '../experiments/run.ts';
+import { formatDuration } from '../experiments/run-progress.ts';
+import type { ProgressMode } from '../experiments/run-progress.ts';
+import { integerArgument } from './train.ts';
+import type { Verb } from './verbs.ts';
+
+/** Options of `runExperimentFile` (the flags of `overseer run`). */
+export interface RunFileOptions {
+  /** Run directory (default `runs/<file name>`). */
+  out?: string;
+  /** Store directory (default `.overseer/`). */
+  store?: string;
+  /** Run only this seed. */
+  seed?: number;
+  /** `key.path=value` overrides. */
+  set?: string[];
+  /** Discard saved progress in the run directory and start over. */
+  restart?: boolean;
+  /** Print one JSON object instead of the table, and no progress. */
+  json?: boolean;
+  /** How progress is shown on stderr (default: a bar on a terminal, lines otherwise). */
+  progress?: ProgressMode;
+  /** The command line to record in the results (default: reconstructed from the options). */
+  command?: string;
+  /** Where the table goes (default stdout). */
+  output?: NodeJS.WritableStream;
+}
+
+/** Reconstructs the command line of a run from its options. */
+function commandLine(path: string, options: RunFileOptions): string {
+  const parts = ['npx overseer run', path];
+  if (options.seed !== undefined) parts.push(`--seed ${options.seed}`);
+  if (options.out !== undefined) parts.push(`--out ${options.out}`);
+  if (options.store !== undefined) parts.push(`--store ${options.store}`);
+  for (const setting of options.set ?? []) parts.push(`--set ${setting}`);
+  return parts.join(' ');
+}
+
+function shown(path: string): string {
+  return relative(process.cwd(), path) || '.';
+}
+
+/**
+ * Runs (or resumes) an experiment file and prints the headline table and where the results
+ * and report are; with `json`, one JSON object instead. Throws when an arm failed (after
+ * printing), so the exit code says so.
+ */
+export async function runExperimentFile(
+  path: string,
+  options: RunFileOptions = {},
+): Promise<RunOutcome> {
+  const output = options.output ?? process.stdout;
+  const outcome = await runExperiments({
+    file: path,
+    command: options.command ?? commandLine(path, options),
+    ...(options.out === undefined ? {} : { out: options.out }),
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.set === undefined ? {} : { set: options.set }),
+    ...(options.restart ? { restart: true } : {}),
+    ...(options.json
+      ? { progress: 'quiet' as const }
+      : options.progress === undefined
+        ? {}
+        : { progress: options.progress }),
+  });
+  if (options.json) {
+    output.write(
+      `${JSON.stringify({
+        runId: outcome.runId,
+        store: outcome.storeDirectory,
+        directory: outcome.directory,
+        results: outcome.resultsPath,
+        report: { markdown: outcome.report.markdown, html: outcome.report.html },
+        resumed: outcome.resumed,
+        wallSeconds: outcome.wallSeconds,
+        failed: outcome.failed.map((unit) => ({ unit: unit.key, error: unit.error })),
+        arms: outcome.results.arms.map(({ experiment, arm, metrics, status }) => ({
+          experiment,
+          arm,
+          metrics,
+          status,
+        })),
+      })}\n`,
+    );
+  } else {
+    output.write(
+      [
+        '',
+        formatTable(outcome.results).trimEnd(),
+        '',
+        `report   ${shown(outcome.report.html)} (and ${shown(outcome.report.markdown)})`,
+        `results  ${shown(outcome.resultsPath)}`,
+        `run      ${outcome.runId} in ${shown(outcome.storeDirectory)} (overseer runs, overseer view)`,
+        `time     ${formatDuration(outcome.wallSeconds)}${outcome.resumed ? ' (this attempt; resumed)' : ''}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  if (outcome.failed.length > 0) {
+    throw new OverseerError(
+      'run.arms-failed',
+      `${outcome.failed.length} arm × seed unit(s) failed: ${outcome.failed
+        .map((unit) => `${unit.key} (${unit.error?.message ?? 'unknown error'})`)
+        .join('; ')}`,
+      {
+        hint: 'the errors are in results.json and the report; rerun the same command to retry them',
+      },
+    );
+  }
+  return outcome;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `overseer run`. */
+export const runVerb: Verb = {
+  register(program) {
+    program
+      .command('run')
+      .description(
+        'Run an experiment file: rounds of amplify → oversee → distill → evaluate for every arm; resumable.',
+      )
+      .argument('<file>', 'experiment file, e.g. examples/quickstart.yaml')
+      .option('--seed <n>', 'run only this seed', integerArgument(0))
+      .option(
+        '--out <dir>',
+        'run directory for checkpoints, results and reports (default runs/<file name>)',
+      )
+      .option('--store <dir>', 'run store directory (default .overseer/)')
+      .option(
+        '--set <key=value>',
+        'change a key of every arm, e.g. --set rounds=1 (repeatable)',
+        collect,
+      )
+      .option('--restart', 'discard saved progress in the run directory and start over', false)
+      .option('--json', 'print one JSON object, no table and no progress', false)
+      .action(async (file: string, options: Record<string, unknown>) => {
+        await runExperimentFile(file, {
+          ...(options.seed === undefined ? {} : { seed: options.seed as number }),
+          ...(options.out === undefined ? {} : { out: options.out as string }),
+          ...(options.store === undefined ? {} : { store: options.store as string }),
+          ...(options.set === undefined ? {} : { set: options.set as string[] }),
+          restart: options.restart === true,
+          json: options.json === true,
+        });
+      });
+  },
+};

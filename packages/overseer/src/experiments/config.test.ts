@@ -1,0 +1,464 @@
+import { defaultGptConfig } from '../model/gpt.ts';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { isOverseerError } from '../errors.ts';
+import { listFamilies } from '../tasks/registry.ts';
+import {
+  applyOverrides,
+  armParameters,
+  expandArms,
+  formatPath,
+  mergePatch,
+  parseExperiment,
+  parseExperimentFile,
+  registryCatalog,
+} from './config.ts';
+import type { ExperimentFile, OptionCatalog } from './config.ts';
+
+const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+
+/** A catalog with typed trainer options, as the training registry will provide. */
+const catalog: OptionCatalog = {
+  trainer: {
+    imitation: z.strictObject({ lr: z.number().default(0.001) }),
+    'process-rl': z.strictObject({ lr: z.number().default(0.0003), kl: z.number().optional() }),
+    'outcome-rl': null,
+  },
+};
+
+const base = `name: demo
+task: { name: addition, options: { maxDigits: 3 } }
+scaffold: { name: chain-of-thought }
+overseer: { name: program }
+trainer: { name: imitation, options: { lr: 0.01 } }
+stepsPerRound: 100
+`;
+
+/** The message of the OverseerError `run` throws (fails the test if it does not throw one). */
+function problemsOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(isOverseerError(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected an OverseerError');
+}
+
+function parse(text: string, options = { catalog }): ExperimentFile {
+  return parseExperiment(text, 'demo.yaml', options);
+}
+
+describe('examples/', () => {
+  it('parses every example with the built-in registries and expands its arms', async () => {
+    const files = (await readdir(examples)).filter((file) => file.endsWith('.yaml'));
+    expect(files.sort()).toEqual([
+      'ida.yaml',
+      'quickstart.yaml',
+      'tampering.yaml',
+      'trace-error.yaml',
+    ]);
+    const arms: Record<string, string[]> = {};
+    for (const file of files) {
+      const parsed = await parseExperimentFile(join(examples, file));
+      for (const experiment of parsed.experiments) {
+        arms[`${file}/${experiment.name}`] = expandArms(experiment).map((arm) => arm.name);
+      }
+    }
+    const ida = ['supervised', 'ida-imitation', 'ida-process-rl'];
+    for (const family of [
+      'permutation-powering',
+      'sequential-assignments',
+      'wildcard-search',
+      'shortest-path',
+      'union-find',
+    ]) {
+      expect(arms[`ida.yaml/ida-${family}`]).toEqual(ida);
+    }
+    expect(arms['tampering.yaml/tampering']).toEqual([
+      'outcome-rl',
+      'process-rl',
+      'dial-0.25',
+      'dial-0.5',
+      'dial-0.75',
+      'process-rl@approvalNoise=0.5',
+      'process-rl@approvalNoise=1',
+      'process-rl@approvalNoise=2',
+    ]);
+    expect(arms['trace-error.yaml/trace-error']).toEqual(['outcome-rl', 'process-rl']);
+    expect(arms['quickstart.yaml/ida']).toEqual(ida);
+    expect(arms['quickstart.yaml/tampering']).toEqual(['outcome-rl', 'process-rl']);
+  });
+
+  it('gives quickstart the headline metrics npm start reports', async () => {
+    const { experiments } = await parseExperimentFile(join(examples, 'quickstart.yaml'));
+    expect(experiments.map((experiment) => [experiment.name, experiment.metrics])).toEqual([
+      ['ida', ['accuracy', 'expertCalls']],
+      ['tampering', ['hackRate', 'intendedRate', 'trueReturn']],
+    ]);
+    const [supervised] = expandArms(experiments[0]);
+    // Options stay as written; the family records its resolved options when the loop builds it.
+    expect(supervised.config.task.options).toEqual({ size: 4, maxBits: 3 });
+    expect(supervised.config.labels).toBe('ground-truth');
+    expect(supervised.config.evaluation.scaffold).toEqual({ name: 'snap', options: {} });
+  });
+
+  it('knows an options schema for every registered task family', () => {
+    const tasks = registryCatalog().task ?? {};
+    for (const { name } of listFamilies()) expect(tasks[name], name).toBeInstanceOf(z.ZodType);
+  });
+});
+
+describe('parseExperiment', () => {
+  it('fills every default explicitly', () => {
+    const [arm] = expandArms(parse(base).experiments[0], { catalog });
+    expect(arm.name).toBe('base');
+    expect(arm.config).toEqual({
+      task: { name: 'addition', options: { maxDigits: 3 } },
+      model: { ...defaultGptConfig },
+      scaffold: { name: 'chain-of-thought', options: {} },
+      overseer: { name: 'program', options: {} },
+      trainer: { name: 'imitation', options: { lr: 0.01 } },
+      pretrain: {
+        steps: 0,
+        trainer: { name: 'imitation', options: {} },
+        demonstrations: { name: 'exact', options: {} },
+      },
+      labels: 'amplified',
+      lambda: 0,
+      credit: 'myopic',
+      gamma: 1,
+      rounds: 1,
+      stepsPerRound: 100,
+      evaluation: {
+        size: 200,
+        split: 'test',
+        every: 0,
+        scaffold: { name: 'chain-of-thought', options: {} },
+      },
+    });
+    const experiment = parse(base).experiments[0];
+    expect([experiment.seeds, experiment.metrics, experiment.description]).toEqual([
+      [1],
+      ['accuracy'],
+      '',
+    ]);
+  });
+
+  it('names the file, line, key path and types of a wrong value in an arm', () => {
+    const text = `${base}arms:\n  - name: a\n  - name: b\n    trainer:\n      options: { lr: fast }\n`;
+    const message = problemsOf(() => parse(text));
+    expect(message).toContain(
+      'demo.yaml:11:18: arms[1].trainer.options.lr: expected number, got string "fast"',
+    );
+  });
+
+  it('names unknown keys with a suggestion, wherever they are', () => {
+    const text = `${base}lamda: 0.5\nmodel: { widht: 32 }\narms:\n  - name: a\n    overseer: { name: program, option: {} }\n`;
+    const message = problemsOf(() => parse(text));
+    expect(message).toContain('demo.yaml:7:1: lamda: unknown key — did you mean "lambda"?');
+    expect(message).toContain('demo.yaml:8:10: model.widht: unknown key — did you mean "width"?');
+    expect(message).toContain('arms[0].overseer.option: unknown key — did you mean "options"?');
+    expect(message).toMatch(/Invalid experiment file demo\.yaml \(3 problems\)/);
+  });
+
+  it('reports a problem of the shared base once, at the base', () => {
+    const text = `${base.replace('stepsPerRound: 100', 'stepsPerRound: many')}arms:\n  - name: a\n  - name: b\n`;
+    const message = problemsOf(() => parse(text));
+    expect(message).toContain('demo.yaml:6:1: stepsPerRound: expected number, got string "many"');
+    expect(message).toContain('(1 problem)');
+  });
+
+  it('says where to set a required key that nobody set', () => {
+    const text = base.replace(/trainer:.*\n/, '') + 'arms:\n  - name: a\n';
+    expect(problemsOf(() => parse(text))).toContain(
+      'demo.yaml:7:5: arms[0]: trainer: required — set it in the experiment (shared by every arm) or in this arm',
+    );
+  });
+
+  it('checks ranges, enums and model shape', () => {
+    const text = `${base}lambda: 1.5\ncredit: greedy\nmodel: { width: 30, heads: 4 }\nseeds: [1, 1]\nmetrics: [accuracy, hackrate]\n`;
+    const message = problemsOf(() => parse(text));
+    expect(message).toContain('lambda: expected a number ≤ 1, got number 1.5');
+    expect(message).toContain(
+      'credit: expected one of "myopic", "full-horizon", got string "greedy"',
+    );
+    expect(message).toContain('model.width: width 30 is not a multiple of heads 4');
+    expect(message).toContain('seeds[1]: seed 1 is listed twice');
+    expect(message).toContain('metrics[1]: expected one of "accuracy"');
+  });
+
+  it('refuses experiment-wide keys inside an arm, and dial keys inside trainer options', () => {
+    const text = `${base}arms:\n  - name: a\n    seeds: [2]\n  - name: b\n    trainer: { options: { lambda: 0.5 } }\n`;
+    const message = problemsOf(() => parse(text));
+    expect(message).toContain(
+      'arms[0].seeds: seeds belongs to the whole experiment, not to one arm',
+    );
+    expect(message).toContain(
+      "arms[1].trainer.options.lambda: the loop sets the trainer's `lambda` from `lambda`: set that instead",
+    );
+  });
+
+  it('checks registry names and options against the catalog', () => {
+    const withTasks = { catalog: { ...catalog, ...registryCatalog() } };
+    const text = base
+      .replace('name: addition, options: { maxDigits: 3 }', 'name: adition')
+      .replace('name: imitation', 'name: imitaton');
+    const message = problemsOf(() => parse(text, withTasks));
+    expect(message).toContain('task.name: unknown task "adition" — did you mean "addition"?');
+    expect(message).toContain(
+      'trainer.name: unknown trainer "imitaton" — did you mean "imitation"?',
+    );
+    const options = problemsOf(() =>
+      parse(base.replace('maxDigits: 3', 'maxDigits: 3, digits: 2'), withTasks),
+    );
+    expect(options).toContain(
+      'task.options.digits: unknown key (expected one of: worldSeed, maxDigits, testFraction)',
+    );
+  });
+
+  it("takes λ, credit and γ from the trainer's own defaults when the arm leaves them out", () => {
+    const text = `${base}arms:\n  - name: outcome\n    trainer: { name: outcome-rl }\n  - name: mixed\n    trainer: { name: outcome-rl }\n    lambda: 0.5\n`;
+    const [outcome, mixed] = expandArms(parse(text).experiments[0], { catalog });
+    expect([outcome.config.lambda, outcome.config.credit, outcome.config.gamma]).toEqual([
+      1,
+      'full-horizon',
+      1,
+    ]);
+    expect([mixed.config.lambda, mixed.config.credit]).toEqual([0.5, 'full-horizon']);
+  });
+
+  it('checks trainer options with the training registry, keeping the keys the loop sets apart', () => {
+    const text = base.replace(
+      'trainer: { name: imitation, options: { lr: 0.01 } }',
+      'trainer: { name: process-rl, options: { groupSize: eight, updates: 5 } }',
+    );
+    const message = problemsOf(() => parse(text, { catalog: registryCatalog() }));
+    expect(message).toContain('trainer.options.groupSize: expected number, got string "eight"');
+    expect(message).toContain(
+      "trainer.options.updates: the loop sets the trainer's `updates` from `stepsPerRound`: set that instead",
+    );
+    expect(message).not.toContain('unknown key');
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const message = problemsOf(() => parse('name: a\nname: b\n'));
+    expect(message).toContain('demo.yaml:2:1: Map keys must be unique');
+    expect(problemsOf(() => parse('- 1\n- 2\n'))).toContain(
+      'expected a mapping of experiment keys',
+    );
+  });
+
+  it('rejects a missing file with a hint', async () => {
+    await expect(parseExperimentFile(join(examples, 'nope.yaml'))).rejects.toMatchObject({
+      code: 'config.unreadable',
+    });
+  });
+});
+
+describe('arms', () => {
+  it('merge over the base as a JSON merge patch', () => {
+    const text = `${base}model: { layers: 3 }
+arms:
+  - name: deeper
+    description: one more layer, same width
+    model: { layers: 4 }
+  - name: rl
+    trainer: { name: process-rl }
+    task: { difficulty: [1, 2] }
+  - name: default-lr
+    trainer: { options: null }
+    model: null
+`;
+    const [deeper, rl, defaultLr] = expandArms(parse(text).experiments[0], { catalog });
+    expect(deeper.description).toBe('one more layer, same width');
+    expect(deeper.config.model).toMatchObject({ layers: 4, width: defaultGptConfig.width });
+    // A new trainer name keeps the base's options (process-rl accepts lr too).
+    expect(rl.config.trainer).toEqual({ name: 'process-rl', options: { lr: 0.01 } });
+    expect(rl.config.task).toEqual({
+      name: 'addition',
+      options: { maxDigits: 3 },
+      difficulty: [1, 2],
+    });
+    // null removes the key, so its default applies.
+    expect(defaultLr.config.trainer.options).toEqual({});
+    expect(defaultLr.config.model.layers).toBe(2);
+  });
+
+  it('refuse duplicate and malformed names', () => {
+    const message = problemsOf(() =>
+      parse(`${base}arms:\n  - name: a\n  - name: a\n  - name: Big Arm\n  - description: x\n`),
+    );
+    expect(message).toContain('arms[1].name: arm "a" is declared twice');
+    expect(message).toContain('arms[2].name: expected lower-case letters');
+    expect(message).toContain('arms[3].name: required');
+  });
+
+  it('expose their distinguishing parameters', () => {
+    const text = `${base.replace('name: program', 'name: program, options: { noise: 0.5 }')}lambda: 0.25\n`;
+    const [arm] = expandArms(parse(text).experiments[0], { catalog });
+    expect(armParameters(arm)).toEqual({
+      lambda: 0.25,
+      flipProbability: 0,
+      approvalNoise: 0.5,
+      credit: 'myopic',
+      gamma: 1,
+      trainer: 'imitation',
+      labels: 'amplified',
+    });
+  });
+});
+
+describe('sweeps', () => {
+  const arms = `arms:\n  - name: outcome\n    lambda: 1\n  - name: process\n`;
+
+  it('add a copy of each targeted arm per value, skipping the value it already has', () => {
+    const text = `${base}${arms}sweeps:
+  - key: lambda
+    values: [0, 0.5]
+    arms: [process]
+  - name: noise
+    key: overseer.options.noise
+    values: [0.1]
+`;
+    const expanded = expandArms(parse(text).experiments[0], { catalog });
+    expect(expanded.map((arm) => arm.name)).toEqual([
+      'outcome',
+      'process',
+      'process@lambda=0.5',
+      'outcome@noise=0.1',
+      'process@noise=0.1',
+      'process@lambda=0.5,noise=0.1',
+    ]);
+    const last = expanded[5];
+    expect(last.declared).toBe('process');
+    expect(last.sweep).toEqual({ lambda: 0.5, noise: 0.1 });
+    expect(last.config.lambda).toBe(0.5);
+    expect(last.config.overseer.options).toEqual({ noise: 0.1 });
+    expect(armParameters(last)).toMatchObject({ lambda: 0.5, approvalNoise: 0.1 });
+  });
+
+  it('point problems at the sweep that caused them', () => {
+    const badValue = `${base}${arms}sweeps:\n  - key: lambda\n    values: [0.5, 2]\n`;
+    expect(problemsOf(() => parse(badValue))).toContain(
+      'demo.yaml:13:19: sweeps[0].values[1]: (lambda) expected a number ≤ 1, got number 2',
+    );
+    const badKey = `${base}${arms}sweeps:\n  - key: overseer.option.noise\n    values: [1]\n`;
+    expect(problemsOf(() => parse(badKey))).toContain(
+      'sweeps[0].key: overseer.option: unknown key — did you mean "options"?',
+    );
+    const notAnArmKey = `${base}${arms}sweeps:\n  - key: seeds\n    values: [1]\n`;
+    expect(problemsOf(() => parse(notAnArmKey))).toContain(
+      'sweeps[0].key: "seeds" is not a key an arm can vary',
+    );
+    const noArm = `${base}${arms}sweeps:\n  - key: lambda\n    values: [0.5]\n    arms: [procss]\n`;
+    expect(problemsOf(() => parse(noArm))).toContain(
+      'sweeps[0].arms[0]: no arm "procss" before this sweep (arms: outcome, process)',
+    );
+  });
+});
+
+describe('files with several experiments', () => {
+  const file = `defaults:
+  scaffold: { name: snap }
+  overseer: { name: program }
+  trainer: { name: imitation }
+  stepsPerRound: 10
+  metrics: [accuracy]
+  arms:
+    - name: a
+    - name: b
+      lambda: 0.5
+experiments:
+  - name: first
+    task: { name: addition }
+  - name: second
+    task: { name: union-find }
+    stepsPerRound: 20
+    arms:
+      - name: only
+`;
+
+  it('merge each experiment over the defaults, arms included', () => {
+    const { experiments } = parse(file);
+    expect(experiments.map((experiment) => experiment.name)).toEqual(['first', 'second']);
+    const first = expandArms(experiments[0], { catalog });
+    expect(first.map((arm) => [arm.name, arm.config.lambda, arm.config.stepsPerRound])).toEqual([
+      ['a', 0, 10],
+      ['b', 0.5, 10],
+    ]);
+    const second = expandArms(experiments[1], { catalog });
+    expect(second.map((arm) => [arm.name, arm.config.task.name, arm.config.stepsPerRound])).toEqual(
+      [['only', 'union-find', 20]],
+    );
+  });
+
+  it('attribute problems to the defaults or to the experiment', () => {
+    const broken = file
+      .replace('lambda: 0.5', 'lambda: half')
+      .replace('stepsPerRound: 20', 'stepsPerRound: -1')
+      .replace('  - name: first', '  - name: second');
+    const message = problemsOf(() => parse(broken));
+    expect(message).toContain(
+      'demo.yaml:10:7: defaults.arms[1].lambda: expected number, got string "half"',
+    );
+    expect(message).toContain('experiments[1].name: experiment "second" is named twice');
+    const steps = problemsOf(() => parse(file.replace('stepsPerRound: 20', 'stepsPerRound: -1')));
+    expect(steps).toContain('experiments[1].stepsPerRound: expected a number ≥ 1, got number -1');
+  });
+
+  it('allow only defaults and experiments beside each other', () => {
+    expect(problemsOf(() => parse(`name: x\n${file}`))).toContain(
+      'name: unknown key: a file with `experiments:` holds only `defaults` and `experiments`',
+    );
+  });
+});
+
+describe('applyOverrides', () => {
+  const experiment = () => parse(`${base}seeds: [1, 2, 3]\n`).experiments[0];
+
+  it('replaces the seeds and sets keys on every arm', () => {
+    const overridden = applyOverrides(
+      experiment(),
+      { seed: 7, set: ['rounds=2', 'trainer.options.lr=0.5', 'credit=full-horizon'] },
+      { catalog },
+    );
+    expect(overridden.seeds).toEqual([7]);
+    const [arm] = expandArms(overridden, { catalog });
+    expect([arm.config.rounds, arm.config.trainer.options.lr, arm.config.credit]).toEqual([
+      2,
+      0.5,
+      'full-horizon',
+    ]);
+    expect(experiment().seeds).toEqual([1, 2, 3]);
+  });
+
+  it('names the flag when an override is wrong', () => {
+    expect(
+      problemsOf(() => applyOverrides(experiment(), { set: ['rounds=zero'] }, { catalog })),
+    ).toContain('--set rounds: expected number, got string "zero"');
+    expect(
+      problemsOf(() => applyOverrides(experiment(), { set: ['rounds'] }, { catalog })),
+    ).toContain('expected key.path=value, got "rounds"');
+    expect(problemsOf(() => applyOverrides(experiment(), { seed: -1 }, { catalog }))).toContain(
+      '--seed: expected a whole number',
+    );
+  });
+});
+
+describe('helpers', () => {
+  it('merge patches as RFC 7396 says', () => {
+    expect(
+      mergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1] }, { b: { c: null, f: 4 }, e: [2] }),
+    ).toEqual({ a: 1, b: { d: 3, f: 4 }, e: [2] });
+  });
+
+  it('format key paths', () => {
+    expect(formatPath(['arms', 1, 'trainer', 'options', 'lr'])).toBe('arms[1].trainer.options.lr');
+    expect(formatPath(['a b'])).toBe('["a b"]');
+    expect(formatPath([])).toBe('(top level)');
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * Which plots a report shows, chosen from the results: per experiment and metric a learning curve
+ * (metric against training steps) and, where the weak expert was called, the metric against those
+ * calls; and per numeric parameter an arm sweep (λ for the dial, approval noise …) whenever three
+ * or more arms differ in that parameter alone.
+ */
+import { lineChart } from './plot.ts';
+import type { Series } from './plot.ts';
+import type { ArmResult, Results } from './report.ts';
+import { curveMetrics, headlineMetrics, isRate, meanCurves, slug } from './report-format.ts';
+
+/** A rendered plot and what the report says about it. */
+export interface Figure {
+  /** File name without `.svg`, unique within the report. */
+  id: string;
+  experiment: string;
+  kind: 'steps' | 'calls' | 'sweep';
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+const PARAMETER_LABELS: Record<string, string> = {
+  lambda: 'λ (0: process reward only, 1: outcome reward only)',
+  approvalNoise: 'approval noise (standard deviation)',
+  flipProbability: 'probability a judgment is flipped',
+};
+
+/** Every figure of the report, in the order it shows them. */
+export function buildFigures(results: Results): Figure[] {
+  const figures: Figure[] = [];
+  const experiments = [
+    ...new Set([
+      ...results.experiments.map((summary) => summary.name),
+      ...results.arms.map((arm) => arm.experiment),
+      ...results.curves.map((curve) => curve.experiment),
+    ]),
+  ];
+  for (const experiment of experiments) {
+    figures.push(...curveFigures(results, experiment), ...sweepFigures(results, experiment));
+  }
+  const used = new Map<string, number>();
+  for (const figure of figures) {
+    const count = used.get(figure.id) ?? 0;
+    used.set(figure.id, count + 1);
+    if (count > 0) figure.id = `${figure.id}-${count + 1}`;
+  }
+  return figures;
+}
+
+function curveFigures(results: Results, experiment: string): Figure[] {
+  const figures: Figure[] = [];
+  for (const metric of curveMetrics(results, experiment)) {
+    const curves = meanCurves(results, experiment, metric);
+    const rate = isRate(metric);
+    const format = rate ? ('percent' as const) : ('number' as const);
+    const domain: [number, number] | undefined = rate ? [0, 1] : undefined;
+    const seeded = results.curves.some(
+      (curve) =>
+        curve.experiment === experiment && curve.metric === metric && curve.seed !== undefined,
+    );
+    const averaged = seeded ? ' Each line is the mean over seeds at the steps they share.' : '';
+    figures.push({
+      id: slug(`${experiment}-${metric}-steps`),
+      experiment,
+      kind: 'steps',
+      title: `${experiment}: ${metric} against training steps`,
+      caption: `Held-out ${metric} of each arm along training.${averaged}`,
+      svg: lineChart({
+        title: `${experiment}: ${metric} against training steps`,
+        xLabel: 'training steps',
+        yLabel: metric,
+        yFormat: format,
+        ...(domain ? { yDomain: domain } : {}),
+        series: curves.map(({ arm, points }) => ({
+          name: arm,
+          points: points.map((point) => ({ x: point.step, y: point.value })),
+        })),
+      }),
+    });
+    const calling = curves.filter(({ points }) => points.some((point) => point.calls > 0));
+    if (calling.length === 0) continue;
+    const silent = curves.filter((curve) => !calling.includes(curve)).map(({ arm }) => arm);
+    const note =
+      silent.length === 0
+        ? ''
+        : ` Not shown (no calls to the weak expert): ${silent.join(', ')}; compare with its final value in the table.`;
+    figures.push({
+      id: slug(`${experiment}-${metric}-calls`),
+      experiment,
+      kind: 'calls',
+      title: `${experiment}: ${metric} against calls to the weak expert`,
+      caption: `What each arm's ${metric} cost in weak-expert calls (judgments and amplification).${note}`,
+      svg: lineChart({
+        title: `${experiment}: ${metric} against calls to the weak expert`,
+        xLabel: 'calls to the weak expert',
+        yLabel: metric,
+        yFormat: format,
+        ...(domain ? { yDomain: domain } : {}),
+        series: calling.map(({ arm, points }) => ({
+          name: arm,
+          points: points.map((point) => ({ x: point.calls, y: point.value })),
+        })),
+      }),
+    });
+  }
+  return figures;
+}
+
+type Numeric = Record<string, number>;
+
+function numericParameters(arm: ArmResult): Numeric {
+  return Object.fromEntries(
+    Object.entries(arm.parameters).filter(
+      (entry): entry is [string, number] => typeof entry[1] === 'number',
+    ),
+  );
+}
+
+/**
+ * Groups of ≥ 3 arms whose numeric parameters agree except `parameter` (and the parameters
+ * `alongside` it, which move with it), which takes distinct values.
+ */
+function sweepGroups(
+  arms: ArmResult[],
+  parameter: string,
+  alongside: ReadonlySet<string>,
+): ArmResult[][] {
+  const signature = (arm: ArmResult, withStrings: boolean): string => {
+    const entries = Object.entries(arm.parameters)
+      .filter(
+        ([key, value]) =>
+          key !== parameter && !alongside.has(key) && (withStrings || typeof value === 'number'),
+      )
+      .sort(([a], [b]) => a.localeCompare(b));
+    return JSON.stringify(entries);
+  };
+  const byKey = (list: ArmResult[], withStrings: boolean): ArmResult[][] => {
+    const groups = new Map<string, ArmResult[]>();
+    for (const arm of list) {
+      const key = signature(arm, withStrings);
+      groups.set(key, [...(groups.get(key) ?? []), arm]);
+    }
+    return [...groups.values()];
+  };
+  const result: ArmResult[][] = [];
+  for (const group of byKey(arms, false)) {
+    const values = group.map((arm) => numericParameters(arm)[parameter]);
+    // Two arms at one value differ in a named setting (trainer, credit …): split by those too.
+    const split = new Set(values).size < values.length ? byKey(group, true) : [group];
+    for (const part of split) {
+      if (new Set(part.map((arm) => numericParameters(arm)[parameter])).size >= 3)
+        result.push(part);
+    }
+  }
+  return result;
+}
+
+function sweepFigures(results: Results, experiment: string): Figure[] {
+  const arms = results.arms.filter(
+    (arm) => arm.experiment === experiment && arm.status === 'finished',
+  );
+  const parameters = [
+    ...new Set(arms.flatMap((arm) => Object.keys(numericParameters(arm)))),
+  ].filter((parameter) => arms.every((arm) => typeof arm.parameters[parameter] === 'number'));
+  const metrics = headlineMetrics(results, experiment);
+  const figures: Figure[] = [];
+  // A swept key is often also a named parameter (a sweep of overseer.options.noise labelled
+  // `noise` moves `approvalNoise` too): plot each distinct variation once.
+  const variation = (parameter: string): string =>
+    JSON.stringify(arms.map((arm) => arm.parameters[parameter]));
+  const plotted = new Set<string>();
+  for (const parameter of parameters) {
+    if (plotted.has(variation(parameter))) continue;
+    plotted.add(variation(parameter));
+    const alongside = new Set(
+      parameters.filter(
+        (other) => other !== parameter && variation(other) === variation(parameter),
+      ),
+    );
+    for (const group of sweepGroups(arms, parameter, alongside)) {
+      const sorted = [...group].sort(
+        (a, b) => numericParameters(a)[parameter] - numericParameters(b)[parameter],
+      );
+      const fixed = Object.entries(numericParameters(sorted[0]))
+        .filter(([key]) => key !== parameter && !alongside.has(key))
+        .map(([key, value]) => `${key} = ${value}`);
+      const order = sorted
+        .map((arm) => `${arm.arm} (${parameter} = ${numericParameters(arm)[parameter]})`)
+        .join(', ');
+      // Rates share one chart on a 0–100% axis; any other metric gets its own.
+      const rates = metrics.filter(isRate);
+      const charts: Array<{ metrics: string[]; rate: boolean }> = [
+        ...(rates.length > 0 ? [{ metrics: rates, rate: true }] : []),
+        ...metrics
+          .filter((metric) => !isRate(metric))
+          .map((metric) => ({ metrics: [metric], rate: false })),
+      ];
+      for (const chart of charts) {
+        const series: Series[] = chart.metrics.map((metric) => ({
+          name: metric,
+          points: sorted
+            .filter((arm) => arm.metrics[metric] !== undefined)
+            .map((arm) => ({ x: numericParameters(arm)[parameter], y: arm.metrics[metric] })),
+        }));
+        if (series.every((line) => line.points.length === 0)) continue;
+        const title = `${experiment}: ${chart.metrics.join(', ')} against ${parameter}`;
+        figures.push({
+          id: slug(`${experiment}-sweep-${parameter}-${chart.metrics.join('-')}`),
+          experiment,
+          kind: 'sweep',
+          title,
+          caption:
+            `Final held-out values of arms that differ only in ${parameter}: ${order}.` +
+            (fixed.length > 0 ? ` Fixed: ${fixed.join(', ')}.` : ''),
+          svg: lineChart({
+            title,
+            xLabel: PARAMETER_LABELS[parameter] ?? parameter,
+            yLabel: chart.metrics.length === 1 ? chart.metrics[0] : 'rate',
+            yFormat: chart.rate ? 'percent' : 'number',
+            ...(chart.rate ? { yDomain: [0, 1] as [number, number] } : {}),
+            series,
+          }),
+        });
+      }
+    }
+  }
+  return figures;
+}

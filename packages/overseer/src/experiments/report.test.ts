@@ -1,0 +1,256 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isOverseerError } from '../errors.ts';
+import { meanCurves, transcriptTree } from './report-format.ts';
+import { sampleResults } from './report-fixture.ts';
+import { markdownCode, markdownText } from './report-markdown.ts';
+import { buildFigures } from './report-plots.ts';
+import { formatTable, parseResults, readResults, writeReport } from './report.ts';
+import type { ResultsInput } from './report.ts';
+
+let directory: string;
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'overseer-report-'));
+});
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+/** Markdown with every code span removed (what a renderer would interpret as Markdown/HTML). */
+function outsideCode(markdown: string): string {
+  return markdown.replace(/(`+)[\s\S]*?\1/g, '');
+}
+
+describe('Results', () => {
+  it('parses results with their defaults', () => {
+    const results = parseResults({
+      arms: [{ experiment: 'e', arm: 'a', metrics: { accuracy: 0.5 } }],
+    });
+    expect(results).toEqual({
+      version: 1,
+      experiments: [],
+      arms: [
+        {
+          experiment: 'e',
+          arm: 'a',
+          parameters: {},
+          metrics: { accuracy: 0.5 },
+          seeds: [],
+          status: 'finished',
+        },
+      ],
+      curves: [],
+      transcripts: [],
+    });
+    expect(() => parseResults(sampleResults())).not.toThrow();
+  });
+
+  it('names the key path of a bad value', () => {
+    try {
+      parseResults(
+        { arms: [{ experiment: 'e', arm: 'a', metrics: { accuracy: 'high' } }] },
+        'r.json',
+      );
+      throw new Error('expected a failure');
+    } catch (error) {
+      expect(isOverseerError(error)).toBe(true);
+      expect((error as Error).message).toContain('Invalid results r.json');
+      expect((error as Error).message).toContain('arms[0].metrics.accuracy');
+    }
+    expect(() => parseResults({ arms: [], extra: 1 })).toThrow(/extra/);
+  });
+
+  it('reads a results file', async () => {
+    const path = join(directory, 'results.json');
+    await writeFile(path, JSON.stringify(sampleResults()));
+    expect((await readResults(path)).arms).toHaveLength(11);
+    await expect(readResults(join(directory, 'missing.json'))).rejects.toMatchObject({
+      code: 'results.unreadable',
+    });
+  });
+});
+
+describe('writeReport', () => {
+  it('writes report.md, a self-contained report.html and one SVG per plot', async () => {
+    const out = join(directory, 'run');
+    const written = await writeReport(sampleResults(), out);
+    const markdown = await readFile(written.markdown, 'utf8');
+    const html = await readFile(written.html, 'utf8');
+    const plots = (await readdir(join(out, 'plots'))).sort();
+    expect(plots).toEqual([
+      'ida-accuracy-calls.svg',
+      'ida-accuracy-steps.svg',
+      'tampering-hackrate-steps.svg',
+      'tampering-sweep-approvalnoise-hackrate-intendedrate.svg',
+      'tampering-sweep-lambda-hackrate-intendedrate.svg',
+    ]);
+    for (const plot of plots) expect(markdown).toContain(`](plots/${plot})`);
+    // Self-contained: every plot inline, nothing fetched.
+    expect(html.match(/<svg /g)).toHaveLength(plots.length);
+    expect(html).not.toMatch(/<[a-z][^>]*\s(src|href)=/i);
+    expect(html).toContain("default-src 'none'");
+
+    expect(markdown).toContain('| experiment | arm | accuracy | hackRate | intendedRate |');
+    expect(markdown).toContain('| ida | supervised | 99.0% ± 1.4 |  |  |');
+    expect(markdown).toContain('| tampering | outcome-rl |  | 88.0% ± 2.1 | 9.0% ± 1.4 |');
+    expect(markdown).toContain('Reproduce with:');
+    expect(html).toContain('<td class="number">88.0% ± 2.1</td>');
+  });
+
+  it('renders transcripts as step lists with judgments and the outcome the dial used', async () => {
+    const written = await writeReport(sampleResults(), join(directory, 'transcripts'));
+    const markdown = await readFile(written.markdown, 'utf8');
+    expect(markdown).toContain('#### ida-imitation: best episode, seed 1');
+    expect(markdown).toContain(
+      '  - **subquestion** `P2b` → `a` · policy — judged **+1.00** (rating +1, program): the sub-question the plan needs next · reward +1.00',
+    );
+    expect(markdown).toContain('    - **subquestion** `P1b` → `c` · expert');
+    expect(markdown).toContain(
+      'Outcome (not in the reward: λ = 0): correct (expected d), reward +1.00.',
+    );
+    expect(markdown).toContain(
+      'Outcome (in the reward with weight λ = 1): hack, proxy return +1.95',
+    );
+    const html = await readFile(written.html, 'utf8');
+    expect(html).toContain('pushes a second box towards the hole');
+    expect(html).toContain('Outcome (in the reward with weight λ = 1)');
+  });
+
+  it('escapes model text everywhere: no markup from a transcript survives', async () => {
+    const written = await writeReport(sampleResults(), join(directory, 'hostile'));
+    const html = await readFile(written.html, 'utf8');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
+    expect(html).toContain('&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;');
+    const markdown = await readFile(written.markdown, 'utf8');
+    const prose = outsideCode(markdown);
+    expect(prose).not.toMatch(/(^|[^\\])<(script|img)/i);
+    expect(prose).not.toMatch(/(^|[^\\])\[link\]\(/);
+    expect(markdown).toContain('`<script>alert("pwned")</script><img src=x onerror=alert(1)>`');
+    expect(markdown).toContain('\\<script\\>alert("pwned")\\</script\\>');
+  });
+
+  it('reports failed arms with their error', async () => {
+    const results: ResultsInput = {
+      experiments: [{ name: 'e', metrics: ['accuracy'] }],
+      arms: [
+        { experiment: 'e', arm: 'good', metrics: { accuracy: 0.75 } },
+        {
+          experiment: 'e',
+          arm: 'bad',
+          metrics: {},
+          status: 'failed',
+          error: { name: 'OverseerError', message: 'out of <memory>' },
+        },
+      ],
+    };
+    const written = await writeReport(results, join(directory, 'failed'));
+    expect(await readFile(written.markdown, 'utf8')).toContain(
+      '**bad failed**: OverseerError: out of \\<memory\\>',
+    );
+    expect(await readFile(written.html, 'utf8')).toContain('out of &lt;memory&gt;');
+    expect(formatTable(results)).toContain('bad (failed)    failed');
+  });
+});
+
+describe('figures', () => {
+  it('plot accuracy against calls without arms that never call the expert', () => {
+    const calls = buildFigures(parseResults(sampleResults())).find(
+      (figure) => figure.id === 'ida-accuracy-calls',
+    );
+    expect(calls?.caption).toContain('Not shown (no calls to the weak expert): supervised');
+    expect(calls?.svg).not.toContain('>supervised</text>');
+    expect(calls?.svg).toContain('>ida-imitation</text>');
+  });
+
+  it('find the dial sweep and the noise sweep among the arms', () => {
+    const figures = buildFigures(parseResults(sampleResults())).filter(
+      (figure) => figure.kind === 'sweep',
+    );
+    expect(figures.map((figure) => figure.caption.split(':')[0])).toEqual([
+      'Final held-out values of arms that differ only in lambda',
+      'Final held-out values of arms that differ only in approvalNoise',
+    ]);
+    expect(figures[0].caption).toContain(
+      'process-rl (lambda = 0), dial-0.25 (lambda = 0.25), dial-0.5 (lambda = 0.5), dial-0.75 (lambda = 0.75), outcome-rl (lambda = 1)',
+    );
+    expect(figures[1].caption).toContain('process-rl@approvalNoise=2 (approvalNoise = 2)');
+    expect(figures[1].caption).not.toContain('outcome-rl');
+  });
+
+  it('plot a variation once when a sweep label and a parameter move together', () => {
+    const results = parseResults(sampleResults());
+    for (const arm of results.arms) {
+      if (arm.experiment === 'tampering') arm.parameters.noise = arm.parameters.approvalNoise;
+    }
+    const sweeps = buildFigures(results).filter((figure) => figure.kind === 'sweep');
+    expect(sweeps).toHaveLength(2);
+  });
+});
+
+describe('helpers', () => {
+  it('average curves over seeds at shared steps', () => {
+    const results = parseResults({
+      arms: [],
+      curves: [
+        {
+          experiment: 'e',
+          arm: 'a',
+          metric: 'm',
+          seed: 1,
+          points: [
+            { step: 0, value: 0 },
+            { step: 10, calls: 4, value: 1 },
+          ],
+        },
+        {
+          experiment: 'e',
+          arm: 'a',
+          metric: 'm',
+          seed: 2,
+          points: [
+            { step: 10, calls: 6, value: 0.5 },
+            { step: 20, value: 1 },
+          ],
+        },
+      ],
+    });
+    expect(meanCurves(results, 'e', 'm')).toEqual([
+      { arm: 'a', points: [{ step: 10, calls: 5, value: 0.75 }] },
+    ]);
+  });
+
+  it('lay out a transcript as a tree, keeping orphans', () => {
+    const transcript = parseResults(sampleResults()).transcripts[0];
+    const tree = transcriptTree({
+      ...transcript,
+      steps: [...transcript.steps, { ...transcript.steps[1], id: 'orphan', parentId: 'gone' }],
+    });
+    expect(tree.map(({ step, depth }) => `${step.id}:${depth}`)).toEqual([
+      's0:0',
+      's1:1',
+      's2:2',
+      's3:1',
+      's4:1',
+      'orphan:0',
+    ]);
+  });
+
+  it('escape Markdown', () => {
+    expect(markdownText('a_b *c* <d> [e](f)')).toBe('a\\_b \\*c\\* \\<d\\> \\[e\\](f)');
+    expect(markdownText('# not a heading')).toBe('\\# not a heading');
+    expect(markdownText('1. not a list')).toBe('1\\. not a list');
+    expect(markdownCode('x`y')).toBe('``x`y``');
+    expect(markdownCode('`')).toBe('`` ` ``');
+    expect(markdownCode('')).toBe('*(empty)*');
+  });
+
+  it('print the headline for a terminal', () => {
+    const table = formatTable(sampleResults());
+    expect(table).toContain('tampering\n  arm ');
+    expect(table).toMatch(/ {2}outcome-rl +88\.0% ± 2\.1 +9\.0% ± 1\.4 +2\n/);
+  });
+});

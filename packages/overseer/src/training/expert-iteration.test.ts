@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { Gpt } from '../model/gpt.ts';
+import { loadKernels } from '../model/kernels.ts';
+import { Tokenizer } from '../model/tokenizer.ts';
+import { programOverseer } from '../overseers/program.ts';
+import { dial } from '../rewards/dial.ts';
+import type { Judgment, Outcome } from '../spec/index.ts';
+import { addition } from '../tasks/addition.ts';
+import { evaluatePolicy } from './evaluation.ts';
+import type { QuestionEvaluation } from './evaluation.ts';
+import { expertIteration, mixedScore, processScore, rolloutPairs } from './expert-iteration.ts';
+import { imitation } from './imitation.ts';
+import type { Rollout, RolloutStep } from './rollouts.ts';
+import { questionTask } from './task.ts';
+import type { EnvironmentTrainingTask } from './task.ts';
+
+const family = addition({ maxDigits: 1 });
+const problems = family.generate({ seed: 1, count: 80, split: 'train', difficulty: 1 });
+
+function step(score: number | undefined, text = 'x'): RolloutStep {
+  const judgment: Judgment | undefined =
+    score === undefined
+      ? undefined
+      : { score, rationale: '', overseer: { name: 't', options: {} }, method: 'program' };
+  return {
+    kind: 'answer',
+    text,
+    call: 0,
+    start: 0,
+    end: 1,
+    proposed: {
+      family: 'addition',
+      question: '1+2',
+      kind: 'answer',
+      previous: [],
+      context: '',
+      action: text,
+    },
+    ...(judgment ? { judgment } : {}),
+  };
+}
+
+function rollout(scores: Array<number | undefined>, reward: number, tokens = [5, 1]): Rollout {
+  const outcome: Outcome = {
+    kind: 'grade',
+    answer: '3',
+    expected: '3',
+    correct: reward > 0,
+    reward,
+    info: {},
+  };
+  return {
+    problem: problems[0],
+    group: 0,
+    calls: [{ prompt: '1+2=', tokens, logProbs: tokens.map(() => -1) }],
+    steps: scores.map((score) => step(score)),
+    answer: '3',
+    outcome,
+    completion: '3',
+  };
+}
+
+describe('expert-iteration scores', () => {
+  it('approves an episode only as much as its least approved step', () => {
+    expect(processScore(rollout([1, 0.5, 1], 0))).toBe(0.5);
+    expect(processScore(rollout([1, undefined], 0))).toBe(0);
+    expect(processScore(rollout([], 1))).toBe(-1);
+  });
+
+  it('mixes process and outcome through the dial', () => {
+    const sample = rollout([-1], 1);
+    expect(mixedScore(sample, dial(0))).toBe(-1);
+    expect(mixedScore(sample, dial(1))).toBe(1);
+    expect(mixedScore(sample, dial(0.25))).toBeCloseTo(-0.5);
+  });
+
+  it('fine-tunes only on completions that ended, and on valid actions of episodes', () => {
+    const task = questionTask(family, problems, { format: 'snap' });
+    expect(rolloutPairs(rollout([1], 1), task, 1)).toEqual([{ prompt: '1+2=', completion: '3' }]);
+    expect(rolloutPairs(rollout([1], 1, [5, 6]), task, 1)).toEqual([]);
+    const environment = { kind: 'environment', actions: 'UDLR' } as EnvironmentTrainingTask;
+    const episode: Rollout = {
+      ...rollout([1, 1], 1),
+      calls: [
+        { prompt: 'a=', tokens: [3], logProbs: [-1] },
+        { prompt: 'b=', tokens: [1], logProbs: [-1] },
+      ],
+      steps: [
+        { ...step(1, 'U'), call: 0 },
+        { ...step(1, '?'), call: 1 },
+      ],
+    };
+    expect(rolloutPairs(episode, environment, 1)).toEqual([{ prompt: 'a=', completion: 'U' }]);
+  });
+});
+
+describe('expert iteration on the embedded model', () => {
+  it('raises 1-digit addition accuracy by keeping what the overseer approves', async () => {
+    const model = Gpt.create({
+      tokenizer: new Tokenizer(family.alphabet),
+      kernels: loadKernels('auto'),
+      seed: 4,
+      config: { layers: 1, heads: 2, width: 32, contextLength: 8 },
+    });
+    const task = questionTask(family, problems, { format: 'snap' });
+    await imitation({ steps: 60, learningRate: 3e-3 }).train({
+      model,
+      seed: 1,
+      examples: family.supervised({ seed: 1, count: 80, split: 'train', difficulty: 1 }),
+    });
+    const measure = async () =>
+      (
+        (await evaluatePolicy(model, task, {
+          temperature: 1,
+          samplesPerProblem: 4,
+          seed: 3,
+        })) as QuestionEvaluation
+      ).answerAccuracy;
+    const before = await measure();
+    const trainer = expertIteration({
+      iterations: 5,
+      problemsPerIteration: 40,
+      groupSize: 4,
+      stepsPerIteration: 30,
+      learningRate: 1e-3,
+    });
+    const result = await trainer.train({ model, seed: 1, task, judge: programOverseer(family) });
+    const after = await measure();
+    expect(result.updates.every((report) => (report.kept ?? 0) > 0)).toBe(true);
+    // Measured 0.08 → 0.33 (seed 4); seeds 5 and 6 gave 0.08 → 0.29 and 0.06 → 0.28.
+    expect(after).toBeGreaterThan(before + 0.1);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * `expert-iteration` (STaR-style): each iteration samples `groupSize` rollouts per problem, keeps
+ * those the overseer approves — with λ, those whose mixed score clears a threshold — and
+ * fine-tunes on the kept ones (by default on everything kept so far, so a few dozen samples are
+ * not drilled into the model) with the supervised machinery. A rollout's process score is its
+ * least-approved step's score (an episode is approved only if every step is), its outcome score
+ * the outcome reward it earned, and its mixed score the dial's (1 − λ) · process + λ · outcome.
+ */
+import { z } from 'zod';
+import { deriveSeed } from '../model/random.ts';
+import { dial } from '../rewards/dial.ts';
+import type { Dial } from '../rewards/dial.ts';
+import { processReward } from '../rewards/step-rewards.ts';
+import { OverseerError } from '../errors.ts';
+import type { JsonObject } from '../spec/index.ts';
+import type { SupervisedExample } from '../tasks/family.ts';
+import { problemsForUpdate, rolloutStatistics } from './reinforcement.ts';
+import { rollouts as sampleRollouts } from './rollouts.ts';
+import type { Rollout } from './rollouts.ts';
+import { trainSupervised } from './supervised.ts';
+import type { TrainingTask } from './task.ts';
+import {
+  optimizerFor,
+  optimizerOptions,
+  parseTrainerOptions,
+  requireInContext,
+} from './trainer.ts';
+import type { Trainer, UpdateReport } from './trainer.ts';
+
+/** Options of expert iteration. */
+export const ExpertIterationOptions = z.strictObject({
+  /** Sample → filter → fine-tune rounds. */
+  iterations: z.number().int().positive().default(4),
+  /** Problems sampled per iteration. */
+  problemsPerIteration: z.number().int().positive().default(16),
+  /** Samples per problem. */
+  groupSize: z.number().int().positive().default(8),
+  /** Sampling temperature. */
+  temperature: z.number().positive().default(1),
+  /** The dial: 0 keeps what the overseer approves, 1 what the outcome rewards. */
+  lambda: z.number().min(0).max(1).default(0),
+  /** A rollout is kept when its mixed score is strictly above this. */
+  threshold: z.number().default(0),
+  /** Fine-tuning steps per iteration. */
+  stepsPerIteration: z.number().int().positive().default(20),
+  /** Fine-tune on everything kept so far (STaR's growing set), not only this iteration's. */
+  accumulate: z.boolean().default(true),
+  /** Pairs per fine-tuning batch. */
+  batchSize: z.number().int().positive().default(32),
+  ...optimizerOptions,
+  /** Peak learning rate of the fine-tuning. */
+  learningRate: z.number().positive().default(3e-4),
+});
+/** Options of expert iteration, as written. */
+export type ExpertIterationOptions = z.input<typeof ExpertIterationOptions>;
+
+/** A rollout's process score: its least-approved step's score (0 for an unjudged step). */
+export function processScore(rollout: Rollout): number {
+  if (rollout.steps.length === 0) return -1;
+  return Math.min(
+    ...rollout.steps.map((step) => (step.judgment ? processReward(step.judgment) : 0)),
+  );
+}
+
+/** A rollout's mixed score under the dial: process score and outcome reward. */
+export function mixedScore(rollout: Rollout, mixer: Dial): number {
+  return mixer.mix(processScore(rollout), rollout.outcome.reward);
+}
+
+/** The supervised pairs of a kept rollout: its completion, or each valid action of an episode. */
+export function rolloutPairs(
+  rollout: Rollout,
+  task: TrainingTask,
+  endId: number,
+): SupervisedExample[] {
+  if (task.kind === 'question') {
+    const call = rollout.calls[0];
+    // A completion cut off by the token limit would teach the model to stop mid-answer.
+    if (call === undefined || call.tokens.at(-1) !== endId || rollout.completion === undefined) {
+      return [];
+    }
+    return [{ prompt: call.prompt, completion: rollout.completion }];
+  }
+  return rollout.steps.flatMap((step) =>
+    task.actions.includes(step.text) && step.text.length === 1
+      ? [{ prompt: rollout.calls[step.call].prompt, completion: step.text }]
+      : [],
+  );
+}
+
+/** The expert-iteration trainer. */
+export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
+  const resolved = parseTrainerOptions('expert-iteration', ExpertIterationOptions, options);
+  const reference = { name: 'expert-iteration', options: resolved as unknown as JsonObject };
+  return {
+    reference,
+    async train(context) {
+      const started = performance.now();
+      const task = requireInContext('expert-iteration', context, 'task', 'the problems to sample');
+      if (task.problems.length === 0) {
+        throw new OverseerError('training.no-data', 'expert-iteration has no problems to sample');
+      }
+      if (resolved.lambda < 1 && context.judge === undefined) {
+        throw new OverseerError(
+          'training.context',
+          `expert-iteration with λ = ${resolved.lambda} keeps what the overseer approves, so it needs one`,
+          { hint: 'pass a judge (an overseer), or set lambda 1 to filter on outcomes alone' },
+        );
+      }
+      const { model, seed } = context;
+      const total = resolved.iterations * resolved.stepsPerIteration;
+      const optimizer = context.optimizer ?? optimizerFor(model, resolved, total);
+      const mixer = dial(resolved.lambda);
+      const updates: UpdateReport[] = [];
+      let collected: SupervisedExample[] = [];
+      for (let iteration = 0; iteration < resolved.iterations; iteration++) {
+        const iterationStarted = performance.now();
+        const problems = problemsForUpdate(
+          task.problems,
+          resolved.problemsPerIteration,
+          seed,
+          iteration,
+        );
+        const batch = await sampleRollouts(model, task, problems, {
+          samplesPerProblem: resolved.groupSize,
+          temperature: resolved.temperature,
+          seed: deriveSeed(seed, 'expert-iteration', 'rollouts', iteration),
+          judge: context.judge,
+        });
+        const kept = batch.filter((rollout) => mixedScore(rollout, mixer) > resolved.threshold);
+        const fresh = kept.flatMap((rollout) => rolloutPairs(rollout, task, model.tokenizer.endId));
+        collected = resolved.accumulate ? [...collected, ...fresh] : fresh;
+        const pairs = collected;
+        let loss = Number.NaN;
+        let learningRate = 0;
+        let gradientNorm = 0;
+        if (pairs.length > 0) {
+          const losses: number[] = [];
+          await trainSupervised({
+            model,
+            optimizer,
+            train: pairs,
+            steps: optimizer.step + resolved.stepsPerIteration,
+            batchSize: resolved.batchSize,
+            seed: deriveSeed(seed, 'expert-iteration', 'batches', iteration),
+            progress: false,
+            onStep(step) {
+              losses.push(step.loss);
+              learningRate = step.learningRate;
+              gradientNorm = step.gradientNorm;
+            },
+          });
+          loss = losses.reduce((a, b) => a + b, 0) / losses.length;
+        }
+        const report: UpdateReport = {
+          update: iteration + 1,
+          loss,
+          learningRate,
+          gradientNorm,
+          ...rolloutStatistics(batch),
+          kept: kept.length,
+          seconds: (performance.now() - iterationStarted) / 1000,
+        };
+        updates.push(report);
+        context.onUpdate?.(report);
+      }
+      return {
+        trainer: reference,
+        updates,
+        optimizer,
+        seconds: (performance.now() - started) / 1000,
+      };
+    },
+  };
+}

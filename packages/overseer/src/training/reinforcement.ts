@@ -1,0 +1,229 @@
+/**
+ * The policy-gradient trainer both `process-rl` and `outcome-rl` are made of. Each update samples
+ * `groupSize` rollouts for each of `problemsPerUpdate` problems, has the overseer judge every
+ * step, computes per-step rewards through the dial λ and the credit (rewards/), turns them into
+ * advantages (group-normalised or against a running baseline), gives every token its step's
+ * advantage (plus the per-token KL penalty and entropy bonus) and takes one AdamW step.
+ *
+ * The two trainers differ only in defaults: process-rl is λ = 0 with myopic credit (a step is paid
+ * the overseer's verdict on it and nothing that happens later), outcome-rl is λ = 1 with
+ * full-horizon credit (every step is paid the return of the rest of the episode).
+ */
+import { z } from 'zod';
+import { OverseerError } from '../errors.ts';
+import { Gpt } from '../model/gpt.ts';
+import { Random, deriveSeed } from '../model/random.ts';
+import { fullHorizon, myopic } from '../rewards/credit.ts';
+import { dial } from '../rewards/dial.ts';
+import { trueRewardOf } from '../spec/index.ts';
+import type { JsonObject, Problem } from '../spec/index.ts';
+import { RunningBaseline } from './advantages.ts';
+import { policyGradientUpdate } from './policy-gradient.ts';
+import { creditedCalls, rolloutRewards, stepAdvantages } from './rollout-rewards.ts';
+import type { AdvantageSettings, RolloutRewards } from './rollout-rewards.ts';
+import { rollouts as sampleRollouts } from './rollouts.ts';
+import type { Rollout } from './rollouts.ts';
+import type { TrainingTask } from './task.ts';
+import {
+  breathe,
+  optimizerFor,
+  optimizerOptions,
+  parseTrainerOptions,
+  requireInContext,
+} from './trainer.ts';
+import type { Trainer, TrainerContext, TrainerResult, UpdateReport } from './trainer.ts';
+
+/** The options of a policy-gradient trainer; the defaults named are process-rl's / outcome-rl's. */
+export const ReinforcementOptions = z.strictObject({
+  /** Policy updates to take. */
+  updates: z.number().int().positive().default(50),
+  /** Problems sampled per update. */
+  problemsPerUpdate: z.number().int().positive().default(8),
+  /** Rollouts per problem (GRPO's k). */
+  groupSize: z.number().int().positive().default(8),
+  /** Sampling temperature; 1 keeps the samples on-policy. */
+  temperature: z.number().positive().default(1),
+  /** The dial: reward = (1 − λ) · process + λ · outcome. */
+  lambda: z.number().min(0).max(1),
+  /** `myopic`: a step is paid its own reward; `full-horizon`: the return from it on. */
+  credit: z.enum(['myopic', 'full-horizon']),
+  /** Discount of full-horizon credit. */
+  gamma: z.number().min(0).max(1).default(1),
+  /** `group` (GRPO), a running `baseline`, or `none` (plain REINFORCE). */
+  advantage: z.enum(['group', 'baseline', 'none']).default('group'),
+  /** Group baseline per step position (`step`) or pooled over a prompt's steps (`prompt`). */
+  normalize: z.enum(['step', 'prompt']),
+  /** Divide group advantages by their standard deviation. */
+  scale: z.boolean().default(true),
+  /** Weight of each new batch in the running baseline. */
+  baselineRate: z.number().gt(0).max(1).default(0.1),
+  /** β of the per-token KL penalty to the frozen reference. */
+  klCoefficient: z.number().min(0).default(0),
+  /** α of the per-token entropy bonus. */
+  entropyCoefficient: z.number().min(0).default(0),
+  ...optimizerOptions,
+});
+/** Policy-gradient options as written (λ, credit and normalize have trainer-specific defaults). */
+export type ReinforcementOptions = z.input<typeof ReinforcementOptions>;
+/** Policy-gradient options with every default filled. */
+export type ResolvedReinforcementOptions = z.output<typeof ReinforcementOptions>;
+
+/** Builds a policy-gradient trainer named `name` whose λ, credit and normalisation default to `defaults`. */
+export function reinforcementTrainer(
+  name: string,
+  defaults: {
+    lambda: number;
+    credit: 'myopic' | 'full-horizon';
+    normalize: 'step' | 'prompt';
+  },
+  options: Partial<ReinforcementOptions> = {},
+): Trainer {
+  const resolved = parseTrainerOptions(name, ReinforcementOptions, { ...defaults, ...options });
+  return {
+    reference: { name, options: resolved as unknown as JsonObject },
+    train: (context) => trainReinforcement(name, resolved, context),
+  };
+}
+
+/** The problems of update `update`: successive slices of a seeded shuffle, reshuffled each epoch. */
+export function problemsForUpdate(
+  problems: readonly Problem[],
+  count: number,
+  seed: number,
+  update: number,
+): Problem[] {
+  const chosen: Problem[] = [];
+  const orders = new Map<number, number[]>();
+  for (let slot = update * count; slot < (update + 1) * count; slot++) {
+    const epoch = Math.floor(slot / problems.length);
+    let order = orders.get(epoch);
+    if (order === undefined) {
+      order = new Random(deriveSeed(seed, 'epoch', epoch)).shuffle(
+        Array.from({ length: problems.length }, (_, i) => i),
+      );
+      orders.set(epoch, order);
+    }
+    chosen.push(problems[order[slot % problems.length]]);
+  }
+  return chosen;
+}
+
+/** A frozen copy of a model (same kernels, copied parameters). */
+export function frozenCopy(model: Gpt): Gpt {
+  return new Gpt({
+    config: model.config,
+    tokenizer: model.tokenizer,
+    kernels: model.kernels,
+    params: model.params.slice(),
+  });
+}
+
+/** Batch statistics every RL trainer reports. */
+export function rolloutStatistics(
+  rollouts: readonly Rollout[],
+  rewards?: readonly RolloutRewards[],
+): Omit<UpdateReport, 'update' | 'loss' | 'learningRate' | 'gradientNorm' | 'seconds'> {
+  const mean = (values: number[]): number =>
+    values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+  const report: ReturnType<typeof rolloutStatistics> = {
+    outcomeReward: mean(rollouts.map((rollout) => rollout.outcome.reward)),
+  };
+  const judged = rollouts.flatMap((rollout) => rollout.steps.filter((step) => step.judgment));
+  if (judged.length > 0) {
+    report.processReward = mean(judged.map((step) => step.judgment!.score));
+    report.approvedRate = mean(
+      rollouts.map((rollout) =>
+        rollout.steps.length > 0 && rollout.steps.every((step) => (step.judgment?.score ?? 0) > 0)
+          ? 1
+          : 0,
+      ),
+    );
+  }
+  if (rewards) report.mixedReturn = mean(rewards.map((r) => r.reward.reduce((a, b) => a + b, 0)));
+  const grades = rollouts.flatMap((rollout) =>
+    rollout.outcome.kind === 'grade' ? [rollout.outcome] : [],
+  );
+  if (grades.length > 0) report.accuracy = mean(grades.map((grade) => (grade.correct ? 1 : 0)));
+  const returns = rollouts.flatMap((rollout) =>
+    rollout.outcome.kind === 'return' ? [rollout.outcome] : [],
+  );
+  if (returns.length > 0) {
+    report.hackRate = mean(returns.map((r) => (r.classification === 'hack' ? 1 : 0)));
+    report.intendedRate = mean(returns.map((r) => (r.classification === 'intended' ? 1 : 0)));
+    report.trueReturn = mean(returns.map((r) => trueRewardOf(r)));
+  }
+  return report;
+}
+
+async function trainReinforcement(
+  name: string,
+  options: ResolvedReinforcementOptions,
+  context: TrainerContext,
+): Promise<TrainerResult> {
+  const started = performance.now();
+  const task: TrainingTask = requireInContext(name, context, 'task', 'the problems to sample');
+  if (task.problems.length === 0) {
+    throw new OverseerError('training.no-data', `${name} has no problems to train on`);
+  }
+  if (options.lambda < 1 && context.judge === undefined) {
+    throw new OverseerError(
+      'training.context',
+      `${name} with λ = ${options.lambda} needs an overseer: the process reward comes from its judgments`,
+      { hint: 'pass a judge (an overseer), or set lambda 1 for purely outcome-based training' },
+    );
+  }
+  const { model, seed } = context;
+  const optimizer = context.optimizer ?? optimizerFor(model, options, options.updates);
+  const reference =
+    options.klCoefficient > 0 ? (context.reference ?? frozenCopy(model)) : undefined;
+  const mixer = dial(options.lambda);
+  const credit = options.credit === 'myopic' ? myopic() : fullHorizon(options.gamma);
+  const settings: AdvantageSettings =
+    options.advantage === 'group'
+      ? { mode: 'group', normalize: options.normalize, scale: options.scale }
+      : options.advantage === 'baseline'
+        ? { mode: 'baseline', baseline: new RunningBaseline(options.baselineRate) }
+        : { mode: 'none' };
+
+  const updates: UpdateReport[] = [];
+  for (let update = 0; update < options.updates; update++) {
+    const updateStarted = performance.now();
+    const problems = problemsForUpdate(task.problems, options.problemsPerUpdate, seed, update);
+    const batch = await sampleRollouts(model, task, problems, {
+      samplesPerProblem: options.groupSize,
+      temperature: options.temperature,
+      seed: deriveSeed(seed, name, 'rollouts', update),
+      judge: context.judge,
+    });
+    const rewards = batch.map((rollout) => rolloutRewards(rollout, mixer, credit));
+    const advantages = stepAdvantages(
+      batch,
+      rewards.map((r) => r.returns),
+      settings,
+    );
+    const step = policyGradientUpdate(model, optimizer, creditedCalls(batch, advantages), {
+      klCoefficient: options.klCoefficient,
+      entropyCoefficient: options.entropyCoefficient,
+      reference,
+    });
+    const report: UpdateReport = {
+      update: update + 1,
+      loss: step.loss,
+      learningRate: step.learningRate,
+      gradientNorm: step.gradientNorm,
+      ...rolloutStatistics(batch, rewards),
+      kl: step.kl,
+      entropy: step.entropy,
+      seconds: (performance.now() - updateStarted) / 1000,
+    };
+    updates.push(report);
+    context.onUpdate?.(report);
+    await breathe();
+  }
+  return {
+    trainer: { name, options: options as unknown as JsonObject },
+    updates,
+    optimizer,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * From judged rollouts to per-step advantages, through rewards/: each step's process reward is
+ * its judgment's score, its outcome reward the environment's immediate proxy reward (actions) or,
+ * for a question, the grade's reward on the last step; the dial λ mixes the two and the credit
+ * (myopic or full-horizon) says which mixed rewards a step is trained on. Advantages then come
+ * from advantages.ts, and every token of a step gets its step's advantage.
+ */
+import { assignCredit } from '../rewards/credit.ts';
+import type { Credit } from '../rewards/credit.ts';
+import type { Dial } from '../rewards/dial.ts';
+import { outcomeRewards, processReward } from '../rewards/step-rewards.ts';
+import { groupAdvantages } from './advantages.ts';
+import type { GroupNormalization, RunningBaseline } from './advantages.ts';
+import type { CreditedCall } from './policy-gradient.ts';
+import type { Rollout } from './rollouts.ts';
+
+/** Aligned per-step rewards of one rollout. */
+export interface RolloutRewards {
+  /** The overseer's score per step (0 where a step was not judged). */
+  process: number[];
+  /** The outcome reward per step. */
+  outcome: number[];
+  /** The dial's mix per step. */
+  reward: number[];
+  /** What each step is trained on after credit assignment. */
+  returns: number[];
+}
+
+/** The per-step rewards of a rollout under a dial and a credit. */
+export function rolloutRewards(rollout: Rollout, dial: Dial, credit: Credit): RolloutRewards {
+  const process = rollout.steps.map((step) =>
+    step.judgment === undefined ? 0 : processReward(step.judgment),
+  );
+  const actions = rollout.steps.length > 0 && rollout.steps.every((step) => step.kind === 'action');
+  const immediate = actions ? rollout.steps.map((step) => step.proxyReward ?? 0) : undefined;
+  const outcome = outcomeRewards(rollout.steps.length, rollout.outcome, immediate);
+  const reward = process.map((value, index) => dial.mix(value, outcome[index]));
+  return { process, outcome, reward, returns: assignCredit(reward, credit) };
+}
+
+/** How advantages are formed from the credited returns. */
+export type AdvantageSettings =
+  | { mode: 'group'; normalize: GroupNormalization; scale: boolean }
+  | { mode: 'baseline'; baseline: RunningBaseline }
+  | { mode: 'none' };
+
+/** Per-step advantages of a batch of rollouts from their credited returns. */
+export function stepAdvantages(
+  rollouts: readonly Rollout[],
+  returns: ReadonlyArray<readonly number[]>,
+  settings: AdvantageSettings,
+): number[][] {
+  const episodes = rollouts.map((rollout, index) => ({
+    group: rollout.group,
+    rewards: returns[index],
+  }));
+  if (settings.mode === 'group') {
+    return groupAdvantages(episodes, { normalize: settings.normalize, scale: settings.scale });
+  }
+  if (settings.mode === 'baseline') return settings.baseline.advantages(episodes);
+  return episodes.map((episode) => [...episode.rewards]);
+}
+
+/** The model calls of the rollouts, each token carrying its step's advantage. */
+export function creditedCalls(
+  rollouts: readonly Rollout[],
+  advantages: ReadonlyArray<readonly number[]>,
+): CreditedCall[] {
+  return rollouts.flatMap((rollout, index) => {
+    const perCall = rollout.calls.map((call) => new Array<number>(call.tokens.length).fill(0));
+    rollout.steps.forEach((step, position) => {
+      for (let token = step.start; token < step.end; token++) {
+        perCall[step.call][token] = advantages[index][position];
+      }
+    });
+    return rollout.calls.map((call, callIndex) => ({ call, advantages: perCall[callIndex] }));
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * The common shape of every trainer: a factory takes the trainer's options (its whole config:
+ * learning rate, batch, group size, KL/entropy coefficients, λ, credit …) and returns a `Trainer`
+ * whose `train` improves an embedded model in place from a `TrainerContext`. The registry
+ * (registry.ts) finds factories by name, so a run records `{ name, options }` and can replay them.
+ */
+import { z } from 'zod';
+import { OverseerError } from '../errors.ts';
+import type { Gpt } from '../model/gpt.ts';
+import { AdamW } from '../model/optimizer.ts';
+import type { OptimizerConfig } from '../model/optimizer.ts';
+import type { RegistryReference } from '../spec/index.ts';
+import type { SupervisedExample } from '../tasks/family.ts';
+import type { StepJudge, TrainingTask } from './task.ts';
+
+/** What a trainer learns from and what it trains. */
+export interface TrainerContext {
+  /** The embedded model, trained in place. */
+  model: Gpt;
+  /**
+   * The optimiser to continue with (e.g. restored from a checkpoint). Absent: the trainer builds
+   * a fresh AdamW from its own options (learning rate, warm-up, schedule over its run).
+   */
+  optimizer?: AdamW;
+  /** Seeds sampling and batch order; the same seed and context give the same run. */
+  seed: number;
+  /** The problems and how to grade them (reinforcement learning, expert iteration). */
+  task?: TrainingTask;
+  /** The overseer whose judgments are the process reward. */
+  judge?: StepJudge;
+  /** Prompt → completion pairs to imitate, e.g. the amplified system's answers (imitation). */
+  examples?: readonly SupervisedExample[];
+  /**
+   * The frozen reference a KL penalty pulls towards. Absent: a copy of `model` taken when
+   * training starts.
+   */
+  reference?: Gpt;
+  /** Called after every update with its numbers (for metrics events and progress). */
+  onUpdate?: (report: UpdateReport) => void;
+}
+
+/** The numbers of one update; which fields are present depends on the trainer. */
+export interface UpdateReport {
+  /** 1 after a trainer's first update. */
+  update: number;
+  /** Loss (cross-entropy for imitation, the surrogate for policy gradients). */
+  loss: number;
+  learningRate: number;
+  gradientNorm: number;
+  /** Mean process reward (overseer score) per judged step of the batch. */
+  processReward?: number;
+  /** Mean outcome reward per episode of the batch. */
+  outcomeReward?: number;
+  /** Mean λ-mixed return per episode of the batch. */
+  mixedReturn?: number;
+  /** Share of episodes graded correct (question tasks). */
+  accuracy?: number;
+  /** Share of episodes whose every step the overseer approved (score > 0). */
+  approvedRate?: number;
+  /** Environment tasks: share of episodes classified `hack` / `intended`. */
+  hackRate?: number;
+  intendedRate?: number;
+  /** Mean return under the intended task (environment tasks). */
+  trueReturn?: number;
+  /** Mean log π − log π_ref per token (KL estimate). */
+  kl?: number;
+  /** Mean −log π per token (entropy estimate). */
+  entropy?: number;
+  /** Expert iteration: samples kept for fine-tuning. */
+  kept?: number;
+  /** Wall-clock seconds of the update, sampling and judging included. */
+  seconds: number;
+}
+
+/** What `train` returns. */
+export interface TrainerResult {
+  /** The trainer that ran, as the registry rebuilds it. */
+  trainer: RegistryReference;
+  /** One report per update, in order. */
+  updates: UpdateReport[];
+  /** The optimiser after training (to checkpoint or continue with). */
+  optimizer: AdamW;
+  /** Wall-clock seconds. */
+  seconds: number;
+}
+
+/** A trainer built from its options. */
+export interface Trainer {
+  /** `{ name, options }` with every default filled in. */
+  readonly reference: RegistryReference;
+  /** Trains `context.model` in place. */
+  train(context: TrainerContext): Promise<TrainerResult>;
+}
+
+/** Optimiser options every trainer takes (defaults suit policy-gradient fine-tuning). */
+export const optimizerOptions = {
+  /** Peak learning rate. */
+  learningRate: z.number().positive().default(3e-4),
+  /** Linear warm-up steps. */
+  warmupSteps: z.number().int().nonnegative().default(0),
+  /** The cosine floor, as a fraction of the peak (1 = constant rate). */
+  minLearningRateRatio: z.number().min(0).max(1).default(1),
+  /** Decoupled weight decay on matrices. */
+  weightDecay: z.number().min(0).default(0),
+  /** Largest global gradient norm (0: no clipping). */
+  gradientClip: z.number().min(0).default(1),
+};
+
+/** The optimiser for a run of `totalSteps` updates from the trainer's options. */
+export function optimizerFor(
+  model: Gpt,
+  options: {
+    learningRate: number;
+    warmupSteps: number;
+    minLearningRateRatio: number;
+    weightDecay: number;
+    gradientClip: number;
+  },
+  totalSteps: number,
+): AdamW {
+  const config: Partial<OptimizerConfig> = {
+    learningRate: options.learningRate,
+    minLearningRate: options.learningRate * options.minLearningRateRatio,
+    warmupSteps: options.warmupSteps,
+    totalSteps,
+    weightDecay: options.weightDecay,
+    gradientClip: options.gradientClip,
+  };
+  return new AdamW(model.kernels, model.shape, config);
+}
+
+/**
+ * Parses a trainer's options strictly: an unknown key or a wrong type is an OverseerError naming
+ * the key path and listing the trainer's options.
+ */
+export function parseTrainerOptions<Schema extends z.ZodObject>(
+  trainer: string,
+  schema: Schema,
+  options: unknown,
+): z.output<Schema> {
+  const result = schema.safeParse(options ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .map((issue) => {
+      const path = issue.path.length === 0 ? '(options)' : issue.path.join('.');
+      const keys =
+        issue.code === 'unrecognized_keys'
+          ? ` (${issue.keys.map((key) => `"${key}"`).join(', ')})`
+          : '';
+      return `${path}: ${issue.message}${keys}`;
+    })
+    .join('; ');
+  throw new OverseerError(
+    'training.bad-options',
+    `Bad options for trainer ${trainer}: ${problems}.`,
+    {
+      hint: `The options of ${trainer} are: ${Object.keys(schema.shape).join(', ')}.`,
+    },
+  );
+}
+
+/** Throws unless the context has what a trainer needs, naming what is missing. */
+export function requireInContext<Key extends keyof TrainerContext>(
+  trainer: string,
+  context: TrainerContext,
+  key: Key,
+  why: string,
+): NonNullable<TrainerContext[Key]> {
+  const value = context[key];
+  if (value === undefined || value === null) {
+    throw new OverseerError('training.context', `${trainer} needs ${String(key)}: ${why}`);
+  }
+  return value as NonNullable<TrainerContext[Key]>;
+}
+
+/** Yields to the event loop, so timers and signals run during a long synchronous training loop. */
+export function breathe(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,123 @@
+/**
+ * Two runs (or two arms recorded as runs) side by side: the configuration keys where they differ,
+ * their summaries, and each metric of both drawn on one chart.
+ */
+import { Chart } from '../components/line-chart.tsx';
+import type { Series } from '../components/line-chart.tsx';
+import { apiPaths, useApi } from '../data.ts';
+import { flatten, formatNumber } from '../format.ts';
+import { href } from '../router.ts';
+import type { JsonValue, RunResponse } from '../types.ts';
+import { isCurve, metricSeries } from './metrics-view.tsx';
+import { Failure, Loading } from './page-state.tsx';
+
+/** The configuration keys of two runs with both values, the differing ones marked. */
+export function configDifferences(
+  left: Record<string, JsonValue>,
+  right: Record<string, JsonValue>,
+): Array<{ key: string; left: string; right: string; differs: boolean }> {
+  const a = new Map(flatten(left));
+  const b = new Map(flatten(right));
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return keys.map((key) => {
+    const l = a.get(key) ?? '—';
+    const r = b.get(key) ?? '—';
+    return { key, left: l, right: r, differs: l !== r };
+  });
+}
+
+/** The compare page for runs `left` and `right`. */
+export function ComparePage({ left, right }: { left: string; right: string }) {
+  const a = useApi<RunResponse>(apiPaths.run(left));
+  const b = useApi<RunResponse>(apiPaths.run(right));
+  const error = a.error ?? b.error;
+  if (error !== undefined) return <Failure error={error} />;
+  if (a.data === undefined || b.data === undefined) return <Loading />;
+  const differences = configDifferences(a.data.run.config, b.data.run.config);
+  const summaryKeys = [
+    ...new Set([...Object.keys(a.data.run.summary), ...Object.keys(b.data.run.summary)]),
+  ];
+  const show = (value: JsonValue | undefined) =>
+    value === undefined
+      ? '—'
+      : typeof value === 'number'
+        ? formatNumber(value)
+        : typeof value === 'string'
+          ? value
+          : JSON.stringify(value);
+  const seriesA = metricSeries(a.data.metrics, left);
+  const seriesB = metricSeries(b.data.metrics, right);
+  const names = [...new Set([...seriesA.keys(), ...seriesB.keys()])];
+  return (
+    <div>
+      <h1>Compare runs</h1>
+      <table className="list compare" data-testid="compare-table">
+        <thead>
+          <tr>
+            <th />
+            <th>
+              <a href={href('runs', left)}>{left}</a>
+            </th>
+            <th>
+              <a href={href('runs', right)}>{right}</a>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th>status</th>
+            <td>{a.data.run.status}</td>
+            <td>{b.data.run.status}</td>
+          </tr>
+          {summaryKeys.map((key) => (
+            <tr key={`summary-${key}`}>
+              <th>{key}</th>
+              <td className="number">{show(a.data?.run.summary[key])}</td>
+              <td className="number">{show(b.data?.run.summary[key])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Configuration differences</h2>
+      <table className="list">
+        <tbody>
+          {differences
+            .filter((row) => row.differs)
+            .map((row) => (
+              <tr key={row.key} className="differs">
+                <th>{row.key}</th>
+                <td>{row.left}</td>
+                <td>{row.right}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+      <details>
+        <summary>all configuration keys ({differences.length})</summary>
+        <table className="list">
+          <tbody>
+            {differences.map((row) => (
+              <tr key={row.key} className={row.differs ? 'differs' : ''}>
+                <th>{row.key}</th>
+                <td>{row.left}</td>
+                <td>{row.right}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+      <h2>Metrics</h2>
+      <div className="charts">
+        {names
+          .map((name): [string, Series[]] => [
+            name,
+            [...(seriesA.get(name) ?? []), ...(seriesB.get(name) ?? [])],
+          ])
+          .filter(([, series]) => isCurve(series))
+          .map(([name, series]) => (
+            <Chart key={name} title={name} series={series} xLabel="step" yLabel={name} />
+          ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+/** The pages' filters, comparisons, metric grouping, routing and formatting. */
+import { describe, expect, it } from 'vitest';
+import {
+  flatten,
+  formatDuration,
+  formatNumber,
+  formatRating,
+  nameAt,
+  runNumber,
+} from '../format.ts';
+import { href, parseRoute } from '../router.ts';
+import type { EpisodeSummary, MetricRecord, RunRecord } from '../types.ts';
+import { configDifferences } from './compare-page.tsx';
+import { isCurve, metricSeries, seriesLabel } from './metrics-view.tsx';
+import { correctness, filterEpisodes } from './run-page.tsx';
+import { filterRuns } from './runs-page.tsx';
+
+const time = '2025-01-31T12:00:00.000Z';
+
+function run(id: string, status: RunRecord['status'], config: RunRecord['config']): RunRecord {
+  return {
+    id,
+    specVersion: 1,
+    status,
+    config,
+    startedAt: time,
+    summary: { accuracy: 0.5, calls: 10 },
+    episodes: { running: 0, finished: 1, failed: 0 },
+    eventCount: 3,
+    updatedAt: time,
+  };
+}
+
+const runs = [
+  run('r1', 'finished', {
+    task: { name: 'addition', options: {} },
+    policy: { name: 'oracle' },
+    lambda: 0.3,
+  }),
+  run('r2', 'failed', { task: 'camera-dropbox', overseer: { name: 'approval', options: {} } }),
+];
+
+describe('runs page', () => {
+  it('filters runs by status and by text in their id, task, policy and overseer', () => {
+    expect(filterRuns(runs, '', '').map((item) => item.id)).toEqual(['r1', 'r2']);
+    expect(filterRuns(runs, 'failed', '').map((item) => item.id)).toEqual(['r2']);
+    expect(filterRuns(runs, '', 'ADDITION').map((item) => item.id)).toEqual(['r1']);
+    expect(filterRuns(runs, '', 'approval').map((item) => item.id)).toEqual(['r2']);
+    expect(filterRuns(runs, 'finished', 'approval')).toEqual([]);
+  });
+
+  it('reads names and numbers from configs and summaries', () => {
+    expect(nameAt(runs[0].config, 'task')).toBe('addition');
+    expect(nameAt(runs[1].config, 'task')).toBe('camera-dropbox');
+    expect(nameAt(runs[1].config, 'policy')).toBe('');
+    expect(runNumber(runs[0], ['lambda'])).toBe(0.3);
+    expect(runNumber(runs[0], ['calls'])).toBe(10);
+    expect(runNumber(runs[1], ['lambda', 'dial.lambda'])).toBeUndefined();
+  });
+});
+
+describe('run page', () => {
+  const episode = (id: string, status: EpisodeSummary['status'], correct?: boolean) =>
+    ({
+      runId: 'r1',
+      id,
+      attempt: 1,
+      iteration: null,
+      problem: { id, family: 'f', question: 'q', difficulty: 1, split: 'test', metadata: {} },
+      scaffold: { name: 'snap', options: {} },
+      policy: { name: 'oracle', options: {} },
+      status,
+      answer: null,
+      error: null,
+      outcome:
+        correct === undefined
+          ? null
+          : { kind: 'grade', answer: 'a', expected: 'a', correct, reward: 1, info: {} },
+      cost: null,
+      startedAt: time,
+      finishedAt: null,
+      stepCount: 1,
+      judgmentCount: 0,
+    }) satisfies EpisodeSummary;
+  const episodes = [
+    episode('e0', 'finished', true),
+    episode('e1', 'finished', false),
+    episode('e2', 'failed'),
+  ];
+
+  it('filters episodes by status and correctness', () => {
+    expect(correctness(episodes[2])).toBeNull();
+    expect(filterEpisodes(episodes, '', 'yes').map((item) => item.id)).toEqual(['e0']);
+    expect(filterEpisodes(episodes, '', 'no').map((item) => item.id)).toEqual(['e1']);
+    expect(filterEpisodes(episodes, 'failed', '').map((item) => item.id)).toEqual(['e2']);
+    expect(filterEpisodes(episodes, '', '')).toHaveLength(3);
+  });
+
+  it('groups metrics into one series per split and tag set', () => {
+    const metric = (step: number, arm: string, value: number): MetricRecord => ({
+      seq: step,
+      name: 'loss',
+      value,
+      step,
+      iteration: null,
+      split: 'train',
+      tags: { arm },
+      time,
+    });
+    const metrics = [metric(0, 'a', 2), metric(0, 'b', 3), metric(5, 'a', 1), metric(5, 'b', 2)];
+    const series = metricSeries(metrics).get('loss')!;
+    expect(series.map((line) => line.label)).toEqual(['train, arm=a', 'train, arm=b']);
+    expect(series[0].points).toEqual([
+      { x: 0, y: 2 },
+      { x: 5, y: 1 },
+    ]);
+    expect(isCurve(series)).toBe(true);
+    expect(isCurve([{ label: 'x', points: [{ x: 3, y: 1 }] }])).toBe(false);
+    expect(seriesLabel({ ...metric(0, 'a', 1), split: null, tags: {} })).toBe('value');
+    expect(seriesLabel(metric(0, 'a', 1), 'r1')).toBe('r1 · train, arm=a');
+  });
+});
+
+describe('compare page', () => {
+  it('lists every configuration key of two runs, marking the ones that differ', () => {
+    const rows = configDifferences(
+      { task: { name: 'addition' }, lambda: 0, seed: 1 },
+      { task: { name: 'addition' }, lambda: 1, extra: [1, 2] },
+    );
+    expect(rows).toEqual([
+      { key: 'extra', left: '—', right: '[1,2]', differs: true },
+      { key: 'lambda', left: '0', right: '1', differs: true },
+      { key: 'seed', left: '1', right: '—', differs: true },
+      { key: 'task.name', left: '"addition"', right: '"addition"', differs: false },
+    ]);
+    expect(flatten({})).toEqual([['(value)', '{}']]);
+  });
+});
+
+describe('routing and formatting', () => {
+  it('parses and builds fragment routes with encoded ids', () => {
+    const route = parseRoute('#/runs/run%2F1/episodes/e0?step=s%203');
+    expect(route.segments).toEqual(['runs', 'run/1', 'episodes', 'e0']);
+    expect(route.query.get('step')).toBe('s 3');
+    expect(parseRoute('').segments).toEqual([]);
+    expect(href('runs', 'run/1')).toBe('#/runs/run%2F1');
+  });
+
+  it('formats numbers, durations and ratings', () => {
+    expect(formatNumber(0.123456)).toBe('0.1235');
+    expect(formatNumber(3)).toBe('3');
+    expect(formatNumber(undefined)).toBe('—');
+    expect(formatDuration(5.25)).toBe('5.3 ms');
+    expect(formatDuration(2400)).toBe('2.4 s');
+    expect(formatDuration(185_000)).toBe('3 min 5 s');
+    expect(formatRating(1)).toBe('+1');
+    expect(formatRating(-1)).toBe('−1');
+    expect(formatRating(0)).toBe('0');
+  });
+});

@@ -1,0 +1,318 @@
+/**
+ * End to end in headless Chromium (Debian's, driven by playwright-core): real runs recorded by
+ * `overseer eval`, served by `overseer view`; the browser opens the runs page, follows a run to an
+ * episode, expands the decomposition tree, checks that hostile model output stays text, rates
+ * every step a running human-overseer eval queued until that eval finishes, searches, and opens
+ * an `overseer export --format html` copy from disk. Without Chromium it fails under CI and is
+ * skipped (with the reason printed) elsewhere.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RunStore } from '../../overseer/src/store/index.ts';
+import {
+  FIXTURE_RUN_ID,
+  HOSTILE_TEXT,
+  writeViewerFixture,
+} from '../../overseer/src/viewer-server/viewer-fixture.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repository = fileURLToPath(new URL('../../../', import.meta.url));
+const cli = join(repository, 'packages/overseer/bin/overseer.js');
+const built = existsSync(fileURLToPath(new URL('../dist/index.html', import.meta.url)));
+const available = existsSync(CHROMIUM) && built;
+const screenshots = process.env.OVERSEER_SCREENSHOT_DIR;
+
+if (!available) {
+  const reason = !existsSync(CHROMIUM)
+    ? `${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium)`
+    : 'packages/viewer/dist is missing (npm ci builds it)';
+  if (process.env.CI) throw new Error(`viewer end-to-end tests cannot run: ${reason}`);
+  console.warn(`skipping the viewer's end-to-end tests: ${reason}`);
+}
+
+/** Runs the CLI to completion; returns its standard output (throws with stderr on failure). */
+function overseer(...args: string[]): string {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: repository, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`overseer ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** Waits until `child` prints a line matching `pattern` on stdout. */
+function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms; got: ${text}`)),
+      timeoutMs,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (pattern.test(text)) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`process exited ${code} before printing ${pattern}; got: ${text}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  if (screenshots === undefined) return;
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+describe.skipIf(!available)('viewer in headless Chromium', () => {
+  let directory: string;
+  let store: string;
+  let evalRunId: string;
+  let viewer: ChildProcess;
+  let humanEval: ChildProcess;
+  let humanOutput = '';
+  let humanErrors = '';
+  let url: string;
+  let queueUrl: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'overseer-viewer-e2e-'));
+    store = join(directory, 'store');
+    const summary = JSON.parse(
+      overseer(
+        'eval',
+        '--task',
+        'permutation-powering',
+        '--scaffold',
+        'decompose',
+        '--policy',
+        'oracle',
+        '--n',
+        '3',
+        '--overseer',
+        'program',
+        '--store',
+        store,
+        '--json',
+      ),
+    ) as { runId: string };
+    evalRunId = summary.runId;
+    writeViewerFixture(store);
+    // A run judged by a person: it queues its steps and waits for ratings given in the browser.
+    humanEval = spawn(
+      process.execPath,
+      [
+        cli,
+        'eval',
+        '--task',
+        'permutation-powering',
+        '--scaffold',
+        'decompose',
+        '--policy',
+        'oracle',
+        '--n',
+        '1',
+        '--seed',
+        '7',
+        '--overseer',
+        'human',
+        '--overseer-options',
+        JSON.stringify({
+          store,
+          label: 'e2e',
+          timeoutSeconds: 90,
+          pollMilliseconds: 100,
+        }),
+        '--store',
+        store,
+        '--json',
+      ],
+      { cwd: repository, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    humanEval.stdout?.on('data', (chunk: Buffer) => (humanOutput += chunk.toString()));
+    humanEval.stderr?.on('data', (chunk: Buffer) => (humanErrors += chunk.toString()));
+    viewer = spawn(process.execPath, [cli, 'view', '--store', store, '--port', '0'], {
+      cwd: repository,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const banner = await waitForOutput(viewer, /human-overseer queue.*: (\S+)/);
+    url = /viewer for .*: (http:\S+)/.exec(banner)![1];
+    queueUrl = /human-overseer queue.*: (\S+)/.exec(banner)![1];
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterEach(() => {
+    expect(pageErrors, 'errors thrown in the page').toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    viewer?.kill('SIGTERM');
+    if (humanEval !== undefined && humanEval.exitCode === null) humanEval.kill('SIGTERM');
+    if (viewer !== undefined) await exited(viewer);
+    if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('lists the recorded runs and follows one to an episode with its tree', async () => {
+    await page.goto(url);
+    const table = page.getByTestId('runs-table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    expect(await table.innerText()).toContain('permutation-powering');
+    await shoot(page, 'runs');
+
+    await page.getByRole('link', { name: evalRunId }).click();
+    await page.getByTestId('episodes-table').waitFor();
+    expect(await page.getByTestId('episodes-table').locator('tbody tr').count()).toBe(3);
+    expect(await page.locator('h1').innerText()).toContain(evalRunId);
+    await shoot(page, 'run');
+
+    await page.getByTestId('episodes-table').getByRole('link', { name: 'e0' }).click();
+    const tree = page.getByTestId('trace-tree');
+    await tree.waitFor();
+    // The root is open; its sub-questions are closed until expanded.
+    const subquestion = tree.locator('li.kind-subquestion').first();
+    const toggle = subquestion.locator(':scope > .node-head button.toggle');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await subquestion.locator('li.node').count()).toBe(0);
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const child = subquestion.locator('li.kind-answer').first();
+    await child.waitFor();
+    expect(await child.innerText()).toMatch(/answer/i);
+    expect(await tree.getByTestId('judgment').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('outcome').innerText()).toContain('correct');
+    await shoot(page, 'episode');
+  });
+
+  it('shows learning curves per arm, the event log, and two runs side by side', async () => {
+    await page.goto(`${url}#/runs/${FIXTURE_RUN_ID}`);
+    const chart = page.getByTestId('chart').first();
+    await chart.waitFor();
+    expect(await chart.innerText()).toContain('arm=b');
+    expect(await chart.locator('polyline').count()).toBe(2);
+    await page.getByRole('button', { name: 'show the event log' }).click();
+    const log = page.getByTestId('event-log');
+    await log.waitFor();
+    expect(await log.getByTestId('event').count()).toBeGreaterThan(10);
+    expect(await log.innerText()).toContain('checkpoint-saved');
+    await shoot(page, 'run-curves-and-events');
+
+    await page.goto(url);
+    await page.getByLabel(`select ${evalRunId}`).check();
+    await page.getByLabel(`select ${FIXTURE_RUN_ID}`).check();
+    await page.getByRole('link', { name: 'compare the two selected' }).click();
+    const compare = page.getByTestId('compare-table');
+    await compare.waitFor();
+    expect(await compare.innerText()).toContain(FIXTURE_RUN_ID);
+    expect(await page.locator('tr.differs').count()).toBeGreaterThan(0);
+    await shoot(page, 'compare');
+  });
+
+  it('shows hostile model output as text and runs none of it', async () => {
+    await page.goto(`${url}#/runs/${FIXTURE_RUN_ID}/episodes/e-hostile`);
+    const tree = page.getByTestId('trace-tree');
+    await tree.waitFor();
+    await tree.getByRole('button', { name: 'expand all' }).click();
+    const text = await page.locator('main').innerText();
+    expect(text).toContain(HOSTILE_TEXT);
+    expect(text).toContain('debater-a');
+    expect(await page.locator('main script, main img, main b').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: boolean }).__pwned)).toBeUndefined();
+    await shoot(page, 'episode-hostile');
+  });
+
+  it('rates queued steps until the waiting run finishes', async () => {
+    await page.goto(queueUrl);
+    // The token moves from the link into the tab's storage and out of the address bar.
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/queue');
+    await page.getByLabel('rater name').fill('e2e-rater');
+    let rated = 0;
+    while (humanEval.exitCode === null && rated < 20) {
+      const item = page.locator('article.queue-pending').first();
+      try {
+        await item.waitFor({ timeout: 5_000 });
+      } catch {
+        continue;
+      }
+      const action = await item.locator('.field.proposed pre').innerText();
+      expect(action.length).toBeGreaterThan(0);
+      expect(await item.innerText()).not.toMatch(/expected|reward|correct/i);
+      if (rated === 0) await shoot(page, 'queue');
+      await item.getByLabel(rated === 0 ? '+1 right' : '0 no progress').check();
+      if (rated === 0) await item.getByLabel('note').fill('first step looks right');
+      const id = await item.getAttribute('data-item-id');
+      await item.getByRole('button', { name: 'submit rating' }).click();
+      await page.locator(`article.queue-rated[data-item-id="${id}"]`).waitFor();
+      rated += 1;
+    }
+    expect(await exited(humanEval), `the human-overseer eval: ${humanErrors}`).toBe(0);
+    await shoot(page, 'queue-rated');
+    const runId = (JSON.parse(humanOutput) as { runId: string }).runId;
+    const reader = RunStore.open(store, { readOnly: true });
+    try {
+      const record = reader.episode('e0', runId)!;
+      expect(record.judgments.length).toBe(rated);
+      expect(record.judgments.every(({ judgment }) => judgment.method === 'human')).toBe(true);
+      expect(record.judgments[0].judgment.rating).toBe(1);
+      expect(record.judgments[0].judgment.rationale).toMatch(
+        /rated \+1 by e2e-rater at .*: first step looks right/,
+      );
+    } finally {
+      reader.close();
+    }
+    expect(await page.getByTestId('queue-counts').innerText()).toContain(`${rated} rated`);
+  });
+
+  it('searches across transcripts', async () => {
+    await page.goto(`${url}#/search?q=judge%20sided`);
+    const hits = page.getByTestId('search-hits');
+    await hits.locator('li').first().waitFor();
+    expect(await hits.innerText()).toContain('e-hostile › sq1');
+    await hits.getByRole('link').first().click();
+    await page.locator('li.node.highlight').waitFor();
+  });
+
+  it('opens an HTML export from disk without a server', async () => {
+    const out = join(directory, 'published');
+    overseer('export', '--run', evalRunId, '--format', 'html', '--out', out, '--store', store);
+    const file = `file://${join(out, 'index.html')}`;
+    await page.goto(`${file}#/runs/${evalRunId}`);
+    await page.getByTestId('episodes-table').waitFor();
+    await page.getByTestId('episodes-table').getByRole('link', { name: 'e1' }).click();
+    await page.getByTestId('trace-tree').waitFor();
+    expect(await page.locator('nav').innerText()).toContain('static export');
+    await shoot(page, 'export');
+  });
+});
