@@ -177,5 +177,7 @@ describe('learning 3-digit addition (the real embedded model)', () => {
         `mistakes: ${JSON.stringify(result.evaluation!.mistakes)}`,
       ).toBeGreaterThanOrEqual(0.99);
     },
+    // About a minute alone on 2 cores; the limit only guards against a hung run on a busy machine.
+    600_000,
   );
 });
