@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { runCli } from './run-cli-fixture.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import { referenceKernels } from '../model/reference-kernels.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
 import { RunStore } from '../store/index.ts';
 import { runEvaluation } from './eval.ts';
-import { main } from './main.ts';
 
 const directories: string[] = [];
 afterAll(async () => {
@@ -21,25 +21,7 @@ async function temporaryDirectory(): Promise<string> {
 }
 
 /** Runs the CLI and returns its exit code, stdout and stderr. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = {
-    out: process.stdout.write.bind(process.stdout),
-    err: process.stderr.write.bind(process.stderr),
-  };
-  process.stdout.write = ((chunk: string) =>
-    out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) =>
-    err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
+const run = runCli;
 
 describe('overseer eval', () => {
   it('prints one JSON line with accuracy, trace error, steps, calls and n', async () => {

@@ -1,30 +1,14 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { runCli } from './run-cli-fixture.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpointConfig } from '../model/checkpoint.ts';
-import { main } from './main.ts';
 import { parseExperimentFile } from '../experiments/config.ts';
 import { QUICKSTART_FILE } from './start.ts';
 
 /** Runs the CLI, capturing what it prints. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) =>
-    out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) =>
-    err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
+const run = runCli;
 
 // A model small enough that the reference kernels train it in well under a second.
 const tiny = ['--layers', '1', '--width', '16', '--heads', '2', '--context', '16'];
