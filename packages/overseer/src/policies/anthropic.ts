@@ -8,16 +8,16 @@ import type { JsonObject } from '../spec/index.ts';
 import type { ChatMessage, ChatRequest } from './chat.ts';
 import { messagesOf } from './chat.ts';
 import {
+  classifySdkError,
   httpCallOptionsShape,
   httpPolicy,
   isLoopbackUrl,
+  MalformedReplyError,
   recordedOptions,
   resolveSecret,
 } from './http-policy.ts';
 import type { BackendReply, HttpBackend, HttpHooks, HttpPolicy } from './http-policy.ts';
-import { MalformedReplyError } from './openai.ts';
 import { parsePolicyOptions, registerPolicyProvider } from './registry.ts';
-import { failureFromStatus, parseRetryAfter } from './retry.ts';
 import type { CallFailure } from './retry.ts';
 
 /** The default endpoint when neither the options nor ANTHROPIC_BASE_URL name one. */
@@ -136,35 +136,7 @@ export async function anthropicPolicy(
       return decodeMessage(message);
     },
     classify(error: unknown): CallFailure {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof MalformedReplyError || error instanceof SyntaxError) {
-        return { kind: 'malformed-response', retryable: true, message };
-      }
-      if (error instanceof Anthropic.APIUserAbortError) {
-        return { kind: 'aborted', retryable: false, message };
-      }
-      if (error instanceof Anthropic.APIConnectionTimeoutError) {
-        return {
-          kind: 'timeout',
-          retryable: true,
-          message: `timed out after ${options.timeoutMs} ms`,
-        };
-      }
-      if (error instanceof Anthropic.APIConnectionError) {
-        const cause = (error as { cause?: unknown }).cause;
-        return cause instanceof SyntaxError
-          ? { kind: 'malformed-response', retryable: true, message: cause.message }
-          : { kind: 'network', retryable: true, message };
-      }
-      if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
-        const headers = error.headers;
-        return failureFromStatus(
-          error.status,
-          message,
-          parseRetryAfter((name) => headers?.get(name)),
-        );
-      }
-      return { kind: 'client', retryable: false, message };
+      return classifySdkError(error, Anthropic, options.timeoutMs);
     },
   };
 

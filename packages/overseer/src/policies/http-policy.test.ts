@@ -12,6 +12,7 @@ import { anthropicPolicy } from './anthropic.ts';
 import type { ChatGeneration } from './chat.ts';
 import { startFaultServer } from './fault-server-fixture.ts';
 import type { Fault, FaultServer } from './fault-server-fixture.ts';
+import { classifySdkError, MalformedReplyError } from './http-policy.ts';
 import type { HttpHooks } from './http-policy.ts';
 import { openAiPolicy } from './openai.ts';
 import type { OpenAiOptions } from './openai.ts';
@@ -78,6 +79,41 @@ describe('retry helpers', () => {
       6000,
     );
     expect(parseRetryAfter(headers({}))).toBeUndefined();
+  });
+});
+
+describe('classifySdkError', () => {
+  it('classifies both SDKs’ errors alike: what is retried, and how long to wait', async () => {
+    const { default: OpenAI } = await import('openai');
+    const { default: Anthropic } = await import('@anthropic-ai/sdk');
+    const classified = (sdk: typeof OpenAI | typeof Anthropic) =>
+      [
+        new MalformedReplyError('bad shape'),
+        new SyntaxError('bad json'),
+        new sdk.APIUserAbortError(),
+        new sdk.APIConnectionTimeoutError(),
+        new sdk.APIConnectionError({ cause: new SyntaxError('cut off') }),
+        new sdk.APIConnectionError({ message: 'reset' }),
+        sdk.APIError.generate(429, undefined, 'slow down', new Headers({ 'retry-after': '2' })),
+        sdk.APIError.generate(400, undefined, 'bad request', new Headers()),
+        'a string',
+      ].map((error) => classifySdkError(error, sdk, 1234));
+    const openai = classified(OpenAI);
+    expect(openai.map(({ kind, retryable }) => `${kind}:${retryable}`)).toEqual([
+      'malformed-response:true',
+      'malformed-response:true',
+      'aborted:false',
+      'timeout:true',
+      'malformed-response:true',
+      'network:true',
+      'rate-limit:true',
+      'client:false',
+      'client:false',
+    ]);
+    expect(openai[3]?.message).toBe('timed out after 1234 ms');
+    expect(openai[4]?.message).toBe('cut off');
+    expect(openai[6]).toMatchObject({ status: 429, retryAfterMs: 2000 });
+    expect(classified(Anthropic)).toEqual(openai);
   });
 });
 

@@ -14,10 +14,18 @@ import { concurrencyLimit } from './concurrency-limit.ts';
 import type { GenerationFinish, GenerationRequest, Policy } from './policy.ts';
 import { responseCache } from './response-cache.ts';
 import type { ResponseCache } from './response-cache.ts';
-import { withRetries } from './retry.ts';
+import { failureFromStatus, parseRetryAfter, withRetries } from './retry.ts';
 import type { CallFailure } from './retry.ts';
 import { Prices, callCost, emptyUsage } from './usage.ts';
 import type { UsageTotals } from './usage.ts';
+
+/** Thrown when a 2xx reply does not have the shape its API promises (retried like a 5xx). */
+export class MalformedReplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedReplyError';
+  }
+}
 
 /** One reply as a backend decoded it. */
 export interface BackendReply {
@@ -43,6 +51,53 @@ export interface HttpBackend {
   send(body: JsonObject, options: { timeoutMs: number }): Promise<BackendReply>;
   /** Says whether a thrown error is worth retrying. */
   classify(error: unknown): CallFailure;
+}
+
+/** A class of errors, as `instanceof` needs it. */
+type ErrorClass<Instance = Error> = abstract new (...args: never[]) => Instance;
+
+/** The error classes of an official provider SDK (`openai`, `@anthropic-ai/sdk` share them). */
+export interface SdkErrorClasses {
+  readonly APIUserAbortError: ErrorClass;
+  readonly APIConnectionTimeoutError: ErrorClass;
+  readonly APIConnectionError: ErrorClass;
+  readonly APIError: ErrorClass<
+    Error & { status: number | undefined; headers: Headers | undefined }
+  >;
+}
+
+/** Says whether an error from an SDK call (or from decoding its reply) is worth retrying. */
+export function classifySdkError(
+  error: unknown,
+  sdk: SdkErrorClasses,
+  timeoutMs: number,
+): CallFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof MalformedReplyError || error instanceof SyntaxError) {
+    return { kind: 'malformed-response', retryable: true, message };
+  }
+  if (error instanceof sdk.APIUserAbortError) {
+    return { kind: 'aborted', retryable: false, message };
+  }
+  if (error instanceof sdk.APIConnectionTimeoutError) {
+    return { kind: 'timeout', retryable: true, message: `timed out after ${timeoutMs} ms` };
+  }
+  if (error instanceof sdk.APIConnectionError) {
+    // A body cut off mid-JSON surfaces as a connection error whose cause is the parse error.
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof SyntaxError
+      ? { kind: 'malformed-response', retryable: true, message: cause.message }
+      : { kind: 'network', retryable: true, message };
+  }
+  if (error instanceof sdk.APIError && typeof error.status === 'number') {
+    const headers = error.headers;
+    return failureFromStatus(
+      error.status,
+      message,
+      parseRetryAfter((name) => headers?.get(name)),
+    );
+  }
+  return { kind: 'client', retryable: false, message };
 }
 
 /** Options every HTTP backend takes (merged into each backend's schema). */

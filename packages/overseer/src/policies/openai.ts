@@ -9,16 +9,17 @@ import type { JsonObject } from '../spec/index.ts';
 import type { ChatRequest, TokenAlternative } from './chat.ts';
 import { messagesOf } from './chat.ts';
 import {
+  classifySdkError,
   httpCallOptionsShape,
   httpPolicy,
   isLoopbackUrl,
+  MalformedReplyError,
   recordedOptions,
   resolveSecret,
 } from './http-policy.ts';
 import type { BackendReply, HttpBackend, HttpHooks, HttpPolicy } from './http-policy.ts';
 import type { GenerationFinish } from './policy.ts';
 import { parsePolicyOptions, registerPolicyProvider } from './registry.ts';
-import { failureFromStatus, parseRetryAfter } from './retry.ts';
 import type { CallFailure } from './retry.ts';
 
 /** The default endpoint when neither the options nor OPENAI_BASE_URL name one. */
@@ -52,14 +53,6 @@ export const OpenAiOptions = z.strictObject({
 });
 /** Options of `openai:<model>`, as given. */
 export type OpenAiOptions = z.input<typeof OpenAiOptions>;
-
-/** Thrown when a 2xx reply does not have the chat-completion shape (retried like a 5xx). */
-export class MalformedReplyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedReplyError';
-  }
-}
 
 const Alternative = z.object({ token: z.string(), logprob: z.number() });
 const Completion = z.object({
@@ -177,36 +170,7 @@ export async function openAiPolicy(
       return decodeChatCompletion(completion);
     },
     classify(error: unknown): CallFailure {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof MalformedReplyError || error instanceof SyntaxError) {
-        return { kind: 'malformed-response', retryable: true, message };
-      }
-      if (error instanceof OpenAI.APIUserAbortError) {
-        return { kind: 'aborted', retryable: false, message };
-      }
-      if (error instanceof OpenAI.APIConnectionTimeoutError) {
-        return {
-          kind: 'timeout',
-          retryable: true,
-          message: `timed out after ${options.timeoutMs} ms`,
-        };
-      }
-      if (error instanceof OpenAI.APIConnectionError) {
-        // A body cut off mid-JSON surfaces as a connection error whose cause is the parse error.
-        const cause = (error as { cause?: unknown }).cause;
-        return cause instanceof SyntaxError
-          ? { kind: 'malformed-response', retryable: true, message: cause.message }
-          : { kind: 'network', retryable: true, message };
-      }
-      if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
-        const headers = error.headers;
-        return failureFromStatus(
-          error.status,
-          message,
-          parseRetryAfter((name) => headers?.get(name)),
-        );
-      }
-      return { kind: 'client', retryable: false, message };
+      return classifySdkError(error, OpenAI, options.timeoutMs);
     },
   };
 

@@ -25,7 +25,7 @@ import { ask } from './asking.ts';
 import { createLimit } from './limit.ts';
 import type { Scaffold, ScaffoldRun } from './scaffold.ts';
 import type { TraceNode } from './trace.ts';
-import { addCosts, node, recordEpisode, startClock } from './trace.ts';
+import { addCosts, answerFromPolicy, node, recordEpisode, startClock } from './trace.ts';
 
 /** Options of `decompose`. */
 export interface DecomposeOptions {
@@ -115,19 +115,7 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
         ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
       }),
     );
-    into.children.push(
-      node({
-        kind: 'answer',
-        input: prompt,
-        output: answered.text,
-        producer: 'policy',
-        startedAt: answered.startedAt,
-        durationMs: answered.durationMs,
-        cost: answered.cost,
-        metadata: answered.metadata,
-      }),
-    );
-    into.output = answered.text;
+    answerFromPolicy(into, prompt, answered);
   };
 
   /** The sub-questions that may be asked together with `first`, by probing the plan. */

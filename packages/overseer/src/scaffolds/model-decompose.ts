@@ -27,7 +27,7 @@ import { ask } from './asking.ts';
 import { createLimit } from './limit.ts';
 import type { Scaffold, ScaffoldRun } from './scaffold.ts';
 import type { TraceNode } from './trace.ts';
-import { addCosts, node, recordEpisode, startClock } from './trace.ts';
+import { addCosts, answerFromPolicy, node, recordEpisode, startClock } from './trace.ts';
 
 /** Options of `model-decompose`. */
 export interface ModelDecomposeOptions {
@@ -181,19 +181,7 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
         ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
       }),
     );
-    into.children.push(
-      node({
-        kind: 'answer',
-        input: prompt,
-        output: answered.text,
-        producer: 'policy',
-        startedAt: answered.startedAt,
-        durationMs: answered.durationMs,
-        cost: answered.cost,
-        metadata: answered.metadata,
-      }),
-    );
-    into.output = answered.text;
+    answerFromPolicy(into, prompt, answered);
   };
 
   const expand = async (
@@ -336,19 +324,7 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
         ),
       );
       into.producer = 'policy';
-      into.children.push(
-        node({
-          kind: 'answer',
-          input: messages.map((message) => message.content).join('\n\n'),
-          output: combined.text,
-          producer: 'policy',
-          startedAt: combined.startedAt,
-          durationMs: combined.durationMs,
-          cost: combined.cost,
-          metadata: combined.metadata,
-        }),
-      );
-      into.output = combined.text;
+      answerFromPolicy(into, messages.map((message) => message.content).join('\n\n'), combined);
     } finally {
       into.durationMs = clock.stop();
     }

@@ -7,7 +7,7 @@ import { deriveSeed } from '../model/random.ts';
 import type { Scaffold, ScaffoldRun } from './scaffold.ts';
 import { ask } from './asking.ts';
 import type { TraceNode } from './trace.ts';
-import { node, recordEpisode } from './trace.ts';
+import { answerFromPolicy, node, recordEpisode } from './trace.ts';
 
 /** Options of `snap`. */
 export interface SnapOptions {
@@ -88,18 +88,7 @@ export function snap(options: SnapOptions = {}): Scaffold {
           task: { family: family.name, question: problem.question, format: 'snap' },
           ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
         });
-        root.children.push(
-          node({
-            kind: 'answer',
-            input: family.prompt(problem.question, 'snap'),
-            output: answered.text,
-            producer: 'policy',
-            startedAt: answered.startedAt,
-            durationMs: answered.durationMs,
-            cost: answered.cost,
-            metadata: answered.metadata,
-          }),
-        );
+        answerFromPolicy(root, family.prompt(problem.question, 'snap'), answered);
         return answered.text;
       }),
   };

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Cost, Episode, JsonObject, StepKind, Step } from '../spec/index.ts';
 import { toErrorRecord } from '../spec/index.ts';
+import type { Answered } from './asking.ts';
 import type { ScaffoldRun } from './scaffold.ts';
 
 /** A node of an episode's tree under construction. */
@@ -60,6 +61,23 @@ export function node(
     children: [],
     ...fields,
   };
+}
+
+/** Hangs a policy's reply to `input` under `into` as its `answer` step; the reply is its output. */
+export function answerFromPolicy(into: TraceNode, input: string, answered: Answered): void {
+  into.children.push(
+    node({
+      kind: 'answer',
+      input,
+      output: answered.text,
+      producer: 'policy',
+      startedAt: answered.startedAt,
+      durationMs: answered.durationMs,
+      cost: answered.cost,
+      metadata: answered.metadata,
+    }),
+  );
+  into.output = answered.text;
 }
 
 /** Flattens a tree into Steps, parents before children, with ids `s0`, `s1`, … in pre-order. */
