@@ -42,6 +42,15 @@ export function headlineMetrics(results: Results, experiment: string): string[] 
   return allMetrics(results.arms.filter((arm) => arm.experiment === experiment));
 }
 
+/**
+ * What an experiment's evaluations were drawn from, as a caption's words: "Held-out" problems, or
+ * "Fresh training-question" draws when the world is learned in the weights.
+ */
+export function evaluatedOn(results: Results, experiment: string): string {
+  const split = results.experiments.find((summary) => summary.name === experiment)?.evaluationSplit;
+  return split === 'train' ? 'Fresh training-question' : 'Held-out';
+}
+
 /** Every metric the arms report, in first-seen order. */
 export function allMetrics(arms: readonly ArmResult[]): string[] {
   return [...new Set(arms.flatMap((arm) => Object.keys(arm.metrics)))];

@@ -16,6 +16,7 @@ import {
   outcomeUse,
   signed,
   transcriptTree,
+  evaluatedOn,
 } from './report-format.ts';
 import { varyingParameters } from './report-markdown.ts';
 
@@ -238,7 +239,7 @@ export function renderHtml(results: Results, figures: Figure[]): string {
     if (transcripts.length > 0) {
       body.push(
         '<h3>Transcripts</h3>',
-        '<p class="muted">Representative held-out episodes: each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).</p>',
+        `<p class="muted">Representative ${evaluatedOn(results, group.experiment).toLowerCase()} episodes: each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).</p>`,
         ...transcripts.map(transcriptHtml),
       );
     }

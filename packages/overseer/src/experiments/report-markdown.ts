@@ -16,6 +16,7 @@ import {
   outcomeUse,
   signed,
   transcriptTree,
+  evaluatedOn,
 } from './report-format.ts';
 
 /**
@@ -207,7 +208,7 @@ export function renderMarkdown(results: Results, figures: Figure[], plotDirector
       lines.push(
         '### Transcripts',
         '',
-        'Representative held-out episodes. Each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).',
+        `Representative ${evaluatedOn(results, group.experiment).toLowerCase()} episodes. Each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).`,
         '',
       );
       for (const transcript of transcripts) lines.push(...transcriptLines(transcript));

@@ -7,7 +7,14 @@
 import { lineChart } from './plot.ts';
 import type { Series } from './plot.ts';
 import type { ArmResult, Results } from './report.ts';
-import { curveMetrics, headlineMetrics, isRate, meanCurves, slug } from './report-format.ts';
+import {
+  curveMetrics,
+  evaluatedOn,
+  headlineMetrics,
+  isRate,
+  meanCurves,
+  slug,
+} from './report-format.ts';
 
 /** A rendered plot and what the report says about it. */
 export interface Figure {
@@ -65,7 +72,7 @@ function curveFigures(results: Results, experiment: string): Figure[] {
       experiment,
       kind: 'steps',
       title: `${experiment}: ${metric} against training steps`,
-      caption: `Held-out ${metric} of each arm along training.${averaged}`,
+      caption: `${evaluatedOn(results, experiment)} ${metric} of each arm along training.${averaged}`,
       svg: lineChart({
         title: `${experiment}: ${metric} against training steps`,
         xLabel: 'training steps',
@@ -211,7 +218,7 @@ function sweepFigures(results: Results, experiment: string): Figure[] {
           kind: 'sweep',
           title,
           caption:
-            `Final held-out values of arms that differ only in ${parameter}: ${order}.` +
+            `Final ${evaluatedOn(results, experiment).toLowerCase()} values of arms that differ only in ${parameter}: ${order}.` +
             (fixed.length > 0 ? ` Fixed: ${fixed.join(', ')}.` : ''),
           svg: lineChart({
             title,

@@ -166,6 +166,18 @@ describe('figures', () => {
     expect(calls?.svg).toContain('>ida-imitation</text>');
   });
 
+  it('say what the evaluation drew: held-out questions, or fresh training questions', () => {
+    const caption = (split?: 'train' | 'test') => {
+      const input = sampleResults();
+      if (split !== undefined && input.experiments) input.experiments[0].evaluationSplit = split;
+      return buildFigures(parseResults(input)).find((figure) => figure.id === 'ida-accuracy-steps')
+        ?.caption;
+    };
+    expect(caption()).toMatch(/^Held-out accuracy/);
+    expect(caption('test')).toMatch(/^Held-out accuracy/);
+    expect(caption('train')).toMatch(/^Fresh training-question accuracy/);
+  });
+
   it('find the dial sweep and the noise sweep among the arms', () => {
     const figures = buildFigures(parseResults(sampleResults())).filter(
       (figure) => figure.kind === 'sweep',

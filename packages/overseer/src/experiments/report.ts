@@ -115,6 +115,11 @@ export const ExperimentSummary = z.strictObject({
   metrics: z.array(z.string().min(1)).default([]),
   seeds: z.array(z.number().int()).default([]),
   wallSeconds: z.number().nonnegative().optional(),
+  /**
+   * What the evaluations drew: `test` (held-out questions) or `train` (fresh draws of the
+   * training questions, for a world learned in the weights). Absent: held out.
+   */
+  evaluationSplit: z.enum(['train', 'test']).optional(),
 });
 /** An experiment as the report introduces it. */
 export type ExperimentSummary = z.infer<typeof ExperimentSummary>;

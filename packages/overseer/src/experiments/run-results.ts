@@ -84,6 +84,9 @@ export function buildResults(input: ResultsInput): Results {
       metrics: experiment.metrics,
       seeds: experiment.seeds,
       wallSeconds: experimentSeconds,
+      ...(expanded[0] === undefined
+        ? {}
+        : { evaluationSplit: expanded[0].config.evaluation.split }),
     });
   }
   return {
