@@ -1,9 +1,10 @@
 /**
  * What pretraining imitates (`pretrain.demonstrations` in an experiment file), by name:
  *   exact          the task's reference completions (the family's supervised pairs);
- *   noisy-traces   chain-of-thought traces of which a share has one wrong line (and some of those
- *                  an answer that follows it) — a weak start from which process- and
- *                  outcome-based RL can part ways (Uesato et al. 2022 start RL from such a model);
+ *   noisy-traces   chain-of-thought traces of which a share has wrong lines — one random slip, or
+ *                  the carry dropped systematically — and some of those an answer that follows
+ *                  them: a weak start from which process- and outcome-based RL can part ways
+ *                  (Uesato et al. 2022 start RL from such a model);
  *   random-answers each training question with an answer drawn uniformly from the family's answer
  *                  space: the answer format and nothing of the world — a start for RL from which a
  *                  right answer is one sample in a handful, that an IDA arm may use because it
@@ -42,10 +43,15 @@ interface DemonstrationSource {
 }
 
 const NoisyTracesOptions = z.strictObject({
-  /** Share of traces with one wrong line. */
+  /** Share of traces that go wrong. */
   corrupted: z.number().min(0).max(1).default(0.5),
-  /** Of those, the share whose answer follows the wrong line. */
+  /** Of those, the share whose answer follows the wrong lines. */
   followWrong: z.number().min(0).max(1).default(0.5),
+  /**
+   * `random-digit`: one line gets a wrong sum digit (noise); `dropped-carry`: every line with a
+   * carry in of 1 sums without it (a systematic slip, the likelier line once `corrupted` > 0.5).
+   */
+  mistake: z.enum(['random-digit', 'dropped-carry']).default('random-digit'),
 });
 
 const RandomAnswersOptions = z.strictObject({});
@@ -73,7 +79,8 @@ const sources: Record<string, DemonstrationSource> = {
       }),
   },
   'noisy-traces': {
-    description: 'addition chains of thought with wrong lines (options corrupted, followWrong)',
+    description:
+      'addition chains of thought with wrong lines (options corrupted, followWrong, mistake)',
     schema: NoisyTracesOptions,
     check(family, format) {
       if (family.name !== 'addition' || format !== 'chain-of-thought') {
@@ -96,6 +103,7 @@ const sources: Record<string, DemonstrationSource> = {
         seed: deriveSeed(request.seed, 'noisy-traces'),
         corrupted: options.corrupted,
         followWrong: options.followWrong,
+        mistake: options.mistake,
       });
     },
   },

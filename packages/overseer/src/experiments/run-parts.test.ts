@@ -179,6 +179,43 @@ describe('the loop’s pieces', () => {
     );
   });
 
+  it('drops the carry from every carried column of a corrupted trace, answer copied or followed', () => {
+    const addition = getFamily('addition', {});
+    const make = (followWrong: number) =>
+      makeDemonstrations(
+        { name: 'noisy-traces', options: { corrupted: 1, followWrong, mistake: 'dropped-carry' } },
+        addition,
+        { seed: 3, count: 60, format: 'chain-of-thought', difficulty: 3 },
+      );
+    let carried = 0;
+    for (const [copied, followed] of make(0).map((pair, i) => [pair, make(1)[i]] as const)) {
+      const [a, b] = copied.prompt
+        .replace(/[^\d+]/g, '')
+        .split('+')
+        .map(Number);
+      const lines = copied.completion.split('\n').filter((line) => /=\d\d$/.test(line));
+      expect(lines).toHaveLength(3);
+      let carry = 0;
+      let spelled = '';
+      let lastCarry = 0;
+      lines.forEach((line, column) => {
+        const x = Math.floor(a / 10 ** column) % 10;
+        const y = Math.floor(b / 10 ** column) % 10;
+        const written = (x + y + carry) % 10;
+        const dropped = carry === 1 ? (x + y) % 10 : written;
+        expect(line).toBe(`${x}+${y}+${carry}=${Math.floor((x + y + carry) / 10)}${dropped}`);
+        if (carry === 1) carried += 1;
+        spelled = String(dropped) + spelled;
+        lastCarry = Math.floor((x + y + carry) / 10);
+        carry = lastCarry;
+      });
+      // followWrong 0: the right answer, copied; followWrong 1: what the wrong lines spell.
+      expect(copied.completion.endsWith(String(a + b))).toBe(true);
+      expect(followed.completion.endsWith(String(Number(`${lastCarry}${spelled}`)))).toBe(true);
+    }
+    expect(carried).toBeGreaterThan(10);
+  });
+
   it('refuses to start a run whose arm cannot be built', async () => {
     const file = join(root, 'misfit.yaml');
     await writeFile(

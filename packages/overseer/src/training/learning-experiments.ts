@@ -43,35 +43,52 @@ import { frozenCopy } from './reinforcement.ts';
 import { environmentTask, questionTask } from './task.ts';
 import type { Trainer, UpdateReport } from './trainer.ts';
 
+/** How a corrupted demonstration trace goes wrong. */
+export type TraceMistake = 'random-digit' | 'dropped-carry';
+
 /**
- * Chain-of-thought demonstrations with mistakes: a `corrupted` share of traces get one column
- * line's sum digit replaced by a wrong digit; of those, a `followWrong` share also get the answer
- * the wrong lines spell out (the rest keep the right answer, as a student copying it would).
+ * Chain-of-thought demonstrations with mistakes: a `corrupted` share of traces go wrong, and of
+ * those a `followWrong` share also get the answer the wrong lines spell out (the rest keep the
+ * right answer, as a student copying it would). The `mistake`:
+ *   random-digit   one column line's sum digit is replaced by a wrong digit (noise: the most
+ *                  likely line is still right);
+ *   dropped-carry  every line with a carry in of 1 writes the sum without it (a systematic slip:
+ *                  when `corrupted` passes one half, the most likely line is the wrong one).
+ * A trace without a carry has nothing to drop and stays right.
  */
 export function noisyAdditionTraces(
   family: QuestionFamily,
   problems: readonly Problem[],
-  options: { seed: number; corrupted?: number; followWrong?: number },
+  options: { seed: number; corrupted?: number; followWrong?: number; mistake?: TraceMistake },
 ): SupervisedExample[] {
   const chain = family.chainOfThought!;
-  const { corrupted = 0.5, followWrong = 0.5 } = options;
+  const { corrupted = 0.5, followWrong = 0.5, mistake = 'random-digit' } = options;
   const random = new Random(options.seed);
+  const columns = (lines: readonly string[]): number[][] =>
+    lines
+      .slice(0, -1)
+      .map((line) => /^(\d)\+(\d)\+(\d)=(\d)(\d)$/.exec(line)!.slice(1).map(Number));
   return problems.map((problem) => {
     const lines = chain.trace(problem.question);
     if (random.next() < corrupted) {
-      const index = random.integer(lines.length - 1);
-      const [, x, y, carry, carryOut, digit] = /^(\d)\+(\d)\+(\d)=(\d)(\d)$/.exec(lines[index])!;
-      const wrong = (Number(digit) + 1 + random.integer(9)) % 10;
-      lines[index] = `${x}+${y}+${carry}=${carryOut}${wrong}`;
+      if (mistake === 'random-digit') {
+        const index = random.integer(lines.length - 1);
+        const [x, y, carry, carryOut, digit] = columns(lines)[index];
+        const wrong = (digit + 1 + random.integer(9)) % 10;
+        lines[index] = `${x}+${y}+${carry}=${carryOut}${wrong}`;
+      } else {
+        columns(lines).forEach(([x, y, carry, carryOut], index) => {
+          if (carry === 1) lines[index] = `${x}+${y}+1=${carryOut}${(x + y) % 10}`;
+        });
+      }
       if (random.next() < followWrong) {
         let digits = '';
-        let lastCarry = '0';
-        for (const line of lines.slice(0, -1)) {
-          const [, out, sum] = /=(\d)(\d)$/.exec(line)!;
-          digits = sum + digits;
-          lastCarry = out;
+        let lastCarry = 0;
+        for (const [, , , carryOut, digit] of columns(lines)) {
+          digits = String(digit) + digits;
+          lastCarry = carryOut;
         }
-        lines[lines.length - 1] = chain.answerLine(String(Number(lastCarry + digits)));
+        lines[lines.length - 1] = chain.answerLine(String(Number(String(lastCarry) + digits)));
       }
     }
     return { prompt: chain.prompt(problem.question), completion: lines.join(chain.separator) };
