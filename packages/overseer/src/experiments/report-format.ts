@@ -51,6 +51,11 @@ export function evaluatedOn(results: Results, experiment: string): string {
   return split === 'train' ? 'Fresh training-question' : 'Held-out';
 }
 
+/** A transcript's heading after its arm: "best episode", "a right answer through a wrong step" … */
+export function transcriptHeading(label: Transcript['label']): string {
+  return label === 'trace-error' ? 'a right answer through a wrong step' : `${label} episode`;
+}
+
 /** Every metric the arms report, in first-seen order. */
 export function allMetrics(arms: readonly ArmResult[]): string[] {
   return [...new Set(arms.flatMap((arm) => Object.keys(arm.metrics)))];

@@ -17,6 +17,7 @@ import {
   signed,
   transcriptTree,
   evaluatedOn,
+  transcriptHeading,
 } from './report-format.ts';
 import { varyingParameters } from './report-markdown.ts';
 
@@ -85,7 +86,7 @@ function transcriptHtml(transcript: Transcript): string {
   const seed = transcript.seed === undefined ? '' : `, seed ${transcript.seed}`;
   const parts: string[] = [
     '<details open>',
-    `<summary>${escapeHtml(transcript.arm)}: ${escapeHtml(transcript.label)} episode${escapeHtml(seed)}</summary>`,
+    `<summary>${escapeHtml(transcript.arm)}: ${escapeHtml(transcriptHeading(transcript.label))}${escapeHtml(seed)}</summary>`,
     `<p>Question ${code(transcript.problem.question)}` +
       (transcript.problem.answer === undefined
         ? ''

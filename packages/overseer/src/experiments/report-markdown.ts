@@ -17,6 +17,7 @@ import {
   signed,
   transcriptTree,
   evaluatedOn,
+  transcriptHeading,
 } from './report-format.ts';
 
 /**
@@ -70,7 +71,7 @@ function seconds(value: number | undefined): string {
 function transcriptLines(transcript: Transcript): string[] {
   const seed = transcript.seed === undefined ? '' : `, seed ${transcript.seed}`;
   const lines = [
-    `#### ${markdownText(transcript.arm)}: ${transcript.label} episode${seed}`,
+    `#### ${markdownText(transcript.arm)}: ${transcriptHeading(transcript.label)}${seed}`,
     '',
     `Question ${markdownCode(transcript.problem.question)}` +
       (transcript.problem.answer === undefined

@@ -91,7 +91,8 @@ export const Transcript = z.strictObject({
   experiment: z.string().min(1),
   arm: z.string().min(1),
   seed: z.number().int().optional(),
-  label: z.enum(['best', 'worst', 'sample']),
+  /** `trace-error`: a right answer reached through a wrong step (Uesato et al.'s trace error). */
+  label: z.enum(['best', 'worst', 'sample', 'trace-error']),
   episodeId: z.string().min(1),
   problem: Problem,
   answer: z.string().nullable(),

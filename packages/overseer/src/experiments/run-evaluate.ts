@@ -106,16 +106,27 @@ export function representativeTranscripts(
 ): Transcript[] {
   if (played.length === 0) return [];
   const ranked = [...played].sort((a, b) => quality(b) - quality(a));
-  const picks: Array<[PlayedEpisode, 'best' | 'worst']> = [[ranked[0], 'best']];
+  const picks: Array<[PlayedEpisode, Transcript['label']]> = [[ranked[0], 'best']];
   if (ranked.length > 1 && quality(ranked.at(-1)!) < quality(ranked[0])) {
     picks.push([ranked.at(-1)!, 'worst']);
   }
+  // Where answers have traces, also one right answer reached through a wrong step, if any.
+  const { family } = options;
+  const traceError = played.find(
+    (entry) =>
+      entry.outcome?.kind === 'grade' &&
+      entry.outcome.correct &&
+      hasTrace(entry, family) &&
+      hasWrongStep(gradeTrace(family, entry.episode)) &&
+      !picks.some(([picked]) => picked === entry),
+  );
+  if (traceError !== undefined) picks.push([traceError, 'trace-error']);
   return picks.map(([entry, label]) => transcriptOf(entry, label, options));
 }
 
 function transcriptOf(
   played: PlayedEpisode,
-  label: 'best' | 'worst',
+  label: Transcript['label'],
   options: TranscriptOptions,
 ): Transcript {
   const { episode, outcome } = played;
