@@ -84,9 +84,12 @@ describe('examples/', () => {
       'dial-0.25',
       'dial-0.5',
       'dial-0.75',
+      'horizon-dial-0.25',
+      'horizon-dial-0.5',
+      'horizon-dial-0.75',
+      'process-rl@approvalNoise=0.01',
+      'process-rl@approvalNoise=0.1',
       'process-rl@approvalNoise=0.5',
-      'process-rl@approvalNoise=1',
-      'process-rl@approvalNoise=2',
     ]);
     expect(arms['trace-error.yaml/trace-error']).toEqual(['outcome-rl', 'process-rl']);
     expect(arms['quickstart.yaml/ida']).toEqual(ida);
@@ -139,6 +142,7 @@ describe('parseExperiment', () => {
         every: 0,
         scaffold: { name: 'chain-of-thought', options: {} },
       },
+      recordRollouts: { every: 13 },
     });
     const experiment = parse(base).experiments[0];
     expect([experiment.seeds, experiment.metrics, experiment.description]).toEqual([
@@ -229,6 +233,15 @@ describe('parseExperiment', () => {
       1,
     ]);
     expect([mixed.config.lambda, mixed.config.credit]).toEqual([0.5, 'full-horizon']);
+  });
+
+  it('records rollouts about eight updates a round unless told how often, strictly', () => {
+    const text = `${base}arms:\n  - name: a\n    stepsPerRound: 50\n  - name: b\n    stepsPerRound: 3\n  - name: c\n    recordRollouts: { every: 0 }\n`;
+    const arms = expandArms(parse(text).experiments[0], { catalog });
+    expect(arms.map((arm) => arm.config.recordRollouts.every)).toEqual([7, 1, 0]);
+    const message = problemsOf(() => parse(`${base}recordRollouts: { every: -1, evry: 2 }\n`));
+    expect(message).toContain('recordRollouts.every: expected a number ≥ 0, got number -1');
+    expect(message).toContain('recordRollouts.evry: unknown key — did you mean "every"?');
   });
 
   it('checks trainer options with the training registry, keeping the keys the loop sets apart', () => {

@@ -1,0 +1,69 @@
+/**
+ * Every shipped example runs end to end — amplify, oversee, distill, evaluate, report — at smoke
+ * size: one round of two updates on a handful of problems, one seed. What the examples measure at
+ * full size is in the README, with the command that produced it; this checks that the files, as
+ * shipped, still run.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expandArms, parseExperimentFile } from './config.ts';
+import { runExperiments } from './run.ts';
+import type { ProgressReporter } from './run-progress.ts';
+
+const examples = join(import.meta.dirname, '../../../../examples');
+
+const quiet: ProgressReporter = { start() {}, at() {}, advance() {}, log() {}, stop() {} };
+
+const SMOKE = [
+  'rounds=1',
+  'stepsPerRound=2',
+  'evaluation.size=4',
+  'pretrain.steps=3',
+  'evaluation.every=0',
+];
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'overseer-examples-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('examples/', async () => {
+  const files = (await readdir(examples)).filter((file) => file.endsWith('.yaml')).sort();
+
+  it.each(files)(
+    '%s runs every arm at smoke size',
+    async (file) => {
+      const path = join(examples, file);
+      // Camera Dropbox's step limit sets the cost of the tampering expert's search.
+      const set = file === 'tampering.yaml' ? [...SMOKE, 'task.options.stepLimit=12'] : SMOKE;
+      const outcome = await runExperiments({
+        file: path,
+        out: join(root, file),
+        store: join(root, 'store'),
+        seed: 1,
+        set,
+        reporter: quiet,
+      });
+      const planned = (await parseExperimentFile(path)).experiments.flatMap((experiment) =>
+        expandArms(experiment).map((arm) => `${experiment.name}/${arm.name}`),
+      );
+      expect(outcome.failed).toEqual([]);
+      expect(outcome.results.arms.map((arm) => `${arm.experiment}/${arm.arm}`)).toEqual(planned);
+      for (const arm of outcome.results.arms) {
+        const { metrics } = outcome.results.experiments.find(
+          (experiment) => experiment.name === arm.experiment,
+        )!;
+        // Trace error is a share of right answers: a smoke-sized model may have none.
+        for (const metric of metrics.filter((name) => name !== 'traceError')) {
+          expect(arm.metrics[metric], metric).toBeTypeOf('number');
+        }
+      }
+    },
+    5 * 60_000,
+  );
+});
