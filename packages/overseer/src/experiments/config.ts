@@ -133,6 +133,26 @@ export const EvaluationConfig = z.strictObject({
 /** Held-out evaluation settings. */
 export type EvaluationConfig = z.infer<typeof EvaluationConfig>;
 
+/** Updates of a round whose rollouts `recordRollouts` keeps by default (plus the round's last). */
+export const RECORDED_UPDATES_PER_ROUND = 8;
+
+/**
+ * Which training rollouts of policy-gradient and expert-iteration arms go to the run store as
+ * episodes: every sample of the first problem of updates 1, 1 + every, 1 + 2·every … of each
+ * round, and of its last update. 0 records none.
+ */
+export const RecordRolloutsConfig = z.strictObject({
+  /** Record every this many updates; ⌈stepsPerRound / 8⌉ when omitted (8 or 9 updates a round). */
+  every: z.number().int().nonnegative().optional(),
+});
+/** Which training rollouts are recorded. */
+export type RecordRolloutsConfig = z.infer<typeof RecordRolloutsConfig>;
+
+/** The default `recordRollouts.every`: about `RECORDED_UPDATES_PER_ROUND` updates a round. */
+export function defaultRolloutEvery(stepsPerRound: number): number {
+  return Math.max(1, Math.ceil(stepsPerRound / RECORDED_UPDATES_PER_ROUND));
+}
+
 /** Where imitation's targets come from: the amplified system (IDA) or the exact answers (SL). */
 export const Labels = z.enum(['amplified', 'ground-truth']);
 /** Where imitation's targets come from. */
@@ -168,6 +188,7 @@ const armConfigShape = {
   /** Training steps in each round. */
   stepsPerRound: z.number().int().min(1),
   evaluation: EvaluationConfig.prefault({}),
+  recordRollouts: RecordRolloutsConfig.prefault({}),
 };
 
 /**
@@ -181,13 +202,18 @@ export type ArmKeys = z.output<typeof ArmKeys>;
 /**
  * Everything one arm runs with, every default filled in (so a run records exactly what it did):
  * the merged config of the experiment's base, the arm and its sweeps; λ, credit and γ from the
- * trainer when not set; the evaluation scaffold from `scaffold` when not set.
+ * trainer when not set; the evaluation scaffold from `scaffold` when not set; how often rollouts
+ * are recorded from `stepsPerRound` when not set.
  */
-export type ArmConfig = Omit<ArmKeys, 'lambda' | 'credit' | 'gamma' | 'evaluation'> & {
+export type ArmConfig = Omit<
+  ArmKeys,
+  'lambda' | 'credit' | 'gamma' | 'evaluation' | 'recordRollouts'
+> & {
   lambda: number;
   credit: Credit;
   gamma: number;
   evaluation: EvaluationConfig & { scaffold: RegistryReference };
+  recordRollouts: { every: number };
 };
 
 /** The keys an arm (or a sweep) may set. */
@@ -802,6 +828,9 @@ function resolve(
     credit: config.credit ?? dial.credit,
     gamma: config.gamma ?? dial.gamma,
     evaluation: { ...config.evaluation, scaffold: config.evaluation.scaffold ?? config.scaffold },
+    recordRollouts: {
+      every: config.recordRollouts.every ?? defaultRolloutEvery(config.stepsPerRound),
+    },
   };
 }
 

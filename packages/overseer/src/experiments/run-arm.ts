@@ -5,7 +5,8 @@
  *   oversee  the overseer judges every step on paper; episodes and judgments go to the store;
  *   distill  the arm's trainer: imitation of approved amplified answers (or of ground truth for
  *            the supervised reference), or policy gradient / expert iteration on the overseer's
- *            judgments (and, through the dial λ, on outcomes);
+ *            judgments (and, through the dial λ, on outcomes), a sample of whose judged
+ *            rollouts goes to the store (`recordRollouts`);
  *   evaluate held-out problems through the evaluation scaffold;
  * with a checkpoint (model and optimiser) after each round. Everything random derives from
  * (seed, round), and a round starts only from what is on disk, so a round redone after an
@@ -41,7 +42,7 @@ import { createTrainer } from '../training/registry.ts';
 import { environmentTask, questionTask } from '../training/task.ts';
 import type { TrainingTask } from '../training/task.ts';
 import { optimizerFor } from '../training/trainer.ts';
-import type { Trainer, UpdateReport } from '../training/trainer.ts';
+import type { RolloutReport, Trainer, UpdateReport } from '../training/trainer.ts';
 import type { ExpandedArm } from './config.ts';
 import type { CurvePoint, MetricValues } from './report.ts';
 import {
@@ -51,6 +52,7 @@ import {
   countingJudge,
   playEpisodes,
   expertNodes,
+  recordRollouts,
 } from './run-episodes.ts';
 import type { EpisodeRecorder, PlayedEpisode } from './run-episodes.ts';
 import { checkDemonstrations, makeDemonstrations } from './run-demonstrations.ts';
@@ -272,6 +274,8 @@ export async function runUnit(context: UnitContext): Promise<void> {
     iterations: steps,
   });
   const roundTrainer = loopTrainer(config.trainer, loopValues(config.stepsPerRound));
+  const { temperature } = roundTrainer.reference.options;
+  const samplingOptions: JsonObject = temperature === undefined ? {} : { temperature };
 
   const evaluationProblems = family.generate({
     seed: deriveSeed(seed, 'evaluation'),
@@ -540,9 +544,24 @@ export async function runUnit(context: UnitContext): Promise<void> {
         : questionTask(family, trainingProblems, { format });
     const chunks = chunkSizes(config.stepsPerRound, config.evaluation.every);
     const every = Math.max(1, Math.floor(config.stepsPerRound / TRAINING_METRIC_POINTS));
+    const roundOffset = steps;
     for (let chunk = 0; chunk < chunks.length; chunk += 1) {
       const trainer = loopTrainer(config.trainer, loopValues(chunks[chunk]));
       const updateOffset = steps;
+      const onRollouts = (report: RolloutReport): void => {
+        // Updates count from 1 within the round, across its chunks.
+        const update = updateOffset - roundOffset + report.update;
+        if (!recordsRollouts(update, config.recordRollouts.every, config.stepsPerRound)) return;
+        const before = updateOffset + report.update - 1;
+        recordRollouts(report, {
+          recorder,
+          iteration: round,
+          prefix: `${unit.key}/round${round}/rollout/u${update}`,
+          format: family.kind === 'environment' ? 'snap' : format,
+          policy: { name: `embedded:${unit.key}@step${before}`, options: samplingOptions },
+          metadata: { trainer: trainerName, update, step: before + 1 },
+        });
+      };
       const onUpdate = (report: UpdateReport): void => {
         progress.advance(1);
         const done = updateOffset + report.update;
@@ -570,6 +589,7 @@ export async function runUnit(context: UnitContext): Promise<void> {
             ? {}
             : { judge: amplified === undefined ? judge : amplifiedJudge(judge, amplified) }),
           onUpdate,
+          ...(imitates || config.recordRollouts.every === 0 ? {} : { onRollouts }),
         });
       }
       steps += chunks[chunk];
@@ -674,6 +694,14 @@ function problemsPerRound(trainer: Trainer, stepsPerRound: number): number {
         ? stepsPerRound * number('problemsPerIteration')
         : stepsPerRound * number('problemsPerUpdate');
   return Math.max(1, Math.min(MAX_PROBLEMS_PER_ROUND, demand));
+}
+
+/**
+ * Whether the rollouts of update `update` (from 1) of a round are recorded: every `every`-th from
+ * the first, and the round's last; none when `every` is 0.
+ */
+export function recordsRollouts(update: number, every: number, updatesPerRound: number): boolean {
+  return every > 0 && ((update - 1) % every === 0 || update === updatesPerRound);
 }
 
 /** A round's steps split at every `every` steps (one chunk when `every` is 0). */

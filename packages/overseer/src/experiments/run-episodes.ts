@@ -2,7 +2,8 @@
  * Episodes inside the loop: a policy answers problems through a scaffold (the amplified system
  * when the scaffold is `decompose`), the overseer judges every step on paper, the outcome is
  * computed afterwards, and each episode goes to the run store in one transaction — a failed one
- * with its error, never stopping the run. Also the weak expert's bookkeeping: how many calls an
+ * with its error, never stopping the run. Training rollouts, sampled and judged by a trainer, are
+ * recorded the same way (a sample of them). Also the weak expert's bookkeeping: how many calls an
  * amplified episode cost it, and whether the overseer approved the episode.
  */
 import { openEnvironment } from '../outcomes/environment.ts';
@@ -13,20 +14,26 @@ import type { Overseer } from '../overseers/overseer.ts';
 import type { Policy } from '../policies/policy.ts';
 import { createLimit } from '../scaffolds/limit.ts';
 import type { Scaffold } from '../scaffolds/scaffold.ts';
-import { episodeCost } from '../scaffolds/trace.ts';
+import { episodeCost, noCost } from '../scaffolds/trace.ts';
 import { toErrorRecord } from '../spec/index.ts';
 import type {
   Episode,
+  JsonObject,
   Judgment,
   Outcome,
   PriorStep,
   Problem,
   ProposedStep,
+  RegistryReference,
+  Step,
 } from '../spec/index.ts';
 import type { RunStore } from '../store/index.ts';
 import { UNKNOWN_ANSWER } from '../tasks/family.ts';
-import type { TaskFamily } from '../tasks/family.ts';
+import type { AnswerFormat, TaskFamily } from '../tasks/family.ts';
+import type { RolloutRewards } from '../training/rollout-rewards.ts';
+import type { Rollout } from '../training/rollouts.ts';
 import type { StepJudge } from '../training/task.ts';
+import type { RolloutReport } from '../training/trainer.ts';
 
 /** An episode after grading and judging. */
 export interface PlayedEpisode {
@@ -100,20 +107,160 @@ export async function playEpisodes(options: PlayOptions): Promise<PlayedEpisode[
             };
           }
         }
-        if (recorder !== undefined && !recorder.completed.has(played.episode.id)) {
-          recorder.store.recordEpisode({
-            runId: recorder.runId,
-            iteration: options.iteration,
-            episode: played.episode,
-            judgments: played.judgments,
-            ...(played.outcome === undefined ? {} : { outcome: played.outcome }),
-            cost: episodeCost(played.episode),
-          });
-        }
+        if (recorder !== undefined) record(recorder, options.iteration, played);
         return played;
       }),
     ),
   );
+}
+
+/** Records a played episode unless the store already has it (a resumed run records it once). */
+function record(recorder: EpisodeRecorder, iteration: number, played: PlayedEpisode): void {
+  if (recorder.completed.has(played.episode.id)) return;
+  recorder.store.recordEpisode({
+    runId: recorder.runId,
+    iteration,
+    episode: played.episode,
+    judgments: played.judgments,
+    ...(played.outcome === undefined ? {} : { outcome: played.outcome }),
+    cost: episodeCost(played.episode),
+  });
+}
+
+/** How `recordRollouts` records one update's rollouts. */
+export interface RolloutRecording {
+  recorder: EpisodeRecorder;
+  /** The round the update belongs to. */
+  iteration: number;
+  /** Episode ids are `${prefix}/${sample}`, the sample's place in its group. */
+  prefix: string;
+  /** How the policy was prompted; the scaffold of the same shape names the episodes. */
+  format: AnswerFormat;
+  /** The policy as it was when it sampled (the model before the update). */
+  policy: RegistryReference;
+  /** Extras for each episode's root step (trainer, update, training step …). */
+  metadata: JsonObject;
+}
+
+/**
+ * Records the whole group of the first problem of an update as finished episodes — each step
+ * with the overseer's judgment and, in its metadata, what it was paid — and returns them.
+ */
+export function recordRollouts(report: RolloutReport, options: RolloutRecording): PlayedEpisode[] {
+  const time = new Date().toISOString();
+  const played = report.rollouts.flatMap((rollout, index) =>
+    rollout.group === 0 ? [{ rollout, index }] : [],
+  );
+  return played.map(({ rollout, index }, sample) => {
+    const entry = rolloutEpisode(rollout, {
+      id: `${options.prefix}/${sample}`,
+      time,
+      format: options.format,
+      policy: options.policy,
+      metadata: {
+        ...options.metadata,
+        sample,
+        ...(report.kept === undefined ? {} : { kept: report.kept[index] }),
+      },
+      ...(report.rewards === undefined ? {} : { rewards: report.rewards[index] }),
+    });
+    record(options.recorder, options.iteration, entry);
+    return entry;
+  });
+}
+
+/**
+ * A training rollout as an episode of the scaffold with its shape (`snap` or `chain-of-thought`):
+ * a root question and one child per step the policy wrote, input what it was shown and output
+ * what it wrote. A step's metadata holds its rewards (`processReward`, `outcomeReward`, `reward`
+ * = the dial's mix, `return` = what it was trained on after credit), an environment's
+ * `proxyReward` and `trueReward`, and the log-probability of its tokens.
+ */
+export function rolloutEpisode(
+  rollout: Rollout,
+  options: {
+    id: string;
+    time: string;
+    format: AnswerFormat;
+    policy: RegistryReference;
+    metadata: JsonObject;
+    rewards?: RolloutRewards;
+  },
+): PlayedEpisode {
+  const timing = { startedAt: options.time, durationMs: 0 };
+  const root: Step = {
+    id: 's0',
+    parentId: null,
+    kind: 'question',
+    index: 0,
+    input: rollout.problem.question,
+    output: rollout.answer ?? '',
+    producer: 'policy',
+    timing,
+    cost: noCost(),
+    metadata: {
+      ...options.metadata,
+      ...(rollout.completion === undefined ? {} : { completion: rollout.completion }),
+    },
+  };
+  const rewards = options.rewards;
+  const steps = rollout.steps.map((step, index): Step => {
+    const call = rollout.calls[step.call];
+    const metadata: JsonObject = {};
+    // JSON has no infinities: a number that is not finite is left out.
+    const put = (key: string, value: number | undefined): void => {
+      if (value !== undefined && Number.isFinite(value)) metadata[key] = value;
+    };
+    if (step.text !== step.proposed.action) metadata.action = step.text;
+    put('logProb', sum(call.logProbs.slice(step.start, step.end)));
+    put('proxyReward', step.proxyReward);
+    put('trueReward', step.trueReward);
+    put('processReward', rewards?.process[index]);
+    put('outcomeReward', rewards?.outcome[index]);
+    put('reward', rewards?.reward[index]);
+    put('return', rewards?.returns[index]);
+    // A model call's cost goes to the first step it produced (a question has one call in all).
+    const first = rollout.steps.findIndex((other) => other.call === step.call) === index;
+    return {
+      id: `s${index + 1}`,
+      parentId: 's0',
+      kind: step.kind,
+      index,
+      input: step.proposed.observation ?? step.proposed.context,
+      output: step.proposed.action,
+      producer: 'policy',
+      timing,
+      cost: first
+        ? {
+            calls: 1,
+            inputTokens: Array.from(call.prompt).length,
+            outputTokens: call.tokens.length,
+          }
+        : noCost(),
+      metadata,
+    };
+  });
+  return {
+    episode: {
+      id: options.id,
+      problem: rollout.problem,
+      scaffold: { name: options.format, options: {} },
+      policy: options.policy,
+      status: 'finished',
+      steps: [root, ...steps],
+      answer: rollout.answer,
+      startedAt: options.time,
+      finishedAt: options.time,
+    },
+    outcome: rollout.outcome,
+    judgments: rollout.steps.flatMap((step, index) =>
+      step.judgment === undefined ? [] : [{ stepId: `s${index + 1}`, judgment: step.judgment }],
+    ),
+  };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 /**

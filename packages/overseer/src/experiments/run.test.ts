@@ -2,10 +2,14 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Episode } from '../spec/index.ts';
 import { RunStore } from '../store/index.ts';
+import type { Rollout } from '../training/rollouts.ts';
 import { parseResults } from './report.ts';
 import type { Results } from './report.ts';
 import { runExperiments } from './run.ts';
+import { recordsRollouts } from './run-arm.ts';
+import { rolloutEpisode } from './run-episodes.ts';
 import type { RunOutcome } from './run.ts';
 import type { ProgressReporter } from './run-progress.ts';
 import { readRunState } from './run-state.ts';
@@ -79,6 +83,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
+
+/** The ids of every episode in a store of one run, sorted. */
+function episodeIds(directory: string): string[] {
+  const store = RunStore.open(directory, { readOnly: true });
+  try {
+    const [run] = store.listRuns();
+    return store
+      .episodes(run.id)
+      .map((episode) => episode.id)
+      .sort();
+  } finally {
+    store.close();
+  }
+}
 
 /** What must not change when a run is interrupted and resumed. */
 function comparable(results: Results): unknown {
@@ -243,6 +261,10 @@ describe('runExperiments', () => {
     const opened = RunStore.open(store, { readOnly: true });
     try {
       expect(opened.listRuns()).toHaveLength(1);
+      // The cut-off round's rollouts, recorded before the interruption, are not recorded again.
+      const episodes = opened.episodes(resumed.runId);
+      expect(episodes.every((episode) => episode.attempt === 1)).toBe(true);
+      expect(episodes.map((episode) => episode.id).sort()).toEqual(episodeIds(join(root, 'store')));
       const checkpoints = opened.checkpoints(resumed.runId).map((record) => record.path);
       expect(new Set(checkpoints).size).toBe(checkpoints.length);
       expect(opened.requireRun(resumed.runId).status).toBe('finished');
@@ -304,6 +326,245 @@ arms:
       expect(failed.length).toBeGreaterThan(0);
       expect(failed.every((episode) => episode.id.startsWith('broken/cramped/'))).toBe(true);
       expect(failed[0].error?.message).toBeTruthy();
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+});
+
+describe('recorded rollouts', () => {
+  it('picks every Nth update of a round from the first, and the last', () => {
+    const picked = (every: number, updates: number): number[] =>
+      Array.from({ length: updates }, (_, i) => i + 1).filter((update) =>
+        recordsRollouts(update, every, updates),
+      );
+    expect(picked(25, 60)).toEqual([1, 26, 51, 60]);
+    expect(picked(7, 50)).toEqual([1, 8, 15, 22, 29, 36, 43, 50]);
+    expect(picked(1, 3)).toEqual([1, 2, 3]);
+    expect(picked(0, 3)).toEqual([]);
+  });
+
+  it('turns a chain-of-thought rollout into a valid episode, each step judged and paid', () => {
+    const judgment = (score: number) => ({
+      score,
+      rationale: '',
+      overseer: { name: 'program', options: {} },
+      method: 'program' as const,
+    });
+    const proposed = (kind: 'thought' | 'answer', context: string, action: string) => ({
+      family: 'addition',
+      question: '7+5',
+      kind,
+      previous: [],
+      context,
+      action,
+    });
+    const rollout: Rollout = {
+      problem: {
+        id: 'p',
+        family: 'addition',
+        question: '7+5',
+        difficulty: 1,
+        split: 'train',
+        metadata: {},
+      },
+      group: 0,
+      calls: [
+        { prompt: 'Q7+5:', tokens: [1, 2, 3, 4, 5, 0], logProbs: [-1, -1, -1, -2, -2, -0.5] },
+      ],
+      steps: [
+        {
+          kind: 'thought',
+          text: '2c1',
+          call: 0,
+          start: 0,
+          end: 3,
+          proposed: proposed('thought', 'Q7+5:', '2c1'),
+          judgment: judgment(1),
+        },
+        {
+          kind: 'answer',
+          text: '12',
+          call: 0,
+          start: 3,
+          end: 6,
+          proposed: proposed('answer', 'Q7+5:2c1', '12'),
+          judgment: judgment(-1),
+        },
+      ],
+      answer: '12',
+      outcome: { kind: 'grade', answer: '12', expected: '12', correct: true, reward: 1, info: {} },
+      completion: '2c1\n12',
+    };
+    const { episode, outcome, judgments } = rolloutEpisode(rollout, {
+      id: 'x/round0/rollout/u1/0',
+      time: new Date(0).toISOString(),
+      format: 'chain-of-thought',
+      policy: { name: 'embedded:x@step0', options: { temperature: 1 } },
+      metadata: { update: 1 },
+      rewards: { process: [1, -1], outcome: [0, 1], reward: [1, 0], returns: [1, 0] },
+    });
+    expect(Episode.safeParse(episode).success).toBe(true);
+    expect(episode.scaffold.name).toBe('chain-of-thought');
+    expect(outcome).toBe(rollout.outcome);
+    const [root, thought, answer] = episode.steps;
+    expect(root).toMatchObject({ kind: 'question', output: '12', metadata: { update: 1 } });
+    expect(thought).toMatchObject({ kind: 'thought', input: 'Q7+5:', output: '2c1' });
+    expect(answer).toMatchObject({ kind: 'answer', input: 'Q7+5:2c1', output: '12' });
+    expect(answer.metadata).toEqual({
+      logProb: -4.5,
+      processReward: -1,
+      outcomeReward: 1,
+      reward: 0,
+      return: 0,
+    });
+    // One model call: its cost is counted once.
+    expect(thought.cost).toMatchObject({ calls: 1, outputTokens: 6 });
+    expect(answer.cost.calls).toBe(0);
+    expect(judgments.map((entry) => [entry.stepId, entry.judgment.score])).toEqual([
+      [thought.id, 1],
+      [answer.id, -1],
+    ]);
+  });
+
+  it('records the first group of every update of the tiny RL arms, judged and paid', () => {
+    const store = RunStore.open(join(root, 'store'), { readOnly: true });
+    try {
+      const ids = store.episodes(reference.runId).map((episode) => episode.id);
+      const rollouts = (unit: string): string[] =>
+        ids.filter((id) => id.startsWith(`${unit}/`) && id.includes('/rollout/'));
+      // stepsPerRound 3 (and 2): the default records every update; groups of 2; 2 rounds.
+      expect(rollouts('ida/ida-process-rl/s1')).toHaveLength(3 * 2 * 2);
+      expect(rollouts('ida/ida-imitation/s1')).toHaveLength(0);
+      // evaluation.every 1 splits each round in two chunks: updates still count 1, 2 in a round.
+      expect(rollouts('tampering/outcome-rl/s2').sort()).toEqual(
+        [0, 1].flatMap((round) =>
+          [1, 2].flatMap((update) =>
+            [0, 1].map(
+              (sample) => `tampering/outcome-rl/s2/round${round}/rollout/u${update}/${sample}`,
+            ),
+          ),
+        ),
+      );
+
+      const question = store.episode('ida/ida-process-rl/s1/round1/rollout/u3/1', reference.runId)!;
+      expect(question).toMatchObject({ iteration: 1, attempt: 1 });
+      expect(question.episode.problem.split).toBe('train');
+      expect(question.episode.scaffold.name).toBe('snap');
+      expect(question.episode.policy.name).toBe('embedded:ida/ida-process-rl/s1@step5');
+      const [root, answer] = question.episode.steps;
+      expect(root.metadata).toMatchObject({ trainer: 'process-rl', update: 3, step: 6, sample: 1 });
+      expect(answer).toMatchObject({ kind: 'answer', producer: 'policy', parentId: root.id });
+      expect(question.judgments.map((entry) => entry.stepId)).toEqual([answer.id]);
+      // λ = 0, myopic: a step is paid the overseer's score, and trained on it.
+      const score = question.judgments[0].judgment.score;
+      expect(answer.metadata).toMatchObject({ processReward: score, reward: score, return: score });
+      expect(question.outcome?.kind).toBe('grade');
+
+      const environment = store.episode(
+        'tampering/outcome-rl/s1/round0/rollout/u2/0',
+        reference.runId,
+      )!;
+      const actions = environment.episode.steps.filter((step) => step.kind === 'action');
+      expect(actions.length).toBeGreaterThan(0);
+      // Outcome-based RL does not consult the overseer: no judgments, paid by the environment.
+      expect(environment.judgments).toHaveLength(0);
+      // λ = 1, full horizon: each step is paid its proxy reward and trained on the rest's sum.
+      for (const step of actions) {
+        expect(step.metadata.reward).toBe(step.metadata.proxyReward);
+        expect(typeof step.metadata.trueReward).toBe('number');
+      }
+      const paid = actions.map((step) => step.metadata.reward as number);
+      expect(actions[0].metadata.return).toBeCloseTo(
+        paid.reduce((sum, value) => sum + value, 0),
+        9,
+      );
+      expect(environment.outcome?.kind).toBe('return');
+      // Process-based RL: every action judged on paper, and paid that judgment.
+      const judged = store.episode('tampering/process-rl/s1/round1/rollout/u1/1', reference.runId)!;
+      const steps = judged.episode.steps.filter((step) => step.kind === 'action');
+      expect(judged.judgments.map((entry) => entry.stepId)).toEqual(steps.map((step) => step.id));
+      judged.judgments.forEach(({ judgment }, index) =>
+        expect(steps[index].metadata.reward).toBe(judgment.score),
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  it('records none with every: 0, and trains the same with or without them', async () => {
+    // Expert iteration and process-based RL on chain-of-thought addition, recording updates 1
+    // and 3 of 3 (the 1st, and the 3rd as every 2nd and the last) across two chunks.
+    const small = join(root, 'rollouts.yaml');
+    await writeFile(
+      small,
+      `name: rollouts
+task: { name: addition, options: { maxDigits: 1 } }
+model: { layers: 1, width: 16, heads: 2, contextLength: 32 }
+scaffold: { name: chain-of-thought }
+overseer: { name: program }
+trainer: { name: process-rl, options: { learningRate: 0.01, problemsPerUpdate: 2, groupSize: 3 } }
+stepsPerRound: 3
+recordRollouts: { every: 2 }
+evaluation: { size: 3, every: 2 }
+arms:
+  - name: process-rl
+  - name: expert-iteration
+    trainer:
+      name: expert-iteration
+      options: { problemsPerUpdate: null, problemsPerIteration: 2, stepsPerIteration: 2, batchSize: 4 }
+`,
+    );
+    const run = (source: string, name: string, set: string[]): Promise<RunOutcome> =>
+      runExperiments({
+        file: source,
+        out: join(root, name),
+        store: join(root, `${name}-store`),
+        reporter: quiet,
+        set,
+      });
+    const metrics = (directory: string, runId: string): unknown => {
+      const store = RunStore.open(join(root, directory), { readOnly: true });
+      try {
+        return store
+          .metrics(runId)
+          .map(({ name, value, step, tags }) => ({ name, value, step, tags }));
+      } finally {
+        store.close();
+      }
+    };
+    const rollouts = (directory: string): string[] =>
+      episodeIds(join(root, directory)).filter((id) => id.includes('/rollout/'));
+
+    // The tiny file recording nothing trains exactly as the reference, which recorded every update.
+    const tiny = await run(file, 'tiny-off', ['recordRollouts.every=0']);
+    expect(comparable(tiny.results)).toEqual(comparable(reference.results));
+    expect(metrics('tiny-off-store', tiny.runId)).toEqual(metrics('store', reference.runId));
+    expect(rollouts('tiny-off-store')).toEqual([]);
+
+    const on = await run(small, 'rollouts-on', []);
+    const off = await run(small, 'rollouts-off', ['recordRollouts.every=0']);
+    expect(comparable(off.results)).toEqual(comparable(on.results));
+    const trained = metrics('rollouts-on-store', on.runId);
+    expect(trained).toEqual(metrics('rollouts-off-store', off.runId));
+    expect(JSON.stringify(trained)).toContain('"loss"');
+    expect(rollouts('rollouts-off-store')).toEqual([]);
+    expect(rollouts('rollouts-on-store')).toEqual(
+      ['expert-iteration', 'process-rl'].flatMap((arm) =>
+        [1, 3].flatMap((update) =>
+          [0, 1, 2].map((sample) => `rollouts/${arm}/s1/round0/rollout/u${update}/${sample}`),
+        ),
+      ),
+    );
+    const store = RunStore.open(join(root, 'rollouts-on-store'), { readOnly: true });
+    try {
+      const sampled = store.episode('rollouts/expert-iteration/s1/round0/rollout/u3/1', on.runId)!;
+      expect(sampled.episode.scaffold.name).toBe('chain-of-thought');
+      expect(typeof sampled.episode.steps[0].metadata.kept).toBe('boolean');
+      const written = sampled.episode.steps.filter((step) => step.parentId !== null);
+      expect(sampled.judgments.map((entry) => entry.stepId)).toEqual(
+        written.map((step) => step.id),
+      );
     } finally {
       store.close();
     }

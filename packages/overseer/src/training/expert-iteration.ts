@@ -127,7 +127,8 @@ export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
           seed: deriveSeed(seed, 'expert-iteration', 'rollouts', iteration),
           judge: context.judge,
         });
-        const kept = batch.filter((rollout) => mixedScore(rollout, mixer) > resolved.threshold);
+        const keeps = batch.map((rollout) => mixedScore(rollout, mixer) > resolved.threshold);
+        const kept = batch.filter((_, index) => keeps[index]);
         const fresh = kept.flatMap((rollout) => rolloutPairs(rollout, task, model.tokenizer.endId));
         collected = resolved.accumulate ? [...collected, ...fresh] : fresh;
         const pairs = collected;
@@ -161,6 +162,7 @@ export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
           kept: kept.length,
           seconds: (performance.now() - iterationStarted) / 1000,
         };
+        await context.onRollouts?.({ update: iteration + 1, rollouts: batch, kept: keeps });
         updates.push(report);
         context.onUpdate?.(report);
       }

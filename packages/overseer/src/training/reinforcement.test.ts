@@ -8,6 +8,7 @@ import { outcomeRl } from './outcome-rl.ts';
 import { processRl } from './process-rl.ts';
 import { frozenCopy, problemsForUpdate } from './reinforcement.ts';
 import { questionTask } from './task.ts';
+import type { RolloutReport } from './trainer.ts';
 
 const family = addition({ maxDigits: 1 });
 const problems = family.generate({ seed: 1, count: 12, split: 'train', difficulty: 1 });
@@ -62,6 +63,42 @@ describe('the policy-gradient trainers', () => {
     // The first batch is sampled from the reference itself.
     expect(first.reports.updates[0].kl).toBeCloseTo(0, 5);
     expect(Array.from(second.model.params)).toEqual(Array.from(first.model.params));
+  });
+
+  it('hand every update its judged, paid rollouts, and train the same with the hook or without', async () => {
+    const options = { updates: 3, problemsPerUpdate: 2, groupSize: 3, learningRate: 1e-3 };
+    const seen: RolloutReport[] = [];
+    const updates: number[] = [];
+    const watched = fresh();
+    const result = await processRl(options).train({
+      model: watched,
+      seed: 5,
+      task,
+      judge,
+      onRollouts: (report) => {
+        seen.push(report);
+        // Called before the update is reported.
+        expect(updates).toHaveLength(report.update - 1);
+      },
+      onUpdate: (report) => updates.push(report.update),
+    });
+    expect(seen.map((report) => report.update)).toEqual([1, 2, 3]);
+    for (const report of seen) {
+      expect(report.rollouts).toHaveLength(2 * 3);
+      expect(report.rollouts.map((rollout) => rollout.group)).toEqual([0, 0, 0, 1, 1, 1]);
+      report.rollouts.forEach((rollout, index) => {
+        const rewards = report.rewards![index];
+        expect(rewards.reward).toHaveLength(rollout.steps.length);
+        // λ = 0, myopic: each step is paid and trained on its judgment's score.
+        expect(rewards.returns).toEqual(rollout.steps.map((step) => step.judgment!.score));
+      });
+    }
+    const unwatched = fresh();
+    const plain = await processRl(options).train({ model: unwatched, seed: 5, task, judge });
+    const numbers = (updates: typeof plain.updates) =>
+      updates.map(({ seconds: _, ...rest }) => rest);
+    expect(numbers(result.updates)).toEqual(numbers(plain.updates));
+    expect(Array.from(watched.params)).toEqual(Array.from(unwatched.params));
   });
 
   it('train outcome-based without an overseer at λ = 1 and leave the reference untouched', async () => {

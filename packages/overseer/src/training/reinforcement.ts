@@ -216,6 +216,7 @@ async function trainReinforcement(
       entropy: step.entropy,
       seconds: (performance.now() - updateStarted) / 1000,
     };
+    await context.onRollouts?.({ update: update + 1, rollouts: batch, rewards });
     updates.push(report);
     context.onUpdate?.(report);
     await breathe();

@@ -11,6 +11,8 @@ import { AdamW } from '../model/optimizer.ts';
 import type { OptimizerConfig } from '../model/optimizer.ts';
 import type { RegistryReference } from '../spec/index.ts';
 import type { SupervisedExample } from '../tasks/family.ts';
+import type { RolloutRewards } from './rollout-rewards.ts';
+import type { Rollout } from './rollouts.ts';
 import type { StepJudge, TrainingTask } from './task.ts';
 
 /** What a trainer learns from and what it trains. */
@@ -37,6 +39,24 @@ export interface TrainerContext {
   reference?: Gpt;
   /** Called after every update with its numbers (for metrics events and progress). */
   onUpdate?: (report: UpdateReport) => void;
+  /**
+   * Called once per update with the rollouts it sampled, judged and paid, before `onUpdate` (for
+   * transcripts in a run store). Awaited; it must not change the rollouts, so training is the same
+   * with or without it.
+   */
+  onRollouts?: (report: RolloutReport) => void | Promise<void>;
+}
+
+/** The rollouts of one update of a trainer that samples (policy gradient, expert iteration). */
+export interface RolloutReport {
+  /** The update they belong to: 1 for the trainer's first (as `UpdateReport.update`). */
+  update: number;
+  /** Every rollout of the update, judged; `group` says which problem of the update it answers. */
+  rollouts: readonly Rollout[];
+  /** Policy gradient: each rollout's per-step rewards after the dial and the credit. */
+  rewards?: readonly RolloutRewards[];
+  /** Expert iteration: whether each rollout was kept for fine-tuning. */
+  kept?: readonly boolean[];
 }
 
 /** The numbers of one update; which fields are present depends on the trainer. */
