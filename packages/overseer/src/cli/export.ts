@@ -5,6 +5,9 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { Option } from 'commander';
+import { EPISODE_PHASES } from '../experiments/episode-ids.ts';
+import type { EpisodePhase } from '../experiments/episode-ids.ts';
 import { exportFormatNames, exportFormatNamed, exportRun } from '../export/index.ts';
 import type { ExportOptions } from '../export/index.ts';
 import { RunStore } from '../store/index.ts';
@@ -77,6 +80,12 @@ export const exportVerb: Verb = {
       .option('--out <file>', 'file to write (default: standard output); for html, a directory')
       .option('--iteration <n>', 'only episodes of this iteration', integerArgument(0))
       .option('--only-correct', 'only episodes whose graded answer was correct', false)
+      .addOption(
+        new Option(
+          '--phase <name>',
+          'only episodes `overseer run` played in this phase (amplify: what IDA distils; rollout: RL samples)',
+        ).choices([...EPISODE_PHASES]),
+      )
       .option('--overseer <name>', 'use only the judgments of this overseer')
       .option('--answer-only', 'SFT formats: train on the final answer, not the transcript', false)
       .option('--all-nodes', 'SFT formats: every sub-question is an example too', false)
@@ -99,6 +108,7 @@ export const exportVerb: Verb = {
         ...(out === undefined ? {} : { out }),
         ...(options.iteration === undefined ? {} : { iteration: options.iteration as number }),
         onlyCorrect: options.onlyCorrect as boolean,
+        ...(options.phase === undefined ? {} : { phase: options.phase as EpisodePhase }),
         ...(options.overseer === undefined ? {} : { overseer: options.overseer as string }),
         target: options.answerOnly ? 'answer' : 'transcript',
         allNodes: options.allNodes as boolean,

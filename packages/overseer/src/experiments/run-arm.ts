@@ -12,6 +12,7 @@
  * (seed, round), and a round starts only from what is on disk, so a round redone after an
  * interruption computes what the interrupted one would have.
  */
+import { amplifyEpisodeId, evaluationEpisodeId, rolloutEpisodePrefix } from './episode-ids.ts';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OverseerError } from '../errors.ts';
@@ -380,7 +381,7 @@ export async function runUnit(context: UnitContext): Promise<void> {
       policy,
       overseer: exactOverseer(config.overseer, family),
       problems: evaluationProblems,
-      ids: evaluationProblems.map((_, index) => `${unit.key}/eval@${step}/${index}`),
+      ids: evaluationProblems.map((_, index) => evaluationEpisodeId(unit.key, step, index)),
       seed: deriveSeed(seed, 'evaluation'),
       iteration: round,
       recorder,
@@ -479,7 +480,7 @@ export async function runUnit(context: UnitContext): Promise<void> {
         ),
         overseer,
         problems: distinct,
-        ids: distinct.map((_, index) => `${unit.key}/round${round}/amplify/${index}`),
+        ids: distinct.map((_, index) => amplifyEpisodeId(unit.key, round, index)),
         seed: deriveSeed(seed, 'amplify', round),
         iteration: round,
         recorder,
@@ -556,7 +557,7 @@ export async function runUnit(context: UnitContext): Promise<void> {
         recordRollouts(report, {
           recorder,
           iteration: round,
-          prefix: `${unit.key}/round${round}/rollout/u${update}`,
+          prefix: rolloutEpisodePrefix(unit.key, round, update),
           format: family.kind === 'environment' ? 'snap' : format,
           policy: { name: `embedded:${unit.key}@step${before}`, options: samplingOptions },
           metadata: { trainer: trainerName, update, step: before + 1 },

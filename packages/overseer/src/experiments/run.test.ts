@@ -2,9 +2,11 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportRun } from '../export/index.ts';
 import { Episode } from '../spec/index.ts';
 import { RunStore } from '../store/index.ts';
 import type { Rollout } from '../training/rollouts.ts';
+import { EPISODE_PHASES, episodePhase } from './episode-ids.ts';
 import { parseResults } from './report.ts';
 import type { Results } from './report.ts';
 import { runExperiments } from './run.ts';
@@ -276,6 +278,25 @@ describe('runExperiments', () => {
     const again = await runExperiments({ file, out, store, reporter: quiet });
     expect(comparable(again.results)).toEqual(comparable(reference.results));
   }, 120_000);
+
+  it('names every episode by the phase that played it, and exports one phase at a time', () => {
+    const store = RunStore.open(reference.storeDirectory, { readOnly: true });
+    try {
+      const episodes = store.episodes(reference.runId);
+      const phases = episodes.map((episode) => episodePhase(episode.id));
+      expect(phases.filter((phase) => phase === undefined)).toEqual([]);
+      expect([...new Set(phases)].sort()).toEqual(['amplify', 'evaluation', 'rollout']);
+      for (const phase of EPISODE_PHASES) {
+        const rows = [...exportRun(store, reference.runId, 'trl-sft', { phase })];
+        const finished = episodes.filter(
+          (episode) => episodePhase(episode.id) === phase && episode.status === 'finished',
+        );
+        expect(rows.length, phase).toBe(finished.length);
+      }
+    } finally {
+      store.close();
+    }
+  });
 
   it('refuses a run directory that holds another configuration', async () => {
     await expect(

@@ -1,9 +1,16 @@
+import type { EpisodePhase } from '../experiments/episode-ids.ts';
+
 /** The options every export format reads (each uses the ones that concern it). */
 export interface ExportOptions {
   /** Only episodes of this iteration of the loop. */
   iteration?: number;
   /** Only graded episodes whose answer was correct (rejection sampling, STaR, expert iteration). */
   onlyCorrect?: boolean;
+  /**
+   * Only episodes `overseer run` played in this phase: `amplify` (the amplified system's answers,
+   * what IDA distils), `rollout` (policy-gradient samples, each step judged) or `evaluation`.
+   */
+  phase?: EpisodePhase;
   /** Use only the judgments of this overseer (registry name); the last one per step counts. */
   overseer?: string;
   /** SFT formats: train on the whole transcript (default) or on the final answer alone. */
