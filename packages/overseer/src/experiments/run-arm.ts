@@ -12,7 +12,6 @@
  * (seed, round), and a round starts only from what is on disk, so a round redone after an
  * interruption computes what the interrupted one would have.
  */
-import { amplifyEpisodeId, evaluationEpisodeId, rolloutEpisodePrefix } from './episode-ids.ts';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OverseerError } from '../errors.ts';
@@ -45,6 +44,7 @@ import type { TrainingTask } from '../training/task.ts';
 import { optimizerFor } from '../training/trainer.ts';
 import type { RolloutReport, Trainer, UpdateReport } from '../training/trainer.ts';
 import type { ExpandedArm } from './config.ts';
+import { amplifyEpisodeId, evaluationEpisodeId, rolloutEpisodePrefix } from './episode-ids.ts';
 import type { CurvePoint, MetricValues } from './report.ts';
 import {
   amplificationCalls,

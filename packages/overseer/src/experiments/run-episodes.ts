@@ -204,6 +204,7 @@ export function rolloutEpisode(
     },
   };
   const rewards = options.rewards;
+  const costed = new Set<number>();
   const steps = rollout.steps.map((step, index): Step => {
     const call = rollout.calls[step.call];
     const metadata: JsonObject = {};
@@ -220,7 +221,8 @@ export function rolloutEpisode(
     put('reward', rewards?.reward[index]);
     put('return', rewards?.returns[index]);
     // A model call's cost goes to the first step it produced (a question has one call in all).
-    const first = rollout.steps.findIndex((other) => other.call === step.call) === index;
+    const first = !costed.has(step.call);
+    costed.add(step.call);
     return {
       id: `s${index + 1}`,
       parentId: 's0',

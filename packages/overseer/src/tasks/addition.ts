@@ -135,7 +135,7 @@ function checkLine(question: string, previous: readonly string[], line: string):
 }
 
 /** The answer the column lines spell out, or undefined when a line is unreadable. */
-function answerFromLines(lines: readonly string[]): string | undefined {
+export function answerFromLines(lines: readonly string[]): string | undefined {
   let digits = '';
   let carry = 0;
   for (const line of lines) {

@@ -23,7 +23,7 @@ import { openEnvironment } from '../outcomes/environment.ts';
 import { approvalOverseer } from '../overseers/approval.ts';
 import { programOverseer } from '../overseers/program.ts';
 import type { Problem } from '../spec/index.ts';
-import { addition } from '../tasks/addition.ts';
+import { addition, answerFromLines } from '../tasks/addition.ts';
 import {
   DROPBOX_ACTIONS,
   cameraDropbox,
@@ -82,13 +82,7 @@ export function noisyAdditionTraces(
         });
       }
       if (random.next() < followWrong) {
-        let digits = '';
-        let lastCarry = 0;
-        for (const [, , , carryOut, digit] of columns(lines)) {
-          digits = String(digit) + digits;
-          lastCarry = carryOut;
-        }
-        lines[lines.length - 1] = chain.answerLine(String(Number(String(lastCarry) + digits)));
+        lines[lines.length - 1] = chain.answerLine(answerFromLines(lines.slice(0, -1))!);
       }
     }
     return { prompt: chain.prompt(problem.question), completion: lines.join(chain.separator) };
