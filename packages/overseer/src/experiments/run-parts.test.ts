@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFamily } from '../tasks/registry.ts';
-import { chunkSizes, loopTrainer } from './run-arm.ts';
+import { chunkSizes } from './loop/distill.ts';
+import { loopTrainer } from './loop/setup.ts';
 import { checkDemonstrations, makeDemonstrations } from './run-demonstrations.ts';
 import { TimeLeft, createProgress, formatDuration } from './run-progress.ts';
 import {

@@ -10,7 +10,7 @@ import { EPISODE_PHASES, episodePhase } from './episode-ids.ts';
 import { parseResults } from './report.ts';
 import type { Results } from './report.ts';
 import { runExperiments } from './run.ts';
-import { recordsRollouts } from './run-arm.ts';
+import { recordsRollouts } from './loop/distill.ts';
 import { rolloutEpisode } from './run-episodes.ts';
 import type { RunOutcome } from './run.ts';
 import type { ProgressReporter } from './run-progress.ts';

@@ -1,7 +1,7 @@
 /**
  * `overseer run FILE`: an experiment file becomes one run. Every arm of every experiment runs
  * once per seed (a "unit"), each as rounds of amplify → oversee → distill → evaluate
- * (run-arm.ts), with its events in the run store and its progress in DIR/run-state.json. Killed
+ * (loop/run-unit.ts), with its events in the run store and its progress in DIR/run-state.json. Killed
  * at any point, the same command resumes: finished units and rounds are not redone, and a round
  * cut off halfway is redone from its starting checkpoint with the same seeds, so the results are
  * those of an uninterrupted run. At the end: DIR/results.json, DIR/report.md, DIR/report.html.
@@ -17,8 +17,9 @@ import { RunStore, defaultStoreDirectory } from '../store/index.ts';
 import { applyOverrides, expandArms, parseExperimentFile } from './config.ts';
 import { writeReport } from './report.ts';
 import type { Results, WrittenReport } from './report.ts';
-import { checkArm, runUnit, unitSteps, workKinds } from './run-arm.ts';
-import type { UnitContext } from './run-arm.ts';
+import { runUnit } from './loop/run-unit.ts';
+import { checkArm, unitSteps, workKinds } from './loop/setup.ts';
+import type { UnitContext } from './loop/setup.ts';
 import { createProgress, progressModeFor } from './run-progress.ts';
 import type { ProgressMode, ProgressReporter } from './run-progress.ts';
 import { buildResults } from './run-results.ts';

@@ -7,10 +7,11 @@
  * the old checkpoint or the new one, never a mixture of two steps.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
+import { fileExists } from '../util/file-exists.ts';
 import { JsonObject } from '../spec/json.ts';
 import { Gpt } from './gpt.ts';
 import { parameterCount, parameterLayout } from './kernels.ts';
@@ -115,7 +116,7 @@ export async function saveCheckpoint(
       await writeSafetensors(join(temporary, OPTIMIZER_FILE), state.tensors, state.metadata);
     }
     await writeFile(join(temporary, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
-    const existed = await exists(target);
+    const existed = await fileExists(target);
     if (existed) await rename(target, previous);
     await rename(temporary, target);
     if (existed) await rm(previous, { recursive: true, force: true });
@@ -214,7 +215,7 @@ export async function loadCheckpoint(
 /** Restores an optimiser's state from a checkpoint saved with one. */
 export async function loadOptimizerState(directory: string, optimizer: AdamW): Promise<void> {
   const path = join(directory, OPTIMIZER_FILE);
-  if (!(await exists(path))) {
+  if (!(await fileExists(path))) {
     throw new OverseerError(
       'checkpoint.no-optimizer',
       `${directory} holds no optimizer state to resume from`,
@@ -224,13 +225,4 @@ export async function loadOptimizerState(directory: string, optimizer: AdamW): P
     );
   }
   optimizer.restore(await readSafetensors(path), path);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

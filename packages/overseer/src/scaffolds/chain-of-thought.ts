@@ -36,6 +36,11 @@ export function chainOfThought(options: ChainOfThoughtOptions = {}): Scaffold {
   };
   return {
     reference,
+    answerFormat: (family) =>
+      family.kind === 'question' && family.chainOfThought !== undefined
+        ? 'chain-of-thought'
+        : 'snap',
+    amplifies: false,
     check: (family) => void formatOf(family),
     run: (run) =>
       recordEpisode(run, reference, async (root) => {

@@ -267,6 +267,8 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
 
   return {
     reference,
+    answerFormat: () => 'snap',
+    amplifies: true,
     check: (family) => void questionFamily(family),
     run: (run) =>
       recordEpisode(run, reference, async (root) => {

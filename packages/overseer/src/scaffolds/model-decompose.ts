@@ -343,6 +343,8 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
 
   return {
     reference,
+    answerFormat: () => 'snap',
+    amplifies: false,
     check: (family) => void questionFamily(family),
     run: (run) =>
       recordEpisode(run, reference, async (root) => {

@@ -5,7 +5,7 @@
  * cost — never the outcome, which `outcomes/` computes from the episode afterwards.
  */
 import type { Episode, Problem, RegistryReference } from '../spec/index.ts';
-import type { TaskFamily } from '../tasks/family.ts';
+import type { AnswerFormat, TaskFamily } from '../tasks/family.ts';
 import type { Policy } from '../policies/policy.ts';
 
 /**
@@ -46,4 +46,14 @@ export interface Scaffold {
    * family without a format, decompose on an environment), so a run fails before its episodes.
    */
   check(family: TaskFamily): void;
+  /**
+   * The format the policy answers in under this scaffold on `family`: chain of thought where the
+   * scaffold asks for one and the family has one, else a snap answer (decompose's leaves too).
+   */
+  answerFormat(family: TaskFamily): AnswerFormat;
+  /**
+   * Whether the scaffold amplifies the policy with the weak expert's decomposition, so that its
+   * approved answers (and the sub-questions it asked) are what iterated distillation learns.
+   */
+  readonly amplifies: boolean;
 }

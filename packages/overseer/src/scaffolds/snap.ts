@@ -74,6 +74,8 @@ export function snap(options: SnapOptions = {}): Scaffold {
   };
   return {
     reference,
+    answerFormat: () => 'snap',
+    amplifies: false,
     check: () => undefined,
     run: (run) =>
       recordEpisode(run, reference, async (root) => {

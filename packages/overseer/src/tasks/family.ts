@@ -227,3 +227,19 @@ export function runDecomposition(
   }
   return { subQuestions, subAnswers, answer: decomposition.combine(subAnswers) };
 }
+
+/**
+ * The correct completion of a question in `format` — what a supervised reference imitates and
+ * what bounds a generation's length: the family's correct chain-of-thought lines where it has
+ * that format, else the exact answer.
+ */
+export function referenceCompletion(
+  family: TaskFamily,
+  question: string,
+  format: AnswerFormat,
+): string {
+  if (format === 'chain-of-thought' && family.kind === 'question' && family.chainOfThought) {
+    return family.chainOfThought.trace(question).join(family.chainOfThought.separator);
+  }
+  return family.oracle(question);
+}

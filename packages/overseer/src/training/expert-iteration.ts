@@ -12,6 +12,8 @@ import { dial } from '../rewards/dial.ts';
 import type { Dial } from '../rewards/dial.ts';
 import { processReward } from '../rewards/step-rewards.ts';
 import { OverseerError } from '../errors.ts';
+import type { Gpt } from '../model/gpt.ts';
+import type { AdamW } from '../model/optimizer.ts';
 import type { JsonObject } from '../spec/index.ts';
 import type { SupervisedExample } from '../tasks/family.ts';
 import { problemsForUpdate, rolloutStatistics } from './reinforcement.ts';
@@ -92,8 +94,18 @@ export function rolloutPairs(
 export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
   const resolved = parseTrainerOptions('expert-iteration', ExpertIterationOptions, options);
   const reference = { name: 'expert-iteration', options: resolved as unknown as JsonObject };
+  const createOptimizer = (model: Gpt, updates = resolved.iterations): AdamW =>
+    optimizerFor(model, resolved, Math.max(1, updates * resolved.stepsPerIteration));
   return {
     reference,
+    learnsFrom: 'rollouts',
+    // Judged even at λ = 1: the judgments are the kept samples' process statistics.
+    judges: true,
+    problemsPerUpdate: resolved.problemsPerIteration,
+    optimizerStepsPerUpdate: resolved.stepsPerIteration,
+    updates: resolved.iterations,
+    sampling: { temperature: resolved.temperature },
+    createOptimizer,
     async train(context) {
       const started = performance.now();
       const task = requireInContext('expert-iteration', context, 'task', 'the problems to sample');
@@ -108,8 +120,7 @@ export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
         );
       }
       const { model, seed } = context;
-      const total = resolved.iterations * resolved.stepsPerIteration;
-      const optimizer = context.optimizer ?? optimizerFor(model, resolved, total);
+      const optimizer = context.optimizer ?? createOptimizer(model);
       const mixer = dial(resolved.lambda);
       const updates: UpdateReport[] = [];
       let collected: SupervisedExample[] = [];

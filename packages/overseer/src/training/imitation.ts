@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
+import type { Gpt } from '../model/gpt.ts';
+import type { AdamW } from '../model/optimizer.ts';
 import type { JsonObject } from '../spec/index.ts';
 import { trainSupervised } from './supervised.ts';
 import {
@@ -39,8 +41,16 @@ export type ImitationOptions = z.input<typeof ImitationOptions>;
 export function imitation(options: ImitationOptions = {}): Trainer {
   const resolved = parseTrainerOptions('imitation', ImitationOptions, options);
   const reference = { name: 'imitation', options: resolved as unknown as JsonObject };
+  const createOptimizer = (model: Gpt, updates = resolved.steps): AdamW =>
+    optimizerFor(model, resolved, Math.max(1, updates));
   return {
     reference,
+    learnsFrom: 'examples',
+    judges: false,
+    problemsPerUpdate: resolved.batchSize,
+    optimizerStepsPerUpdate: 1,
+    updates: resolved.steps,
+    createOptimizer,
     async train(context) {
       const started = performance.now();
       const examples = requireInContext(
@@ -55,7 +65,7 @@ export function imitation(options: ImitationOptions = {}): Trainer {
         });
       }
       const { model } = context;
-      const optimizer = context.optimizer ?? optimizerFor(model, resolved, resolved.steps);
+      const optimizer = context.optimizer ?? createOptimizer(model);
       const first = optimizer.step;
       const updates: UpdateReport[] = [];
       let last = performance.now();

@@ -16,6 +16,7 @@ import { Random, deriveSeed } from '../model/random.ts';
 import { fullHorizon, myopic } from '../rewards/credit.ts';
 import { dial } from '../rewards/dial.ts';
 import { trueRewardOf } from '../spec/index.ts';
+import type { AdamW } from '../model/optimizer.ts';
 import type { JsonObject, Problem } from '../spec/index.ts';
 import { RunningBaseline } from './advantages.ts';
 import { policyGradientUpdate } from './policy-gradient.ts';
@@ -79,9 +80,24 @@ export function reinforcementTrainer(
   options: Partial<ReinforcementOptions> = {},
 ): Trainer {
   const resolved = parseTrainerOptions(name, ReinforcementOptions, { ...defaults, ...options });
+  const createOptimizer = (model: Gpt, updates = resolved.updates): AdamW =>
+    optimizerFor(model, resolved, Math.max(1, updates));
   return {
     reference: { name, options: resolved as unknown as JsonObject },
-    train: (context) => trainReinforcement(name, resolved, context),
+    learnsFrom: 'rollouts',
+    judges: resolved.lambda < 1,
+    problemsPerUpdate: resolved.problemsPerUpdate,
+    optimizerStepsPerUpdate: 1,
+    updates: resolved.updates,
+    sampling: { temperature: resolved.temperature },
+    createOptimizer,
+    train: (context) =>
+      trainReinforcement(
+        name,
+        resolved,
+        context,
+        context.optimizer ?? createOptimizer(context.model),
+      ),
   };
 }
 
@@ -159,6 +175,7 @@ async function trainReinforcement(
   name: string,
   options: ResolvedReinforcementOptions,
   context: TrainerContext,
+  optimizer: AdamW,
 ): Promise<TrainerResult> {
   const started = performance.now();
   const task: TrainingTask = requireInContext(name, context, 'task', 'the problems to sample');
@@ -173,7 +190,6 @@ async function trainReinforcement(
     );
   }
   const { model, seed } = context;
-  const optimizer = context.optimizer ?? optimizerFor(model, options, options.updates);
   const reference =
     options.klCoefficient > 0 ? (context.reference ?? frozenCopy(model)) : undefined;
   const mixer = dial(options.lambda);

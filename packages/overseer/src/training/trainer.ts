@@ -108,8 +108,37 @@ export interface TrainerResult {
 export interface Trainer {
   /** `{ name, options }` with every default filled in. */
   readonly reference: RegistryReference;
+  /**
+   * What the trainer learns from: `examples` (prompt → completion pairs in the context) or
+   * `rollouts` it samples itself on the context's task.
+   */
+  readonly learnsFrom: 'examples' | 'rollouts';
+  /**
+   * Whether its updates read the overseer's judgments, so a loop must pass a judge (a policy
+   * gradient at λ = 1 pays outcomes alone; imitation judges nothing).
+   */
+  readonly judges: boolean;
+  /** Problems (or, for `examples`, pairs) one update consumes. */
+  readonly problemsPerUpdate: number;
+  /** Optimiser steps one update takes (expert iteration fine-tunes several per iteration). */
+  readonly optimizerStepsPerUpdate: number;
+  /** Updates `train` takes when the context does not say otherwise. */
+  readonly updates: number;
+  /** How its rollouts are sampled (trainers that sample only). */
+  readonly sampling?: { temperature: number };
+  /** A fresh AdamW from the trainer's options, its schedule spanning `updates` updates (default: its own). */
+  createOptimizer(model: Gpt, updates?: number): AdamW;
   /** Trains `context.model` in place. */
   train(context: TrainerContext): Promise<TrainerResult>;
+}
+
+/** The optimiser options every trainer resolves (`optimizerOptions` with its defaults filled). */
+export interface ResolvedOptimizerOptions {
+  learningRate: number;
+  warmupSteps: number;
+  minLearningRateRatio: number;
+  weightDecay: number;
+  gradientClip: number;
 }
 
 /** Optimiser options every trainer takes (defaults suit policy-gradient fine-tuning). */
@@ -129,13 +158,7 @@ export const optimizerOptions = {
 /** The optimiser for a run of `totalSteps` updates from the trainer's options. */
 export function optimizerFor(
   model: Gpt,
-  options: {
-    learningRate: number;
-    warmupSteps: number;
-    minLearningRateRatio: number;
-    weightDecay: number;
-    gradientClip: number;
-  },
+  options: ResolvedOptimizerOptions,
   totalSteps: number,
 ): AdamW {
   const config: Partial<OptimizerConfig> = {

@@ -1,0 +1,57 @@
+/**
+ * Amplify: the current checkpoint answers this round's training questions through the amplifying
+ * scaffold — inside `decompose`, the weak expert splits each question and the model answers the
+ * sub-questions it cannot — while the overseer judges every step on paper. Each episode goes to
+ * the store with its judgments.
+ */
+import type { Gpt } from '../../model/gpt.ts';
+import { deriveSeed } from '../../model/random.ts';
+import type { Overseer } from '../../overseers/overseer.ts';
+import { batchingPolicy } from '../../policies/batching.ts';
+import { modelPolicy } from '../../policies/embedded.ts';
+import type { Problem } from '../../spec/index.ts';
+import { amplifyEpisodeId } from '../episode-ids.ts';
+import { amplificationCalls, playEpisodes } from '../run-episodes.ts';
+import type { PlayedEpisode } from '../run-episodes.ts';
+import type { Unit } from './setup.ts';
+
+/** The amplified episodes of a round and what they cost the weak expert. */
+export interface Amplified {
+  played: PlayedEpisode[];
+  /** The expert's amplification answers plus the overseer's judgments. */
+  expertCalls: number;
+}
+
+/** Plays the round's distinct training questions through the amplifying scaffold, greedily. */
+export async function amplify(
+  unit: Unit,
+  model: Gpt,
+  problems: readonly Problem[],
+  overseer: Overseer,
+  round: number,
+): Promise<Amplified> {
+  const distinct = [...new Map(problems.map((problem) => [problem.question, problem])).values()];
+  const seed = deriveSeed(unit.seed, 'amplify', round);
+  const played = await playEpisodes({
+    family: unit.family,
+    scaffold: unit.scaffold,
+    policy: batchingPolicy(
+      modelPolicy(model, unit.unit.checkpoint ?? 'model', {
+        temperature: 0,
+        seed,
+        maxTokens: unit.amplifyTokens,
+      }),
+    ),
+    overseer,
+    problems: distinct,
+    ids: distinct.map((_, index) => amplifyEpisodeId(unit.unit.key, round, index)),
+    seed,
+    iteration: round,
+    recorder: unit.recorder,
+  });
+  const expertCalls = played.reduce(
+    (sum, entry) => sum + amplificationCalls(entry.episode) + entry.judgments.length,
+    0,
+  );
+  return { played, expertCalls };
+}

@@ -1,0 +1,55 @@
+/**
+ * Evaluate: the model as it stands answers the held-out (or fresh training) problems through the
+ * evaluation scaffold, judged by the exact overseer; environments are played as trained
+ * (sampled), questions greedily (the distilled model's best answer).
+ */
+import type { Gpt } from '../../model/gpt.ts';
+import { deriveSeed } from '../../model/random.ts';
+import { batchingPolicy } from '../../policies/batching.ts';
+import { modelPolicy } from '../../policies/embedded.ts';
+import { evaluationEpisodeId } from '../episode-ids.ts';
+import type { MetricValues } from '../report.ts';
+import { playEpisodes } from '../run-episodes.ts';
+import type { PlayedEpisode } from '../run-episodes.ts';
+import { evaluationMetrics } from '../run-evaluate.ts';
+import { exactOverseer } from './setup.ts';
+import type { Unit } from './setup.ts';
+
+/** An evaluation's metrics and its played episodes. */
+export interface Evaluation {
+  metrics: MetricValues;
+  played: PlayedEpisode[];
+}
+
+/** Evaluates `model` (named `policyName` in the episodes) at `step` of round `round`. */
+export async function evaluateModel(
+  unit: Unit,
+  model: Gpt,
+  step: number,
+  round: number,
+  policyName: string,
+): Promise<Evaluation> {
+  unit.signal?.throwIfAborted();
+  unit.at(round, 'evaluate');
+  const { family, evaluationProblems: problems } = unit;
+  const seed = deriveSeed(unit.seed, 'evaluation');
+  const policy = batchingPolicy(
+    modelPolicy(model, policyName, {
+      temperature: family.kind === 'environment' ? 1 : 0,
+      seed,
+      maxTokens: unit.evaluationTokens,
+    }),
+  );
+  const played = await playEpisodes({
+    family,
+    scaffold: unit.evaluationScaffold,
+    policy,
+    overseer: exactOverseer(unit),
+    problems,
+    ids: problems.map((_, index) => evaluationEpisodeId(unit.unit.key, step, index)),
+    seed,
+    iteration: round,
+    recorder: unit.recorder,
+  });
+  return { metrics: evaluationMetrics(family, played), played };
+}

@@ -1,0 +1,125 @@
+/**
+ * Oversee: the overseer's on-paper judgments of the round's episodes decide what distillation
+ * learns. Imitation keeps the approved amplified answers; RL keeps the questions the amplified
+ * system answered (each with the sub-questions its tree asked, against which the judge checks
+ * the model's direct answer); the supervised reference takes the task's exact completions.
+ */
+import type { PriorStep, Problem } from '../../spec/index.ts';
+import { referenceCompletion } from '../../tasks/family.ts';
+import type { AnswerFormat, SupervisedExample, TaskFamily } from '../../tasks/family.ts';
+import { approved, expertNodes } from '../run-episodes.ts';
+import type { PlayedEpisode } from '../run-episodes.ts';
+import type { Unit } from './setup.ts';
+
+/** What a round distils: pairs to imitate, or problems to sample (and their amplified trees). */
+export interface Lessons {
+  /** Prompt → completion pairs (imitation). */
+  examples?: SupervisedExample[];
+  /** The problems the trainer samples (RL, expert iteration). */
+  problems: Problem[];
+  /** Question → the amplified system's sub-questions and answers, for the judge. */
+  amplified?: Map<string, PriorStep[]>;
+  /** Ground-truth labels used (the supervised reference only). */
+  labels: number;
+  /** Counts of the amplified episodes, for the round's metrics. */
+  counts?: { amplifiedEpisodes: number; approvedEpisodes: number; failedEpisodes: number };
+}
+
+/** The supervised reference's lessons: every problem with its exact completion. */
+export function groundTruth(unit: Unit, problems: Problem[]): Lessons {
+  const examples = problems.map((problem) => ({
+    prompt: unit.family.prompt(problem.question, unit.format),
+    completion: referenceCompletion(unit.family, problem.question, unit.format),
+  }));
+  return { examples, problems, labels: examples.length };
+}
+
+/** The lessons of the amplified episodes the overseer approved. */
+export function oversee(unit: Unit, problems: Problem[], played: PlayedEpisode[]): Lessons {
+  const kept = new Map<string, PlayedEpisode>();
+  for (const entry of played) {
+    if (approved(entry)) kept.set(entry.episode.problem.question, entry);
+  }
+  const counts = {
+    amplifiedEpisodes: played.length,
+    approvedEpisodes: kept.size,
+    failedEpisodes: played.filter((entry) => entry.episode.status === 'failed').length,
+  };
+  if (unit.lesson === 'approved-answers') {
+    const examples = problems.flatMap((problem) => {
+      const entry = kept.get(problem.question);
+      return entry === undefined ? [] : amplifiedPairs(unit.family, entry, unit.format);
+    });
+    return { examples, problems, labels: 0, counts };
+  }
+  // Each draw is trained on with the sub-questions its tree answered, as imitation has them.
+  const amplified = new Map<string, PriorStep[]>();
+  const asked: Problem[] = [];
+  for (const problem of problems) {
+    const entry = kept.get(problem.question);
+    const nodes = entry === undefined ? [] : expertNodes(entry.episode);
+    if (nodes.length === 0) asked.push(problem);
+    for (const node of nodes) {
+      if (!amplified.has(node.question)) amplified.set(node.question, node.subQuestions);
+      asked.push(node.question === problem.question ? problem : subProblem(problem, node.question));
+    }
+  }
+  return { problems: asked, amplified, labels: 0, counts };
+}
+
+/**
+ * A sub-question of a training problem as a problem of its own. Its grade (for the training
+ * statistics only: with λ = 0 no outcome enters the reward) uses the family's checker.
+ */
+function subProblem(parent: Problem, question: string): Problem {
+  return {
+    id: `${parent.id}/sub/${question}`,
+    family: parent.family,
+    question,
+    difficulty: parent.difficulty,
+    split: parent.split,
+    metadata: { subQuestionOf: parent.id },
+  };
+}
+
+/** What imitation learns from an approved amplified episode. */
+function amplifiedPairs(
+  family: TaskFamily,
+  entry: PlayedEpisode,
+  format: AnswerFormat,
+): SupervisedExample[] {
+  const { episode } = entry;
+  if (family.kind === 'environment') {
+    // Each action the overseer approved, from the observation it answered.
+    const judged = new Map(entry.judgments.map(({ stepId, judgment }) => [stepId, judgment]));
+    return episode.steps.flatMap((step) =>
+      step.kind === 'action' &&
+      family.actions.includes(step.output.trim()) &&
+      step.output.trim().length === 1 &&
+      (judged.get(step.id)?.score ?? 0) > 0
+        ? [{ prompt: family.prompt(step.input, 'snap'), completion: step.output.trim() }]
+        : [],
+    );
+  }
+  const root = episode.steps.find((step) => step.parentId === null);
+  if (format === 'chain-of-thought') {
+    const completion =
+      typeof root?.metadata.completion === 'string' ? root.metadata.completion : '';
+    return completion === ''
+      ? []
+      : [{ prompt: family.prompt(episode.problem.question, format), completion }];
+  }
+  // Every question the amplified system answered itself — the root and, below it, each
+  // sub-question the weak expert split or knew — is an amplified answer to imitate; the leaves
+  // the model answered are its own answers, and teach nothing.
+  const pairs = expertNodes(episode).map((node) => ({
+    prompt: family.prompt(node.question, 'snap'),
+    completion: node.answer,
+  }));
+  if (pairs.length > 0 || root === undefined || root.producer === 'expert') return pairs;
+  // Another scaffold (snap): the model's own approved answer.
+  const answer = (episode.answer ?? '').trim();
+  return answer === ''
+    ? []
+    : [{ prompt: family.prompt(episode.problem.question, 'snap'), completion: answer }];
+}

@@ -1,0 +1,172 @@
+/**
+ * One unit of a run — one arm of one experiment under one seed — as rounds of
+ *   amplify    the current checkpoint answers the round's questions through the amplifying
+ *              scaffold (decompose: the weak expert splits, the model answers sub-questions);
+ *   oversee    the overseer's on-paper judgments choose what is learnt;
+ *   distill    the arm's trainer learns it (imitation, process-/outcome-RL, expert iteration);
+ *   checkpoint model and optimiser to disk;
+ *   evaluate   the new checkpoint on the evaluation problems;
+ *   record     metrics, curves and the round's end, to the store and the run state.
+ * Everything random derives from (seed, round), and a round starts only from what is on disk, so
+ * a round redone after an interruption computes what the interrupted one would have.
+ */
+import type { Gpt } from '../../model/gpt.ts';
+import type { AdamW } from '../../model/optimizer.ts';
+import type { RunEvent } from '../../spec/index.ts';
+import { representativeTranscripts } from '../run-evaluate.ts';
+import { amplify } from './amplify.ts';
+import { saveRound, startingPoint } from './checkpoint.ts';
+import { distill } from './distill.ts';
+import { evaluateModel } from './evaluate.ts';
+import { groundTruth, oversee } from './oversee.ts';
+import type { Lessons } from './oversee.ts';
+import { checkpointEvent, commitRound, metricEvents, withCounts, withPoints } from './record.ts';
+import { seededOverseer, setUpUnit, workKinds } from './setup.ts';
+import type { Unit, UnitContext } from './setup.ts';
+
+/** Runs (or resumes) one unit; throws when it fails (the caller records the failure). */
+export async function runUnit(context: UnitContext): Promise<void> {
+  const started = performance.now();
+  const { arm, seed } = context;
+  context.progress.at(
+    {
+      unit: `${arm.experiment}/${arm.name} seed ${seed}`,
+      round: context.unit.roundsDone,
+      rounds: arm.config.rounds,
+      phase: 'setting up',
+    },
+    workKinds(arm).rounds,
+  );
+  const unit = setUpUnit(context);
+  const training = await startingPoint(unit);
+  if (Object.keys(unit.unit.curves).length === 0 && unit.unit.roundsDone === 0) {
+    await recordStart(unit, training.model, started);
+  }
+  for (let round = unit.unit.roundsDone; round < unit.config.rounds; round += 1) {
+    await runRound(unit, round, training);
+  }
+}
+
+/** Where the arm starts (step 0 of its curves): the initial checkpoint evaluated. */
+async function recordStart(unit: Unit, model: Gpt, started: number): Promise<void> {
+  const state = unit.unit;
+  const initial = state.checkpoint ?? 'initial';
+  const { metrics } = await evaluateModel(unit, model, 0, 0, initial);
+  if (!unit.loggedCheckpoints.has(initial)) {
+    unit.store.append([
+      ...metricEvents(unit, metrics, 0, 'evaluation'),
+      checkpointEvent(unit, initial, 0),
+    ]);
+  }
+  state.curves = withPoints(unit, state.curves, metrics, { step: 0, calls: 0 });
+  state.metrics = withCounts(metrics, 0, 0);
+  state.wallSeconds += (performance.now() - started) / 1000;
+  await unit.save();
+}
+
+/** One round: amplify → oversee → distill → checkpoint → evaluate → record. */
+async function runRound(
+  unit: Unit,
+  round: number,
+  training: { model: Gpt; optimizer: AdamW },
+): Promise<void> {
+  unit.signal?.throwIfAborted();
+  const roundStarted = performance.now();
+  const state = unit.unit;
+  const events: RunEvent[] = [];
+  const progress = { steps: state.steps, events };
+  let calls = state.expertCalls;
+  let curves = state.curves;
+  unit.store.append({
+    type: 'iteration-started',
+    runId: unit.runId,
+    time: new Date().toISOString(),
+    iteration: round,
+  });
+  const problems = unit.problemsOfRound(round);
+  const overseer = seededOverseer(unit, 'round', round);
+
+  // Amplify and oversee: what this round learns.
+  let lessons: Lessons = { problems, labels: 0 };
+  if (unit.lesson === 'ground-truth') {
+    lessons = groundTruth(unit, problems);
+  } else if (unit.lesson !== 'judgments') {
+    unit.at(round, 'amplify');
+    const amplified = await amplify(unit, training.model, problems, overseer, round);
+    unit.signal?.throwIfAborted();
+    calls += amplified.expertCalls;
+    lessons = oversee(unit, problems, amplified.played);
+    events.push(...metricEvents(unit, lessons.counts ?? {}, progress.steps, 'train', round));
+  }
+  const labels = state.labels + lessons.labels;
+
+  // Distill, evaluating between chunks when the curves want points inside the round.
+  const judgeCalls = await distill(
+    unit,
+    round,
+    training,
+    lessons,
+    overseer,
+    progress,
+    async (steps, judged) => {
+      const { metrics } = await evaluateModel(
+        unit,
+        training.model,
+        steps,
+        round,
+        `${state.key}@step${steps}`,
+      );
+      events.push(
+        ...metricEvents(
+          unit,
+          withCounts(metrics, calls + judged, labels),
+          steps,
+          'evaluation',
+          round,
+        ),
+      );
+      curves = withPoints(unit, curves, metrics, { step: steps, calls: calls + judged });
+    },
+  );
+  calls += judgeCalls;
+
+  // Checkpoint, evaluate, record.
+  const checkpoint = await saveRound(unit, round, training.model, training.optimizer);
+  state.checkpoint = checkpoint;
+  const { metrics, played } = await evaluateModel(
+    unit,
+    training.model,
+    progress.steps,
+    round,
+    checkpoint,
+  );
+  events.push(
+    ...metricEvents(unit, withCounts(metrics, calls, labels), progress.steps, 'evaluation', round),
+  );
+  commitRound(unit, round, events, checkpoint, progress.steps);
+  Object.assign(state, {
+    roundsDone: round + 1,
+    steps: progress.steps,
+    expertCalls: calls,
+    labels,
+    curves: withPoints(unit, curves, metrics, { step: progress.steps, calls, round }),
+    metrics: withCounts(metrics, calls, labels),
+    wallSeconds: state.wallSeconds + (performance.now() - roundStarted) / 1000,
+    ...(round === unit.config.rounds - 1 && unit.keepTranscripts
+      ? { transcripts: representativeTranscripts(played, transcriptOptions(unit)) }
+      : {}),
+  });
+  await unit.save();
+}
+
+/** How the final evaluation's transcripts are captioned (with the reward settings of RL arms). */
+function transcriptOptions(unit: Unit): Parameters<typeof representativeTranscripts>[1] {
+  const { lambda, credit, gamma } = unit.config;
+  return {
+    family: unit.family,
+    experiment: unit.arm.experiment,
+    arm: unit.arm.name,
+    seed: unit.seed,
+    ...(unit.trainer.learnsFrom === 'examples' ? {} : { rewards: { lambda, credit, gamma } }),
+  };
+}
