@@ -6,8 +6,6 @@ import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Option } from 'commander';
-import { EPISODE_PHASES } from '../experiments/episode-ids.ts';
-import type { EpisodePhase } from '../experiments/episode-ids.ts';
 import { exportFormatNames, exportFormatNamed, exportRun } from '../export/index.ts';
 import type { ExportOptions } from '../export/index.ts';
 import { RunStore } from '../store/index.ts';
@@ -15,6 +13,7 @@ import { exportHtmlVerb } from '../viewer-server/html-export.ts';
 import { addStoreOption } from './runs.ts';
 import { integerArgument, numberArgument } from './train.ts';
 import type { Verb } from './verbs.ts';
+import { LoopPhase } from '../spec/index.ts';
 
 /**
  * Writes `lines` with newlines to `stream`, waiting when it is full; returns how many it wrote.
@@ -84,7 +83,7 @@ export const exportVerb: Verb = {
         new Option(
           '--phase <name>',
           'only episodes `overseer run` played in this phase (amplify: what IDA distils; rollout: RL samples)',
-        ).choices([...EPISODE_PHASES]),
+        ).choices([...LoopPhase.options]),
       )
       .option('--overseer <name>', 'use only the judgments of this overseer')
       .option('--answer-only', 'SFT formats: train on the final answer, not the transcript', false)
@@ -108,7 +107,7 @@ export const exportVerb: Verb = {
         ...(out === undefined ? {} : { out }),
         ...(options.iteration === undefined ? {} : { iteration: options.iteration as number }),
         onlyCorrect: options.onlyCorrect as boolean,
-        ...(options.phase === undefined ? {} : { phase: options.phase as EpisodePhase }),
+        ...(options.phase === undefined ? {} : { phase: options.phase as LoopPhase }),
         ...(options.overseer === undefined ? {} : { overseer: options.overseer as string }),
         target: options.answerOnly ? 'answer' : 'transcript',
         allNodes: options.allNodes as boolean,

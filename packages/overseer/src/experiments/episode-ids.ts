@@ -5,11 +5,13 @@
  * `<unit>/round<r>/rollout/u<update>/<i>`). `<unit>` is `<experiment>/<arm>/s<seed>`.
  */
 
-/** The phase of the loop an episode was played in. */
-export type EpisodePhase = 'evaluation' | 'amplify' | 'rollout';
+import { LoopPhase } from '../spec/index.ts';
+
+/** The phase of the loop an episode was played in (recorded with it as `phase`). */
+export type EpisodePhase = LoopPhase;
 
 /** Every phase, in loop order. */
-export const EPISODE_PHASES: readonly EpisodePhase[] = ['amplify', 'rollout', 'evaluation'];
+export const EPISODE_PHASES: readonly EpisodePhase[] = LoopPhase.options;
 
 /** Id of the `index`th evaluation episode after `step` training steps. */
 export function evaluationEpisodeId(unit: string, step: number, index: number): string {
@@ -26,7 +28,10 @@ export function rolloutEpisodePrefix(unit: string, round: number, update: number
   return `${unit}/round${round}/rollout/u${update}`;
 }
 
-/** The phase an episode id of `overseer run` names, or undefined for an id it did not make. */
+/**
+ * The phase an episode id of `overseer run` names, or undefined for an id it did not make (the
+ * inverse of the namings above; the store records the phase itself with each episode).
+ */
 export function episodePhase(id: string): EpisodePhase | undefined {
   if (/\/eval@\d+\/\d+$/.test(id)) return 'evaluation';
   if (/\/round\d+\/amplify\/\d+$/.test(id)) return 'amplify';

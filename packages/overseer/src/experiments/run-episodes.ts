@@ -20,11 +20,13 @@ import type {
   Episode,
   JsonObject,
   Judgment,
+  LoopPhase,
   Outcome,
   PriorStep,
   Problem,
   ProposedStep,
   RegistryReference,
+  RunUnit,
   Step,
 } from '../spec/index.ts';
 import type { RunStore } from '../store/index.ts';
@@ -49,6 +51,8 @@ export interface EpisodeRecorder {
   runId: string;
   /** Episodes already in the store (a resumed run computes them again but records them once). */
   completed: ReadonlySet<string>;
+  /** The unit of the experiment loop whose episodes these are. */
+  unit?: RunUnit;
 }
 
 /** Options of `playEpisodes`. */
@@ -64,6 +68,8 @@ export interface PlayOptions {
   seed: number;
   /** The round the episodes belong to. */
   iteration: number;
+  /** The loop phase playing them (recorded with each episode). */
+  phase?: LoopPhase;
   recorder?: EpisodeRecorder;
   /** Episodes in flight at once; their policy calls are batched together (default 64). */
   concurrency?: number;
@@ -107,7 +113,7 @@ export async function playEpisodes(options: PlayOptions): Promise<PlayedEpisode[
             };
           }
         }
-        if (recorder !== undefined) record(recorder, options.iteration, played);
+        if (recorder !== undefined) record(recorder, options, played);
         return played;
       }),
     ),
@@ -115,11 +121,17 @@ export async function playEpisodes(options: PlayOptions): Promise<PlayedEpisode[
 }
 
 /** Records a played episode unless the store already has it (a resumed run records it once). */
-function record(recorder: EpisodeRecorder, iteration: number, played: PlayedEpisode): void {
+function record(
+  recorder: EpisodeRecorder,
+  where: { iteration: number; phase?: LoopPhase },
+  played: PlayedEpisode,
+): void {
   if (recorder.completed.has(played.episode.id)) return;
   recorder.store.recordEpisode({
     runId: recorder.runId,
-    iteration,
+    iteration: where.iteration,
+    ...(where.phase === undefined ? {} : { phase: where.phase }),
+    ...(recorder.unit === undefined ? {} : { unit: recorder.unit }),
     episode: played.episode,
     judgments: played.judgments,
     ...(played.outcome === undefined ? {} : { outcome: played.outcome }),
@@ -164,7 +176,7 @@ export function recordRollouts(report: RolloutReport, options: RolloutRecording)
       },
       ...(report.rewards === undefined ? {} : { rewards: report.rewards[index] }),
     });
-    record(options.recorder, options.iteration, entry);
+    record(options.recorder, { iteration: options.iteration, phase: 'rollout' }, entry);
     return entry;
   });
 }

@@ -286,6 +286,15 @@ describe('runExperiments', () => {
       const phases = episodes.map((episode) => episodePhase(episode.id));
       expect(phases.filter((phase) => phase === undefined)).toEqual([]);
       expect([...new Set(phases)].sort()).toEqual(['amplify', 'evaluation', 'rollout']);
+      // The store records each episode's phase and unit as fields, agreeing with its id.
+      expect(episodes.map((episode) => episode.phase)).toEqual(phases);
+      for (const episode of episodes) {
+        const unit = episode.unit;
+        expect(unit, episode.id).not.toBeNull();
+        expect(episode.id.startsWith(`${unit?.experiment}/${unit?.arm}/s${unit?.seed}/`)).toBe(
+          true,
+        );
+      }
       for (const phase of EPISODE_PHASES) {
         const rows = [...exportRun(store, reference.runId, 'trl-sft', { phase })];
         const finished = episodes.filter(

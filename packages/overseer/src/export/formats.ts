@@ -3,7 +3,6 @@
  * existing trainers read (TRL, OpenAI fine-tuning, PRM800K-style process labels).
  */
 import { OverseerError } from '../errors.ts';
-import { episodePhase } from '../experiments/episode-ids.ts';
 import type { EpisodeStatus, JsonObject } from '../spec/index.ts';
 import type { EpisodeRecord, RunStore } from '../store/index.ts';
 import { openAiSftRows } from './openai-sft.ts';
@@ -97,14 +96,13 @@ export function* exportRun(
   const records = store.episodeRecords(runId, {
     status: format.statuses,
     ...(options.iteration === undefined ? {} : { iteration: options.iteration }),
+    ...(options.phase === undefined ? {} : { phase: options.phase }),
     ...(options.onlyCorrect ? { correct: true } : {}),
   });
   // An episode may be restarted between listing and reading it while a run is being written.
   const current = (function* () {
     for (const record of records) {
       if (!format.statuses.includes(record.episode.status)) continue;
-      if (options.phase !== undefined && episodePhase(record.episode.id) !== options.phase)
-        continue;
       yield record;
     }
   })();

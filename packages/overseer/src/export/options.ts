@@ -1,4 +1,4 @@
-import type { EpisodePhase } from '../experiments/episode-ids.ts';
+import type { LoopPhase } from '../spec/index.ts';
 
 /** The options every export format reads (each uses the ones that concern it). */
 export interface ExportOptions {
@@ -10,7 +10,7 @@ export interface ExportOptions {
    * Only episodes `overseer run` played in this phase: `amplify` (the amplified system's answers,
    * what IDA distils), `rollout` (policy-gradient samples, each step judged) or `evaluation`.
    */
-  phase?: EpisodePhase;
+  phase?: LoopPhase;
   /** Use only the judgments of this overseer (registry name); the last one per step counts. */
   overseer?: string;
   /** SFT formats: train on the whole transcript (default) or on the final answer alone. */

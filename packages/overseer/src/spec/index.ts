@@ -20,6 +20,8 @@ export {
 export { Rating, JudgmentMethod, Turn, Judgment } from './judgment.ts';
 export { GradeOutcome, ReturnOutcome, Outcome, trueRewardOf } from './outcome.ts';
 export {
+  LoopPhase,
+  RunUnit,
   RunStatus,
   Run,
   RunStarted,

@@ -26,6 +26,20 @@ export const Run = z.strictObject({
 /** A run's own record. */
 export type Run = z.infer<typeof Run>;
 
+/** The phase of the experiment loop an episode was played in. */
+export const LoopPhase = z.enum(['amplify', 'rollout', 'evaluation']);
+/** The phase of the experiment loop an episode was played in. */
+export type LoopPhase = z.infer<typeof LoopPhase>;
+
+/** One unit of work of a run: an arm of an experiment under one seed. */
+export const RunUnit = z.strictObject({
+  experiment: z.string().min(1),
+  arm: z.string().min(1),
+  seed: z.number().int(),
+});
+/** One unit of work of a run. */
+export type RunUnit = z.infer<typeof RunUnit>;
+
 const eventBase = {
   runId: z.string().min(1),
   time: Timestamp,
@@ -46,6 +60,8 @@ export const IterationStarted = z.strictObject({
   ...eventBase,
   type: z.literal('iteration-started'),
   iteration: z.number().int().nonnegative(),
+  /** The unit whose round this is (absent outside the experiment loop). */
+  unit: RunUnit.optional(),
 });
 /** The `IterationStarted` event. */
 export type IterationStarted = z.infer<typeof IterationStarted>;
@@ -55,6 +71,8 @@ export const IterationFinished = z.strictObject({
   ...eventBase,
   type: z.literal('iteration-finished'),
   iteration: z.number().int().nonnegative(),
+  /** The unit whose round this is (absent outside the experiment loop). */
+  unit: RunUnit.optional(),
 });
 /** The `IterationFinished` event. */
 export type IterationFinished = z.infer<typeof IterationFinished>;
@@ -65,6 +83,9 @@ export const EpisodeStarted = z.strictObject({
   type: z.literal('episode-started'),
   episodeId: z.string().min(1),
   iteration: z.number().int().nonnegative().optional(),
+  /** The loop phase that played it, and the unit it belongs to (absent outside the loop). */
+  phase: LoopPhase.optional(),
+  unit: RunUnit.optional(),
   problem: Problem,
   scaffold: RegistryReference,
   policy: RegistryReference,
@@ -138,6 +159,8 @@ export const CheckpointSaved = z.strictObject({
   path: z.string().min(1),
   step: z.number().int().nonnegative(),
   iteration: z.number().int().nonnegative().optional(),
+  /** The unit the checkpoint belongs to (absent outside the experiment loop). */
+  unit: RunUnit.optional(),
 });
 /** The `CheckpointSaved` event. */
 export type CheckpointSaved = z.infer<typeof CheckpointSaved>;

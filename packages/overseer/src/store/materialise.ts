@@ -55,13 +55,14 @@ export class Materialiser {
       touchRun: prepare('UPDATE runs SET last_seq = ?, updated_at = ? WHERE id = ?'),
       episode: prepare('SELECT status, attempt FROM episodes WHERE run_id = ? AND id = ?'),
       insertEpisode: prepare(
-        `INSERT INTO episodes (run_id, id, attempt, iteration, problem_id, family, split,
-           difficulty, problem, scaffold, policy, status, started_at, started_seq)
-         VALUES (@runId, @id, 1, @iteration, @problemId, @family, @split, @difficulty, @problem,
-           @scaffold, @policy, 'running', @startedAt, @seq)`,
+        `INSERT INTO episodes (run_id, id, attempt, iteration, phase, unit, problem_id, family,
+           split, difficulty, problem, scaffold, policy, status, started_at, started_seq)
+         VALUES (@runId, @id, 1, @iteration, @phase, @unit, @problemId, @family, @split,
+           @difficulty, @problem, @scaffold, @policy, 'running', @startedAt, @seq)`,
       ),
       restartEpisode: prepare(
-        `UPDATE episodes SET attempt = attempt + 1, iteration = @iteration, problem_id = @problemId,
+        `UPDATE episodes SET attempt = attempt + 1, iteration = @iteration, phase = @phase,
+           unit = @unit, problem_id = @problemId,
            family = @family, split = @split, difficulty = @difficulty, problem = @problem,
            scaffold = @scaffold, policy = @policy, status = 'running', answer = NULL, error = NULL,
            outcome = NULL, correct = NULL, reward = NULL, cost = NULL, started_at = @startedAt,
@@ -244,6 +245,8 @@ export class Materialiser {
           runId: event.runId,
           id: event.episodeId,
           iteration: event.iteration ?? null,
+          phase: event.phase ?? null,
+          unit: event.unit === undefined ? null : JSON.stringify(event.unit),
           problemId: event.problem.id,
           family: event.problem.family,
           split: event.problem.split,

@@ -10,10 +10,12 @@ import type {
   JsonObject,
   JsonValue,
   Judgment,
+  LoopPhase,
   Outcome,
   Problem,
   RegistryReference,
   Run,
+  RunUnit,
   RunEvent,
   Split,
 } from '../spec/index.ts';
@@ -40,6 +42,8 @@ export interface StoredEvent {
 export interface EpisodeFilters {
   status?: EpisodeStatus | EpisodeStatus[];
   iteration?: number;
+  /** Only episodes the experiment loop played in this phase. */
+  phase?: LoopPhase;
   family?: string;
   split?: Split;
   /** Only graded episodes whose answer was (or was not) correct; environment returns never match. */
@@ -57,6 +61,9 @@ export interface EpisodeSummary {
   /** 1 for the first attempt; a resumed run that restarts a failed or cut-off episode adds one. */
   attempt: number;
   iteration: number | null;
+  /** The loop phase that played it and its unit (null for episodes recorded outside the loop). */
+  phase: LoopPhase | null;
+  unit: RunUnit | null;
   problem: Problem;
   scaffold: RegistryReference;
   policy: RegistryReference;
@@ -117,6 +124,9 @@ export interface CheckpointRecord {
 export interface RecordedEpisode {
   runId: string;
   iteration?: number;
+  /** The loop phase that played it, and its unit (experiment loop episodes only). */
+  phase?: LoopPhase;
+  unit?: RunUnit;
   /** Status `finished` (then `outcome` is required) or `failed` (then `episode.error` is set). */
   episode: Episode;
   /** Judgments of the episode's steps, in the order they were made. */

@@ -581,6 +581,39 @@ describe('RunStore', () => {
     }
   });
 
+  it('records the loop phase and unit of an episode, and migrates a version-1 store by id', () => {
+    const directory = temporaryDirectory();
+    const store = RunStore.open(directory);
+    const runId = store.createRun({});
+    const unit = { experiment: 'ida', arm: 'imitation', seed: 1 };
+    const recorded = fixtureEpisode(runId, 'ida/imitation/s1/eval@0/0');
+    store.recordEpisode({ ...recorded, phase: 'evaluation', unit });
+    const other = fixtureEpisode(runId, 'ida/imitation/s1/round0/amplify/3');
+    store.recordEpisode(other);
+    expect(store.episodes(runId).map((episode) => [episode.phase, episode.unit])).toEqual([
+      ['evaluation', unit],
+      [null, null],
+    ]);
+    expect(store.episodes(runId, { phase: 'evaluation' }).map((episode) => episode.id)).toEqual([
+      recorded.episode.id,
+    ]);
+    store.close();
+
+    // The same store as version 1 wrote it: no phase or unit columns.
+    const raw = new Database(join(directory, STORE_FILE_NAME));
+    raw.exec(`DROP INDEX episodes_by_phase;
+      ALTER TABLE episodes DROP COLUMN phase;
+      ALTER TABLE episodes DROP COLUMN unit;`);
+    raw.pragma('user_version = 1');
+    raw.close();
+    const migrated = RunStore.open(directory);
+    expect(migrated.episodes(runId).map((episode) => [episode.phase, episode.unit])).toEqual([
+      ['evaluation', null],
+      ['amplify', null],
+    ]);
+    migrated.close();
+  });
+
   it('reopens an existing store without migrating it again, and defaults to .overseer/', () => {
     const directory = temporaryDirectory();
     const store = RunStore.open(directory, { durability: 'full' });

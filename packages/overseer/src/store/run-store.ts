@@ -19,9 +19,11 @@ import type {
   Episode,
   EpisodeStatus,
   JsonValue,
+  LoopPhase,
   Outcome,
   RunEvent,
   RunStatus,
+  RunUnit,
   Step,
 } from '../spec/index.ts';
 import { Materialiser } from './materialise.ts';
@@ -76,6 +78,8 @@ interface EpisodeRow {
   id: string;
   attempt: number;
   iteration: number | null;
+  phase: string | null;
+  unit: string | null;
   problem: string;
   scaffold: string;
   policy: string;
@@ -90,7 +94,7 @@ interface EpisodeRow {
   judgment_count: number;
 }
 
-const EPISODE_COLUMNS = `e.run_id, e.id, e.attempt, e.iteration, e.problem, e.scaffold, e.policy,
+const EPISODE_COLUMNS = `e.run_id, e.id, e.attempt, e.iteration, e.phase, e.unit, e.problem, e.scaffold, e.policy,
   e.status, e.answer, e.error, e.outcome, e.cost, e.started_at, e.finished_at,
   (SELECT count(*) FROM steps s WHERE s.run_id = e.run_id AND s.episode_id = e.id) AS step_count,
   (SELECT count(*) FROM judgments j WHERE j.run_id = e.run_id AND j.episode_id = e.id)
@@ -387,6 +391,8 @@ export class RunStore {
         time: episode.startedAt,
         episodeId: episode.id,
         ...(recorded.iteration === undefined ? {} : { iteration: recorded.iteration }),
+        ...(recorded.phase === undefined ? {} : { phase: recorded.phase }),
+        ...(recorded.unit === undefined ? {} : { unit: recorded.unit }),
         problem: episode.problem,
         scaffold: episode.scaffold,
         policy: episode.policy,
@@ -650,6 +656,10 @@ function episodeConditions(
     conditions.push('e.iteration = ?');
     parameters.push(filters.iteration);
   }
+  if (filters.phase !== undefined) {
+    conditions.push('e.phase = ?');
+    parameters.push(filters.phase);
+  }
   if (filters.family !== undefined) {
     conditions.push('e.family = ?');
     parameters.push(filters.family);
@@ -671,6 +681,8 @@ function episodeSummary(row: EpisodeRow): EpisodeSummary {
     id: row.id,
     attempt: row.attempt,
     iteration: row.iteration,
+    phase: row.phase as LoopPhase | null,
+    unit: row.unit === null ? null : (JSON.parse(row.unit) as RunUnit),
     problem: JSON.parse(row.problem),
     scaffold: JSON.parse(row.scaffold),
     policy: JSON.parse(row.policy),

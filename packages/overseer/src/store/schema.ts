@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 
 /** The store's on-disk schema version; bump it and add a migration when a table changes. */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 /**
  * Written into the SQLite header (`PRAGMA application_id`, the ASCII of "OVSR"), so a foreign
@@ -132,12 +132,29 @@ CREATE TABLE checkpoints (
 `;
 
 /**
+ * Version 2: an episode's loop phase and unit are columns (from its episode-started event). Stores
+ * written before carry them only in the ids `overseer run` gave its episodes, so the phase is read
+ * from those once here; the unit stays unknown.
+ */
+const version2 = `
+ALTER TABLE episodes ADD COLUMN phase TEXT;
+ALTER TABLE episodes ADD COLUMN unit TEXT;
+UPDATE episodes SET phase = CASE
+  WHEN id GLOB '*/eval@[0-9]*/[0-9]*' THEN 'evaluation'
+  WHEN id GLOB '*/round[0-9]*/amplify/[0-9]*' THEN 'amplify'
+  WHEN id GLOB '*/round[0-9]*/rollout/u[0-9]*/[0-9]*' THEN 'rollout'
+END;
+CREATE INDEX episodes_by_phase ON episodes (run_id, phase, started_seq);
+`;
+
+/**
  * `migrations[v]` takes a store from schema version v to v + 1 (version 0 is an empty file).
  * Each runs inside the transaction that also bumps `user_version`, so a crash mid-migration
  * leaves the old version intact.
  */
 const migrations: Array<(database: Database.Database) => void> = [
   (database) => database.exec(version1),
+  (database) => database.exec(version2),
 ];
 
 /** Brings a writable store up to `STORE_SCHEMA_VERSION`; returns the version it found. */

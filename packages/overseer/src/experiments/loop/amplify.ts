@@ -47,6 +47,7 @@ export async function amplify(
     ids: distinct.map((_, index) => amplifyEpisodeId(unit.unit.key, round, index)),
     seed,
     iteration: round,
+    phase: 'amplify',
     recorder: unit.recorder,
   });
   const expertCalls = played.reduce(

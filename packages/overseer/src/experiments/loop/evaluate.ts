@@ -49,6 +49,7 @@ export async function evaluateModel(
     ids: problems.map((_, index) => evaluationEpisodeId(unit.unit.key, step, index)),
     seed,
     iteration: round,
+    phase: 'evaluation',
     recorder: unit.recorder,
   });
   return { metrics: evaluationMetrics(family, played), played };

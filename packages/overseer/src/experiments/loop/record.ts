@@ -103,6 +103,7 @@ export function checkpointEvent(unit: Unit, path: string, step: number, round?: 
     path,
     step,
     ...(round === undefined ? {} : { iteration: round }),
+    unit: unit.runUnit,
   };
 }
 
@@ -120,6 +121,7 @@ export function commitRound(
     checkpointEvent(unit, checkpoint, step, round),
     {
       type: 'iteration-finished',
+      unit: unit.runUnit,
       runId: unit.runId,
       time: new Date().toISOString(),
       iteration: round,

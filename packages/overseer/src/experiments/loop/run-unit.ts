@@ -82,6 +82,7 @@ async function runRound(
     runId: unit.runId,
     time: new Date().toISOString(),
     iteration: round,
+    unit: unit.runUnit,
   });
   const problems = unit.problemsOfRound(round);
   const overseer = seededOverseer(unit, 'round', round);

@@ -9,7 +9,13 @@ import { deriveSeed } from '../../model/random.ts';
 import type { Kernels } from '../../model/kernels.ts';
 import { createScaffold } from '../../scaffolds/registry.ts';
 import type { Scaffold } from '../../scaffolds/scaffold.ts';
-import type { JsonObject, JsonValue, Problem, RegistryReference } from '../../spec/index.ts';
+import type {
+  JsonObject,
+  JsonValue,
+  Problem,
+  RegistryReference,
+  RunUnit,
+} from '../../spec/index.ts';
 import type { RunStore } from '../../store/index.ts';
 import { referenceCompletion } from '../../tasks/family.ts';
 import type { AnswerFormat, TaskFamily } from '../../tasks/family.ts';
@@ -67,6 +73,8 @@ export type Lesson = 'ground-truth' | 'approved-answers' | 'amplified-judgments'
 export interface Unit extends UnitContext {
   /** `experiment/arm seed N`, for progress and logs. */
   label: string;
+  /** The unit as events name it. */
+  runUnit: RunUnit;
   config: ExpandedArm['config'];
   family: TaskFamily;
   /** The scaffold that amplifies (or, for plain RL, is merely checked). */
@@ -125,9 +133,11 @@ export function setUpUnit(context: UnitContext): Unit {
   );
   const label = `${arm.experiment}/${arm.name} seed ${seed}`;
   const kind = workKinds(arm).rounds;
+  const runUnit: RunUnit = { experiment: arm.experiment, arm: arm.name, seed };
   return {
     ...context,
     label,
+    runUnit,
     config,
     family,
     scaffold,
@@ -143,7 +153,12 @@ export function setUpUnit(context: UnitContext): Unit {
     amplifyTokens: scaffold.amplifies
       ? tokenLimit(family, problemsOfRound(0), scaffold.answerFormat(family))
       : evaluationTokens,
-    recorder: { store: context.store, runId: context.runId, completed: context.completedEpisodes },
+    recorder: {
+      store: context.store,
+      runId: context.runId,
+      completed: context.completedEpisodes,
+      unit: runUnit,
+    },
     at: (round, phase) =>
       context.progress.at({ unit: label, round, rounds: config.rounds, phase }, kind),
   };
