@@ -46,10 +46,9 @@ import type { RolloutReport, Trainer, UpdateReport } from '../training/trainer.t
 import type { ExpandedArm } from './config.ts';
 import { amplifyEpisodeId, evaluationEpisodeId, rolloutEpisodePrefix } from './episode-ids.ts';
 import type { CurvePoint, MetricValues } from './report.ts';
+import { amplificationCalls, approvedEpisode, evaluationMetrics } from './metrics.ts';
 import {
-  amplificationCalls,
   amplifiedJudge,
-  approved,
   countingJudge,
   playEpisodes,
   expertNodes,
@@ -57,7 +56,7 @@ import {
 } from './run-episodes.ts';
 import type { EpisodeRecorder, PlayedEpisode } from './run-episodes.ts';
 import { checkDemonstrations, makeDemonstrations } from './run-demonstrations.ts';
-import { evaluationMetrics, representativeTranscripts } from './run-evaluate.ts';
+import { representativeTranscripts } from './run-evaluate.ts';
 import type { ProgressReporter } from './run-progress.ts';
 import { fingerprint } from './run-state.ts';
 import type { UnitState } from './run-state.ts';
@@ -492,7 +491,7 @@ export async function runUnit(context: UnitContext): Promise<void> {
       );
       const kept = new Map<string, PlayedEpisode>();
       played.forEach((entry) => {
-        if (approved(entry)) kept.set(entry.episode.problem.question, entry);
+        if (approvedEpisode(entry)) kept.set(entry.episode.problem.question, entry);
       });
       events.push(
         ...metricEvents(
