@@ -29,14 +29,12 @@ const addition = getFamily('addition');
 const cameraDropbox = getFamily('camera-dropbox');
 const time = '2025-01-31T12:00:00.000Z';
 
+/** An addition problem with a chosen question (the family's own problem otherwise). */
 const problem = (question: string, answer: string, index: number): Problem => ({
+  ...addition.generate({ seed: 0, count: 1, split: 'test' })[0],
   id: `addition/test/${index}`,
-  family: 'addition',
   question,
   answer,
-  difficulty: 3,
-  split: 'test',
-  metadata: {},
 });
 
 function step(id: string, parentId: string | null, options: Partial<Step> = {}): Step {
@@ -55,6 +53,10 @@ function step(id: string, parentId: string | null, options: Partial<Step> = {}):
   };
 }
 
+function judgment(score: number): Judgment {
+  return { score, rationale: '', overseer: { name: 'program', options: {} }, method: 'program' };
+}
+
 /** A played episode of `steps` (a root and one answer by default), finished unless no outcome. */
 function played(
   options: { outcome?: Outcome; scores?: number[]; steps?: Step[]; answer?: string | null } = {},
@@ -70,12 +72,6 @@ function played(
     answer: options.answer === undefined ? '3' : options.answer,
     startedAt: time,
   };
-  const judgment = (score: number): Judgment => ({
-    score,
-    rationale: '',
-    overseer: { name: 'program', options: {} },
-    method: 'program',
-  });
   return {
     episode,
     ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
@@ -189,40 +185,40 @@ describe('failed episodes', () => {
 });
 
 describe('trace error', () => {
-  it('counts right answers reached through a wrong line, graded against the exact solution', async () => {
-    const episodes = await playEpisodes({
+  /** Chain-of-thought episodes of additions `[question, sum]`, each answered with its `lines`. */
+  const traced = (answers: Array<[string, string, string]>): Promise<PlayedEpisode[]> =>
+    playEpisodes({
       family: addition,
       scaffold: chainOfThought(),
-      policy: scriptedPolicy({
-        '123+456:': '3+6+0=09\n2+5+0=07\n1+4+0=05\n=579',
-        // The carry dropped from the middle line, the right answer copied.
-        '158+264:': '8+4+0=12\n5+6+1=11\n1+2+1=04\n=422',
-        // Right lines, a wrong answer: not a trace error, whatever its lines.
-        '100+100:': '0+0+0=00\n0+0+0=00\n1+1+0=02\n=201',
-      }),
-      problems: [
-        problem('123+456', '579', 0),
-        problem('158+264', '422', 1),
-        problem('100+100', '200', 2),
-      ],
-      ids: ['e0', 'e1', 'e2'],
+      policy: scriptedPolicy(
+        Object.fromEntries(answers.map(([question, , lines]) => [`${question}:`, lines])),
+      ),
+      problems: answers.map(([question, sum], index) => problem(question, sum, index)),
+      ids: answers.map((_, index) => `e${index}`),
       seed: 0,
     });
-    expect(traceError(addition, episodes)).toBe(0.5);
-    expect(traceError(addition, episodes.slice(0, 1))).toBe(0);
-    // Only a wrong answer has a trace: no right answer to measure.
-    expect(traceError(addition, episodes.slice(2))).toBeUndefined();
+
+  it('is 0 when every right answer came from right lines, and counts one that did not', async () => {
+    const right = '3+6+0=09\n2+5+0=07\n1+4+0=05\n=579';
+    const carryDropped = '8+4+0=12\n5+6+1=11\n1+2+1=04\n=422';
+    expect(traceError(addition, await traced([['123+456', '579', right]]))).toBe(0);
+    const both = await traced([
+      ['123+456', '579', right],
+      ['158+264', '422', carryDropped],
+    ]);
+    expect(traceError(addition, both)).toBe(0.5);
+  });
+
+  it('has nothing to measure when no right answer has a trace', async () => {
+    // Right lines, a wrong answer: a trace, but not of a right answer.
+    const wrong = await traced([['123+456', '579', '3+6+0=09\n2+5+0=07\n1+4+0=05\n=578']]);
+    expect(accuracy(wrong)).toBe(0);
+    expect(traceError(addition, wrong)).toBeUndefined();
   });
 });
 
 describe('approval', () => {
   it('lets an undecided step (score 0) through and blocks a step judged wrong', () => {
-    const judgment = (score: number): Judgment => ({
-      score,
-      rationale: '',
-      overseer: { name: 'program', options: {} },
-      method: 'program',
-    });
     expect(approved(judgment(1))).toBe(true);
     expect(approved(judgment(0))).toBe(true);
     expect(approved(judgment(-0.01))).toBe(false);
