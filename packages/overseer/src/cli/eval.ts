@@ -6,21 +6,16 @@
  */
 import { OverseerError } from '../errors.ts';
 import { RunStore } from '../store/index.ts';
-import type { Episode, JsonObject, Judgment, Outcome, Split } from '../spec/index.ts';
-import { toErrorRecord } from '../spec/index.ts';
+import type { JsonObject, Split } from '../spec/index.ts';
 import { getFamily } from '../tasks/registry.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import { batchingPolicy } from '../policies/batching.ts';
 import { createPolicy } from '../policies/registry.ts';
 import { createScaffold } from '../scaffolds/registry.ts';
-import { createLimit } from '../scaffolds/limit.ts';
-import { episodeCost } from '../scaffolds/trace.ts';
-import { openEnvironment } from '../outcomes/environment.ts';
-import { gradeEpisode } from '../outcomes/grade.ts';
-import { gradeTrace, hasWrongStep } from '../outcomes/trace.ts';
-import type { StepGrade } from '../outcomes/trace.ts';
 import { createOverseer } from '../overseers/registry.ts';
-import { judgeEpisode } from '../overseers/judge-episode.ts';
+import { evaluate } from '../experiments/evaluate.ts';
+import type { Evaluation } from '../experiments/evaluate.ts';
+import { judgedSteps, meanProcessReward, policyCalls } from '../experiments/metrics.ts';
 import { integerArgument } from './train.ts';
 import type { Verb } from './verbs.ts';
 
@@ -48,7 +43,10 @@ export interface EvaluationRequest {
   store?: string;
 }
 
-/** The report of one evaluation (one JSON line with `--json`). */
+/**
+ * The report of one evaluation (one JSON line with `--json`): the loop's evaluation metrics as
+ * `experiments/metrics.ts` defines them, under this command's names.
+ */
 export interface EvaluationSummary {
   task: string;
   scaffold: string;
@@ -56,88 +54,43 @@ export interface EvaluationSummary {
   split: Split;
   seed: number;
   n: number;
-  /** Episodes that failed with an error (counted as wrong). */
+  /** `failedEpisodes`: episodes that failed with an error (counted as wrong). */
   failed: number;
-  /** Share of the n episodes whose final answer is right; null for environments. */
+  /** `accuracy`: share of the n episodes whose final answer is right; null for environments. */
   accuracy: number | null;
   /**
-   * Share of right final answers reached through at least one wrong step (Uesato et al. 2022),
-   * over right answers whose trace has intermediate steps; null when there are none (snap).
+   * `traceError`: among right answers with a trace, the share reached through a wrong step
+   * (graded against the exact solution); null when no right answer has a trace (snap).
    */
   traceError: number | null;
-  /** Steps below the root per episode. */
+  /** `meanSteps`: steps below the root per episode. */
   meanSteps: number;
-  /** Policy calls in all. */
+  /** `policyCalls`: policy calls in all. */
   calls: number;
+  /** `proxyReturn` (environments). */
   meanProxyReturn?: number;
+  /** `trueReturn` (environments). */
   meanTrueReturn?: number;
+  /** `hackRate` (environments). */
   hackRate?: number;
+  /** `intendedRate` (environments). */
   intendedRate?: number;
-  /** Mean judgment score over judged steps, with `--overseer`. */
+  /** `meanProcessReward`: mean judgment score over judged steps, with `--overseer`. */
   meanProcessReward?: number;
+  /** `judgedSteps`, with `--overseer`. */
   judgedSteps?: number;
   durationMs: number;
   runId?: string;
-}
-
-/** One episode's record after grading and judging. */
-interface EvaluatedEpisode {
-  episode: Episode;
-  outcome?: Outcome;
-  grades: StepGrade[];
-  judgments: Array<{ stepId: string; judgment: Judgment }>;
-}
-
-function mean(values: readonly number[]): number {
-  return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-/** A failed copy of `episode` carrying `error` (for errors after the scaffold finished). */
-function failed(episode: Episode, error: unknown): Episode {
-  return { ...episode, status: 'failed', answer: null, error: toErrorRecord(error) };
-}
-
-/** Runs one episode, grades it and judges it; never throws. */
-async function evaluateEpisode(
-  family: TaskFamily,
-  run: Parameters<ReturnType<typeof createScaffold>['run']>[0],
-  scaffold: ReturnType<typeof createScaffold>,
-  overseer: ReturnType<typeof createOverseer> | undefined,
-): Promise<EvaluatedEpisode> {
-  let episode = await scaffold.run(run);
-  if (episode.status !== 'finished') return { episode, grades: [], judgments: [] };
-  try {
-    const outcome = gradeEpisode(family, episode);
-    const grades = gradeTrace(family, episode);
-    const judgments = overseer === undefined ? [] : await judgeEpisode(overseer, episode);
-    return { episode, outcome, grades, judgments };
-  } catch (error) {
-    episode = failed(episode, error);
-    return { episode, grades: [], judgments: [] };
-  }
-}
-
-/** Whether a trace has a graded step besides the final answer (i.e. there is a trace to be wrong). */
-function hasTrace(episode: Episode, grades: readonly StepGrade[]): boolean {
-  const root = episode.steps[0]?.id;
-  const finalAnswer = new Set(
-    episode.steps
-      .filter((step) => step.parentId === root && step.kind === 'answer')
-      .map((step) => step.id),
-  );
-  return grades.some((grade) => grade.correct !== null && !finalAnswer.has(grade.stepId));
 }
 
 /** Runs the evaluation and returns its summary (recording it when `store` is set). */
 export async function runEvaluation(request: EvaluationRequest): Promise<EvaluationSummary> {
   const started = performance.now();
   const split = request.split ?? 'test';
-  const concurrency = request.concurrency ?? 16;
-  const taskOptions: JsonObject = {
+  const family = getFamily(request.task, {
     ...(request.taskOptions ?? {}),
     ...(request.worldSize === undefined ? {} : { size: request.worldSize }),
-  };
-  const family = getFamily(request.task, taskOptions);
+  });
   const problems = family.generate({
     seed: request.seed,
     count: request.n,
@@ -167,67 +120,30 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
       seed: request.seed,
       ...(request.difficulty === undefined ? {} : { difficulty: request.difficulty }),
     });
-    const limit = createLimit(concurrency);
-    let results: EvaluatedEpisode[];
+    let evaluation: Evaluation;
     try {
-      results = await Promise.all(
-        problems.map((problem, index) =>
-          limit(async () => {
-            const environment =
-              family.kind === 'environment' ? openEnvironment(family, problem) : undefined;
-            const result = await evaluateEpisode(
-              family,
-              {
-                problem,
-                family,
-                policy,
-                seed: request.seed,
-                episodeId: `e${index}`,
-                ...(environment === undefined ? {} : { environment }),
-              },
-              scaffold,
-              overseer,
-            );
-            if (store !== undefined && runId !== undefined) {
-              store.recordEpisode({
-                runId,
-                episode: result.episode,
-                judgments: result.judgments,
-                ...(result.outcome === undefined ? {} : { outcome: result.outcome }),
-                cost: episodeCost(result.episode),
-              });
-            }
-            return result;
-          }),
-        ),
-      );
+      evaluation = await evaluate({
+        family,
+        scaffold,
+        policy,
+        ...(overseer === undefined ? {} : { overseer }),
+        problems,
+        ids: problems.map((_, index) => `e${index}`),
+        seed: request.seed,
+        concurrency: request.concurrency ?? 16,
+        ...(store === undefined || runId === undefined
+          ? {}
+          : { recorder: { store, runId, completed: new Set<string>() } }),
+      });
     } catch (error) {
       if (store !== undefined && runId !== undefined) store.failRun(runId, error);
       throw error;
     }
-
-    const summary = summarise(request, family, split, scaffold.reference.name, results);
+    const summary = summarise(request, family, split, scaffold.reference.name, evaluation);
     summary.durationMs = Math.round(performance.now() - started);
     if (store !== undefined && runId !== undefined) {
+      record(store, runId, summary, request.n);
       summary.runId = runId;
-      const time = new Date().toISOString();
-      const metrics = Object.entries(summary).filter(
-        (entry): entry is [string, number] =>
-          typeof entry[1] === 'number' && !['n', 'seed', 'durationMs'].includes(entry[0]),
-      );
-      store.append(
-        metrics.map(([name, value]) => ({
-          type: 'metric' as const,
-          runId,
-          time,
-          name,
-          value,
-          step: request.n,
-          split,
-        })),
-      );
-      const { runId: _runId, ...recorded } = summary;
-      store.finishRun(runId, recorded);
     }
     return summary;
   } finally {
@@ -235,60 +151,64 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
   }
 }
 
+/** Stores a summary's measurements as metric events and finishes the run with the summary. */
+function record(store: RunStore, runId: string, summary: EvaluationSummary, step: number): void {
+  const time = new Date().toISOString();
+  const metrics = Object.entries(summary).filter(
+    (entry): entry is [string, number] =>
+      typeof entry[1] === 'number' && !['n', 'seed', 'durationMs'].includes(entry[0]),
+  );
+  store.append(
+    metrics.map(([name, value]) => ({
+      type: 'metric' as const,
+      runId,
+      time,
+      name,
+      value,
+      step,
+      split: summary.split,
+    })),
+  );
+  store.finishRun(runId, { ...summary });
+}
+
+/**
+ * The summary of an evaluation: the loop's evaluation metrics under this command's names (null
+ * where the family does not have them), plus the policy calls and, with an overseer, the mean
+ * process reward over judged steps.
+ */
 function summarise(
   request: EvaluationRequest,
   family: TaskFamily,
   split: Split,
   scaffold: string,
-  results: EvaluatedEpisode[],
+  { metrics, played }: Evaluation,
 ): EvaluationSummary {
-  const n = results.length;
-  const finished = results.filter((result) => result.outcome !== undefined);
-  const summary: EvaluationSummary = {
+  return {
     task: family.name,
     scaffold,
     policy: request.policy,
     split,
     seed: request.seed,
-    n,
-    failed: n - finished.length,
-    accuracy: null,
-    traceError: null,
-    meanSteps: mean(results.map((result) => Math.max(0, result.episode.steps.length - 1))),
-    calls: results.reduce((sum, result) => sum + episodeCost(result.episode).calls, 0),
+    n: played.length,
+    failed: metrics.failedEpisodes,
+    accuracy: metrics.accuracy ?? null,
+    traceError: metrics.traceError ?? null,
+    meanSteps: metrics.meanSteps,
+    calls: policyCalls(played),
     durationMs: 0,
+    ...(family.kind === 'question'
+      ? {}
+      : {
+          meanProxyReturn: metrics.proxyReturn,
+          meanTrueReturn: metrics.trueReturn,
+          hackRate: metrics.hackRate,
+          intendedRate: metrics.intendedRate,
+        }),
+    ...(request.overseer === undefined
+      ? {}
+      : { meanProcessReward: meanProcessReward(played), judgedSteps: judgedSteps(played) }),
   };
-  if (family.kind === 'question') {
-    const correct = finished.filter(
-      (result) => result.outcome?.kind === 'grade' && result.outcome.correct,
-    );
-    summary.accuracy = n === 0 ? 0 : correct.length / n;
-    const traced = correct.filter((result) => hasTrace(result.episode, result.grades));
-    summary.traceError =
-      traced.length === 0
-        ? null
-        : traced.filter((result) => hasWrongStep(result.grades)).length / traced.length;
-  } else {
-    const outcomes = finished.map((result) => result.outcome as Outcome);
-    summary.meanProxyReturn = mean(outcomes.map((outcome) => outcome.reward));
-    summary.meanTrueReturn = mean(outcomes.map((outcome) => outcome.trueReward ?? outcome.reward));
-    const share = (label: string): number =>
-      n === 0
-        ? 0
-        : outcomes.filter(
-            (outcome) => outcome.kind === 'return' && outcome.classification === label,
-          ).length / n;
-    summary.hackRate = share('hack');
-    summary.intendedRate = share('intended');
-  }
-  if (request.overseer !== undefined) {
-    const scores = results.flatMap((result) =>
-      result.judgments.map(({ judgment }) => judgment.score),
-    );
-    summary.meanProcessReward = mean(scores);
-    summary.judgedSteps = scores.length;
-  }
-  return summary;
 }
 
 /** Parses a JSON object flag, naming the flag when it is not one. */

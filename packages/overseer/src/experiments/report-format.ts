@@ -4,6 +4,7 @@
  * seeds, and laying out transcript trees.
  */
 import type { Judgment } from '../spec/index.ts';
+import { mean } from '../util/mean.ts';
 import type {
   ArmResult,
   CurvePoint,
@@ -79,8 +80,8 @@ export function formatValue(metric: string, value: number): string {
 /** Sample standard deviation (0 for fewer than two values). */
 export function standardDeviation(values: readonly number[]): number {
   if (values.length < 2) return 0;
-  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
-  const squares = values.reduce((sum, value) => sum + (value - mean) ** 2, 0);
+  const average = mean(values);
+  const squares = values.reduce((sum, value) => sum + (value - average) ** 2, 0);
   return Math.sqrt(squares / (values.length - 1));
 }
 
@@ -147,14 +148,12 @@ export function meanCurves(
       .sort((a, b) => a - b)
       .map((step) => {
         const at = curves.map((points) => points.find((point) => point.step === step)!);
-        const mean = (pick: (point: CurvePoint) => number): number =>
-          at.reduce((sum, point) => sum + pick(point), 0) / at.length;
         const round = at[0].round;
         return {
           step,
           ...(round === undefined ? {} : { round }),
-          calls: mean((point) => point.calls),
-          value: mean((point) => point.value),
+          calls: mean(at.map((point) => point.calls)),
+          value: mean(at.map((point) => point.value)),
         };
       });
     return { arm, points };

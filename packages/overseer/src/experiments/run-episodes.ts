@@ -3,8 +3,8 @@
  * when the scaffold is `decompose`), the overseer judges every step on paper, the outcome is
  * computed afterwards, and each episode goes to the run store in one transaction — a failed one
  * with its error, never stopping the run. Training rollouts, sampled and judged by a trainer, are
- * recorded the same way (a sample of them). Also the weak expert's bookkeeping: how many calls an
- * amplified episode cost it, and whether the overseer approved the episode.
+ * recorded the same way (a sample of them). Also what imitation and process-based distillation
+ * read from an amplified episode: the weak expert's nodes, and a judge that consults them.
  */
 import { openEnvironment } from '../outcomes/environment.ts';
 import { gradeEpisode } from '../outcomes/grade.ts';
@@ -66,8 +66,8 @@ export interface PlayOptions {
   /** One episode id per problem (the resume keys). */
   ids: readonly string[];
   seed: number;
-  /** The round the episodes belong to. */
-  iteration: number;
+  /** The round the episodes belong to (none outside the loop, e.g. `overseer eval`). */
+  iteration?: number;
   /** The loop phase playing them (recorded with each episode). */
   phase?: LoopPhase;
   recorder?: EpisodeRecorder;
@@ -123,13 +123,13 @@ export async function playEpisodes(options: PlayOptions): Promise<PlayedEpisode[
 /** Records a played episode unless the store already has it (a resumed run records it once). */
 function record(
   recorder: EpisodeRecorder,
-  where: { iteration: number; phase?: LoopPhase },
+  where: { iteration?: number; phase?: LoopPhase },
   played: PlayedEpisode,
 ): void {
   if (recorder.completed.has(played.episode.id)) return;
   recorder.store.recordEpisode({
     runId: recorder.runId,
-    iteration: where.iteration,
+    ...(where.iteration === undefined ? {} : { iteration: where.iteration }),
     ...(where.phase === undefined ? {} : { phase: where.phase }),
     ...(recorder.unit === undefined ? {} : { unit: recorder.unit }),
     episode: played.episode,
@@ -275,29 +275,6 @@ export function rolloutEpisode(
 
 function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
-}
-
-/**
- * Calls an amplified episode made to the weak expert: one per question node it handled itself
- * (split the question and combined the sub-answers, or answered it from the world). Leaves the
- * policy answered and memo hits cost the expert nothing.
- */
-export function amplificationCalls(episode: Episode): number {
-  return episode.steps.filter((step) => step.kind === 'answer' && step.producer === 'expert')
-    .length;
-}
-
-/**
- * Whether the overseer let an episode through: it finished with an answer the expert could form,
- * and no step was judged wrong. (A step the expert cannot check, score 0, does not block it.)
- */
-export function approved(played: PlayedEpisode): boolean {
-  return (
-    played.episode.status === 'finished' &&
-    played.episode.answer !== null &&
-    played.episode.answer.trim() !== UNKNOWN_ANSWER &&
-    played.judgments.every(({ judgment }) => judgment.score >= 0)
-  );
 }
 
 /** A question the amplified system answered itself, and what the expert asked to answer it. */

@@ -4,7 +4,8 @@ import { scriptedPolicy } from '../policies/scripted.ts';
 import { chainOfThought } from '../scaffolds/chain-of-thought.ts';
 import type { Problem } from '../spec/index.ts';
 import { getFamily } from '../tasks/registry.ts';
-import { evaluationMetrics, representativeTranscripts } from './run-evaluate.ts';
+import { evaluationMetrics } from './metrics.ts';
+import { representativeTranscripts } from './run-evaluate.ts';
 import { playEpisodes } from './run-episodes.ts';
 
 const addition = getFamily('addition');

@@ -17,7 +17,7 @@ export {
   EpisodeStatus,
   Episode,
 } from './step.ts';
-export { Rating, JudgmentMethod, Turn, Judgment } from './judgment.ts';
+export { Rating, JudgmentMethod, Turn, Judgment, approved } from './judgment.ts';
 export { GradeOutcome, ReturnOutcome, Outcome, trueRewardOf } from './outcome.ts';
 export {
   LoopPhase,

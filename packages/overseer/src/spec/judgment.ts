@@ -50,3 +50,11 @@ export const Judgment = z.strictObject({
 });
 /** An overseer's verdict on one proposed step. */
 export type Judgment = z.infer<typeof Judgment>;
+
+/**
+ * Whether a judgment lets its step through: score ≥ 0. Only a step judged wrong blocks; one the
+ * overseer cannot decide alone (score 0) passes, as the loop's amplification gate has always had it.
+ */
+export function approved(judgment: Judgment): boolean {
+  return judgment.score >= 0;
+}

@@ -1,13 +1,17 @@
 /**
- * Measuring a policy the way the papers do. Questions: final-answer accuracy, trace accuracy
- * (every step approved by an evaluation judge — give it the exact expert, not a fallible one) and
- * Uesato et al.'s trace error (among right answers, the share whose reasoning has a wrong step).
- * Environments: how often episodes end in the hack or the intended behaviour, and the mean proxy
- * and true returns. Greedy by default, so a measurement does not depend on a sampling seed.
+ * Measuring the embedded model in-process, on sampled rollouts rather than played episodes.
+ * Questions: final-answer accuracy, trace accuracy (every step approved by an evaluation judge —
+ * give it the exact expert, not a fallible one) and the judge's view of trace error (among right
+ * answers, the share with a step it did not approve; `experiments/metrics.ts`'s `traceError`
+ * grades against the exact solution instead). Environments: how often episodes end in the hack or
+ * the intended behaviour, and the mean proxy and true returns. Greedy by default, so a
+ * measurement does not depend on a sampling seed. Averages and shares over nothing are 0
+ * (`util/mean.ts`); NaN marks what was not measured at all.
  */
 import type { Gpt } from '../model/gpt.ts';
-import { trueRewardOf } from '../spec/index.ts';
+import { approved, trueRewardOf } from '../spec/index.ts';
 import type { Problem } from '../spec/index.ts';
+import { mean, share } from '../util/mean.ts';
 import { rollouts as sampleRollouts } from './rollouts.ts';
 import type { Rollout } from './rollouts.ts';
 import type { StepJudge, TrainingTask } from './task.ts';
@@ -19,11 +23,11 @@ export interface QuestionEvaluation {
   count: number;
   /** Share graded correct. */
   answerAccuracy: number;
-  /** Share whose every step the judge approved (score > 0), answer line included (NaN without a judge). */
+  /** Share whose every step the judge `approved` (score ≥ 0), answer line included (NaN without a judge). */
   traceAccuracy: number;
   /** Among correct answers, the share with a step the judge did not approve (NaN without a judge or a correct answer). */
   traceError: number;
-  /** Share of all steps the judge approved (NaN without a judge). */
+  /** Share of all steps the judge `approved` (score ≥ 0; NaN without a judge). */
   stepApproval: number;
   /** Share whose completion equals the task's one correct completion (NaN where it has none). */
   exactTrace: number;
@@ -77,14 +81,11 @@ export async function evaluatePolicy(
     : summariseEpisodes(batch);
 }
 
-function mean(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-function approved(rollout: Rollout): boolean {
+/** Whether the judge approved every step of a rollout, answer line included (an unjudged step is not approved). */
+function approvedTrace(rollout: Rollout): boolean {
   return (
     rollout.steps.some((step) => step.kind === 'answer') &&
-    rollout.steps.every((step) => (step.judgment?.score ?? 0) > 0)
+    rollout.steps.every((step) => step.judgment !== undefined && approved(step.judgment))
   );
 }
 
@@ -94,25 +95,22 @@ export function summariseQuestions(
   reference: ((problem: Problem) => string) | undefined,
   judged: boolean,
 ): QuestionEvaluation {
-  const correct = batch.map((rollout) =>
-    rollout.outcome.kind === 'grade' && rollout.outcome.correct ? 1 : 0,
-  );
-  const right = batch.filter((_, index) => correct[index] === 1);
+  const isRight = (rollout: Rollout): boolean =>
+    rollout.outcome.kind === 'grade' && rollout.outcome.correct;
+  const right = batch.filter(isRight);
+  const steps = batch.flatMap((rollout) => rollout.steps);
   return {
     kind: 'question',
     count: batch.length,
-    answerAccuracy: mean(correct),
-    traceAccuracy: judged ? mean(batch.map((rollout) => (approved(rollout) ? 1 : 0))) : Number.NaN,
-    traceError: judged ? mean(right.map((rollout) => (approved(rollout) ? 0 : 1))) : Number.NaN,
+    answerAccuracy: share(batch, isRight),
+    traceAccuracy: judged ? share(batch, approvedTrace) : Number.NaN,
+    traceError:
+      judged && right.length > 0 ? share(right, (rollout) => !approvedTrace(rollout)) : Number.NaN,
     stepApproval: judged
-      ? mean(
-          batch.flatMap((rollout) =>
-            rollout.steps.map((s) => ((s.judgment?.score ?? 0) > 0 ? 1 : 0)),
-          ),
-        )
+      ? share(steps, (step) => step.judgment !== undefined && approved(step.judgment))
       : Number.NaN,
     exactTrace: reference
-      ? mean(batch.map((rollout) => (rollout.completion === reference(rollout.problem) ? 1 : 0)))
+      ? share(batch, (rollout) => rollout.completion === reference(rollout.problem))
       : Number.NaN,
   };
 }
@@ -125,8 +123,8 @@ export function summariseEpisodes(batch: readonly Rollout[]): EnvironmentEvaluat
   return {
     kind: 'environment',
     count: outcomes.length,
-    hackRate: mean(outcomes.map((outcome) => (outcome.classification === 'hack' ? 1 : 0))),
-    intendedRate: mean(outcomes.map((outcome) => (outcome.classification === 'intended' ? 1 : 0))),
+    hackRate: share(outcomes, (outcome) => outcome.classification === 'hack'),
+    intendedRate: share(outcomes, (outcome) => outcome.classification === 'intended'),
     meanReturn: mean(outcomes.map((outcome) => outcome.reward)),
     meanTrueReturn: mean(outcomes.map((outcome) => trueRewardOf(outcome))),
     meanLength: mean(outcomes.map((outcome) => outcome.length)),

@@ -11,7 +11,8 @@ import { batchingPolicy } from '../../policies/batching.ts';
 import { modelPolicy } from '../../policies/embedded.ts';
 import type { Problem } from '../../spec/index.ts';
 import { amplifyEpisodeId } from '../episode-ids.ts';
-import { amplificationCalls, playEpisodes } from '../run-episodes.ts';
+import { amplificationCalls } from '../metrics.ts';
+import { playEpisodes } from '../run-episodes.ts';
 import type { PlayedEpisode } from '../run-episodes.ts';
 import type { Unit } from './setup.ts';
 

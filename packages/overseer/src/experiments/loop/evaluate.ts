@@ -8,18 +8,10 @@ import { deriveSeed } from '../../model/random.ts';
 import { batchingPolicy } from '../../policies/batching.ts';
 import { modelPolicy } from '../../policies/embedded.ts';
 import { evaluationEpisodeId } from '../episode-ids.ts';
-import type { MetricValues } from '../report.ts';
-import { playEpisodes } from '../run-episodes.ts';
-import type { PlayedEpisode } from '../run-episodes.ts';
-import { evaluationMetrics } from '../run-evaluate.ts';
+import { evaluate } from '../evaluate.ts';
+import type { Evaluation } from '../evaluate.ts';
 import { exactOverseer } from './setup.ts';
 import type { Unit } from './setup.ts';
-
-/** An evaluation's metrics and its played episodes. */
-export interface Evaluation {
-  metrics: MetricValues;
-  played: PlayedEpisode[];
-}
 
 /** Evaluates `model` (named `policyName` in the episodes) at `step` of round `round`. */
 export async function evaluateModel(
@@ -40,7 +32,7 @@ export async function evaluateModel(
       maxTokens: unit.evaluationTokens,
     }),
   );
-  const played = await playEpisodes({
+  return evaluate({
     family,
     scaffold: unit.evaluationScaffold,
     policy,
@@ -52,5 +44,4 @@ export async function evaluateModel(
     phase: 'evaluation',
     recorder: unit.recorder,
   });
-  return { metrics: evaluationMetrics(family, played), played };
 }

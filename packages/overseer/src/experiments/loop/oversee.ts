@@ -7,7 +7,8 @@
 import type { PriorStep, Problem } from '../../spec/index.ts';
 import { referenceCompletion } from '../../tasks/family.ts';
 import type { AnswerFormat, SupervisedExample, TaskFamily } from '../../tasks/family.ts';
-import { approved, expertNodes } from '../run-episodes.ts';
+import { approvedEpisode, failedEpisodes } from '../metrics.ts';
+import { expertNodes } from '../run-episodes.ts';
 import type { PlayedEpisode } from '../run-episodes.ts';
 import type { Unit } from './setup.ts';
 
@@ -38,12 +39,12 @@ export function groundTruth(unit: Unit, problems: Problem[]): Lessons {
 export function oversee(unit: Unit, problems: Problem[], played: PlayedEpisode[]): Lessons {
   const kept = new Map<string, PlayedEpisode>();
   for (const entry of played) {
-    if (approved(entry)) kept.set(entry.episode.problem.question, entry);
+    if (approvedEpisode(entry)) kept.set(entry.episode.problem.question, entry);
   }
   const counts = {
     amplifiedEpisodes: played.length,
     approvedEpisodes: kept.size,
-    failedEpisodes: played.filter((entry) => entry.episode.status === 'failed').length,
+    failedEpisodes: failedEpisodes(played),
   };
   if (unit.lesson === 'approved-answers') {
     const examples = problems.flatMap((problem) => {

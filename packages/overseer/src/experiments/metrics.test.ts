@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import { scriptedPolicy } from '../policies/scripted.ts';
+import { chainOfThought } from '../scaffolds/chain-of-thought.ts';
+import { snap } from '../scaffolds/snap.ts';
+import type { Episode, Judgment, Outcome, Problem, Step } from '../spec/index.ts';
+import { approved } from '../spec/index.ts';
+import { getFamily } from '../tasks/registry.ts';
+import {
+  accuracy,
+  amplificationCalls,
+  approvedEpisode,
+  evaluationMetrics,
+  failedEpisodes,
+  finalAnswerError,
+  hackRate,
+  intendedRate,
+  judgedSteps,
+  meanProcessReward,
+  meanSteps,
+  policyCalls,
+  proxyReturn,
+  traceError,
+  trueReturn,
+} from './metrics.ts';
+import { playEpisodes } from './run-episodes.ts';
+import type { PlayedEpisode } from './run-episodes.ts';
+
+const addition = getFamily('addition');
+const cameraDropbox = getFamily('camera-dropbox');
+const time = '2025-01-31T12:00:00.000Z';
+
+/** An addition problem with a chosen question (the family's own problem otherwise). */
+const problem = (question: string, answer: string, index: number): Problem => ({
+  ...addition.generate({ seed: 0, count: 1, split: 'test' })[0],
+  id: `addition/test/${index}`,
+  question,
+  answer,
+});
+
+function step(id: string, parentId: string | null, options: Partial<Step> = {}): Step {
+  return {
+    id,
+    parentId,
+    kind: parentId === null ? 'question' : 'answer',
+    index: 0,
+    input: '',
+    output: '',
+    producer: 'policy',
+    timing: { startedAt: time, durationMs: 0 },
+    cost: { calls: 1, inputTokens: 0, outputTokens: 0 },
+    metadata: {},
+    ...options,
+  };
+}
+
+function judgment(score: number): Judgment {
+  return { score, rationale: '', overseer: { name: 'program', options: {} }, method: 'program' };
+}
+
+/** A played episode of `steps` (a root and one answer by default), finished unless no outcome. */
+function played(
+  options: { outcome?: Outcome; scores?: number[]; steps?: Step[]; answer?: string | null } = {},
+): PlayedEpisode {
+  const steps = options.steps ?? [step('s0', null), step('s1', 's0')];
+  const episode: Episode = {
+    id: 'e',
+    problem: problem('1+2', '3', 0),
+    scaffold: { name: 'snap', options: {} },
+    policy: { name: 'scripted', options: {} },
+    status: options.outcome === undefined ? 'failed' : 'finished',
+    steps,
+    answer: options.answer === undefined ? '3' : options.answer,
+    startedAt: time,
+  };
+  return {
+    episode,
+    ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
+    judgments: (options.scores ?? []).map((score, index) => ({
+      stepId: `s${index + 1}`,
+      judgment: judgment(score),
+    })),
+  };
+}
+
+const grade = (correct: boolean): Outcome => ({
+  kind: 'grade',
+  answer: correct ? '3' : '4',
+  expected: '3',
+  correct,
+  reward: correct ? 1 : 0,
+  info: {},
+});
+const environmentReturn = (
+  classification: string,
+  reward: number,
+  trueReward?: number,
+): Outcome => ({
+  kind: 'return',
+  reward,
+  ...(trueReward === undefined ? {} : { trueReward }),
+  length: 3,
+  terminated: true,
+  truncated: false,
+  classification,
+  info: {},
+});
+
+describe('metrics over no episodes', () => {
+  it('reports 0 for shares and averages, 1 for final-answer error, and no trace error', () => {
+    expect(accuracy([])).toBe(0);
+    expect(finalAnswerError([])).toBe(1);
+    expect(traceError(addition, [])).toBeUndefined();
+    expect(hackRate([])).toBe(0);
+    expect(intendedRate([])).toBe(0);
+    expect(trueReturn([])).toBe(0);
+    expect(proxyReturn([])).toBe(0);
+    expect(meanSteps([])).toBe(0);
+    expect(failedEpisodes([])).toBe(0);
+    expect(policyCalls([])).toBe(0);
+    expect(judgedSteps([])).toBe(0);
+    expect(meanProcessReward([])).toBe(0);
+    expect(evaluationMetrics(addition, [])).toEqual({
+      meanSteps: 0,
+      failedEpisodes: 0,
+      accuracy: 0,
+      finalAnswerError: 1,
+    });
+    expect(evaluationMetrics(cameraDropbox, [])).toEqual({
+      meanSteps: 0,
+      failedEpisodes: 0,
+      hackRate: 0,
+      intendedRate: 0,
+      trueReturn: 0,
+      proxyReturn: 0,
+    });
+  });
+});
+
+describe('failed episodes', () => {
+  it('count as wrong answers and as neither hack nor intended, but not in the returns', () => {
+    const failed = played({ steps: [step('s0', null)] });
+    const questions = [played({ outcome: grade(true) }), failed];
+    expect(failedEpisodes(questions)).toBe(1);
+    expect(accuracy(questions)).toBe(0.5);
+    expect(finalAnswerError(questions)).toBe(0.5);
+    // Steps below the root: one for the finished episode, none for the failed one.
+    expect(meanSteps(questions)).toBe(0.5);
+    expect(policyCalls(questions)).toBe(3);
+
+    const environment = [
+      played({ outcome: environmentReturn('hack', 2, -1) }),
+      played({ outcome: environmentReturn('intended', 1) }),
+      failed,
+      failed,
+    ];
+    expect(hackRate(environment)).toBe(0.25);
+    expect(intendedRate(environment)).toBe(0.25);
+    // Means over the two episodes with an outcome; the intended one's true return is its reward.
+    expect(trueReturn(environment)).toBe(0);
+    expect(proxyReturn(environment)).toBe(1.5);
+    expect(evaluationMetrics(cameraDropbox, environment)).toMatchObject({ failedEpisodes: 2 });
+  });
+
+  it('are played, recorded as failed and counted by the same metrics', async () => {
+    const episodes = await playEpisodes({
+      family: addition,
+      scaffold: snap(),
+      policy: scriptedPolicy((request) => {
+        if (request.prompt.includes('100+100')) throw new Error('the policy is down');
+        return '579';
+      }),
+      problems: [problem('123+456', '579', 0), problem('100+100', '200', 1)],
+      ids: ['e0', 'e1'],
+      seed: 0,
+    });
+    expect(episodes.map((entry) => entry.episode.status)).toEqual(['finished', 'failed']);
+    expect(evaluationMetrics(addition, episodes)).toMatchObject({
+      failedEpisodes: 1,
+      accuracy: 0.5,
+      finalAnswerError: 0.5,
+    });
+    // snap answers have no trace: nothing to measure, so no trace error at all.
+    expect(evaluationMetrics(addition, episodes)).not.toHaveProperty('traceError');
+  });
+});
+
+describe('trace error', () => {
+  /** Chain-of-thought episodes of additions `[question, sum]`, each answered with its `lines`. */
+  const traced = (answers: Array<[string, string, string]>): Promise<PlayedEpisode[]> =>
+    playEpisodes({
+      family: addition,
+      scaffold: chainOfThought(),
+      policy: scriptedPolicy(
+        Object.fromEntries(answers.map(([question, , lines]) => [`${question}:`, lines])),
+      ),
+      problems: answers.map(([question, sum], index) => problem(question, sum, index)),
+      ids: answers.map((_, index) => `e${index}`),
+      seed: 0,
+    });
+
+  it('is 0 when every right answer came from right lines, and counts one that did not', async () => {
+    const right = '3+6+0=09\n2+5+0=07\n1+4+0=05\n=579';
+    const carryDropped = '8+4+0=12\n5+6+1=11\n1+2+1=04\n=422';
+    expect(traceError(addition, await traced([['123+456', '579', right]]))).toBe(0);
+    const both = await traced([
+      ['123+456', '579', right],
+      ['158+264', '422', carryDropped],
+    ]);
+    expect(traceError(addition, both)).toBe(0.5);
+  });
+
+  it('has nothing to measure when no right answer has a trace', async () => {
+    // Right lines, a wrong answer: a trace, but not of a right answer.
+    const wrong = await traced([['123+456', '579', '3+6+0=09\n2+5+0=07\n1+4+0=05\n=578']]);
+    expect(accuracy(wrong)).toBe(0);
+    expect(traceError(addition, wrong)).toBeUndefined();
+  });
+});
+
+describe('approval', () => {
+  it('lets an undecided step (score 0) through and blocks a step judged wrong', () => {
+    expect(approved(judgment(1))).toBe(true);
+    expect(approved(judgment(0))).toBe(true);
+    expect(approved(judgment(-0.01))).toBe(false);
+  });
+
+  it('approves an episode whose every judged step is approved, ties at 0 included', () => {
+    const steps = [step('s0', null), step('s1', 's0', { kind: 'thought' }), step('s2', 's0')];
+    expect(approvedEpisode(played({ outcome: grade(true), steps, scores: [1, 1] }))).toBe(true);
+    expect(approvedEpisode(played({ outcome: grade(true), steps, scores: [0, 0] }))).toBe(true);
+    expect(approvedEpisode(played({ outcome: grade(true), steps, scores: [1, -1] }))).toBe(false);
+    // Approval is on paper: a wrong final answer with approved steps still passes.
+    expect(approvedEpisode(played({ outcome: grade(false), steps, scores: [1, 1] }))).toBe(true);
+    // No answer, an answer the expert could not form, or a failure never passes.
+    expect(approvedEpisode(played({ outcome: grade(false), answer: null }))).toBe(false);
+    expect(approvedEpisode(played({ outcome: grade(false), answer: ' ? ' }))).toBe(false);
+    expect(approvedEpisode(played({ steps }))).toBe(false);
+  });
+
+  it('averages the process reward over judged steps', () => {
+    const steps = [step('s0', null), step('s1', 's0', { kind: 'thought' }), step('s2', 's0')];
+    const episodes = [
+      played({ outcome: grade(true), steps, scores: [1, 0] }),
+      played({ outcome: grade(true), steps, scores: [-1] }),
+      played({ outcome: grade(true), steps }),
+    ];
+    expect(judgedSteps(episodes)).toBe(3);
+    expect(meanProcessReward(episodes)).toBe(0);
+  });
+});
+
+describe('amplification calls', () => {
+  it('counts the answers the weak expert gave itself', () => {
+    const { episode } = played({
+      outcome: grade(true),
+      steps: [
+        step('s0', null),
+        step('s1', 's0', { kind: 'subquestion' }),
+        step('s2', 's1', { producer: 'policy' }),
+        step('s3', 's0', { producer: 'expert' }),
+        step('s4', 's1', { producer: 'memo' }),
+      ],
+    });
+    expect(amplificationCalls(episode)).toBe(1);
+  });
+});

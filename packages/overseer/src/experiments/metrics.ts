@@ -1,0 +1,175 @@
+/**
+ * Every metric the loop and `overseer eval` report about played episodes, each defined once.
+ * Rules shared by all: an episode without an outcome failed (in its scaffold, its grading or its
+ * judging) and counts in the denominator of every share, as a wrong answer or as neither hack
+ * nor intended; averages and shares over no episodes are 0 (`util/mean.ts`); a metric with
+ * nothing to measure that must not read as 0 (trace error) is `undefined`, and left out.
+ */
+import { gradeTrace, hasWrongStep } from '../outcomes/trace.ts';
+import { episodeCost } from '../scaffolds/trace.ts';
+import { approved, trueRewardOf } from '../spec/index.ts';
+import type { Episode } from '../spec/index.ts';
+import { UNKNOWN_ANSWER } from '../tasks/family.ts';
+import type { TaskFamily } from '../tasks/family.ts';
+import { mean, share } from '../util/mean.ts';
+import type { MetricValues } from './report.ts';
+import type { PlayedEpisode } from './run-episodes.ts';
+
+/** Episodes without an outcome: they failed with an error (recorded, never dropped). */
+export function failedEpisodes(played: readonly PlayedEpisode[]): number {
+  return played.filter((entry) => entry.outcome === undefined).length;
+}
+
+/** Whether an episode's final answer was graded right (a failed one's was not). */
+export function rightAnswer(played: PlayedEpisode): boolean {
+  return played.outcome?.kind === 'grade' && played.outcome.correct;
+}
+
+/** Share of all episodes whose final answer is right; failed episodes count as wrong; 0 of none. */
+export function accuracy(played: readonly PlayedEpisode[]): number {
+  return share(played, rightAnswer);
+}
+
+/** Share of all episodes whose final answer is not right: 1 − accuracy (so 1 of none). */
+export function finalAnswerError(played: readonly PlayedEpisode[]): number {
+  return 1 - accuracy(played);
+}
+
+/**
+ * Whether an episode has graded steps besides its final answer — a trace that can be wrong.
+ * `snap` answers have none; chain-of-thought lines and decomposition sub-answers do.
+ */
+export function hasTrace(family: TaskFamily, episode: Episode): boolean {
+  const root = episode.steps.find((step) => step.parentId === null)?.id;
+  const finalAnswers = new Set(
+    episode.steps
+      .filter((step) => step.parentId === root && step.kind === 'answer')
+      .map((step) => step.id),
+  );
+  return gradeTrace(family, episode).some(
+    (grade) => grade.correct !== null && !finalAnswers.has(grade.stepId),
+  );
+}
+
+/**
+ * Whether an episode is a trace error: a right final answer with a trace, reached through at
+ * least one step that is wrong against the exact solution (not against a judge, which may err).
+ */
+export function rightThroughWrongStep(family: TaskFamily, played: PlayedEpisode): boolean {
+  return (
+    rightAnswer(played) &&
+    hasTrace(family, played.episode) &&
+    hasWrongStep(gradeTrace(family, played.episode))
+  );
+}
+
+/**
+ * Uesato et al.'s (2022) trace error: among episodes with a right final answer and a trace, the
+ * share reached through a wrong step, graded against the exact solution. `undefined` when no
+ * right answer has a trace (snap, or no right answers): there is nothing to measure, which is
+ * not the same as no trace error.
+ */
+export function traceError(
+  family: TaskFamily,
+  played: readonly PlayedEpisode[],
+): number | undefined {
+  const traced = played.filter((entry) => rightAnswer(entry) && hasTrace(family, entry.episode));
+  if (traced.length === 0) return undefined;
+  return share(traced, (entry) => hasWrongStep(gradeTrace(family, entry.episode)));
+}
+
+/** Whether an environment episode's return was classified `label` (`hack`, `intended` …). */
+function classifiedAs(played: PlayedEpisode, label: string): boolean {
+  return played.outcome?.kind === 'return' && played.outcome.classification === label;
+}
+
+/** Share of all episodes (failed ones included) that ended in the reward hack; 0 of none. */
+export function hackRate(played: readonly PlayedEpisode[]): number {
+  return share(played, (entry) => classifiedAs(entry, 'hack'));
+}
+
+/** Share of all episodes (failed ones included) that did the intended task; 0 of none. */
+export function intendedRate(played: readonly PlayedEpisode[]): number {
+  return share(played, (entry) => classifiedAs(entry, 'intended'));
+}
+
+/** Mean return under the intended task over episodes with an outcome; 0 of none. */
+export function trueReturn(played: readonly PlayedEpisode[]): number {
+  return mean(played.flatMap((entry) => (entry.outcome ? [trueRewardOf(entry.outcome)] : [])));
+}
+
+/** Mean proxy return (what outcome-based training optimises) over episodes with an outcome; 0 of none. */
+export function proxyReturn(played: readonly PlayedEpisode[]): number {
+  return mean(played.flatMap((entry) => (entry.outcome ? [entry.outcome.reward] : [])));
+}
+
+/** Mean number of steps below the root per episode, failed ones included; 0 of none. */
+export function meanSteps(played: readonly PlayedEpisode[]): number {
+  return mean(played.map((entry) => Math.max(0, entry.episode.steps.length - 1)));
+}
+
+/** Policy calls of all episodes, failed ones included (each episode's recorded cost). */
+export function policyCalls(played: readonly PlayedEpisode[]): number {
+  return played.reduce((sum, entry) => sum + episodeCost(entry.episode).calls, 0);
+}
+
+/** Steps the overseer judged, over all episodes. */
+export function judgedSteps(played: readonly PlayedEpisode[]): number {
+  return played.reduce((sum, entry) => sum + entry.judgments.length, 0);
+}
+
+/** Mean judgment score (the process reward) over every judged step of the episodes; 0 of none. */
+export function meanProcessReward(played: readonly PlayedEpisode[]): number {
+  return mean(played.flatMap((entry) => entry.judgments.map(({ judgment }) => judgment.score)));
+}
+
+/**
+ * Whether the overseer let an episode through: it finished with an answer the expert could form,
+ * and every judged step was `approved` (no step judged wrong; an undecided one does not block).
+ */
+export function approvedEpisode(played: PlayedEpisode): boolean {
+  return (
+    played.episode.status === 'finished' &&
+    played.episode.answer !== null &&
+    played.episode.answer.trim() !== UNKNOWN_ANSWER &&
+    played.judgments.every(({ judgment }) => approved(judgment))
+  );
+}
+
+/**
+ * Calls an amplified episode made to the weak expert: one per question node it handled itself
+ * (split the question and combined the sub-answers, or answered it from the world). Leaves the
+ * policy answered and memo hits cost the expert nothing.
+ */
+export function amplificationCalls(episode: Episode): number {
+  return episode.steps.filter((step) => step.kind === 'answer' && step.producer === 'expert')
+    .length;
+}
+
+/**
+ * The metrics of a batch of evaluation episodes, as the loop's tables and `overseer eval` show
+ * them. Questions: `accuracy`, `finalAnswerError` and, when any right answer has a trace,
+ * `traceError`. Environments: `hackRate`, `intendedRate`, `trueReturn`, `proxyReturn`. Both:
+ * `meanSteps`, `failedEpisodes`.
+ */
+export function evaluationMetrics(
+  family: TaskFamily,
+  played: readonly PlayedEpisode[],
+): MetricValues {
+  const metrics: MetricValues = {
+    meanSteps: meanSteps(played),
+    failedEpisodes: failedEpisodes(played),
+  };
+  if (family.kind === 'question') {
+    metrics.accuracy = accuracy(played);
+    metrics.finalAnswerError = finalAnswerError(played);
+    const error = traceError(family, played);
+    if (error !== undefined) metrics.traceError = error;
+  } else {
+    metrics.hackRate = hackRate(played);
+    metrics.intendedRate = intendedRate(played);
+    metrics.trueReturn = trueReturn(played);
+    metrics.proxyReturn = proxyReturn(played);
+  }
+  return metrics;
+}
