@@ -66,6 +66,8 @@ describe('run page', () => {
       id,
       attempt: 1,
       iteration: null,
+      phase: null,
+      unit: null,
       problem: { id, family: 'f', question: 'q', difficulty: 1, split: 'test', metadata: {} },
       scaffold: { name: 'snap', options: {} },
       policy: { name: 'oracle', options: {} },
