@@ -16,15 +16,16 @@
  * answers arrive the sequence is replayed, and any speculative sub-question the real answers
  * would not have asked is dropped (its calls still count, in the node's own cost).
  */
-import { OverseerError } from '../errors.ts';
 import { deriveSeed } from '../model/random.ts';
-import type { QuestionFamily, SplitCase, TaskFamily } from '../tasks/family.ts';
+import type { SplitCase } from '../tasks/family.ts';
 import type { Cost } from '../spec/index.ts';
 import { answerStep, budgetAnswer } from './asking.ts';
-import { createLimit } from './limit.ts';
-import type { Scaffold, ScaffoldRun } from './scaffold.ts';
+import { questionScaffold } from './question-scaffold.ts';
+import type { QuestionEpisode } from './question-scaffold.ts';
+import { checkWholeNumbers } from './scaffold.ts';
+import type { Scaffold } from './scaffold.ts';
 import type { StepNode } from './trace.ts';
-import { addCosts, discard, record, recordEpisode, tracedNode } from './trace.ts';
+import { addCosts, discard, record, tracedNode } from './trace.ts';
 
 /** Options of `decompose`. */
 export interface DecomposeOptions {
@@ -42,16 +43,11 @@ export interface DecomposeOptions {
   maxTokens?: number;
 }
 
-interface EpisodeState {
-  run: ScaffoldRun;
-  family: QuestionFamily;
-  calls: number;
+interface EpisodeState extends QuestionEpisode {
   discardedCalls: number;
   memoHits: number;
-  budgetExhausted: boolean;
   /** Each question asked so far: the node that answers it, and its answer once it comes. */
   memo: Map<string, Promise<{ source: StepNode; answer: string }>>;
-  limit: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 /** The decompose scaffold. */
@@ -61,19 +57,12 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
   const memo = options.memo ?? true;
   const concurrency = options.concurrency ?? 4;
   const maxSubQuestions = options.maxSubQuestions ?? 64;
-  for (const [key, value, minimum] of [
-    ['maxDepth', maxDepth, 0],
-    ['budget', budget, 0],
-    ['concurrency', concurrency, 1],
-    ['maxSubQuestions', maxSubQuestions, 1],
-  ] as const) {
-    if (!Number.isInteger(value) || value < minimum) {
-      throw new OverseerError(
-        'scaffold.bad-options',
-        `decompose: ${key} must be a whole number ≥ ${minimum}, got ${value}.`,
-      );
-    }
-  }
+  checkWholeNumbers('decompose', {
+    maxDepth: [maxDepth, 0],
+    budget: [budget, 0],
+    concurrency: [concurrency, 1],
+    maxSubQuestions: [maxSubQuestions, 1],
+  });
   const reference = {
     name: 'decompose',
     options: {
@@ -91,13 +80,7 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
     const { run, family } = state;
     const prompt = family.prompt(question, 'snap');
     self.producer = 'policy';
-    // Reserve the call before waiting for a slot, so which leaves get the budget does not depend
-    // on scheduling.
-    if (state.calls >= budget) {
-      state.budgetExhausted = true;
-      return budgetAnswer(prompt);
-    }
-    state.calls += 1;
+    if (!state.budget.reserve()) return budgetAnswer(prompt);
     return state.limit(() =>
       answerStep(prompt, run.policy, {
         prompt,
@@ -204,15 +187,13 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
     return splitInto(state, self, question, decomposition, depth, inner);
   };
 
-  /** `expand`, remembering the question so a later repeat reuses this node's answer. */
-  const expandRemembered = (
+  /** Lets a later repeat of `question` reuse the answer `self` is working out. */
+  const remember = (
     state: EpisodeState,
-    self: StepNode,
     question: string,
-    depth: number,
-    ancestors: ReadonlySet<string>,
+    self: StepNode,
+    answered: Promise<string>,
   ): Promise<string> => {
-    const answered = expand(state, self, question, depth, ancestors);
     if (memo && !state.memo.has(question)) {
       const entry = answered.then((answer) => ({ source: self, answer }));
       // Only a memo hit awaits this entry; the failure itself reaches the caller via `answered`.
@@ -235,7 +216,9 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
       async (self) => {
         // An ancestor's answer is not ready until this sub-tree finishes: waiting on it would deadlock.
         const cached = memo && !ancestors.has(question) ? state.memo.get(question) : undefined;
-        if (cached === undefined) return expandRemembered(state, self, question, depth, ancestors);
+        if (cached === undefined) {
+          return remember(state, question, self, expand(state, self, question, depth, ancestors));
+        }
         const { source, answer } = await cached;
         state.memoHits += 1;
         Object.assign(self, { producer: 'memo', metadata: { depth }, memoOf: source });
@@ -244,44 +227,17 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
       { producer: 'expert' },
     );
 
-  const questionFamily = (family: TaskFamily): QuestionFamily => {
-    if (family.kind !== 'question') {
-      throw new OverseerError(
-        'scaffold.not-decomposable',
-        `${family.name} is an environment family: the weak expert decomposes questions only.`,
-        { hint: 'Use the snap scaffold for environments.' },
-      );
-    }
-    return family;
-  };
-
-  return {
-    reference,
-    check: (family) => void questionFamily(family),
-    run: (run) =>
-      recordEpisode(run, reference, async (root) => {
-        const family = questionFamily(run.family);
-        const state: EpisodeState = {
-          run,
-          family,
-          calls: 0,
-          discardedCalls: 0,
-          memoHits: 0,
-          budgetExhausted: false,
-          memo: new Map(),
-          limit: createLimit(concurrency),
-        };
-        const answer = await expandRemembered(state, root, run.problem.question, 0, new Set());
-        root.metadata = {
-          ...root.metadata,
-          calls: state.calls,
-          memoHits: state.memoHits,
-          discardedCalls: state.discardedCalls,
-          budgetExhausted: state.budgetExhausted,
-        };
-        return answer;
-      }),
-  };
+  return questionScaffold(
+    { reference, refusal: 'the weak expert decomposes questions only', budget, concurrency },
+    async (episode, root) => {
+      const state: EpisodeState = { ...episode, discardedCalls: 0, memoHits: 0, memo: new Map() };
+      const question = episode.run.problem.question;
+      const expanded = expand(state, root, question, 0, new Set());
+      const answer = await remember(state, question, root, expanded);
+      const { memoHits, discardedCalls } = state;
+      return { answer, counts: { memoHits, discardedCalls } };
+    },
+  );
 }
 
 /** Calls made inside a sub-tree (memo nodes cost nothing: their source is counted once). */

@@ -13,7 +13,6 @@
  * `overseer serve --unknown-characters drop --truncate left` and use the `openai:` policy.
  */
 import { z } from 'zod';
-import { OverseerError } from '../errors.ts';
 import { deriveSeed } from '../model/random.ts';
 import { createOverseer } from '../overseers/registry.ts';
 import type { Overseer } from '../overseers/overseer.ts';
@@ -22,12 +21,14 @@ import type { ChatMessage } from '../policies/chat.ts';
 import { generateStructured } from '../policies/structured-output.ts';
 import type { StructuredResult } from '../policies/structured-output.ts';
 import type { JsonObject, PriorStep, RegistryReference } from '../spec/index.ts';
-import type { QuestionFamily, TaskFamily } from '../tasks/family.ts';
+import type { QuestionFamily } from '../tasks/family.ts';
 import { answerStep, budgetAnswer } from './asking.ts';
-import { createLimit } from './limit.ts';
-import type { Scaffold, ScaffoldRun } from './scaffold.ts';
+import { questionScaffold } from './question-scaffold.ts';
+import type { QuestionEpisode } from './question-scaffold.ts';
+import { checkWholeNumbers } from './scaffold.ts';
+import type { Scaffold } from './scaffold.ts';
 import type { StepNode } from './trace.ts';
-import { addCosts, record, recordEpisode, traced, within } from './trace.ts';
+import { addCosts, record, traced, within } from './trace.ts';
 
 /** Options of `model-decompose`. */
 export interface ModelDecomposeOptions {
@@ -58,15 +59,10 @@ export function planSchema(maxSubQuestions: number) {
   });
 }
 
-interface EpisodeState {
-  run: ScaffoldRun;
-  family: QuestionFamily;
-  calls: number;
+interface EpisodeState extends QuestionEpisode {
   rejected: number;
   failedPlans: number;
-  budgetExhausted: boolean;
   overseer: Overseer | undefined;
-  limit: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 /** The plan request for a question. */
@@ -106,20 +102,13 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
   const planAttempts = options.planAttempts ?? 3;
   const concurrency = options.concurrency ?? 4;
   const threshold = options.threshold ?? 0;
-  for (const [key, value, minimum] of [
-    ['maxDepth', maxDepth, 0],
-    ['budget', budget, 0],
-    ['maxSubQuestions', maxSubQuestions, 1],
-    ['planAttempts', planAttempts, 1],
-    ['concurrency', concurrency, 1],
-  ] as const) {
-    if (!Number.isInteger(value) || value < minimum) {
-      throw new OverseerError(
-        'scaffold.bad-options',
-        `model-decompose: ${key} must be a whole number ≥ ${minimum}, got ${value}.`,
-      );
-    }
-  }
+  checkWholeNumbers('model-decompose', {
+    maxDepth: [maxDepth, 0],
+    budget: [budget, 0],
+    maxSubQuestions: [maxSubQuestions, 1],
+    planAttempts: [planAttempts, 1],
+    concurrency: [concurrency, 1],
+  });
   const reference = {
     name: 'model-decompose',
     options: {
@@ -145,21 +134,11 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
     return 'judge' in given ? given : createOverseer(given.name, given.options, { family });
   };
 
-  /** Reserves one policy call; false when the budget is spent. */
-  const reserve = (state: EpisodeState, calls = 1): boolean => {
-    if (state.calls + calls > budget) {
-      state.budgetExhausted = true;
-      return false;
-    }
-    state.calls += calls;
-    return true;
-  };
-
   /** The policy answers `question` directly (the family's snap prompt where it has one). */
   const leaf = async (state: EpisodeState, question: string): Promise<string> => {
     const { run, family } = state;
     const prompt = family.prompt(question, 'snap');
-    if (!reserve(state)) return budgetAnswer(prompt);
+    if (!state.budget.reserve()) return budgetAnswer(prompt);
     return state.limit(() =>
       answerStep(prompt, run.policy, {
         prompt,
@@ -194,7 +173,7 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
         );
         plan = planned;
         // Unused reserved attempts go back to the budget.
-        state.calls -= planAttempts - planned.attempts.length;
+        state.budget.refund(planAttempts - planned.attempts.length);
         self.cost = addCosts(...planned.attempts.map((attempt) => attempt.cost));
         self.metadata = {
           plan: {
@@ -268,7 +247,7 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
     };
     self.metadata = { ...self.metadata, depth };
     if (depth >= maxDepth) return leaf(state, question);
-    if (!reserve(state, planAttempts)) return budgetAnswer(question);
+    if (!state.budget.reserve(planAttempts)) return budgetAnswer(question);
     const plan = await propose(state, question);
     if (!plan.ok) {
       state.failedPlans += 1;
@@ -292,7 +271,7 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
       answer: child.output,
     }));
     const messages = combineMessages(question, answered);
-    if (!reserve(state)) return budgetAnswer(question);
+    if (!state.budget.reserve()) return budgetAnswer(question);
     const seed = deriveSeed(
       state.run.seed ?? 0,
       state.run.problem.id,
@@ -312,43 +291,15 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
     );
   };
 
-  const questionFamily = (family: TaskFamily): QuestionFamily => {
-    if (family.kind !== 'question') {
-      throw new OverseerError(
-        'scaffold.not-decomposable',
-        `${family.name} is an environment family: model-decompose splits questions only.`,
-        { hint: 'Use the snap scaffold for environments.' },
-      );
-    }
-    return family;
-  };
-
-  return {
-    reference,
-    check: (family) => void questionFamily(family),
-    run: (run) =>
-      recordEpisode(run, reference, async (root) => {
-        const family = questionFamily(run.family);
-        const state: EpisodeState = {
-          run,
-          family,
-          calls: 0,
-          rejected: 0,
-          failedPlans: 0,
-          budgetExhausted: false,
-          overseer: overseerFor(family),
-          limit: createLimit(concurrency),
-        };
-        root.producer = 'policy';
-        const answer = await expand(state, root, run.problem.question, 0);
-        root.metadata = {
-          ...root.metadata,
-          calls: state.calls,
-          rejectedSubQuestions: state.rejected,
-          failedPlans: state.failedPlans,
-          budgetExhausted: state.budgetExhausted,
-        };
-        return answer;
-      }),
-  };
+  return questionScaffold(
+    { reference, refusal: 'model-decompose splits questions only', budget, concurrency },
+    async (episode, root) => {
+      const overseer = overseerFor(episode.family);
+      const state: EpisodeState = { ...episode, rejected: 0, failedPlans: 0, overseer };
+      root.producer = 'policy';
+      const answer = await expand(state, root, episode.run.problem.question, 0);
+      const counts = { rejectedSubQuestions: state.rejected, failedPlans: state.failedPlans };
+      return { answer, counts };
+    },
+  );
 }

@@ -5,16 +5,17 @@ import { createTracer, walk } from './trace.ts';
 type Kind = 'call' | 'fact';
 const tracer = () => createTracer<Kind, { cost: number }>(() => ({ cost: 0 }));
 
-/** The tree as (id, parent, kind, input, output) rows. */
-function rows(root: Parameters<typeof walk>[0]) {
-  return walk(root).map(({ node, id, parentId, index }) => {
-    const { kind, input, output } = node as unknown as {
-      kind: string;
-      input: string;
-      output: string;
-    };
-    return [id, parentId, index, kind, input, output];
-  });
+/** The tree as indented lines `kind input = output`, children under their parent. */
+function picture(root: Parameters<typeof walk>[0]): string {
+  const depths = new Map<number, number>();
+  return walk(root)
+    .map(({ node, id, parentId }) => {
+      const depth = parentId === null ? 0 : (depths.get(parentId) ?? 0) + 1;
+      depths.set(id, depth);
+      const { kind, input, output } = node as unknown as Record<string, string>;
+      return `${'  '.repeat(depth)}${kind} ${input} = ${output}`;
+    })
+    .join('\n');
 }
 
 describe('tracing', () => {
@@ -30,17 +31,19 @@ describe('tracing', () => {
     const { root, error } = await withTrace('call', 'root', () => fibonacci(3));
     expect(error).toBeUndefined();
     expect(root.output).toBe('2');
-    expect(rows(root)).toEqual([
-      [0, null, 0, 'call', 'root', '2'],
-      [1, 0, 0, 'call', 'F3', '2'],
-      [2, 1, 0, 'call', 'F2', '1'],
-      [3, 2, 0, 'call', 'F1', '1'],
-      [4, 3, 0, 'fact', 'F1', '1'],
-      [5, 2, 1, 'call', 'F0', '0'],
-      [6, 5, 0, 'fact', 'F0', '0'],
-      [7, 1, 1, 'call', 'F1', '1'],
-      [8, 7, 0, 'fact', 'F1', '1'],
-    ]);
+    expect(picture(root)).toBe(
+      [
+        'call root = 2',
+        '  call F3 = 2',
+        '    call F2 = 1',
+        '      call F1 = 1',
+        '        fact F1 = 1',
+        '      call F0 = 0',
+        '        fact F0 = 0',
+        '    call F1 = 1',
+        '      fact F1 = 1',
+      ].join('\n'),
+    );
     for (const { node } of walk(root)) {
       expect(node.durationMs).toBeGreaterThanOrEqual(0);
       expect(Number.isNaN(Date.parse(node.startedAt))).toBe(false);
@@ -107,13 +110,15 @@ describe('tracing', () => {
       return self.children.map((child) => child.output).join('');
     });
     expect(root.output).toBe('xaxb');
-    expect(rows(root)).toEqual([
-      [0, null, 0, 'call', 'root', 'xaxb'],
-      [1, 0, 0, 'call', 'a', 'xa'],
-      [2, 1, 0, 'fact', 'a', 'x'],
-      [3, 0, 1, 'call', 'b', 'xb'],
-      [4, 3, 0, 'fact', 'b', 'x'],
-    ]);
+    expect(picture(root)).toBe(
+      [
+        'call root = xaxb',
+        '  call a = xa',
+        '    fact a = x',
+        '  call b = xb',
+        '    fact b = x',
+      ].join('\n'),
+    );
   });
 
   it('starts a new tree inside another: tracers and trees do not mix', async () => {
@@ -126,9 +131,6 @@ describe('tracing', () => {
       await outer.traced('fact', 'o', () => '2');
       return nested.root.children.map((child) => child.input).join('');
     });
-    expect(rows(root)).toEqual([
-      [0, null, 0, 'call', 'outer', 'i'],
-      [1, 0, 0, 'fact', 'o', '2'],
-    ]);
+    expect(picture(root)).toBe(['call outer = i', '  fact o = 2'].join('\n'));
   });
 });
