@@ -26,6 +26,20 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The bottom room: every room may use util/, so util/ imports nothing of ours.
+    files: ['packages/overseer/src/util/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../*'], message: 'util/ is the bottom room: it imports nothing of ours.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The invariant that makes supervision process-based: an overseer judges a proposed step on
     // paper and never sees its consequences, so nothing under overseers/ may import outcomes/.
     files: ['packages/overseer/src/overseers/**/*.ts'],

@@ -4,12 +4,12 @@
  * `justification`) is used as is; otherwise the `justifier` policy (the policy being overseen,
  * named in the options) is asked for one.
  */
-import type { Judgment, ProposedStep, Turn } from '../spec/index.ts';
+import type { ProposedStep, Turn } from '../spec/index.ts';
 import type { Overseer } from './overseer.ts';
-import { describeStep, policySource, rate, speak } from './judging.ts';
+import { describeStep, policySource } from './judging.ts';
 import type { PolicyLike } from './judging.ts';
-import { ratingMessages, ratingSettings, stepSeed, toJudgment } from './model-judge.ts';
 import type { ModelJudgeOptions } from './model-judge.ts';
+import { modelOverseer, turnsOf } from './model-overseer.ts';
 
 /** Options of `judge-with-justification`. */
 export interface JustificationOptions extends ModelJudgeOptions {
@@ -33,52 +33,28 @@ export function justificationMessages(step: ProposedStep) {
 
 /** The judge-after-justification overseer. */
 export function judgeWithJustification(options: JustificationOptions): Overseer {
-  const judge = policySource(options.judge);
   const justifier = policySource(options.justifier ?? options.judge);
-  const settings = ratingSettings(options);
   const justificationMaxTokens = options.justificationMaxTokens ?? 160;
-  const reference = {
-    name: 'judge-with-justification',
-    options: {
-      judge: judge.reference,
-      justifier: justifier.reference,
-      justificationMaxTokens,
-      ...settings,
-    },
-  };
-  return {
-    reference,
-    async judge(step: ProposedStep): Promise<Judgment> {
-      const started = performance.now();
-      const seed = stepSeed(settings.seed, reference.name, step);
-      const turns: Turn[] = [];
-      const costs = [];
-      let justified = step;
-      if (step.justification === undefined) {
-        const request = justificationMessages(step);
-        turns.push(...request.map((message) => ({ speaker: message.role, text: message.content })));
-        const said = await speak(await justifier.get(), request, {
-          maxTokens: justificationMaxTokens,
-          seed,
-        });
-        costs.push(said.cost);
-        turns.push({ speaker: 'justifier', position: 'for', text: said.text });
-        justified = { ...step, justification: said.text };
-      } else {
-        turns.push({ speaker: 'policy', position: 'for', text: step.justification });
-      }
-      const messages = ratingMessages(settings.rubric, describeStep(justified));
-      turns.push(...messages.map((message) => ({ speaker: message.role, text: message.content })));
-      const result = await rate(await judge.get(), messages, { ...settings, seed });
-      return toJudgment(
-        reference,
-        'justification',
-        result,
-        [...turns, ...result.turns],
-        costs,
-        started,
-        justified.justification === '' ? 'the justification was empty; ' : '',
-      );
-    },
-  };
+  const recorded = { justifier: justifier.reference, justificationMaxTokens };
+  return modelOverseer('judge-with-justification', options, recorded, async (hearing) => {
+    const { step, seed } = hearing;
+    const said: Turn[] = [];
+    let justified = step;
+    if (step.justification === undefined) {
+      const request = justificationMessages(step);
+      said.push(...turnsOf(request));
+      const maxTokens = justificationMaxTokens;
+      const justification = await hearing.speak(justifier, request, { maxTokens, seed });
+      said.push({ speaker: 'justifier', position: 'for', text: justification });
+      justified = { ...step, justification };
+    } else {
+      said.push({ speaker: 'policy', position: 'for', text: step.justification });
+    }
+    return hearing.verdict({
+      method: 'justification',
+      said,
+      body: describeStep(justified),
+      preface: justified.justification === '' ? 'the justification was empty; ' : '',
+    });
+  });
 }

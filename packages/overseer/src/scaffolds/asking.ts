@@ -2,7 +2,9 @@
 import { OverseerError } from '../errors.ts';
 import type { Cost, JsonObject } from '../spec/index.ts';
 import type { Generation, GenerationRequest, Policy } from '../policies/policy.ts';
-import { startClock } from './trace.ts';
+import { UNKNOWN_ANSWER } from '../tasks/family.ts';
+import { startClock } from '../util/trace.ts';
+import { record, traced } from './trace.ts';
 
 /** A completion and what it took to get it. */
 export interface Answered {
@@ -36,4 +38,32 @@ export async function ask(policy: Policy, request: GenerationRequest): Promise<A
     cost: generation.cost,
     metadata,
   };
+}
+
+/**
+ * Asks `policy` as an `answer` step under the running node: `input` is what the step records as
+ * asked, the reply its output, the call's cost and log-probs its own. Returns the reply.
+ */
+export function answerStep(
+  input: string,
+  policy: Policy,
+  request: GenerationRequest,
+): Promise<string> {
+  return traced(
+    'answer',
+    input,
+    async (self) => {
+      const answered = await ask(policy, request);
+      self.cost = answered.cost;
+      self.metadata = answered.metadata;
+      return answered.text;
+    },
+    { producer: 'policy' },
+  );
+}
+
+/** Records that the call budget ran out before `input` could be asked: the answer is unknown. */
+export function budgetAnswer(input: string): string {
+  const metadata = { budgetExhausted: true };
+  return record('answer', input, UNKNOWN_ANSWER, { producer: 'budget', metadata }).output;
 }

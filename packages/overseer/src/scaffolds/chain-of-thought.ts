@@ -10,7 +10,7 @@ import type { RegistryReference } from '../spec/index.ts';
 import type { ChainOfThought, TaskFamily } from '../tasks/family.ts';
 import type { Scaffold } from './scaffold.ts';
 import { ask } from './asking.ts';
-import { node, recordEpisode } from './trace.ts';
+import { record, recordEpisode } from './trace.ts';
 
 /** Options of `chainOfThought`. */
 export interface ChainOfThoughtOptions {
@@ -59,28 +59,18 @@ export function chainOfThought(options: ChainOfThoughtOptions = {}): Scaffold {
         const { thoughts, answer } = format.parse(answered.text);
         let context = prompt;
         for (const thought of thoughts) {
-          root.children.push(
-            node({
-              kind: 'thought',
-              input: context,
-              output: thought,
-              producer: 'policy',
-              startedAt: answered.startedAt,
-            }),
-          );
+          record('thought', context, thought, {
+            producer: 'policy',
+            startedAt: answered.startedAt,
+          });
           context += thought + format.separator;
         }
         if (answer !== null) {
-          root.children.push(
-            node({
-              kind: 'answer',
-              input: context,
-              output: answer,
-              producer: 'policy',
-              startedAt: answered.startedAt,
-              metadata: { line: format.answerLine(answer) },
-            }),
-          );
+          record('answer', context, answer, {
+            producer: 'policy',
+            startedAt: answered.startedAt,
+            metadata: { line: format.answerLine(answer) },
+          });
         }
         return answer;
       }),

@@ -252,6 +252,55 @@ describe('decompose', () => {
     expect(Episode.safeParse(episode).success).toBe(true);
   });
 
+  it('keeps concurrent episodes apart: each records the tree it would record alone', async () => {
+    const scaffold = decompose({ maxDepth: 3, concurrency: 3 });
+    const questions = ['F8', 'F7', 'F9'];
+    const alone: Episode[] = [];
+    for (const question of questions) {
+      alone.push(
+        await scaffold.run({ problem: problem(question), family, policy: slowExactPolicy() }),
+      );
+    }
+    const together = await Promise.all(
+      questions.map((question) =>
+        scaffold.run({ problem: problem(question), family, policy: slowExactPolicy() }),
+      ),
+    );
+    expect(together.map(shape)).toEqual(alone.map(shape));
+    expect(together.map((episode) => episode.answer)).toEqual(
+      questions.map((question) => String(fibonacciDigit(Number(question.slice(1))))),
+    );
+  });
+
+  it('records a failed batch whole or not at all: no step of an answer the expert never read', async () => {
+    const policy = scriptedPolicy(async (request: GenerationRequest, index: number) => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (index === 2) throw new Error('backend down');
+      return String(fibonacciDigit(Number(request.prompt.slice(1, -1))));
+    });
+    const episode = await decompose({ maxDepth: 2, memo: false, concurrency: 1 }).run({
+      problem: problem('F5'),
+      family,
+      policy,
+    });
+    expect(episode.status).toBe('failed');
+    expect(episode.error?.message).toBe('backend down');
+    // F5 asked F4 (its leaves F3 and F2 answered), then F3, whose leaf call F2 failed: the F3
+    // batch is left out, F4's finished sub-tree stays.
+    const [root] = episode.steps;
+    expect(children(episode, root).map((step) => [step.kind, step.input, step.output])).toEqual([
+      ['subquestion', 'F4', '3'],
+    ]);
+    const calls = episode.steps.filter(
+      (step) => step.producer === 'policy' && step.kind === 'answer',
+    );
+    expect(calls.map((step) => step.input)).toEqual(['F3=', 'F2=']);
+    for (const step of episode.steps.slice(1)) {
+      if (step.kind !== 'answer') expect(children(episode, step).at(-1)?.kind).toBe('answer');
+    }
+    expect(Episode.safeParse(episode).success).toBe(true);
+  });
+
   it('rejects environments and bad options', () => {
     expect(() => decompose().check(getFamily('camera-dropbox'))).toThrow(/environment family/);
     expect(() => decompose({ concurrency: 0 })).toThrow(/concurrency/);

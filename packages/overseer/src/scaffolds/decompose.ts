@@ -16,16 +16,16 @@
  * answers arrive the sequence is replayed, and any speculative sub-question the real answers
  * would not have asked is dropped (its calls still count, in the node's own cost).
  */
-import { OverseerError } from '../errors.ts';
 import { deriveSeed } from '../model/random.ts';
-import { UNKNOWN_ANSWER } from '../tasks/family.ts';
-import type { QuestionFamily, SplitCase, TaskFamily } from '../tasks/family.ts';
+import type { SplitCase } from '../tasks/family.ts';
 import type { Cost } from '../spec/index.ts';
-import { ask } from './asking.ts';
-import { createLimit } from './limit.ts';
-import type { Scaffold, ScaffoldRun } from './scaffold.ts';
-import type { TraceNode } from './trace.ts';
-import { addCosts, answerFromPolicy, node, recordEpisode, startClock } from './trace.ts';
+import { answerStep, budgetAnswer } from './asking.ts';
+import { questionScaffold } from './question-scaffold.ts';
+import type { QuestionEpisode } from './question-scaffold.ts';
+import { checkWholeNumbers } from './scaffold.ts';
+import type { Scaffold } from './scaffold.ts';
+import type { StepNode } from './trace.ts';
+import { addCosts, discard, record, tracedNode } from './trace.ts';
 
 /** Options of `decompose`. */
 export interface DecomposeOptions {
@@ -43,15 +43,11 @@ export interface DecomposeOptions {
   maxTokens?: number;
 }
 
-interface EpisodeState {
-  run: ScaffoldRun;
-  family: QuestionFamily;
-  calls: number;
+interface EpisodeState extends QuestionEpisode {
   discardedCalls: number;
   memoHits: number;
-  budgetExhausted: boolean;
-  memo: Map<string, Promise<TraceNode>>;
-  limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Each question asked so far: the node that answers it, and its answer once it comes. */
+  memo: Map<string, Promise<{ source: StepNode; answer: string }>>;
 }
 
 /** The decompose scaffold. */
@@ -61,19 +57,12 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
   const memo = options.memo ?? true;
   const concurrency = options.concurrency ?? 4;
   const maxSubQuestions = options.maxSubQuestions ?? 64;
-  for (const [key, value, minimum] of [
-    ['maxDepth', maxDepth, 0],
-    ['budget', budget, 0],
-    ['concurrency', concurrency, 1],
-    ['maxSubQuestions', maxSubQuestions, 1],
-  ] as const) {
-    if (!Number.isInteger(value) || value < minimum) {
-      throw new OverseerError(
-        'scaffold.bad-options',
-        `decompose: ${key} must be a whole number ≥ ${minimum}, got ${value}.`,
-      );
-    }
-  }
+  checkWholeNumbers('decompose', {
+    maxDepth: [maxDepth, 0],
+    budget: [budget, 0],
+    concurrency: [concurrency, 1],
+    maxSubQuestions: [maxSubQuestions, 1],
+  });
   const reference = {
     name: 'decompose',
     options: {
@@ -86,36 +75,20 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
     },
   };
 
-  const leaf = async (state: EpisodeState, into: TraceNode, question: string): Promise<void> => {
+  /** At the depth limit the policy answers, while the budget lasts. */
+  const leaf = async (state: EpisodeState, self: StepNode, question: string): Promise<string> => {
     const { run, family } = state;
     const prompt = family.prompt(question, 'snap');
-    into.producer = 'policy';
-    // Reserve the call before waiting for a slot, so which leaves get the budget does not depend
-    // on scheduling.
-    if (state.calls >= budget) {
-      state.budgetExhausted = true;
-      into.children.push(
-        node({
-          kind: 'answer',
-          input: prompt,
-          output: UNKNOWN_ANSWER,
-          producer: 'budget',
-          metadata: { budgetExhausted: true },
-        }),
-      );
-      into.output = UNKNOWN_ANSWER;
-      return;
-    }
-    state.calls += 1;
-    const answered = await state.limit(() =>
-      ask(run.policy, {
+    self.producer = 'policy';
+    if (!state.budget.reserve()) return budgetAnswer(prompt);
+    return state.limit(() =>
+      answerStep(prompt, run.policy, {
         prompt,
         seed: deriveSeed(run.seed ?? 0, run.problem.id, 'decompose', question),
         task: { family: family.name, question, format: 'snap' },
         ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
       }),
     );
-    answerFromPolicy(into, prompt, answered);
   };
 
   /** The sub-questions that may be asked together with `first`, by probing the plan. */
@@ -145,15 +118,15 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
     return batch;
   };
 
+  /** The expert asks its sub-questions one level down, then combines their answers. */
   const splitInto = async (
     state: EpisodeState,
-    into: TraceNode,
+    self: StepNode,
     question: string,
     split: SplitCase,
     depth: number,
     ancestors: ReadonlySet<string>,
-  ): Promise<void> => {
-    into.producer = 'expert';
+  ): Promise<string> => {
     const answers: string[] = [];
     const lines: string[] = [question];
     let discarded: Cost[] = [];
@@ -161,150 +134,119 @@ export function decompose(options: DecomposeOptions = {}): Scaffold {
       const first = answers.length >= maxSubQuestions ? null : split.next(answers);
       if (first === null) break;
       const batch = concurrency > 1 ? speculate(state, split, answers, first) : [first];
+      const asked = self.children.length;
       // Settle every branch before failing, so no call is still running after the episode ends.
       const settled = await Promise.allSettled(
         batch.map((subQuestion) => solve(state, subQuestion, depth + 1, ancestors)),
       );
-      const children = settled.map((result) => {
-        if (result.status === 'rejected') throw result.reason;
-        return result.value;
-      });
+      const failure = settled.find((result) => result.status === 'rejected');
+      if (failure !== undefined) {
+        // The expert never read this batch's answers: it is recorded whole or not at all.
+        self.children.slice(asked).forEach(discard);
+        throw failure.reason;
+      }
+      const children = settled.map((result) => (result as PromiseFulfilledResult<StepNode>).value);
       for (let index = 0; index < batch.length; index += 1) {
         if (index > 0 && split.next(answers) !== batch[index]) {
-          discarded = discarded.concat(children.slice(index).map(subtreeCost));
+          const unasked = children.slice(index);
+          unasked.forEach(discard);
+          discarded = discarded.concat(unasked.map(subtreeCost));
           break;
         }
         // The expert reads answers as a careful person would: surrounding whitespace is noise.
         answers.push(children[index].output.trim());
         lines.push(`${batch[index]}=${children[index].output}`);
-        into.children.push(children[index]);
       }
     }
     if (discarded.length > 0) {
       const cost = addCosts(...discarded);
       state.discardedCalls += cost.calls;
-      into.cost = addCosts(into.cost, cost);
-      into.metadata = { ...into.metadata, discardedCalls: cost.calls };
+      self.cost = addCosts(self.cost, cost);
+      self.metadata = { ...self.metadata, discardedCalls: cost.calls };
     }
     const combined = split.combine(answers);
-    into.children.push(
-      node({ kind: 'answer', input: lines.join('\n'), output: combined, producer: 'expert' }),
-    );
-    into.output = combined;
+    return record('answer', lines.join('\n'), combined, { producer: 'expert' }).output;
   };
 
-  const expandInto = async (
+  /** Answers `question` at `depth`: the policy at the limit, else the expert's fact or split. */
+  const expand = async (
     state: EpisodeState,
-    into: TraceNode,
+    self: StepNode,
     question: string,
     depth: number,
     ancestors: ReadonlySet<string>,
-  ): Promise<void> => {
-    const clock = startClock();
-    into.startedAt = clock.startedAt;
-    into.metadata = { ...into.metadata, depth };
-    if (depth >= maxDepth) {
-      await leaf(state, into, question);
-    } else {
-      const decomposition = state.family.decompose(question);
-      if (decomposition.kind === 'base') {
-        into.producer = 'expert';
-        into.children.push(
-          node({
-            kind: 'answer',
-            input: question,
-            output: decomposition.answer,
-            producer: 'expert',
-          }),
-        );
-        into.output = decomposition.answer;
-      } else {
-        const inner = new Set(ancestors).add(question);
-        await splitInto(state, into, question, decomposition, depth, inner);
-      }
+  ): Promise<string> => {
+    self.metadata = { ...self.metadata, depth };
+    if (depth >= maxDepth) return leaf(state, self, question);
+    const decomposition = state.family.decompose(question);
+    self.producer = 'expert';
+    if (decomposition.kind === 'base') {
+      return record('answer', question, decomposition.answer, { producer: 'expert' }).output;
     }
-    into.durationMs = clock.stop();
+    const inner = new Set(ancestors).add(question);
+    return splitInto(state, self, question, decomposition, depth, inner);
   };
 
-  const solve = async (
+  /** Lets a later repeat of `question` reuse the answer `self` is working out. */
+  const remember = (
+    state: EpisodeState,
+    question: string,
+    self: StepNode,
+    answered: Promise<string>,
+  ): Promise<string> => {
+    if (memo && !state.memo.has(question)) {
+      const entry = answered.then((answer) => ({ source: self, answer }));
+      // Only a memo hit awaits this entry; the failure itself reaches the caller via `answered`.
+      entry.catch(() => undefined);
+      state.memo.set(question, entry);
+    }
+    return answered;
+  };
+
+  /** A sub-question, answered one level down or reused from the memo. */
+  const solve = (
     state: EpisodeState,
     question: string,
     depth: number,
     ancestors: ReadonlySet<string>,
-  ): Promise<TraceNode> => {
-    const fresh = node({ kind: 'subquestion', input: question, output: '', producer: 'expert' });
-    // An ancestor's answer is not ready until this sub-tree finishes: waiting on it would deadlock.
-    const cached = memo && !ancestors.has(question) ? state.memo.get(question) : undefined;
-    if (cached !== undefined) {
-      const clock = startClock();
-      const source = await cached;
-      state.memoHits += 1;
-      return {
-        ...fresh,
-        output: source.output,
-        producer: 'memo',
-        startedAt: clock.startedAt,
-        durationMs: clock.stop(),
-        metadata: { depth },
-        memoOf: source,
-      };
-    }
-    const done = expandInto(state, fresh, question, depth, ancestors).then(() => fresh);
-    if (memo && !state.memo.has(question)) state.memo.set(question, done);
-    return done;
-  };
-
-  const questionFamily = (family: TaskFamily): QuestionFamily => {
-    if (family.kind !== 'question') {
-      throw new OverseerError(
-        'scaffold.not-decomposable',
-        `${family.name} is an environment family: the weak expert decomposes questions only.`,
-        { hint: 'Use the snap scaffold for environments.' },
-      );
-    }
-    return family;
-  };
-
-  return {
-    reference,
-    answerFormat: () => 'snap',
-    amplifies: true,
-    check: (family) => void questionFamily(family),
-    run: (run) =>
-      recordEpisode(run, reference, async (root) => {
-        const family = questionFamily(run.family);
-        const state: EpisodeState = {
-          run,
-          family,
-          calls: 0,
-          discardedCalls: 0,
-          memoHits: 0,
-          budgetExhausted: false,
-          memo: new Map(),
-          limit: createLimit(concurrency),
-        };
-        const question = run.problem.question;
-        const done = expandInto(state, root, question, 0, new Set());
-        if (memo) {
-          const entry = done.then(() => root);
-          // Only a memo hit awaits this entry; the failure itself reaches the caller via `done`.
-          entry.catch(() => undefined);
-          state.memo.set(question, entry);
+  ): Promise<StepNode> =>
+    tracedNode(
+      'subquestion',
+      question,
+      async (self) => {
+        // An ancestor's answer is not ready until this sub-tree finishes: waiting on it would deadlock.
+        const cached = memo && !ancestors.has(question) ? state.memo.get(question) : undefined;
+        if (cached === undefined) {
+          return remember(state, question, self, expand(state, self, question, depth, ancestors));
         }
-        await done;
-        root.metadata = {
-          ...root.metadata,
-          calls: state.calls,
-          memoHits: state.memoHits,
-          discardedCalls: state.discardedCalls,
-          budgetExhausted: state.budgetExhausted,
-        };
-        return root.output;
-      }),
-  };
+        const { source, answer } = await cached;
+        state.memoHits += 1;
+        Object.assign(self, { producer: 'memo', metadata: { depth }, memoOf: source });
+        return answer;
+      },
+      { producer: 'expert' },
+    );
+
+  return questionScaffold(
+    {
+      reference,
+      refusal: 'the weak expert decomposes questions only',
+      budget,
+      concurrency,
+      amplifies: true,
+    },
+    async (episode, root) => {
+      const state: EpisodeState = { ...episode, discardedCalls: 0, memoHits: 0, memo: new Map() };
+      const question = episode.run.problem.question;
+      const expanded = expand(state, root, question, 0, new Set());
+      const answer = await remember(state, question, root, expanded);
+      const { memoHits, discardedCalls } = state;
+      return { answer, counts: { memoHits, discardedCalls } };
+    },
+  );
 }
 
 /** Calls made inside a sub-tree (memo nodes cost nothing: their source is counted once). */
-function subtreeCost(root: TraceNode): Cost {
+function subtreeCost(root: StepNode): Cost {
   return addCosts(root.cost, ...root.children.map(subtreeCost));
 }

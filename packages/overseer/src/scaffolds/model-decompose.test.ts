@@ -132,6 +132,24 @@ describe('model-decompose', () => {
     expect(policy.requests.length).toBeLessThanOrEqual(4);
   });
 
+  it('keeps a sub-question whose answer failed, and no step for the failed call', async () => {
+    const plan = '{"subQuestions": ["3+6", "12+45"]}';
+    const inner = planner(plan);
+    const policy = scriptedPolicy((request) => {
+      if (request.prompt === '12+45=') throw new Error('backend down');
+      return inner.generate([request]).then(([generation]) => generation.text);
+    });
+    const episode = await modelDecompose().run({ problem, family, policy });
+    expect(episode).toMatchObject({ status: 'failed', error: { message: 'backend down' } });
+    expect(episode.steps.map((step) => [step.kind, step.input, step.output])).toEqual([
+      ['question', '123+456', ''],
+      ['thought', '123+456', plan],
+      ['subquestion', '3+6', '9'],
+      ['answer', '3+6=', '9'],
+      ['subquestion', '12+45', ''],
+    ]);
+  });
+
   it('is in the registry and refuses environments', () => {
     const scaffold = createScaffold('model-decompose', {
       maxDepth: 2,

@@ -13,21 +13,22 @@
  * `overseer serve --unknown-characters drop --truncate left` and use the `openai:` policy.
  */
 import { z } from 'zod';
-import { OverseerError } from '../errors.ts';
 import { deriveSeed } from '../model/random.ts';
 import { createOverseer } from '../overseers/registry.ts';
 import type { Overseer } from '../overseers/overseer.ts';
 import { chatRequest } from '../policies/chat.ts';
 import type { ChatMessage } from '../policies/chat.ts';
 import { generateStructured } from '../policies/structured-output.ts';
+import type { StructuredResult } from '../policies/structured-output.ts';
 import type { JsonObject, PriorStep, RegistryReference } from '../spec/index.ts';
-import { UNKNOWN_ANSWER } from '../tasks/family.ts';
-import type { QuestionFamily, TaskFamily } from '../tasks/family.ts';
-import { ask } from './asking.ts';
-import { createLimit } from './limit.ts';
-import type { Scaffold, ScaffoldRun } from './scaffold.ts';
-import type { TraceNode } from './trace.ts';
-import { addCosts, answerFromPolicy, node, recordEpisode, startClock } from './trace.ts';
+import type { QuestionFamily } from '../tasks/family.ts';
+import { answerStep, budgetAnswer } from './asking.ts';
+import { questionScaffold } from './question-scaffold.ts';
+import type { QuestionEpisode } from './question-scaffold.ts';
+import { checkWholeNumbers } from './scaffold.ts';
+import type { Scaffold } from './scaffold.ts';
+import type { StepNode } from './trace.ts';
+import { addCosts, record, traced, within } from './trace.ts';
 
 /** Options of `model-decompose`. */
 export interface ModelDecomposeOptions {
@@ -58,15 +59,10 @@ export function planSchema(maxSubQuestions: number) {
   });
 }
 
-interface EpisodeState {
-  run: ScaffoldRun;
-  family: QuestionFamily;
-  calls: number;
+interface EpisodeState extends QuestionEpisode {
   rejected: number;
   failedPlans: number;
-  budgetExhausted: boolean;
   overseer: Overseer | undefined;
-  limit: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 /** The plan request for a question. */
@@ -106,20 +102,13 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
   const planAttempts = options.planAttempts ?? 3;
   const concurrency = options.concurrency ?? 4;
   const threshold = options.threshold ?? 0;
-  for (const [key, value, minimum] of [
-    ['maxDepth', maxDepth, 0],
-    ['budget', budget, 0],
-    ['maxSubQuestions', maxSubQuestions, 1],
-    ['planAttempts', planAttempts, 1],
-    ['concurrency', concurrency, 1],
-  ] as const) {
-    if (!Number.isInteger(value) || value < minimum) {
-      throw new OverseerError(
-        'scaffold.bad-options',
-        `model-decompose: ${key} must be a whole number ≥ ${minimum}, got ${value}.`,
-      );
-    }
-  }
+  checkWholeNumbers('model-decompose', {
+    maxDepth: [maxDepth, 0],
+    budget: [budget, 0],
+    maxSubQuestions: [maxSubQuestions, 1],
+    planAttempts: [planAttempts, 1],
+    concurrency: [concurrency, 1],
+  });
   const reference = {
     name: 'model-decompose',
     options: {
@@ -145,230 +134,178 @@ export function modelDecompose(options: ModelDecomposeOptions = {}): Scaffold {
     return 'judge' in given ? given : createOverseer(given.name, given.options, { family });
   };
 
-  /** Reserves one policy call; false when the budget is spent. */
-  const reserve = (state: EpisodeState, calls = 1): boolean => {
-    if (state.calls + calls > budget) {
-      state.budgetExhausted = true;
-      return false;
-    }
-    state.calls += calls;
-    return true;
-  };
-
-  const unknown = (into: TraceNode, input: string): void => {
-    into.children.push(
-      node({
-        kind: 'answer',
-        input,
-        output: UNKNOWN_ANSWER,
-        producer: 'budget',
-        metadata: { budgetExhausted: true },
-      }),
-    );
-    into.output = UNKNOWN_ANSWER;
-  };
-
   /** The policy answers `question` directly (the family's snap prompt where it has one). */
-  const leaf = async (state: EpisodeState, into: TraceNode, question: string): Promise<void> => {
+  const leaf = async (state: EpisodeState, question: string): Promise<string> => {
     const { run, family } = state;
     const prompt = family.prompt(question, 'snap');
-    if (!reserve(state)) return unknown(into, prompt);
-    const answered = await state.limit(() =>
-      ask(run.policy, {
+    if (!state.budget.reserve()) return budgetAnswer(prompt);
+    return state.limit(() =>
+      answerStep(prompt, run.policy, {
         prompt,
         seed: deriveSeed(run.seed ?? 0, run.problem.id, 'model-decompose', 'leaf', question),
         task: { family: family.name, question, format: 'snap' },
         ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
       }),
     );
-    answerFromPolicy(into, prompt, answered);
   };
 
-  const expand = async (
+  /** The policy's plan for `question`, recorded as a `thought` step with every attempt. */
+  const propose = async (
     state: EpisodeState,
-    into: TraceNode,
     question: string,
-    depth: number,
-  ): Promise<void> => {
-    const clock = startClock();
-    into.startedAt = clock.startedAt;
-    into.metadata = { ...into.metadata, depth };
-    try {
-      if (depth >= maxDepth) {
-        await leaf(state, into, question);
-        return;
-      }
-      if (!reserve(state, planAttempts)) return unknown(into, question);
-      const planClock = startClock();
-      const plan = await generateStructured(
-        state.run.policy,
-        planMessages(question, maxSubQuestions),
-        Plan,
-        {
-          name: 'plan',
-          maxAttempts: planAttempts,
-          maxTokens: planMaxTokens,
-          seed: deriveSeed(
-            state.run.seed ?? 0,
-            state.run.problem.id,
-            'model-decompose',
-            'plan',
-            question,
-          ),
-        },
-      );
-      // Unused reserved attempts go back to the budget.
-      state.calls -= planAttempts - plan.attempts.length;
-      const planStep = node({
-        kind: 'thought',
-        input: question,
-        output: plan.attempts.at(-1)?.text ?? '',
-        producer: 'policy',
-        startedAt: planClock.startedAt,
-        durationMs: planClock.stop(),
-        cost: addCosts(...plan.attempts.map((attempt) => attempt.cost)),
-        metadata: {
+  ): Promise<StructuredResult<{ subQuestions: string[] }>> => {
+    const { run } = state;
+    let plan: StructuredResult<{ subQuestions: string[] }> | undefined;
+    await traced(
+      'thought',
+      question,
+      async (self) => {
+        const planned = await generateStructured(
+          run.policy,
+          planMessages(question, maxSubQuestions),
+          Plan,
+          {
+            name: 'plan',
+            maxAttempts: planAttempts,
+            maxTokens: planMaxTokens,
+            seed: deriveSeed(run.seed ?? 0, run.problem.id, 'model-decompose', 'plan', question),
+          },
+        );
+        plan = planned;
+        // Unused reserved attempts go back to the budget.
+        state.budget.refund(planAttempts - planned.attempts.length);
+        self.cost = addCosts(...planned.attempts.map((attempt) => attempt.cost));
+        self.metadata = {
           plan: {
-            ok: plan.ok,
-            ...(plan.ok ? { subQuestions: plan.value.subQuestions } : { error: plan.error }),
-            attempts: plan.attempts.map((attempt) => ({
+            ok: planned.ok,
+            ...(planned.ok
+              ? { subQuestions: planned.value.subQuestions }
+              : { error: planned.error }),
+            attempts: planned.attempts.map((attempt) => ({
               text: attempt.text,
               ...(attempt.error === undefined ? {} : { error: attempt.error }),
             })),
           },
-        },
-      });
-      into.children.push(planStep);
-      if (!plan.ok) {
-        state.failedPlans += 1;
-        into.metadata = {
-          ...into.metadata,
-          decomposition: `no valid plan: ${plan.error}; answered directly`,
         };
-        await leaf(state, into, question);
-        return;
-      }
-      const proposed = plan.value.subQuestions;
-      if (proposed.length === 0) {
-        into.metadata = { ...into.metadata, decomposition: 'the policy proposed no sub-questions' };
-        await leaf(state, into, question);
-        return;
-      }
-      // Judge every proposal before expanding any, each seeing the ones before it.
-      const previous: PriorStep[] = [];
-      const accepted: TraceNode[] = [];
-      for (const subQuestion of proposed) {
-        const child = node({
-          kind: 'subquestion',
-          input: subQuestion,
-          output: '',
-          producer: 'policy',
-        });
-        if (state.overseer !== undefined) {
-          const judgment = await state.overseer.judge({
-            family: state.family.name,
-            question,
-            kind: 'subquestion',
-            previous: [...previous],
-            context: question,
-            action: subQuestion,
-          });
-          const recorded = JSON.parse(JSON.stringify(judgment)) as JsonObject;
-          if (judgment.score < threshold) {
-            state.rejected += 1;
-            child.producer = 'rejected';
-            child.metadata = { judgment: recorded, rejected: true, threshold };
-            into.children.push(child);
-            previous.push({ kind: 'subquestion', text: subQuestion });
-            continue;
-          }
-          child.metadata = { judgment: recorded };
-        }
-        into.children.push(child);
-        accepted.push(child);
-        previous.push({ kind: 'subquestion', text: subQuestion });
-      }
-      if (accepted.length === 0) {
-        into.metadata = {
-          ...into.metadata,
-          decomposition: 'the overseer rejected every sub-question; answered directly',
-        };
-        await leaf(state, into, question);
-        return;
-      }
-      const settled = await Promise.allSettled(
-        accepted.map((child) => expand(state, child, child.input, depth + 1)),
-      );
-      const failure = settled.find((result) => result.status === 'rejected');
-      if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
-      const answered: PriorStep[] = accepted.map((child) => ({
+        return planned.attempts.at(-1)?.text ?? '';
+      },
+      { producer: 'policy' },
+    );
+    return plan as StructuredResult<{ subQuestions: string[] }>;
+  };
+
+  /**
+   * Records each proposed sub-question, judged first when there is an overseer (each judgment
+   * seeing the proposals before it); returns the accepted ones, still to be expanded.
+   */
+  const judgeProposals = async (
+    state: EpisodeState,
+    question: string,
+    proposed: readonly string[],
+  ): Promise<StepNode[]> => {
+    const previous: PriorStep[] = [];
+    const accepted: StepNode[] = [];
+    for (const subQuestion of proposed) {
+      const judgment = await state.overseer?.judge({
+        family: state.family.name,
+        question,
         kind: 'subquestion',
-        text: child.input,
-        answer: child.output,
-      }));
-      const messages = combineMessages(question, answered);
-      if (!reserve(state)) return unknown(into, question);
-      const combined = await state.limit(() =>
-        ask(
-          state.run.policy,
-          chatRequest(messages, {
-            seed: deriveSeed(
-              state.run.seed ?? 0,
-              state.run.problem.id,
-              'model-decompose',
-              'combine',
-              question,
-            ),
-            ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
-          }),
-        ),
-      );
-      into.producer = 'policy';
-      answerFromPolicy(into, messages.map((message) => message.content).join('\n\n'), combined);
-    } finally {
-      into.durationMs = clock.stop();
+        previous: [...previous],
+        context: question,
+        action: subQuestion,
+      });
+      previous.push({ kind: 'subquestion', text: subQuestion });
+      if (judgment === undefined) {
+        accepted.push(record('subquestion', subQuestion, '', { producer: 'policy' }));
+        continue;
+      }
+      const recorded = JSON.parse(JSON.stringify(judgment)) as JsonObject;
+      if (judgment.score < threshold) {
+        state.rejected += 1;
+        record('subquestion', subQuestion, '', {
+          producer: 'rejected',
+          metadata: { judgment: recorded, rejected: true, threshold },
+        });
+        continue;
+      }
+      const metadata = { judgment: recorded };
+      accepted.push(record('subquestion', subQuestion, '', { producer: 'policy', metadata }));
     }
+    return accepted;
   };
 
-  const questionFamily = (family: TaskFamily): QuestionFamily => {
-    if (family.kind !== 'question') {
-      throw new OverseerError(
-        'scaffold.not-decomposable',
-        `${family.name} is an environment family: model-decompose splits questions only.`,
-        { hint: 'Use the snap scaffold for environments.' },
-      );
+  /** Answers `question` at `depth`: plan, judge, expand the accepted sub-questions, combine. */
+  const expand = async (
+    state: EpisodeState,
+    self: StepNode,
+    question: string,
+    depth: number,
+  ): Promise<string> => {
+    const directly = (decomposition: string): Promise<string> => {
+      self.metadata = { ...self.metadata, decomposition };
+      return leaf(state, question);
+    };
+    self.metadata = { ...self.metadata, depth };
+    if (depth >= maxDepth) return leaf(state, question);
+    if (!state.budget.reserve(planAttempts)) return budgetAnswer(question);
+    const plan = await propose(state, question);
+    if (!plan.ok) {
+      state.failedPlans += 1;
+      return directly(`no valid plan: ${plan.error}; answered directly`);
     }
-    return family;
+    if (plan.value.subQuestions.length === 0) {
+      return directly('the policy proposed no sub-questions');
+    }
+    const accepted = await judgeProposals(state, question, plan.value.subQuestions);
+    if (accepted.length === 0) {
+      return directly('the overseer rejected every sub-question; answered directly');
+    }
+    const settled = await Promise.allSettled(
+      accepted.map((child) => within(child, () => expand(state, child, child.input, depth + 1))),
+    );
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
+    const answered: PriorStep[] = accepted.map((child) => ({
+      kind: 'subquestion',
+      text: child.input,
+      answer: child.output,
+    }));
+    const messages = combineMessages(question, answered);
+    if (!state.budget.reserve()) return budgetAnswer(question);
+    const seed = deriveSeed(
+      state.run.seed ?? 0,
+      state.run.problem.id,
+      'model-decompose',
+      'combine',
+      question,
+    );
+    return state.limit(() =>
+      answerStep(
+        messages.map((message) => message.content).join('\n\n'),
+        state.run.policy,
+        chatRequest(messages, {
+          seed,
+          ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+        }),
+      ),
+    );
   };
 
-  return {
-    reference,
-    answerFormat: () => 'snap',
-    amplifies: false,
-    check: (family) => void questionFamily(family),
-    run: (run) =>
-      recordEpisode(run, reference, async (root) => {
-        const family = questionFamily(run.family);
-        const state: EpisodeState = {
-          run,
-          family,
-          calls: 0,
-          rejected: 0,
-          failedPlans: 0,
-          budgetExhausted: false,
-          overseer: overseerFor(family),
-          limit: createLimit(concurrency),
-        };
-        root.producer = 'policy';
-        await expand(state, root, run.problem.question, 0);
-        root.metadata = {
-          ...root.metadata,
-          calls: state.calls,
-          rejectedSubQuestions: state.rejected,
-          failedPlans: state.failedPlans,
-          budgetExhausted: state.budgetExhausted,
-        };
-        return root.output;
-      }),
-  };
+  return questionScaffold(
+    {
+      reference,
+      refusal: 'model-decompose splits questions only',
+      budget,
+      concurrency,
+      amplifies: false,
+    },
+    async (episode, root) => {
+      const overseer = overseerFor(episode.family);
+      const state: EpisodeState = { ...episode, rejected: 0, failedPlans: 0, overseer };
+      root.producer = 'policy';
+      const answer = await expand(state, root, episode.run.problem.question, 0);
+      const counts = { rejectedSubQuestions: state.rejected, failedPlans: state.failedPlans };
+      return { answer, counts };
+    },
+  );
 }

@@ -4,6 +4,7 @@
  * Every scaffold returns a full Episode: a tree of steps with parents, inputs, outputs, timing and
  * cost — never the outcome, which `outcomes/` computes from the episode afterwards.
  */
+import { OverseerError } from '../errors.ts';
 import type { Episode, Problem, RegistryReference } from '../spec/index.ts';
 import type { AnswerFormat, TaskFamily } from '../tasks/family.ts';
 import type { Policy } from '../policies/policy.ts';
@@ -56,4 +57,19 @@ export interface Scaffold {
    * approved answers (and the sub-questions it asked) are what iterated distillation learns.
    */
   readonly amplifies: boolean;
+}
+
+/** Throws an OverseerError naming the first option that is not a whole number at its minimum. */
+export function checkWholeNumbers(
+  scaffold: string,
+  options: Record<string, readonly [value: number, minimum: number]>,
+): void {
+  for (const [key, [value, minimum]] of Object.entries(options)) {
+    if (!Number.isInteger(value) || value < minimum) {
+      throw new OverseerError(
+        'scaffold.bad-options',
+        `${scaffold}: ${key} must be a whole number ≥ ${minimum}, got ${value}.`,
+      );
+    }
+  }
 }

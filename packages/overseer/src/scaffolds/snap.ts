@@ -5,9 +5,8 @@
 import { OverseerError } from '../errors.ts';
 import { deriveSeed } from '../model/random.ts';
 import type { Scaffold, ScaffoldRun } from './scaffold.ts';
-import { ask } from './asking.ts';
-import type { TraceNode } from './trace.ts';
-import { answerFromPolicy, node, recordEpisode } from './trace.ts';
+import { answerStep, ask } from './asking.ts';
+import { recordEpisode, traced } from './trace.ts';
 
 /** Options of `snap`. */
 export interface SnapOptions {
@@ -17,10 +16,9 @@ export interface SnapOptions {
   maxActions?: number;
 }
 
-/** Plays an environment episode, one policy call per action; returns the actions taken. */
+/** Plays an environment episode, one policy call (an action step) per action; returns the actions taken. */
 export async function playEnvironment(
   run: ScaffoldRun,
-  root: TraceNode,
   scaffold: string,
   options: { maxTokens?: number; maxActions: number },
 ): Promise<string> {
@@ -35,28 +33,26 @@ export async function playEnvironment(
   let actions = '';
   for (let index = 0; !environment.done && index < options.maxActions; index += 1) {
     const observation = environment.observation;
-    const answered = await ask(policy, {
-      prompt: family.prompt(observation, 'snap'),
-      seed: deriveSeed(run.seed ?? 0, problem.id, scaffold, index),
-      task: { family: family.name, question: observation, format: 'snap' },
-      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
-    });
-    const taken = environment.act(answered.text);
-    actions += taken.action;
-    root.children.push(
-      node({
-        kind: 'action',
-        input: observation,
-        output: answered.text,
-        producer: 'policy',
-        startedAt: answered.startedAt,
-        durationMs: answered.durationMs,
-        cost: answered.cost,
-        metadata:
+    await traced(
+      'action',
+      observation,
+      async (self) => {
+        const answered = await ask(policy, {
+          prompt: family.prompt(observation, 'snap'),
+          seed: deriveSeed(run.seed ?? 0, problem.id, scaffold, index),
+          task: { family: family.name, question: observation, format: 'snap' },
+          ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+        });
+        const taken = environment.act(answered.text);
+        actions += taken.action;
+        self.cost = answered.cost;
+        self.metadata =
           taken.action === answered.text
             ? answered.metadata
-            : { ...answered.metadata, action: taken.action },
-      }),
+            : { ...answered.metadata, action: taken.action };
+        return answered.text;
+      },
+      { producer: 'policy' },
     );
   }
   return actions;
@@ -82,16 +78,15 @@ export function snap(options: SnapOptions = {}): Scaffold {
         const { family, policy, problem } = run;
         root.producer = 'policy';
         if (family.kind === 'environment') {
-          return playEnvironment(run, root, 'snap', { ...options, maxActions });
+          return playEnvironment(run, 'snap', { ...options, maxActions });
         }
-        const answered = await ask(policy, {
-          prompt: family.prompt(problem.question, 'snap'),
+        const prompt = family.prompt(problem.question, 'snap');
+        return answerStep(prompt, policy, {
+          prompt,
           seed: deriveSeed(run.seed ?? 0, problem.id, 'snap'),
           task: { family: family.name, question: problem.question, format: 'snap' },
           ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
         });
-        answerFromPolicy(root, family.prompt(problem.question, 'snap'), answered);
-        return answered.text;
       }),
   };
 }

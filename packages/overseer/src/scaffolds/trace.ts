@@ -1,28 +1,32 @@
 /**
- * Building an episode's tree while it runs. Scaffolds grow nested nodes (children may finish out
- * of order when sub-questions run concurrently, and speculative branches may be dropped), then
- * `toEpisode` flattens them parents-first into spec Steps with ids.
+ * An episode's tree, traced while the scaffold runs (util/trace.ts): each policy call, expert
+ * answer and sub-question is a node under the call that made it, so a scaffold reads as plain
+ * code. `recordEpisode` starts the tree at the question and flattens it parents-first into spec
+ * Steps with ids.
  */
-import { performance } from 'node:perf_hooks';
 import type { Cost, Episode, JsonObject, StepKind, Step } from '../spec/index.ts';
 import { toErrorRecord } from '../spec/index.ts';
-import type { Answered } from './asking.ts';
+import type { TraceNode } from '../util/trace.ts';
+import { createTracer, walk } from '../util/trace.ts';
 import type { ScaffoldRun } from './scaffold.ts';
 
-/** A node of an episode's tree under construction. */
-export interface TraceNode {
-  kind: StepKind;
-  input: string;
-  output: string;
+/** What a step's node carries besides the traced fields. */
+export interface StepFields {
   producer: string;
-  startedAt: string;
-  durationMs: number;
   cost: Cost;
   metadata: JsonObject;
-  children: TraceNode[];
   /** For a memo hit: the node whose answer was reused (its id goes into metadata.memoOf). */
-  memoOf?: TraceNode;
+  memoOf?: StepNode;
 }
+
+/** A node of an episode's tree under construction. */
+export type StepNode = TraceNode<StepKind, StepFields>;
+
+/** The scaffolds' tracer: `traced`, `record`, `within` and `discard` act on the running episode. */
+export const { traced, tracedNode, record, within, discard, withTrace } = createTracer<
+  StepKind,
+  StepFields
+>(() => ({ producer: 'scaffold', cost: noCost(), metadata: {} }));
 
 /** No calls, no tokens. */
 export function noCost(): Cost {
@@ -42,117 +46,59 @@ export function addCosts(...costs: Cost[]): Cost {
   return usd === undefined ? total : { ...total, usd };
 }
 
-/** A wall clock for one node: when it started and, at `stop()`, how long it took. */
-export function startClock(): { startedAt: string; stop(): number } {
-  const startedAt = new Date().toISOString();
-  const start = performance.now();
-  return { startedAt, stop: () => Math.max(0, performance.now() - start) };
-}
-
-/** A node with defaults filled in. */
-export function node(
-  fields: Pick<TraceNode, 'kind' | 'input' | 'output' | 'producer'> & Partial<TraceNode>,
-): TraceNode {
-  return {
-    startedAt: new Date().toISOString(),
-    durationMs: 0,
-    cost: noCost(),
-    metadata: {},
-    children: [],
-    ...fields,
-  };
-}
-
-/** Hangs a policy's reply to `input` under `into` as its `answer` step; the reply is its output. */
-export function answerFromPolicy(into: TraceNode, input: string, answered: Answered): void {
-  into.children.push(
-    node({
-      kind: 'answer',
-      input,
-      output: answered.text,
-      producer: 'policy',
-      startedAt: answered.startedAt,
-      durationMs: answered.durationMs,
-      cost: answered.cost,
-      metadata: answered.metadata,
-    }),
-  );
-  into.output = answered.text;
-}
-
 /** Flattens a tree into Steps, parents before children, with ids `s0`, `s1`, … in pre-order. */
-export function flatten(root: TraceNode): Step[] {
-  const ids = new Map<TraceNode, string>();
-  const order: Array<{ node: TraceNode; parent: TraceNode | null; index: number }> = [];
-  const visit = (current: TraceNode, parent: TraceNode | null, index: number): void => {
-    ids.set(current, `s${order.length}`);
-    order.push({ node: current, parent, index });
-    current.children.forEach((child, childIndex) => visit(child, current, childIndex));
-  };
-  visit(root, null, 0);
-  return order.map(({ node: current, parent, index }) => {
-    const memoOf = current.memoOf === undefined ? undefined : ids.get(current.memoOf);
+export function flatten(root: StepNode): Step[] {
+  // A failed answer, thought or action produced nothing, so it is no step (the episode carries the
+  // error); a failed question stays, since it was asked, with the sub-tree it got as far as.
+  const order = walk(
+    root,
+    (node) => node.error === undefined || node.kind === 'question' || node.kind === 'subquestion',
+  );
+  const ids = new Map(order.map(({ node, id }) => [node, `s${id}`]));
+  return order.map(({ node, id, parentId, index }) => {
+    const memoOf = node.memoOf === undefined ? undefined : ids.get(node.memoOf);
     return {
-      id: ids.get(current) as string,
-      parentId: parent === null ? null : (ids.get(parent) as string),
-      kind: current.kind,
+      id: `s${id}`,
+      parentId: parentId === null ? null : `s${parentId}`,
+      kind: node.kind,
       index,
-      input: current.input,
-      output: current.output,
-      producer: current.producer,
-      timing: { startedAt: current.startedAt, durationMs: current.durationMs },
-      cost: current.cost,
-      metadata: memoOf === undefined ? current.metadata : { ...current.metadata, memoOf },
+      input: node.input,
+      output: node.output,
+      producer: node.producer,
+      timing: { startedAt: node.startedAt, durationMs: node.durationMs },
+      cost: node.cost,
+      metadata: memoOf === undefined ? node.metadata : { ...node.metadata, memoOf },
     };
   });
 }
 
 /**
- * Runs a scaffold body and packs the result into an Episode. A thrown error becomes a `failed`
- * episode carrying the error and whatever tree was built, never an exception for the caller.
+ * Runs a scaffold body as the root of a traced tree (a `question` node) and packs the result into
+ * an Episode. A thrown error becomes a `failed` episode carrying the error and whatever tree was
+ * built, never an exception for the caller.
  */
 export async function recordEpisode(
   run: ScaffoldRun,
   scaffold: Episode['scaffold'],
-  body: (root: TraceNode) => Promise<string | null>,
+  body: (root: StepNode) => Promise<string | null>,
 ): Promise<Episode> {
-  const clock = startClock();
-  const root = node({
-    kind: 'question',
-    input: run.problem.question,
-    output: '',
-    producer: 'scaffold',
+  let answer: string | null = null;
+  const { root, error } = await withTrace('question', run.problem.question, async (self) => {
+    answer = await body(self);
+    return answer ?? '';
   });
-  root.startedAt = clock.startedAt;
   const base = {
     id: run.episodeId ?? `episode/${run.problem.id}`,
     problem: run.problem,
     scaffold,
     policy: run.policy.reference,
-    startedAt: clock.startedAt,
+    startedAt: root.startedAt,
   };
-  try {
-    const answer = await body(root);
-    root.output = answer ?? '';
-    root.durationMs = clock.stop();
-    return {
-      ...base,
-      status: 'finished',
-      steps: flatten(root),
-      answer,
-      finishedAt: new Date().toISOString(),
-    };
-  } catch (error) {
-    root.durationMs = clock.stop();
-    return {
-      ...base,
-      status: 'failed',
-      steps: flatten(root),
-      answer: null,
-      error: toErrorRecord(error),
-      finishedAt: new Date().toISOString(),
-    };
-  }
+  const steps = flatten(root);
+  const finishedAt = new Date().toISOString();
+  return error === undefined
+    ? { ...base, status: 'finished', steps, answer, finishedAt }
+    : { ...base, status: 'failed', steps, answer: null, error: toErrorRecord(error), finishedAt };
 }
 
 /** Total cost of an episode's steps. */
