@@ -3,7 +3,6 @@
  * reward (mixed with the outcome by the dial λ) behind OpenRLHF's remote reward contract
  * (server/reward-service.ts), for RL trainers outside Overseer.
  */
-import '../policies/backends.ts';
 import { listen } from '../server/http.ts';
 import type { RunningServer } from '../server/http.ts';
 import { readRewardServiceConfig, rewardService } from '../server/reward-service.ts';

@@ -6,7 +6,6 @@
 import { basename, resolve } from 'node:path';
 import { Option } from 'commander';
 import { loadCheckpoint } from '../model/checkpoint.ts';
-import '../policies/backends.ts';
 import { listen } from '../server/http.ts';
 import type { RunningServer } from '../server/http.ts';
 import { openAiCompatibleHandler } from '../server/openai-compatible.ts';

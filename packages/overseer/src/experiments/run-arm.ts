@@ -22,8 +22,7 @@ import type { AdamW } from '../model/optimizer.ts';
 import { deriveSeed } from '../model/random.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
 import { openEnvironment } from '../outcomes/environment.ts';
-import type { Overseer } from '../overseers/overseer.ts';
-import { createOverseer } from '../overseers/registry.ts';
+import { createOverseer, exactOverseer, reseededOverseer } from '../overseers/registry.ts';
 import { batchingPolicy } from '../policies/batching.ts';
 import { modelPolicy } from '../policies/embedded.ts';
 import { createScaffold } from '../scaffolds/registry.ts';
@@ -175,35 +174,6 @@ function referenceCompletion(family: TaskFamily, question: string, format: Answe
     return family.chainOfThought.trace(question).join(family.chainOfThought.separator);
   }
   return family.oracle(question);
-}
-
-/** An overseer whose random draws depend on (seed, labels) only, not on what it judged before. */
-function seededOverseer(
-  reference: RegistryReference,
-  family: TaskFamily,
-  seed: number,
-  ...labels: Array<string | number>
-): Overseer {
-  const probe = createOverseer(reference.name, reference.options, { family });
-  if (!('seed' in probe.reference.options)) return probe;
-  const base = typeof reference.options.seed === 'number' ? reference.options.seed : 0;
-  return createOverseer(
-    reference.name,
-    { ...reference.options, seed: deriveSeed(base, seed, ...labels) },
-    { family },
-  );
-}
-
-/**
- * The overseer that measures: the same weak expert without the fallibility given to it for
- * training (a human overseer is replaced by the program expert, so evaluation never waits).
- */
-function exactOverseer(reference: RegistryReference, family: TaskFamily): Overseer {
-  if (reference.name === 'human') {
-    return createOverseer(family.kind === 'environment' ? 'approval' : 'program', {}, { family });
-  }
-  const { noise: _noise, flipProbability: _flip, ...rest } = reference.options;
-  return createOverseer(reference.name, rest, { family });
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -379,7 +349,7 @@ export async function runUnit(context: UnitContext): Promise<void> {
       family,
       scaffold: evaluationScaffold,
       policy,
-      overseer: exactOverseer(config.overseer, family),
+      overseer: exactOverseer(config.overseer, { family }),
       problems: evaluationProblems,
       ids: evaluationProblems.map((_, index) => evaluationEpisodeId(unit.key, step, index)),
       seed: deriveSeed(seed, 'evaluation'),
@@ -451,7 +421,10 @@ export async function runUnit(context: UnitContext): Promise<void> {
       iteration: round,
     });
     const problems = problemsOfRound(round);
-    const overseer = seededOverseer(config.overseer, family, seed, 'round', round);
+    const overseer = reseededOverseer(config.overseer, {
+      family,
+      seedLabels: [seed, 'round', round],
+    });
 
     // Amplify and oversee.
     let examples: SupervisedExample[] | undefined;
