@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
 import { loadKernels } from '../model/kernels.ts';
 import type { Kernels } from '../model/kernels.ts';
-import type { JsonObject } from '../spec/index.ts';
+import { JsonObject } from '../spec/index.ts';
 import { issueProblems } from '../util/zod-issues.ts';
 
 /** Parses a whole number ≥ `minimum` for commander, with a message naming the flag's rule. */
@@ -51,11 +51,11 @@ export function jsonObjectArgument(flag: string) {
         { hint: `${flag} takes a JSON object, e.g. ${flag} '{"maxDepth": 2}'.` },
       );
     }
-    const object = z.record(z.string(), z.json()).safeParse(parsed);
+    const object = JsonObject.safeParse(parsed);
     if (!object.success) {
       throw new OverseerError('cli.bad-json', `${flag} must be a JSON object, got ${value}.`);
     }
-    return object.data as JsonObject;
+    return object.data;
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseStrictOptions } from '../util/zod-issues.ts';
+import { optionsParser } from '../util/zod-issues.ts';
 
 /**
  * Options every world-based family takes: which world, how big, how much of it is held out.
@@ -20,14 +20,4 @@ export function worldOptions(defaultSize: number) {
  * Parses a family's options strictly: an unknown key or a wrong type is an OverseerError naming
  * the key path, so a typo in a YAML experiment fails loudly instead of being ignored.
  */
-export function parseOptions<Schema extends z.ZodObject>(
-  family: string,
-  schema: Schema,
-  options: unknown,
-): z.output<Schema> {
-  return parseStrictOptions(schema, options, {
-    code: 'task.bad-options',
-    lead: `Bad options for task family ${family}`,
-    owner: family,
-  });
-}
+export const parseOptions = optionsParser('task.bad-options', 'task family');

@@ -11,7 +11,7 @@ import { AdamW } from '../model/optimizer.ts';
 import type { OptimizerConfig } from '../model/optimizer.ts';
 import type { RegistryReference } from '../spec/index.ts';
 import type { SupervisedExample } from '../tasks/family.ts';
-import { parseStrictOptions } from '../util/zod-issues.ts';
+import { optionsParser } from '../util/zod-issues.ts';
 import type { RolloutRewards } from './rollout-rewards.ts';
 import type { Rollout } from './rollouts.ts';
 import type { StepJudge, TrainingTask } from './task.ts';
@@ -154,17 +154,7 @@ export function optimizerFor(
  * Parses a trainer's options strictly: an unknown key or a wrong type is an OverseerError naming
  * the key path and listing the trainer's options.
  */
-export function parseTrainerOptions<Schema extends z.ZodObject>(
-  trainer: string,
-  schema: Schema,
-  options: unknown,
-): z.output<Schema> {
-  return parseStrictOptions(schema, options, {
-    code: 'training.bad-options',
-    lead: `Bad options for trainer ${trainer}`,
-    owner: trainer,
-  });
-}
+export const parseTrainerOptions = optionsParser('training.bad-options', 'trainer');
 
 /** Throws unless the context has what a trainer needs, naming what is missing. */
 export function requireInContext<Key extends keyof TrainerContext>(

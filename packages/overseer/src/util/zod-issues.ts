@@ -101,6 +101,23 @@ export function parseStrictOptions<Schema extends z.ZodObject>(
   );
 }
 
+/**
+ * The strict options parser of one kind of entry: its errors read `Bad options for <noun>
+ * <name>: …` with `code`, e.g. `optionsParser('training.bad-options', 'trainer')`.
+ */
+export function optionsParser(code: string, noun: string) {
+  return <Schema extends z.ZodObject>(
+    name: string,
+    schema: Schema,
+    options: unknown,
+  ): z.output<Schema> =>
+    parseStrictOptions(schema, options, {
+      code,
+      lead: `Bad options for ${noun} ${name}`,
+      owner: name,
+    });
+}
+
 /** What an issue says: what was expected and what was given. */
 export function issueMessage(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
