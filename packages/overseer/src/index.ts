@@ -1,5 +1,4 @@
 /** Overseer's public library surface: each room as a namespace, plus the error base class. */
-import './policies/backends.ts';
 
 export { OverseerError, isOverseerError } from './errors.ts';
 export * as spec from './spec/index.ts';

@@ -3,10 +3,16 @@
  * train`, …); a plain `overseer bench` lists them. To add one, append a `BenchSubVerb` to
  * `benchSubVerbs`.
  */
-import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import type { KernelPreference } from '../model/kernels.ts';
+import { z } from 'zod';
 import { formatTrainBench, runTrainBench, trainBenchSizes } from '../bench/train-bench.ts';
+import {
+  KernelsName,
+  integerArgument,
+  kernelsOption,
+  listArgument,
+  verbOptions,
+} from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
 /** A benchmark under `overseer bench`: adds its sub-command to the `bench` command. */
@@ -14,15 +20,17 @@ export interface BenchSubVerb {
   register(bench: Command): void;
 }
 
-function positiveInteger(minimum: number) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || number < minimum) {
-      throw new InvalidArgumentError(`expected a whole number ≥ ${minimum}, got "${value}"`);
-    }
-    return number;
-  };
-}
+/** The flags of `overseer bench train`, as commander gives them. */
+const BenchTrainFlags = z.object({
+  json: z.boolean().optional(),
+  sizes: z.string(),
+  steps: z.number().optional(),
+  warmup: z.number(),
+  threads: z.number(),
+  kernels: KernelsName,
+  torch: z.boolean(),
+  python: z.string(),
+});
 
 const trainBench: BenchSubVerb = {
   register(bench) {
@@ -37,43 +45,31 @@ const trainBench: BenchSubVerb = {
         `comma-separated sizes (${trainBenchSizes.map((s) => s.name).join(', ')})`,
         'S,M',
       )
-      .option('--steps <n>', 'timed steps per size (default: per size)', positiveInteger(1))
-      .option('--warmup <n>', 'untimed warm-up steps', positiveInteger(0), 3)
-      .option('--threads <n>', 'CPU threads of the native kernels', positiveInteger(1), 2)
-      .option('--kernels <name>', 'auto, native or reference', 'native')
+      .option('--steps <n>', 'timed steps per size (default: per size)', integerArgument(1))
+      .option('--warmup <n>', 'untimed warm-up steps', integerArgument(0), 3)
+      .option('--threads <n>', 'CPU threads of the native kernels', integerArgument(1), 2)
+      // A benchmark measures the native kernels unless told otherwise.
+      .addOption(kernelsOption('native'))
       .option('--no-torch', 'skip the PyTorch peer')
       .option('--python <path>', 'Python interpreter that has torch', '/usr/bin/python3')
-      .action(
-        async (options: {
-          json?: boolean;
-          sizes: string;
-          steps?: number;
-          warmup: number;
-          threads: number;
-          kernels: string;
-          torch: boolean;
-          python: string;
-        }) => {
-          const result = await runTrainBench(
-            {
-              sizes: options.sizes
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean),
-              steps: options.steps,
-              warmup: options.warmup,
-              threads: options.threads,
-              kernels: options.kernels as KernelPreference,
-              torch: options.torch,
-              python: options.python,
-            },
-            options.json ? undefined : (line) => process.stderr.write(`${line}\n`),
-          );
-          process.stdout.write(
-            options.json ? `${JSON.stringify(result)}\n` : `${formatTrainBench(result)}\n`,
-          );
-        },
-      );
+      .action(async (given: unknown) => {
+        const options = verbOptions(BenchTrainFlags, given);
+        const result = await runTrainBench(
+          {
+            sizes: listArgument(options.sizes),
+            steps: options.steps,
+            warmup: options.warmup,
+            threads: options.threads,
+            kernels: options.kernels,
+            torch: options.torch,
+            python: options.python,
+          },
+          options.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+        );
+        process.stdout.write(
+          options.json ? `${JSON.stringify(result)}\n` : `${formatTrainBench(result)}\n`,
+        );
+      });
   },
 };
 

@@ -16,7 +16,7 @@ import { createOverseer } from '../overseers/registry.ts';
 import { evaluate } from '../experiments/evaluate.ts';
 import type { Evaluation } from '../experiments/evaluate.ts';
 import { judgedSteps, meanProcessReward, policyCalls } from '../experiments/metrics.ts';
-import { integerArgument } from './train.ts';
+import { integerArgument, jsonObjectArgument, wholeNumberListArgument } from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
 /** What to evaluate, as the flags give it. */
@@ -211,39 +211,6 @@ function summarise(
   };
 }
 
-/** Parses a JSON object flag, naming the flag when it is not one. */
-function jsonObject(flag: string) {
-  return (value: string): JsonObject => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch (error) {
-      throw new OverseerError('cli.bad-json', `${flag}: ${(error as Error).message}`, {
-        hint: `${flag} takes a JSON object, e.g. ${flag} '{"maxDepth": 2}'.`,
-      });
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new OverseerError('cli.bad-json', `${flag} must be a JSON object, got ${value}.`);
-    }
-    return parsed as JsonObject;
-  };
-}
-
-/** Parses `3` or `1,2,3` into difficulties. */
-function difficultyList(value: string): number[] {
-  const parts = value.split(',').map((part) => part.trim());
-  if (parts.length === 0 || parts.some((part) => !/^\d+$/.test(part))) {
-    throw new OverseerError(
-      'cli.bad-difficulty',
-      `--difficulty takes whole numbers, got "${value}".`,
-      {
-        hint: 'e.g. --difficulty 3 or --difficulty 1,2,3',
-      },
-    );
-  }
-  return parts.map(Number);
-}
-
 /** Human-readable lines of a summary. */
 function formatSummary(summary: EvaluationSummary): string {
   const show = (value: unknown): string =>
@@ -289,7 +256,7 @@ export const evalVerb: Verb = {
           );
         }
         const optional = (flag: string, key: string): JsonObject | undefined =>
-          options[key] === undefined ? undefined : jsonObject(flag)(options[key] as string);
+          options[key] === undefined ? undefined : jsonObjectArgument(flag)(options[key] as string);
         const taskOptions = optional('--task-options', 'taskOptions');
         const scaffoldOptions = optional('--scaffold-options', 'scaffoldOptions');
         const policyOptions = optional('--policy-options', 'policyOptions');
@@ -304,7 +271,9 @@ export const evalVerb: Verb = {
           concurrency: options.concurrency as number,
           ...(options.difficulty === undefined
             ? {}
-            : { difficulty: difficultyList(options.difficulty as string) }),
+            : {
+                difficulty: wholeNumberListArgument('--difficulty')(options.difficulty as string),
+              }),
           ...(options.worldSize === undefined ? {} : { worldSize: options.worldSize as number }),
           ...(options.store === undefined ? {} : { store: options.store as string }),
           ...(options.overseer === undefined ? {} : { overseer: options.overseer as string }),

@@ -6,12 +6,13 @@ import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Option } from 'commander';
+import { z } from 'zod';
 import { exportFormatNames, exportFormatNamed, exportRun } from '../export/index.ts';
 import type { ExportOptions } from '../export/index.ts';
 import { RunStore } from '../store/index.ts';
 import { exportHtmlVerb } from '../viewer-server/html-export.ts';
 import { addStoreOption } from './runs.ts';
-import { integerArgument, numberArgument } from './train.ts';
+import { integerArgument, numberArgument, verbOptions } from './arguments.ts';
 import type { Verb } from './verbs.ts';
 import { LoopPhase } from '../spec/index.ts';
 
@@ -68,6 +69,24 @@ export async function runExport(request: ExportRequest): Promise<number> {
   }
 }
 
+/** The flags of `overseer export` (JSONL formats), as commander gives them. */
+const ExportFlags = z.object({
+  run: z.string(),
+  format: z.string(),
+  store: z.string(),
+  out: z.string().optional(),
+  iteration: z.number().optional(),
+  onlyCorrect: z.boolean(),
+  phase: LoopPhase.optional(),
+  overseer: z.string().optional(),
+  answerOnly: z.boolean(),
+  allNodes: z.boolean(),
+  system: z.string().optional(),
+  weights: z.boolean(),
+  margin: z.number().optional(),
+  maxPairs: z.number().optional(),
+});
+
 /** `overseer export`. */
 export const exportVerb: Verb = {
   register(program) {
@@ -96,30 +115,29 @@ export const exportVerb: Verb = {
         numberArgument('non-negative'),
       )
       .option('--max-pairs <n>', 'trl-dpo: at most n pairs per prompt', integerArgument(1));
-    addStoreOption(command).action(async (options: Record<string, unknown>) => {
+    addStoreOption(command).action(async (given: Record<string, unknown>) => {
       // html is pages for people, not JSONL rows: a self-contained copy of the run's viewer pages.
-      if (options.format === 'html') return exportHtmlVerb(options);
-      const out = options.out as string | undefined;
+      if (given.format === 'html') return exportHtmlVerb(given);
+      const options = verbOptions(ExportFlags, given);
+      const out = options.out;
       const count = await runExport({
-        run: options.run as string,
-        format: options.format as string,
-        store: options.store as string,
+        run: options.run,
+        format: options.format,
+        store: options.store,
         ...(out === undefined ? {} : { out }),
-        ...(options.iteration === undefined ? {} : { iteration: options.iteration as number }),
-        onlyCorrect: options.onlyCorrect as boolean,
-        ...(options.phase === undefined ? {} : { phase: options.phase as LoopPhase }),
-        ...(options.overseer === undefined ? {} : { overseer: options.overseer as string }),
+        ...(options.iteration === undefined ? {} : { iteration: options.iteration }),
+        onlyCorrect: options.onlyCorrect,
+        ...(options.phase === undefined ? {} : { phase: options.phase }),
+        ...(options.overseer === undefined ? {} : { overseer: options.overseer }),
         target: options.answerOnly ? 'answer' : 'transcript',
-        allNodes: options.allNodes as boolean,
-        ...(options.system === undefined ? {} : { system: options.system as string }),
-        weights: options.weights as boolean,
-        ...(options.margin === undefined ? {} : { margin: options.margin as number }),
-        ...(options.maxPairs === undefined
-          ? {}
-          : { maxPairsPerPrompt: options.maxPairs as number }),
+        allNodes: options.allNodes,
+        ...(options.system === undefined ? {} : { system: options.system }),
+        weights: options.weights,
+        ...(options.margin === undefined ? {} : { margin: options.margin }),
+        ...(options.maxPairs === undefined ? {} : { maxPairsPerPrompt: options.maxPairs }),
       });
       process.stderr.write(
-        `wrote ${count} ${options.format as string} line${count === 1 ? '' : 's'}${out === undefined ? '' : ` to ${out}`}\n`,
+        `wrote ${count} ${options.format} line${count === 1 ? '' : 's'}${out === undefined ? '' : ` to ${out}`}\n`,
       );
     });
   },

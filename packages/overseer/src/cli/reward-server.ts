@@ -3,13 +3,13 @@
  * reward (mixed with the outcome by the dial λ) behind OpenRLHF's remote reward contract
  * (server/reward-service.ts), for RL trainers outside Overseer.
  */
-import '../policies/backends.ts';
 import { listen } from '../server/http.ts';
 import type { RunningServer } from '../server/http.ts';
 import { readRewardServiceConfig, rewardService } from '../server/reward-service.ts';
 import type { RewardService } from '../server/reward-service.ts';
 import { untilStopped } from './serve.ts';
-import { integerArgument } from './train.ts';
+import { z } from 'zod';
+import { integerArgument, verbOptions } from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
 /** Reads the config and starts the service; resolves once it listens. */
@@ -44,12 +44,10 @@ export const rewardServerVerb: Verb = {
       )
       .option('--port <n>', 'port (0 picks a free one)', integerArgument(0), 5000)
       .option('--host <address>', 'address to listen on', '127.0.0.1')
-      .action(async (options: Record<string, unknown>) => {
-        const running = await startRewardServer({
-          config: options.config as string,
-          port: options.port as number,
-          host: options.host as string,
-        });
+      .action(async (given: unknown) => {
+        const running = await startRewardServer(
+          verbOptions(z.object({ config: z.string(), port: z.number(), host: z.string() }), given),
+        );
         const { config, overseer } = running.service;
         process.stdout.write(
           `reward server at ${running.url}/ (overseer ${overseer.reference.name}, λ = ${config.lambda}, ${config.format} on ${config.task.name}); Ctrl-C stops\n`,

@@ -10,7 +10,8 @@ import { runExperiments } from '../experiments/run.ts';
 import type { RunOutcome } from '../experiments/run.ts';
 import { formatDuration } from '../experiments/run-progress.ts';
 import type { ProgressMode } from '../experiments/run-progress.ts';
-import { integerArgument } from './train.ts';
+import { z } from 'zod';
+import { integerArgument, repeatedArgument, verbOptions } from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
 /** Options of `runExperimentFile` (the flags of `overseer run`). */
@@ -120,9 +121,15 @@ export async function runExperimentFile(
   return outcome;
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+/** The flags of `overseer run`, as commander gives them. */
+const RunFlags = z.object({
+  seed: z.number().optional(),
+  out: z.string().optional(),
+  store: z.string().optional(),
+  set: z.array(z.string()).optional(),
+  restart: z.boolean(),
+  json: z.boolean(),
+});
 
 /** `overseer run`. */
 export const runVerb: Verb = {
@@ -142,16 +149,17 @@ export const runVerb: Verb = {
       .option(
         '--set <key=value>',
         'change a key of every arm, e.g. --set rounds=1 (repeatable)',
-        collect,
+        repeatedArgument,
       )
       .option('--restart', 'discard saved progress in the run directory and start over', false)
       .option('--json', 'print one JSON object, no table and no progress', false)
-      .action(async (file: string, options: Record<string, unknown>) => {
+      .action(async (file: string, given: unknown) => {
+        const options = verbOptions(RunFlags, given);
         await runExperimentFile(file, {
-          ...(options.seed === undefined ? {} : { seed: options.seed as number }),
-          ...(options.out === undefined ? {} : { out: options.out as string }),
-          ...(options.store === undefined ? {} : { store: options.store as string }),
-          ...(options.set === undefined ? {} : { set: options.set as string[] }),
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+          ...(options.out === undefined ? {} : { out: options.out }),
+          ...(options.store === undefined ? {} : { store: options.store }),
+          ...(options.set === undefined ? {} : { set: options.set }),
           restart: options.restart === true,
           json: options.json === true,
         });

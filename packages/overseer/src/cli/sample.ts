@@ -2,7 +2,15 @@
 import { Option } from 'commander';
 import { loadCheckpoint } from '../model/checkpoint.ts';
 import type { SampleResult } from '../model/gpt.ts';
-import { integerArgument, kernelsNamed, numberArgument } from './train.ts';
+import { z } from 'zod';
+import {
+  KernelsName,
+  integerArgument,
+  kernelsNamed,
+  kernelsOption,
+  numberArgument,
+  verbOptions,
+} from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
 /** Options of `runSampling`, as the flags give them. */
@@ -32,6 +40,21 @@ export async function runSampling(request: SamplingRequest): Promise<SampleResul
     ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
   });
 }
+
+/** The flags of `overseer sample`, as commander gives them. */
+const SampleFlags = z.object({
+  checkpoint: z.string(),
+  prompt: z.string(),
+  temperature: z.number(),
+  topK: z.number(),
+  topP: z.number(),
+  maxTokens: z.number().optional(),
+  seed: z.number(),
+  n: z.number(),
+  truncate: z.enum(['error', 'left']),
+  kernels: KernelsName,
+  json: z.boolean(),
+});
 
 /** `overseer sample`. */
 export const sampleVerb: Verb = {
@@ -70,27 +93,13 @@ export const sampleVerb: Verb = {
           .default('error'),
       )
       .option('--json', 'one JSON object per completion, with tokens and log-probabilities', false)
-      .addOption(
-        new Option('--kernels <name>', 'compute kernels')
-          .choices(['auto', 'native', 'reference'])
-          .default('auto'),
-      )
-      .action(async (options: Record<string, unknown>) => {
-        const results = await runSampling({
-          checkpoint: options.checkpoint as string,
-          prompt: options.prompt as string,
-          temperature: options.temperature as number,
-          topK: options.topK as number,
-          topP: options.topP as number,
-          maxTokens: options.maxTokens as number | undefined,
-          seed: options.seed as number,
-          n: options.n as number,
-          truncate: options.truncate as 'error' | 'left',
-          kernels: options.kernels as string,
-        });
+      .addOption(kernelsOption())
+      .action(async (given: unknown) => {
+        const { json, ...request } = verbOptions(SampleFlags, given);
+        const results = await runSampling(request);
         for (const result of results) {
           process.stdout.write(
-            options.json
+            json
               ? `${JSON.stringify({
                   text: result.text,
                   finishReason: result.finishReason,

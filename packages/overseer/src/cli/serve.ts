@@ -6,11 +6,17 @@
 import { basename, resolve } from 'node:path';
 import { Option } from 'commander';
 import { loadCheckpoint } from '../model/checkpoint.ts';
-import '../policies/backends.ts';
 import { listen } from '../server/http.ts';
 import type { RunningServer } from '../server/http.ts';
 import { openAiCompatibleHandler } from '../server/openai-compatible.ts';
-import { integerArgument, kernelsNamed } from './train.ts';
+import { z } from 'zod';
+import {
+  KernelsName,
+  integerArgument,
+  kernelsNamed,
+  kernelsOption,
+  verbOptions,
+} from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
 /** What `startServe` needs; the flags map onto it one to one. */
@@ -63,6 +69,18 @@ export function untilStopped(): Promise<string> {
   });
 }
 
+/** The flags of `overseer serve`, as commander gives them. */
+const ServeFlags = z.object({
+  checkpoint: z.string(),
+  port: z.number(),
+  host: z.string(),
+  modelName: z.string().optional(),
+  unknownCharacters: z.enum(['error', 'drop']),
+  truncate: z.enum(['error', 'left']),
+  kernels: KernelsName,
+  quiet: z.boolean(),
+});
+
 /** `overseer serve`. */
 export const serveVerb: Verb = {
   register(program) {
@@ -91,23 +109,11 @@ export const serveVerb: Verb = {
           .choices(['error', 'left'])
           .default('error'),
       )
-      .addOption(
-        new Option('--kernels <name>', 'compute kernels')
-          .choices(['auto', 'native', 'reference'])
-          .default('auto'),
-      )
+      .addOption(kernelsOption())
       .option('--quiet', 'do not log requests', false)
-      .action(async (options: Record<string, unknown>) => {
-        const running = await startServe({
-          checkpoint: options.checkpoint as string,
-          port: options.port as number,
-          host: options.host as string,
-          ...(options.modelName === undefined ? {} : { modelName: options.modelName as string }),
-          unknownCharacters: options.unknownCharacters as 'error' | 'drop',
-          truncate: options.truncate as 'error' | 'left',
-          kernels: options.kernels as string,
-          log: options.quiet !== true,
-        });
+      .action(async (given: unknown) => {
+        const { quiet, ...request } = verbOptions(ServeFlags, given);
+        const running = await startServe({ ...request, log: !quiet });
         process.stdout.write(
           `serving ${running.modelName} at ${running.url}/v1 (policy name: openai:${running.modelName} with baseURL ${running.url}/v1); Ctrl-C stops\n`,
         );

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runExperimentFile } from './run.ts';
+import { integerArgument } from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
 /** The quickstart experiment shipped with the project (scaled-down IDA and tampering). */
@@ -22,7 +23,7 @@ export const startVerb: Verb = {
         'runs/quickstart',
       )
       .option('--store <dir>', 'run store directory', '.overseer')
-      .option('--seed <n>', 'run only this seed', (value: string) => Number.parseInt(value, 10))
+      .option('--seed <n>', 'run only this seed', integerArgument(0))
       .option('--restart', 'discard saved progress and start over', false)
       .action(async (options: { out: string; store: string; seed?: number; restart: boolean }) => {
         await runExperimentFile(QUICKSTART_FILE, {

@@ -2,14 +2,12 @@
  * `overseer train`: supervised training of the embedded GPT on a task family's pairs, writing a
  * resumable checkpoint and printing the final loss and held-out exact match.
  */
-import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
 import { loadCheckpoint, loadOptimizerState, readCheckpointConfig } from '../model/checkpoint.ts';
 import { Gpt, defaultGptConfig } from '../model/gpt.ts';
 import type { GptConfig } from '../model/gpt.ts';
-import { loadKernels } from '../model/kernels.ts';
-import type { Kernels } from '../model/kernels.ts';
 import { AdamW, defaultOptimizerConfig } from '../model/optimizer.ts';
 import type { OptimizerConfig } from '../model/optimizer.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
@@ -17,44 +15,15 @@ import type { TaskFamilyBase } from '../tasks/family.ts';
 import { getFamily } from '../tasks/registry.ts';
 import { trainSupervised } from '../training/supervised.ts';
 import type { SupervisedResult } from '../training/supervised.ts';
+import {
+  KernelsName,
+  integerArgument,
+  kernelsNamed,
+  kernelsOption,
+  numberArgument,
+  verbOptions,
+} from './arguments.ts';
 import type { Verb } from './verbs.ts';
-
-/** Parses a whole number ≥ `minimum` for commander, with a message naming the flag's rule. */
-export function integerArgument(minimum: number) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < minimum) {
-      throw new InvalidArgumentError(`expected a whole number ≥ ${minimum}, got "${value}"`);
-    }
-    return number;
-  };
-}
-
-/** Parses a finite number (optionally > 0 or ≥ 0) for commander. */
-export function numberArgument(rule: 'positive' | 'non-negative' | 'any' = 'any') {
-  return (value: string): number => {
-    const number = Number(value);
-    const ok =
-      value.trim() !== '' &&
-      Number.isFinite(number) &&
-      (rule === 'any' || (rule === 'positive' ? number > 0 : number >= 0));
-    if (!ok) {
-      const expected = rule === 'any' ? 'a number' : `a ${rule} number`;
-      throw new InvalidArgumentError(`expected ${expected}, got "${value}"`);
-    }
-    return number;
-  };
-}
-
-/** The kernels to compute with: `auto` is native when built, else the reference (with a warning). */
-export function kernelsNamed(name: string): Kernels {
-  if (name !== 'auto' && name !== 'native' && name !== 'reference') {
-    throw new OverseerError('cli.kernels', `unknown kernels "${name}"`, {
-      hint: 'use --kernels auto, native or reference',
-    });
-  }
-  return loadKernels(name);
-}
 
 /** Finds a task family by registry name (default options: addition is 3-digit by default). */
 export function taskFamilyNamed(name: string): TaskFamilyBase {
@@ -195,12 +164,30 @@ export function addModelOptions(command: Command): Command {
       integerArgument(0),
       defaultOptimizerConfig.warmupSteps,
     )
-    .addOption(
-      new Option('--kernels <name>', 'compute kernels')
-        .choices(['auto', 'native', 'reference'])
-        .default('auto'),
-    );
+    .addOption(kernelsOption());
 }
+
+/** The flags of `overseer train`, as commander gives them. */
+const TrainFlags = z.object({
+  task: z.string(),
+  steps: z.number(),
+  out: z.string(),
+  seed: z.number(),
+  layers: z.number(),
+  width: z.number(),
+  heads: z.number(),
+  context: z.number(),
+  batch: z.number(),
+  lr: z.number(),
+  warmup: z.number(),
+  kernels: KernelsName,
+  trainCount: z.number(),
+  testCount: z.number(),
+  checkpointEvery: z.number(),
+  evaluateEvery: z.number(),
+  resume: z.boolean(),
+  progress: z.boolean(),
+});
 
 /** `overseer train`. */
 export const trainVerb: Verb = {
@@ -235,7 +222,8 @@ export const trainVerb: Verb = {
       )
       .option('--resume', 'continue training the checkpoint in --out', false)
       .option('--no-progress', 'no progress bar, even on a terminal')
-      .action(async (options: Record<string, unknown>) => {
+      .action(async (given: unknown) => {
+        const options = verbOptions(TrainFlags, given);
         const explicitModelKeys = (
           [
             ['layers', 'layers'],
@@ -247,38 +235,38 @@ export const trainVerb: Verb = {
           .filter(([flag]) => command.getOptionValueSource(flag) === 'cli')
           .map(([, key]) => key);
         const { model, result } = await runTraining({
-          task: options.task as string,
-          steps: options.steps as number,
-          out: options.out as string,
-          seed: options.seed as number,
+          task: options.task,
+          steps: options.steps,
+          out: options.out,
+          seed: options.seed,
           model: {
             ...defaultGptConfig,
-            layers: options.layers as number,
-            width: options.width as number,
-            heads: options.heads as number,
-            contextLength: options.context as number,
+            layers: options.layers,
+            width: options.width,
+            heads: options.heads,
+            contextLength: options.context,
           },
-          batchSize: options.batch as number,
+          batchSize: options.batch,
           // Only flags given on the command line, so a resumed run keeps its saved schedule.
           optimizer: {
             ...(command.getOptionValueSource('lr') === 'cli'
-              ? { learningRate: options.lr as number, minLearningRate: (options.lr as number) / 10 }
+              ? { learningRate: options.lr, minLearningRate: options.lr / 10 }
               : {}),
             ...(command.getOptionValueSource('warmup') === 'cli'
-              ? { warmupSteps: options.warmup as number }
+              ? { warmupSteps: options.warmup }
               : {}),
           },
-          trainCount: options.trainCount as number,
-          testCount: options.testCount as number,
-          resume: options.resume as boolean,
-          kernels: options.kernels as string,
-          checkpointEvery: options.checkpointEvery as number,
-          evaluateEvery: options.evaluateEvery as number,
-          progress: options.progress === false ? false : 'auto',
+          trainCount: options.trainCount,
+          testCount: options.testCount,
+          resume: options.resume,
+          kernels: options.kernels,
+          checkpointEvery: options.checkpointEvery,
+          evaluateEvery: options.evaluateEvery,
+          progress: options.progress ? 'auto' : false,
           explicitModelKeys,
         });
         process.stdout.write(describeTraining(model, result));
-        process.stdout.write(`checkpoint     ${options.out as string}\n`);
+        process.stdout.write(`checkpoint     ${options.out}\n`);
       });
   },
 };

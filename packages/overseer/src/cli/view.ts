@@ -6,7 +6,7 @@
 import { startViewerServer } from '../viewer-server/server.ts';
 import type { ViewerServer } from '../viewer-server/server.ts';
 import { addStoreOption } from './runs.ts';
-import { integerArgument } from './train.ts';
+import { integerArgument } from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
 /** What `overseer view` was asked for. */

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
 import { Random, deriveSeed } from '../model/random.ts';
 import type { RegistryReference } from '../spec/index.ts';
+import { Registry } from '../util/registry.ts';
 import type { AnswerFormat, SupervisedExample, TaskFamily } from '../tasks/family.ts';
 import {
   mixedDropboxDemonstrations,
@@ -34,12 +35,16 @@ export interface DemonstrationRequest {
   difficulty?: number | number[];
 }
 
-interface DemonstrationSource {
-  description: string;
-  schema: z.ZodObject;
+/** What a demonstration source is made against. */
+export interface DemonstrationContext {
+  family: TaskFamily;
+  request: DemonstrationRequest;
+}
+
+/** What a source says of itself besides making pairs. */
+interface DemonstrationTraits {
   /** Throws when the source cannot serve the family. */
   check(family: TaskFamily, format: AnswerFormat): void;
-  make(family: TaskFamily, options: never, request: DemonstrationRequest): SupervisedExample[];
 }
 
 const NoisyTracesOptions = z.strictObject({
@@ -64,12 +69,25 @@ const MixedExpertsOptions = z.strictObject({
 /** Pairs per camera-dropbox episode, roughly, for sizing the demonstration set. */
 const PAIRS_PER_EPISODE = 10;
 
-const sources: Record<string, DemonstrationSource> = {
-  exact: {
-    description: "the task's reference completions",
+/** The demonstration sources, by the name `pretrain.demonstrations` gives. */
+export const demonstrations = new Registry<
+  SupervisedExample[],
+  DemonstrationContext,
+  DemonstrationTraits
+>({
+  noun: 'demonstration source',
+  plural: 'demonstration sources',
+  codes: { unknown: 'run.demonstrations', badOptions: 'run.demonstrations' },
+  leads: {
+    unknown: (name) => `unknown pretrain.demonstrations "${name}"`,
+    badOptions: (name) => `bad options for pretrain.demonstrations ${name}`,
+  },
+})
+  .register('exact', {
+    describe: "the task's reference completions",
     schema: z.strictObject({}),
     check: () => undefined,
-    make: (family, _options, request) =>
+    create: (_options, { family, request }) =>
       family.supervised({
         seed: request.seed,
         count: request.count,
@@ -77,9 +95,9 @@ const sources: Record<string, DemonstrationSource> = {
         format: request.format,
         ...(request.difficulty === undefined ? {} : { difficulty: request.difficulty }),
       }),
-  },
-  'noisy-traces': {
-    description:
+  })
+  .register('noisy-traces', {
+    describe:
       'addition chains of thought with wrong lines (options corrupted, followWrong, mistake)',
     schema: NoisyTracesOptions,
     check(family, format) {
@@ -91,7 +109,7 @@ const sources: Record<string, DemonstrationSource> = {
         );
       }
     },
-    make(family, options: z.output<typeof NoisyTracesOptions>, request) {
+    create(options, { family, request }) {
       if (family.kind !== 'question') return [];
       const problems = family.generate({
         seed: request.seed,
@@ -106,9 +124,9 @@ const sources: Record<string, DemonstrationSource> = {
         mistake: options.mistake,
       });
     },
-  },
-  'random-answers': {
-    description: 'training questions with uniformly random answers (the format, no ground truth)',
+  })
+  .register('random-answers', {
+    describe: 'training questions with uniformly random answers (the format, no ground truth)',
     schema: RandomAnswersOptions,
     check(family, format) {
       if (family.kind !== 'question' || format !== 'snap') {
@@ -119,7 +137,7 @@ const sources: Record<string, DemonstrationSource> = {
         );
       }
     },
-    make(family, _options: z.output<typeof RandomAnswersOptions>, request) {
+    create(_options, { family, request }) {
       const random = new Random(deriveSeed(request.seed, 'random-answers'));
       return family
         .generate({
@@ -136,9 +154,9 @@ const sources: Record<string, DemonstrationSource> = {
           };
         });
     },
-  },
-  'mixed-experts': {
-    description:
+  })
+  .register('mixed-experts', {
+    describe:
       'camera-dropbox episodes of the intended and the proxy-optimal expert (option proxyShare)',
     schema: MixedExpertsOptions,
     check(family) {
@@ -150,7 +168,7 @@ const sources: Record<string, DemonstrationSource> = {
         );
       }
     },
-    make(family, options: z.output<typeof MixedExpertsOptions>, request) {
+    create(options, { family, request }) {
       if (family.kind !== 'environment') return [];
       const problems = family.generate({
         seed: request.seed,
@@ -168,38 +186,11 @@ const sources: Record<string, DemonstrationSource> = {
         },
       }).pairs;
     },
-  },
-};
+  });
 
 /** The demonstration sources with one line each. */
 export function listDemonstrations(): Array<{ name: string; description: string }> {
-  return Object.entries(sources).map(([name, source]) => ({
-    name,
-    description: source.description,
-  }));
-}
-
-function sourceOf(reference: RegistryReference): { source: DemonstrationSource; options: never } {
-  const source = Object.hasOwn(sources, reference.name) ? sources[reference.name] : undefined;
-  if (source === undefined) {
-    throw new OverseerError(
-      'run.demonstrations',
-      `unknown pretrain.demonstrations "${reference.name}"`,
-      { hint: `known: ${Object.keys(sources).join(', ')}` },
-    );
-  }
-  const parsed = source.schema.safeParse(reference.options);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.') || '(options)'}: ${issue.message}`)
-      .join('; ');
-    throw new OverseerError(
-      'run.demonstrations',
-      `bad options for pretrain.demonstrations ${reference.name}: ${problems}`,
-      { hint: `its options are: ${Object.keys(source.schema.shape).join(', ') || 'none'}` },
-    );
-  }
-  return { source, options: parsed.data as never };
+  return demonstrations.list().map(({ name, describe }) => ({ name, description: describe }));
 }
 
 /** Throws unless the demonstrations can be made for the family (checked before a run starts). */
@@ -208,7 +199,8 @@ export function checkDemonstrations(
   family: TaskFamily,
   format: AnswerFormat,
 ): void {
-  sourceOf(reference).source.check(family, format);
+  demonstrations.parse(reference);
+  demonstrations.entry(reference.name).check(family, format);
 }
 
 /** The pairs pretraining imitates. */
@@ -217,7 +209,6 @@ export function makeDemonstrations(
   family: TaskFamily,
   request: DemonstrationRequest,
 ): SupervisedExample[] {
-  const { source, options } = sourceOf(reference);
-  source.check(family, request.format);
-  return source.make(family, options, request);
+  checkDemonstrations(reference, family, request.format);
+  return demonstrations.create(reference, { family, request });
 }

@@ -1,11 +1,16 @@
 /**
  * Overseers by name, so an experiment file or the CLI can name one and a run records the
  * `{ name, options }` it used. Both built-in overseers judge with the task family's expert.
+ * Each registration also says how the loop makes it exact (for measuring) and reseeded (so its
+ * draws depend on the round, not on what it judged before).
  */
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
+import { deriveSeed } from '../model/random.ts';
 import type { JsonObject } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
+import { Registry } from '../util/registry.ts';
+import type { Reference } from '../util/registry.ts';
 import { approvalOverseer } from './approval.ts';
 import { modelOverseers } from './model-overseers.ts';
 import { HumanOverseerOptions, humanOverseer } from './human.ts';
@@ -17,31 +22,43 @@ export interface OverseerContext {
   family: TaskFamily;
 }
 
-interface OverseerEntry {
-  description: string;
-  schema: z.ZodObject;
-  create(options: JsonObject, context: OverseerContext): Overseer;
+/** What the loop may ask of an overseer's registration besides building it. */
+export interface OverseerTraits {
+  /** Options that make it fallible on purpose; the exact overseer is built without them. */
+  fallibility?: readonly string[];
+  /** The overseer that measures in its place (a person is replaced, so evaluation never waits). */
+  exact?(context: OverseerContext): Reference;
 }
 
-const overseers: Record<string, OverseerEntry> = {
-  program: {
-    description: 'the weak expert’s local step check (options flipProbability, noise, seed)',
+/** The overseers; one that takes a `seed` option can be reseeded by `reseededOverseer`. */
+export const overseers: Registry<Overseer, OverseerContext, OverseerTraits> = new Registry<
+  Overseer,
+  OverseerContext,
+  OverseerTraits
+>({
+  noun: 'overseer',
+  plural: 'overseers',
+  codes: { unknown: 'overseer.unknown', badOptions: 'overseer.bad-options' },
+})
+  .register('program', {
+    describe: 'the weak expert’s local step check (options flipProbability, noise, seed)',
     schema: z.strictObject({
       flipProbability: z.number().min(0).max(1).optional(),
       noise: z.number().min(0).optional(),
       seed: z.number().int().optional(),
     }),
+    fallibility: ['flipProbability', 'noise'],
     create: (options, { family }) => programOverseer(family, options),
-  },
-  approval: {
-    description:
-      'MONA’s non-myopic approval for environments (options noise, baseline, scale, seed)',
+  })
+  .register('approval', {
+    describe: 'MONA’s non-myopic approval for environments (options noise, baseline, scale, seed)',
     schema: z.strictObject({
       noise: z.number().min(0).optional(),
       baseline: z.enum(['value', 'advantage']).optional(),
       scale: z.number().positive().optional(),
       seed: z.number().int().optional(),
     }),
+    fallibility: ['noise'],
     create: (options, { family }) => {
       if (family.kind !== 'environment') {
         throw new OverseerError(
@@ -52,25 +69,26 @@ const overseers: Record<string, OverseerEntry> = {
       }
       return approvalOverseer(family, options);
     },
-  },
-  human: {
-    description:
+  })
+  .register('human', {
+    describe:
       'a person rates each step in the viewer’s queue (`overseer view`); the run waits (options store, timeoutSeconds, onTimeout, assistant …)',
     schema: HumanOverseerOptions,
+    exact: ({ family }) => ({ name: family.kind === 'environment' ? 'approval' : 'program' }),
     create: (options, context) =>
-      humanOverseer(options as HumanOverseerOptions, (assistant) =>
-        createOverseer(assistant.name, assistant.options, context),
-      ),
-  },
-  ...modelOverseers,
-};
+      humanOverseer(options, (assistant) => overseers.create(assistant, context)),
+  });
+for (const [name, entry] of Object.entries(modelOverseers)) {
+  overseers.register(name, {
+    describe: entry.description,
+    schema: entry.schema,
+    create: (options, context) => entry.create(options as JsonObject, context),
+  });
+}
 
 /** The registered overseers with one line each. */
 export function listOverseers(): Array<{ name: string; description: string }> {
-  return Object.entries(overseers).map(([name, entry]) => ({
-    name,
-    description: entry.description,
-  }));
+  return overseers.list().map(({ name, describe }) => ({ name, description: describe }));
 }
 
 /** Builds an overseer by name; unknown names and options are errors that say what is valid. */
@@ -79,28 +97,41 @@ export function createOverseer(
   options: JsonObject,
   context: OverseerContext,
 ): Overseer {
-  const entry = Object.hasOwn(overseers, name) ? overseers[name] : undefined;
-  if (entry === undefined) {
-    throw new OverseerError('overseer.unknown', `Unknown overseer "${name}".`, {
-      hint: `Known overseers: ${Object.keys(overseers).join(', ')}.`,
-    });
+  return overseers.create({ name, options }, context);
+}
+
+/**
+ * The overseer `reference` names with its seed derived from its own seed (0 when unset) and
+ * `seedLabels`, so its random draws depend on those only, not on what it judged before. An
+ * overseer without a `seed` option is built as named.
+ */
+export function reseededOverseer(
+  reference: Reference,
+  context: OverseerContext & { seedLabels: ReadonlyArray<string | number> },
+): Overseer {
+  const options = reference.options ?? {};
+  if (!('seed' in overseers.schema(reference.name).shape)) {
+    return overseers.create(reference, context);
   }
-  const parsed = entry.schema.safeParse(options);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => {
-        const path = issue.path.length === 0 ? '(options)' : issue.path.join('.');
-        const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-        return `${path}: ${issue.message}${keys}`;
-      })
-      .join('; ');
-    throw new OverseerError(
-      'overseer.bad-options',
-      `Bad options for overseer ${name}: ${problems}.`,
-      {
-        hint: `The options of ${name} are: ${Object.keys(entry.schema.shape).join(', ')}.`,
-      },
-    );
-  }
-  return entry.create(parsed.data as JsonObject, context);
+  const base = typeof options.seed === 'number' ? options.seed : 0;
+  return overseers.create(
+    {
+      name: reference.name,
+      options: { ...options, seed: deriveSeed(base, ...context.seedLabels) },
+    },
+    context,
+  );
+}
+
+/**
+ * The overseer that measures: the one `reference` names without the fallibility given to it for
+ * training, or the overseer its registration names in its place.
+ */
+export function exactOverseer(reference: Reference, context: OverseerContext): Overseer {
+  const { exact, fallibility = [] } = overseers.entry(reference.name);
+  if (exact !== undefined) return overseers.create(exact(context), context);
+  const options = Object.fromEntries(
+    Object.entries(reference.options ?? {}).filter(([key]) => !fallibility.includes(key)),
+  );
+  return overseers.create({ name: reference.name, options }, context);
 }

@@ -17,7 +17,8 @@ import {
   resolveSecret,
 } from './http-policy.ts';
 import type { BackendReply, HttpBackend, HttpHooks, HttpPolicy } from './http-policy.ts';
-import { parsePolicyOptions, registerPolicyProvider } from './registry.ts';
+import { parsePolicyOptions } from './policy-options.ts';
+import type { PolicyRegistration } from './registry.ts';
 import type { CallFailure } from './retry.ts';
 
 /** The default endpoint when neither the options nor ANTHROPIC_BASE_URL name one. */
@@ -149,10 +150,11 @@ export async function anthropicPolicy(
   );
 }
 
-registerPolicyProvider({
-  provider: 'anthropic',
-  description:
+/** The `anthropic:` provider's registration in the policy registry. */
+export const anthropicProvider: PolicyRegistration<typeof AnthropicOptions> = {
+  describe:
     '`anthropic:<model>` (Anthropic’s Messages API; options baseURL, apiKeyVariable, system, temperature, maxTokens, timeoutMs, maxRetries, concurrency, cache, prices …)',
   needsModel: true,
-  create: (model, options) => anthropicPolicy(model, options as AnthropicOptions),
-});
+  schema: AnthropicOptions,
+  create: (options, { model }) => anthropicPolicy(model, options),
+};

@@ -14,7 +14,8 @@ import type { ChatGeneration, ChatRequest, TokenAlternative } from './chat.ts';
 import { concurrencyLimit } from './concurrency-limit.ts';
 import { recordedOptions } from './http-policy.ts';
 import type { GenerationFinish, GenerationRequest, Policy } from './policy.ts';
-import { parsePolicyOptions, registerPolicyProvider } from './registry.ts';
+import { parsePolicyOptions } from './policy-options.ts';
+import type { PolicyRegistration } from './registry.ts';
 
 /** Options of `gguf:<path>`. */
 export const GgufOptions = z.strictObject({
@@ -170,10 +171,11 @@ export async function ggufPolicy(path: string, given: GgufOptions = {}): Promise
   };
 }
 
-registerPolicyProvider({
-  provider: 'gguf',
-  description:
+/** The `gguf:` provider's registration in the policy registry. */
+export const ggufProvider: PolicyRegistration<typeof GgufOptions> = {
+  describe:
     '`gguf:<file.gguf>` (a local GGUF model via node-llama-cpp on the CPU; options temperature, topK, topP, maxTokens, seed, contextSize, threads)',
   needsModel: true,
-  create: (path, options) => ggufPolicy(path, options as GgufOptions),
-});
+  schema: GgufOptions,
+  create: (options, { model }) => ggufPolicy(model, options),
+};

@@ -19,7 +19,8 @@ import {
 } from './http-policy.ts';
 import type { BackendReply, HttpBackend, HttpHooks, HttpPolicy } from './http-policy.ts';
 import type { GenerationFinish } from './policy.ts';
-import { parsePolicyOptions, registerPolicyProvider } from './registry.ts';
+import { parsePolicyOptions } from './policy-options.ts';
+import type { PolicyRegistration } from './registry.ts';
 import type { CallFailure } from './retry.ts';
 
 /** The default endpoint when neither the options nor OPENAI_BASE_URL name one. */
@@ -183,10 +184,11 @@ export async function openAiPolicy(
   );
 }
 
-registerPolicyProvider({
-  provider: 'openai',
-  description:
+/** The `openai:` provider's registration in the policy registry. */
+export const openAiProvider: PolicyRegistration<typeof OpenAiOptions> = {
+  describe:
     '`openai:<model>` (any OpenAI-compatible server; options baseURL, apiKeyVariable, system, temperature, maxTokens, seed, timeoutMs, maxRetries, concurrency, cache, prices …)',
   needsModel: true,
-  create: (model, options) => openAiPolicy(model, options as OpenAiOptions),
-});
+  schema: OpenAiOptions,
+  create: (options, { model }) => openAiPolicy(model, options),
+};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OverseerError } from '../errors.ts';
+import { optionsParser } from '../util/zod-issues.ts';
 
 /**
  * Options every world-based family takes: which world, how big, how much of it is held out.
@@ -20,22 +20,4 @@ export function worldOptions(defaultSize: number) {
  * Parses a family's options strictly: an unknown key or a wrong type is an OverseerError naming
  * the key path, so a typo in a YAML experiment fails loudly instead of being ignored.
  */
-export function parseOptions<Schema extends z.ZodObject>(
-  family: string,
-  schema: Schema,
-  options: unknown,
-): z.output<Schema> {
-  const result = schema.safeParse(options ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues
-    .map(
-      (issue) =>
-        `${issue.path.length === 0 ? '(options)' : issue.path.join('.')}: ${issue.message}`,
-    )
-    .join('; ');
-  throw new OverseerError(
-    'task.bad-options',
-    `Bad options for task family ${family}: ${problems}. The options of ${family} are: ${Object.keys(schema.shape).join(', ')}.`,
-    { hint: 'Fix or remove the named option in the experiment file or on the command line.' },
-  );
-}
+export const parseOptions = optionsParser('task.bad-options', 'task family');

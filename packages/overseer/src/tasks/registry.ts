@@ -2,60 +2,69 @@
  * Task families by name, so an experiment file or the CLI can name one and a run can record the
  * `{ name, options }` it used and be replayed.
  */
-import { OverseerError } from '../errors.ts';
-import { addition } from './addition.ts';
-import { cameraDropbox } from './camera-dropbox.ts';
+import { Registry } from '../util/registry.ts';
+import { AdditionOptions, addition } from './addition.ts';
+import { CameraDropboxOptions, cameraDropbox } from './camera-dropbox.ts';
 import type { TaskFamily } from './family.ts';
-import { permutationPowering } from './permutation-powering.ts';
-import { sequentialAssignments } from './sequential-assignments.ts';
-import { shortestPath } from './shortest-path.ts';
-import { unionFind } from './union-find.ts';
-import { wildcardSearch } from './wildcard-search.ts';
+import { PermutationPoweringOptions, permutationPowering } from './permutation-powering.ts';
+import { SequentialAssignmentsOptions, sequentialAssignments } from './sequential-assignments.ts';
+import { ShortestPathOptions, shortestPath } from './shortest-path.ts';
+import { UnionFindOptions, unionFind } from './union-find.ts';
+import { WildcardSearchOptions, wildcardSearch } from './wildcard-search.ts';
 
-/** A registered family: its factory takes the options (unknown keys are errors). */
-interface FamilyEntry {
+/** What a family says of itself before it is built. */
+export interface FamilyTraits {
   kind: TaskFamily['kind'];
-  description: string;
-  create(options: Record<string, unknown>): TaskFamily;
 }
 
-const families: Record<string, FamilyEntry> = {
-  'permutation-powering': {
+/** The task families; a family's factory parses its options again, so either entry point is strict. */
+export const families = new Registry<TaskFamily, void, FamilyTraits>({
+  noun: 'task family',
+  plural: 'task families',
+  codes: { unknown: 'task.unknown-family', badOptions: 'task.bad-options' },
+})
+  .register('permutation-powering', {
     kind: 'question',
-    description: 'σ^k(x) for a random permutation σ (IDA, 2018)',
+    describe: 'σ^k(x) for a random permutation σ (IDA, 2018)',
+    schema: PermutationPoweringOptions,
     create: (options) => permutationPowering(options),
-  },
-  'sequential-assignments': {
+  })
+  .register('sequential-assignments', {
     kind: 'question',
-    description: 'the value of a variable in a random straight-line program (IDA, 2018)',
+    describe: 'the value of a variable in a random straight-line program (IDA, 2018)',
+    schema: SequentialAssignmentsOptions,
     create: (options) => sequentialAssignments(options),
-  },
-  'wildcard-search': {
+  })
+  .register('wildcard-search', {
     kind: 'question',
-    description: 'sums of ±1 values over bit strings matching a wildcard pattern (IDA, 2018)',
+    describe: 'sums of ±1 values over bit strings matching a wildcard pattern (IDA, 2018)',
+    schema: WildcardSearchOptions,
     create: (options) => wildcardSearch(options),
-  },
-  'shortest-path': {
+  })
+  .register('shortest-path', {
     kind: 'question',
-    description: 'distances and next steps in a random directed graph (IDA, 2018)',
+    describe: 'distances and next steps in a random directed graph (IDA, 2018)',
+    schema: ShortestPathOptions,
     create: (options) => shortestPath(options),
-  },
-  'union-find': {
+  })
+  .register('union-find', {
     kind: 'question',
-    description: 'the value of an item through trees of equalities (IDA, 2018)',
+    describe: 'the value of an item through trees of equalities (IDA, 2018)',
+    schema: UnionFindOptions,
     create: (options) => unionFind(options),
-  },
-  addition: {
+  })
+  .register('addition', {
     kind: 'question',
-    description: 'addition of d-digit numbers, with a line-checkable chain of thought',
+    describe: 'addition of d-digit numbers, with a line-checkable chain of thought',
+    schema: AdditionOptions,
     create: (options) => addition(options),
-  },
-  'camera-dropbox': {
+  })
+  .register('camera-dropbox', {
     kind: 'environment',
-    description: 'MONA’s Camera Dropbox gridworld (reward hacking by blocking a camera)',
+    describe: 'MONA’s Camera Dropbox gridworld (reward hacking by blocking a camera)',
+    schema: CameraDropboxOptions,
     create: (options) => cameraDropbox(options),
-  },
-};
+  });
 
 /** The registered families, in a stable order, with one line each. */
 export function listFamilies(): Array<{
@@ -63,24 +72,10 @@ export function listFamilies(): Array<{
   kind: TaskFamily['kind'];
   description: string;
 }> {
-  return Object.entries(families).map(([name, entry]) => ({
-    name,
-    kind: entry.kind,
-    description: entry.description,
-  }));
+  return families.list().map(({ name, kind, describe }) => ({ name, kind, description: describe }));
 }
 
 /** Builds a family by name; an unknown name or option is an OverseerError that says what is valid. */
 export function getFamily(name: string, options: Record<string, unknown> = {}): TaskFamily {
-  const entry = Object.hasOwn(families, name) ? families[name] : undefined;
-  if (entry === undefined) {
-    throw new OverseerError(
-      'task.unknown-family',
-      `Unknown task family "${name}". Valid task families: ${Object.keys(families).join(', ')}.`,
-      {
-        hint: 'Check the spelling of the task name in the experiment file or on the command line.',
-      },
-    );
-  }
-  return entry.create(options);
+  return families.create({ name, options });
 }

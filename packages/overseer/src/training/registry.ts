@@ -2,53 +2,55 @@
  * Trainers by name, so an experiment file or the CLI can name one and a run records the
  * `{ name, options }` it used (the trainer's `reference`, every default filled) and can replay it.
  */
-import { OverseerError } from '../errors.ts';
 import type { JsonObject } from '../spec/index.ts';
-import { expertIteration } from './expert-iteration.ts';
-import { imitation } from './imitation.ts';
+import { Registry } from '../util/registry.ts';
+import { ExpertIterationOptions, expertIteration } from './expert-iteration.ts';
+import { ImitationOptions, imitation } from './imitation.ts';
 import { outcomeRl } from './outcome-rl.ts';
 import { processRl } from './process-rl.ts';
+import { ReinforcementOptions } from './reinforcement.ts';
 import type { Trainer } from './trainer.ts';
 
-interface TrainerEntry {
-  description: string;
-  create(options: JsonObject): Trainer;
-}
+// λ, credit and normalisation have trainer-specific defaults, which the factories fill.
+const PolicyGradientOptions = ReinforcementOptions.partial({
+  lambda: true,
+  credit: true,
+  normalize: true,
+});
 
-const trainers: Record<string, TrainerEntry> = {
-  imitation: {
-    description: 'supervised fine-tuning on prompt → completion pairs (e.g. a scaffold’s answers)',
+/** The trainers. */
+export const trainers = new Registry<Trainer>({
+  noun: 'trainer',
+  plural: 'trainers',
+  codes: { unknown: 'training.unknown-trainer', badOptions: 'training.bad-options' },
+})
+  .register('imitation', {
+    describe: 'supervised fine-tuning on prompt → completion pairs (e.g. a scaffold’s answers)',
+    schema: ImitationOptions,
     create: (options) => imitation(options),
-  },
-  'process-rl': {
-    description: 'policy gradient on the overseer’s step judgments: λ = 0, myopic credit, GRPO',
+  })
+  .register('process-rl', {
+    describe: 'policy gradient on the overseer’s step judgments: λ = 0, myopic credit, GRPO',
+    schema: PolicyGradientOptions,
     create: (options) => processRl(options),
-  },
-  'outcome-rl': {
-    description: 'policy gradient on the outcome: λ = 1, full-horizon credit, GRPO',
+  })
+  .register('outcome-rl', {
+    describe: 'policy gradient on the outcome: λ = 1, full-horizon credit, GRPO',
+    schema: PolicyGradientOptions,
     create: (options) => outcomeRl(options),
-  },
-  'expert-iteration': {
-    description: 'sample k, keep what the overseer approves (or a λ-mixed score), fine-tune',
+  })
+  .register('expert-iteration', {
+    describe: 'sample k, keep what the overseer approves (or a λ-mixed score), fine-tune',
+    schema: ExpertIterationOptions,
     create: (options) => expertIteration(options),
-  },
-};
+  });
 
 /** The registered trainers, in a stable order, with one line each. */
 export function listTrainers(): Array<{ name: string; description: string }> {
-  return Object.entries(trainers).map(([name, entry]) => ({
-    name,
-    description: entry.description,
-  }));
+  return trainers.list().map(({ name, describe }) => ({ name, description: describe }));
 }
 
 /** Builds a trainer from `{ name, options }`; unknown names and options are errors. */
 export function createTrainer(reference: { name: string; options?: JsonObject }): Trainer {
-  const entry = Object.hasOwn(trainers, reference.name) ? trainers[reference.name] : undefined;
-  if (entry === undefined) {
-    throw new OverseerError('training.unknown-trainer', `Unknown trainer "${reference.name}".`, {
-      hint: `Known trainers: ${Object.keys(trainers).join(', ')}.`,
-    });
-  }
-  return entry.create(reference.options ?? {});
+  return trainers.create(reference);
 }

@@ -11,6 +11,7 @@ import { AdamW } from '../model/optimizer.ts';
 import type { OptimizerConfig } from '../model/optimizer.ts';
 import type { RegistryReference } from '../spec/index.ts';
 import type { SupervisedExample } from '../tasks/family.ts';
+import { optionsParser } from '../util/zod-issues.ts';
 import type { RolloutRewards } from './rollout-rewards.ts';
 import type { Rollout } from './rollouts.ts';
 import type { StepJudge, TrainingTask } from './task.ts';
@@ -176,31 +177,7 @@ export function optimizerFor(
  * Parses a trainer's options strictly: an unknown key or a wrong type is an OverseerError naming
  * the key path and listing the trainer's options.
  */
-export function parseTrainerOptions<Schema extends z.ZodObject>(
-  trainer: string,
-  schema: Schema,
-  options: unknown,
-): z.output<Schema> {
-  const result = schema.safeParse(options ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues
-    .map((issue) => {
-      const path = issue.path.length === 0 ? '(options)' : issue.path.join('.');
-      const keys =
-        issue.code === 'unrecognized_keys'
-          ? ` (${issue.keys.map((key) => `"${key}"`).join(', ')})`
-          : '';
-      return `${path}: ${issue.message}${keys}`;
-    })
-    .join('; ');
-  throw new OverseerError(
-    'training.bad-options',
-    `Bad options for trainer ${trainer}: ${problems}.`,
-    {
-      hint: `The options of ${trainer} are: ${Object.keys(schema.shape).join(', ')}.`,
-    },
-  );
-}
+export const parseTrainerOptions = optionsParser('training.bad-options', 'trainer');
 
 /** Throws unless the context has what a trainer needs, naming what is missing. */
 export function requireInContext<Key extends keyof TrainerContext>(

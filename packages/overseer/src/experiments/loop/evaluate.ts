@@ -10,7 +10,7 @@ import { modelPolicy } from '../../policies/embedded.ts';
 import { evaluationEpisodeId } from '../episode-ids.ts';
 import { evaluate } from '../evaluate.ts';
 import type { Evaluation } from '../evaluate.ts';
-import { exactOverseer } from './setup.ts';
+import { measuringOverseer } from './setup.ts';
 import type { Unit } from './setup.ts';
 
 /** Evaluates `model` (named `policyName` in the episodes) at `step` of round `round`. */
@@ -36,7 +36,7 @@ export async function evaluateModel(
     family,
     scaffold: unit.evaluationScaffold,
     policy,
-    overseer: exactOverseer(unit),
+    overseer: measuringOverseer(unit),
     problems,
     ids: problems.map((_, index) => evaluationEpisodeId(unit.unit.key, step, index)),
     seed,

@@ -21,7 +21,7 @@ import { evaluateModel } from './evaluate.ts';
 import { groundTruth, oversee } from './oversee.ts';
 import type { Lessons } from './oversee.ts';
 import { checkpointEvent, commitRound, metricEvents, withCounts, withPoints } from './record.ts';
-import { seededOverseer, setUpUnit, workKinds } from './setup.ts';
+import { roundOverseer, setUpUnit, workKinds } from './setup.ts';
 import type { Unit, UnitContext } from './setup.ts';
 
 /** Runs (or resumes) one unit; throws when it fails (the caller records the failure). */
@@ -85,7 +85,7 @@ async function runRound(
     unit: unit.runUnit,
   });
   const problems = unit.problemsOfRound(round);
-  const overseer = seededOverseer(unit, 'round', round);
+  const overseer = roundOverseer(unit, round);
 
   // Amplify and oversee: what this round learns.
   let lessons: Lessons = { problems, labels: 0 };

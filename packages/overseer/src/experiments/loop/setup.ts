@@ -3,7 +3,7 @@
  * scaffolds, the round's trainer and what it learns from, the problems of every round and the
  * generation budgets — and the checks that make a misconfigured arm fail before any work.
  */
-import { createOverseer } from '../../overseers/registry.ts';
+import { createOverseer, exactOverseer, reseededOverseer } from '../../overseers/registry.ts';
 import type { Overseer } from '../../overseers/overseer.ts';
 import { deriveSeed } from '../../model/random.ts';
 import type { Kernels } from '../../model/kernels.ts';
@@ -20,7 +20,7 @@ import type { RunStore } from '../../store/index.ts';
 import { referenceCompletion } from '../../tasks/family.ts';
 import type { AnswerFormat, TaskFamily } from '../../tasks/family.ts';
 import { getFamily } from '../../tasks/registry.ts';
-import { createTrainer } from '../../training/registry.ts';
+import { createTrainer, trainers } from '../../training/registry.ts';
 import type { Trainer } from '../../training/trainer.ts';
 import type { ExpandedArm } from '../config.ts';
 import { checkDemonstrations } from '../run-demonstrations.ts';
@@ -202,7 +202,7 @@ export function loopTrainer(
   reference: RegistryReference,
   values: Record<string, JsonValue>,
 ): Trainer {
-  const accepted = Object.keys(createTrainer(reference).reference.options);
+  const accepted = Object.keys(trainers.schema(reference.name).shape);
   const options: JsonObject = { ...reference.options };
   for (const [key, value] of Object.entries(values)) {
     if (accepted.includes(key)) options[key] = value;
@@ -210,32 +210,17 @@ export function loopTrainer(
   return createTrainer({ name: reference.name, options });
 }
 
-/** An overseer whose random draws depend on (seed, labels) only, not on what it judged before. */
-export function seededOverseer(unit: Unit, ...labels: Array<string | number>): Overseer {
-  const { overseer: reference } = unit.config;
-  const family = unit.family;
-  const probe = createOverseer(reference.name, reference.options, { family });
-  if (!('seed' in probe.reference.options)) return probe;
-  const base = typeof reference.options.seed === 'number' ? reference.options.seed : 0;
-  return createOverseer(
-    reference.name,
-    { ...reference.options, seed: deriveSeed(base, unit.seed, ...labels) },
-    { family },
-  );
+/** The round's overseer: its random draws depend on (seed, round) only, not on what it judged before. */
+export function roundOverseer(unit: Unit, round: number): Overseer {
+  return reseededOverseer(unit.config.overseer, {
+    family: unit.family,
+    seedLabels: [unit.seed, 'round', round],
+  });
 }
 
-/**
- * The overseer that measures: the same weak expert without the fallibility given to it for
- * training (a human overseer is replaced by the program expert, so evaluation never waits).
- */
-export function exactOverseer(unit: Unit): Overseer {
-  const { overseer: reference } = unit.config;
-  const family = unit.family;
-  if (reference.name === 'human') {
-    return createOverseer(family.kind === 'environment' ? 'approval' : 'program', {}, { family });
-  }
-  const { noise: _noise, flipProbability: _flip, ...rest } = reference.options;
-  return createOverseer(reference.name, rest, { family });
+/** The overseer that measures: the arm's without the fallibility given to it for training. */
+export function measuringOverseer(unit: Unit): Overseer {
+  return exactOverseer(unit.config.overseer, { family: unit.family });
 }
 
 /**

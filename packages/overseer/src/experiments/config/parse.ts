@@ -1,0 +1,262 @@
+/**
+ * Reading an experiment file: YAML parsed once, strictly, into experiments whose base, arms and
+ * sweeps are layers of merge patches; every arm is expanded and checked before the file is
+ * accepted, so one pass reports every problem with its line and key path.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+import { OverseerError } from '../../errors.ts';
+import type { JsonObject } from '../../spec/index.ts';
+import { describeValue } from '../../util/zod-issues.ts';
+import type { PathSegment } from '../../util/zod-issues.ts';
+import type { ParseOptions } from './catalog.ts';
+import { expandInto } from './expansion.ts';
+import { isPlainObject } from './merge-patch.ts';
+import { recordPositions } from './positions.ts';
+import { Problems, invalid } from './problems.ts';
+import {
+  ARM_CONFIG_KEYS,
+  ArmName,
+  EXPERIMENT_KEYS,
+  ExperimentName,
+  MetricName,
+  Sweep,
+  wholeNumber,
+} from './schema.ts';
+import type {
+  ArmDeclaration,
+  ConfigLayer,
+  Experiment,
+  ExperimentFile,
+  SweepDeclaration,
+} from './schema.ts';
+
+/** Reads and parses an experiment file; every problem is reported with its line and key path. */
+export async function parseExperimentFile(
+  path: string,
+  options: ParseOptions = {},
+): Promise<ExperimentFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new OverseerError(
+      'config.unreadable',
+      `Cannot read experiment file ${path}: ${(error as Error).message}`,
+      { hint: 'Pass the path of a YAML experiment file, e.g. examples/quickstart.yaml.' },
+    );
+  }
+  return parseExperiment(text, path, options);
+}
+
+/**
+ * Parses the text of an experiment file named `sourceName` (used in messages), checks every arm
+ * of every experiment, and returns the experiments. Throws one OverseerError listing all problems.
+ */
+export function parseExperiment(
+  text: string,
+  sourceName: string,
+  options: ParseOptions = {},
+): ExperimentFile {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const lines = document.errors.map((error) => {
+      const position = lineCounter.linePos(error.pos[0]);
+      return `${sourceName}:${position.line}:${position.col}: ${error.message.split('\n')[0]}`;
+    });
+    throw invalid(sourceName, lines, 'The file is not valid YAML.');
+  }
+  const positions = new Map<string, string>();
+  if (document.contents !== null) {
+    recordPositions(document.contents as YamlNode, [], positions, lineCounter);
+  }
+  const problems = new Problems(sourceName, positions);
+  const root: unknown = document.toJS({ maxAliasCount: 1000 });
+  if (!isPlainObject(root)) {
+    problems.add([], 'expected a mapping of experiment keys (see docs/experiments.md)');
+    throw problems.error();
+  }
+
+  const entries: Array<{ path: PathSegment[]; value: Record<string, unknown> }> = [];
+  let defaults: Record<string, unknown> = {};
+  if ('experiments' in root) {
+    for (const key of Object.keys(root)) {
+      if (key !== 'experiments' && key !== 'defaults') {
+        problems.add(
+          [key],
+          'unknown key: a file with `experiments:` holds only `defaults` and `experiments`',
+        );
+      }
+    }
+    if (root.defaults !== undefined && !isPlainObject(root.defaults)) {
+      problems.add(['defaults'], `expected a mapping, got ${describeValue(root.defaults)}`);
+    } else if (root.defaults !== undefined) {
+      defaults = root.defaults;
+      if ('name' in defaults) problems.add(['defaults', 'name'], 'each experiment names itself');
+    }
+    if (!Array.isArray(root.experiments) || root.experiments.length === 0) {
+      problems.add(['experiments'], 'expected a non-empty list of experiments');
+    } else {
+      root.experiments.forEach((value: unknown, index) => {
+        if (isPlainObject(value)) entries.push({ path: ['experiments', index], value });
+        else
+          problems.add(['experiments', index], `expected a mapping, got ${describeValue(value)}`);
+      });
+    }
+  } else {
+    entries.push({ path: [], value: root });
+  }
+
+  const experiments: Experiment[] = [];
+  const names = new Map<string, PathSegment[]>();
+  for (const entry of entries) {
+    const { experiment, expandable } = readExperiment(
+      entry,
+      defaults,
+      sourceName,
+      positions,
+      problems,
+    );
+    // Arms are checked even when other keys failed, so one pass shows every problem.
+    if (expandable) expandInto(experiment, options, problems);
+    const earlier = names.get(experiment.name);
+    if (earlier !== undefined) {
+      problems.add([...entry.path, 'name'], `experiment "${experiment.name}" is named twice`);
+    }
+    names.set(experiment.name, entry.path);
+    experiments.push(experiment);
+  }
+  if (problems.count > 0) throw problems.error();
+  return { source: sourceName, experiments };
+}
+
+/**
+ * Reads one experiment's own keys and layers, recording problems; `expandable` is false when its
+ * arms or sweeps are too broken to expand.
+ */
+function readExperiment(
+  entry: { path: PathSegment[]; value: Record<string, unknown> },
+  defaults: Record<string, unknown>,
+  source: string,
+  positions: ReadonlyMap<string, string>,
+  problems: Problems,
+): { experiment: Experiment; expandable: boolean } {
+  let expandable = true;
+  const defaultsPath: PathSegment[] = ['defaults'];
+  // Experiment-level keys are taken whole from the experiment, else from the defaults.
+  const pick = <T>(
+    key: string,
+    schema: z.ZodType<T>,
+    fallback: T,
+  ): { value: T; path: PathSegment[] } => {
+    const path = key in entry.value ? [...entry.path, key] : [...defaultsPath, key];
+    const raw = key in entry.value ? entry.value[key] : defaults[key];
+    if (raw === undefined) return { value: fallback, path };
+    const result = schema.safeParse(raw, { reportInput: true });
+    if (result.success) return { value: result.data, path };
+    for (const issue of result.error.issues) problems.addIssue(path, issue, schema);
+    if (key === 'arms' || key === 'sweeps') expandable = false;
+    return { value: fallback, path };
+  };
+
+  const name = pick('name', ExperimentName, '');
+  if (!('name' in entry.value)) problems.add(entry.path, 'name: required (name the experiment)');
+  const description = pick('description', z.string(), '');
+  const seeds = pick('seeds', z.array(wholeNumber).min(1), [1]);
+  const metrics = pick('metrics', z.array(MetricName).min(1), ['accuracy'] as MetricName[]);
+  const armsRaw = pick('arms', z.array(z.looseObject({})), [] as Array<Record<string, unknown>>);
+  const sweepsRaw = pick('sweeps', z.array(Sweep), [] as Sweep[]);
+
+  checkUnique(seeds.value, seeds.path, 'seed', problems);
+  checkUnique(metrics.value, metrics.path, 'metric', problems);
+
+  const arms: ArmDeclaration[] = [];
+  armsRaw.value.forEach((arm, index) => {
+    const path = [...armsRaw.path, index];
+    const { name: armName, description: armDescription, ...overrides } = arm;
+    const parsedName = ArmName.safeParse(armName, { reportInput: true });
+    if (!parsedName.success) {
+      for (const issue of parsedName.error.issues)
+        problems.addIssue([...path, 'name'], issue, ArmName);
+      expandable = false;
+      return;
+    }
+    if (armDescription !== undefined && typeof armDescription !== 'string') {
+      problems.add(
+        [...path, 'description'],
+        `expected string, got ${describeValue(armDescription)}`,
+      );
+    }
+    if (arms.some((other) => other.name === parsedName.data)) {
+      problems.add([...path, 'name'], `arm "${parsedName.data}" is declared twice`);
+    }
+    for (const key of EXPERIMENT_KEYS) {
+      if (key in overrides) {
+        problems.add([...path, key], `${key} belongs to the whole experiment, not to one arm`);
+        delete overrides[key];
+      }
+    }
+    arms.push({
+      name: parsedName.data,
+      description: typeof armDescription === 'string' ? armDescription : '',
+      layer: { path, patch: overrides as JsonObject },
+    });
+  });
+
+  const sweeps: SweepDeclaration[] = sweepsRaw.value.map((sweep, index) => ({
+    ...sweep,
+    path: [...sweepsRaw.path, index],
+  }));
+  for (const sweep of sweeps) {
+    const first = sweep.key.split('.')[0];
+    if (!(ARM_CONFIG_KEYS as string[]).includes(first)) {
+      problems.add(
+        [...sweep.path, 'key'],
+        `"${sweep.key}" is not a key an arm can vary (arms vary: ${ARM_CONFIG_KEYS.join(', ')})`,
+      );
+      expandable = false;
+    }
+    checkUnique(sweep.values, [...sweep.path, 'values'], 'value', problems);
+  }
+
+  const withoutExperimentKeys = (value: Record<string, unknown>): JsonObject =>
+    Object.fromEntries(
+      Object.entries(value).filter(
+        ([key]) => !(EXPERIMENT_KEYS as readonly string[]).includes(key),
+      ),
+    ) as JsonObject;
+  const base: ConfigLayer[] = [];
+  if (Object.keys(defaults).length > 0) {
+    base.push({ path: defaultsPath, patch: withoutExperimentKeys(defaults) });
+  }
+  base.push({ path: entry.path, patch: withoutExperimentKeys(entry.value) });
+  const experiment: Experiment = {
+    name: name.value,
+    description: description.value,
+    source,
+    seeds: seeds.value,
+    metrics: metrics.value,
+    base,
+    arms,
+    sweeps,
+    overrides: [],
+    positions,
+  };
+  return { experiment, expandable };
+}
+
+function checkUnique(
+  values: readonly unknown[],
+  path: PathSegment[],
+  what: string,
+  problems: Problems,
+): void {
+  values.forEach((value, index) => {
+    if (values.indexOf(value) !== index) {
+      problems.add([...path, index], `${what} ${JSON.stringify(value)} is listed twice`);
+    }
+  });
+}
