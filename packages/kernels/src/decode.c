@@ -166,10 +166,26 @@ static void attend(const cache_view *v, const gpt_shape *s, int l, int row, int 
     const float *q = qkv + h * hs;
     const float *kt = v->keys[l] + ((size_t)row * C + (size_t)h * hs) * Tp;
     const float *vs = v->values[l] + ((size_t)row * C * T + (size_t)h * T * hs);
-    for (int s0 = 0; s0 < count; s0 += 16) {
-      v16f acc = {0};
-      for (int d = 0; d < hs; d++) acc += q[d] * v16_load(kt + (size_t)d * Tp + s0);
-      v16_store(scores + s0, acc * scale);
+    /* Scores of 16 keys per vector, two blocks at a time (the padded key rows allow it), each
+     * summed over the head in 4 interleaved chains: 8 independent FMA chains hide the latency. */
+    for (int s0 = 0; s0 < count; s0 += 32) {
+      const int pair = s0 + 32 <= Tp;
+      v16f a[4] = {{0}}, b[4] = {{0}};
+      int d = 0;
+      for (; d + 4 <= hs; d += 4) {
+#pragma GCC unroll 4
+        for (int c = 0; c < 4; c++) {
+          const float *k = kt + (size_t)(d + c) * Tp + s0;
+          a[c] += q[d + c] * v16_load(k);
+          if (pair) b[c] += q[d + c] * v16_load(k + 16);
+        }
+      }
+      for (; d < hs; d++) {
+        a[0] += q[d] * v16_load(kt + (size_t)d * Tp + s0);
+        if (pair) b[0] += q[d] * v16_load(kt + (size_t)d * Tp + s0 + 16);
+      }
+      v16_store(scores + s0, ((a[0] + a[1]) + (a[2] + a[3])) * scale);
+      if (pair) v16_store(scores + s0 + 16, ((b[0] + b[1]) + (b[2] + b[3])) * scale);
     }
     const float max = max_floats(scores, count);
     for (int t = 0; t < count; t++) scores[t] -= max;
@@ -178,10 +194,16 @@ static void attend(const cache_view *v, const gpt_shape *s, int l, int row, int 
     for (int t = 0; t < count; t++) scores[t] *= inverse;
     float *yh = y + h * hs;
     int d0 = 0;
+    /* Σ_t p_t·v_t in 4 interleaved chains over t. */
     for (; d0 + 16 <= hs; d0 += 16) {
-      v16f acc = {0};
-      for (int t = 0; t < count; t++) acc += scores[t] * v16_load(vs + (size_t)t * hs + d0);
-      v16_store(yh + d0, acc);
+      v16f acc[4] = {{0}};
+      int t = 0;
+      for (; t + 4 <= count; t += 4) {
+#pragma GCC unroll 4
+        for (int c = 0; c < 4; c++) acc[c] += scores[t + c] * v16_load(vs + (size_t)(t + c) * hs + d0);
+      }
+      for (; t < count; t++) acc[0] += scores[t] * v16_load(vs + (size_t)t * hs + d0);
+      v16_store(yh + d0, (acc[0] + acc[1]) + (acc[2] + acc[3]));
     }
     for (int d = d0; d < hs; d++) {
       float acc = 0.0f;
