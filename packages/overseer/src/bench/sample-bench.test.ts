@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isOverseerError } from '../errors.ts';
 import { formatSampleBench, runSampleBench } from './sample-bench.ts';
 
@@ -31,24 +31,17 @@ describe('sample bench', () => {
   });
 
   it('reports a missing PyTorch as null, not as a failure', async () => {
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => {
-      errors.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    try {
-      const result = await runSampleBench({
-        ...options,
-        torch: true,
-        python: '/nonexistent/python3',
-      });
-      expect(result.sizes[0].torchTokensPerSecond).toBeNull();
-      expect(result.torch).toBeNull();
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(errors.join('')).toContain('python3-torch');
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const result = await runSampleBench({
+      ...options,
+      torch: true,
+      python: '/nonexistent/python3',
+    });
+    const written = stderr.mock.calls.map(([chunk]) => String(chunk)).join('');
+    stderr.mockRestore();
+    expect(result.sizes[0].torchTokensPerSecond).toBeNull();
+    expect(result.torch).toBeNull();
+    expect(written).toContain('python3-torch');
   });
 
   it('rejects an unknown size with an OverseerError', async () => {

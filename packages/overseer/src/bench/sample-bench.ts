@@ -12,6 +12,7 @@ import { loadKernels, parameterLayout, setThreads } from '../model/kernels.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
 import { peakRssMb, pickSizes, roundTo, runPythonPeer } from './python-peer.ts';
 import { formatTable } from './table.ts';
+import { trainBenchSizes } from './train-bench.ts';
 
 /** One sampling benchmark configuration. */
 export interface SampleBenchSize {
@@ -25,18 +26,22 @@ export interface SampleBenchSize {
   defaultRepeats: number;
 }
 
-/** The sizes of MACHINE-NOTES' PyTorch sampling measurements: vocab 64, batch 64. */
+function trainBenchShape(name: string): GptShape {
+  return pickSizes([name], trainBenchSizes)[0].shape;
+}
+
+/** The model sizes of `bench train` (MACHINE-NOTES' PyTorch sampling measurements), batch 64. */
 export const sampleBenchSizes: SampleBenchSize[] = [
   {
     name: 'S',
-    shape: { vocabSize: 64, contextLength: 64, layers: 2, heads: 4, width: 64 },
+    shape: trainBenchShape('S'),
     batch: 64,
     promptLength: 8,
     defaultRepeats: 20,
   },
   {
     name: 'M',
-    shape: { vocabSize: 64, contextLength: 128, layers: 4, heads: 4, width: 128 },
+    shape: trainBenchShape('M'),
     batch: 64,
     promptLength: 8,
     defaultRepeats: 4,
