@@ -71,6 +71,20 @@ static int check_tokens(napi_env env, const int32_t *ids, size_t n, int lowest, 
   return 1;
 }
 
+/* Each row's length lies in [1, time] and its tokens before it are ids. */
+static int check_lengths(napi_env env, const int32_t *inputs, const int32_t *lengths, int batch,
+                         int time, int vocab) {
+  for (int b = 0; b < batch; b++) {
+    if (lengths[b] < 1 || lengths[b] > time) {
+      napi_throw_range_error(env, "kernels.invalid-input", "lengths must lie in [1, time]");
+      return 0;
+    }
+    if (!check_tokens(env, inputs + (size_t)b * time, (size_t)lengths[b], 0, vocab, "inputs"))
+      return 0;
+  }
+  return 1;
+}
+
 static size_t parameter_count(const gpt_shape *s) {
   size_t C = (size_t)s->width;
   return (size_t)s->vocab * C + (size_t)s->context * C +
@@ -193,21 +207,119 @@ static napi_value last_logits(napi_env env, napi_callback_info info) {
       !typed(env, argv[6], napi_float32_array, (size_t)batch * shape.vocab, 0, (void **)&out,
              "out"))
     return NULL;
-  for (int b = 0; b < batch; b++) {
-    if (lengths[b] < 1 || lengths[b] > time) {
-      napi_throw_range_error(env, "kernels.invalid-input", "lengths must lie in [1, time]");
-      return NULL;
-    }
-    if (!check_tokens(env, inputs + (size_t)b * time, (size_t)lengths[b], 0, shape.vocab,
-                      "inputs"))
-      return NULL;
-  }
+  if (!check_lengths(env, inputs, lengths, batch, time, shape.vocab)) return NULL;
   pthread_mutex_lock(&call_lock);
   FLOAT_MODE_ENTER();
-  int ok = gpt_last_logits(&shape, params, inputs, batch, time, lengths, out);
+  int ok = gpt_last_logits(&shape, params, inputs, batch, time, lengths, out, NULL, NULL);
   FLOAT_MODE_LEAVE();
   pthread_mutex_unlock(&call_lock);
   if (!ok) napi_throw_error(env, "kernels.out-of-memory", "native kernels ran out of memory");
+  return NULL;
+}
+
+/* Reads a cache's row count and checks its buffer is exactly gpt_kv_cache_floats long. */
+static int read_cache(napi_env env, napi_value cache_value, napi_value batch_value,
+                      const gpt_shape *shape, float **cache, int *cache_batch) {
+  if (!integer(env, batch_value, cache_batch) || *cache_batch < 1) {
+    napi_throw_range_error(env, "kernels.invalid-input", "a KV cache holds at least one row");
+    return 0;
+  }
+  size_t floats = gpt_kv_cache_floats(shape, *cache_batch);
+  if (floats == 0) {
+    napi_throw_range_error(env, "kernels.invalid-input", "too many layers for a KV cache");
+    return 0;
+  }
+  return typed(env, cache_value, napi_float32_array, floats, 0, (void **)cache, "cache");
+}
+
+/* kvCacheFloats(shape, batch) → floats of a KV cache for `batch` rows */
+static napi_value kv_cache_floats(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], result;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  gpt_shape shape;
+  int batch;
+  if (argc < 2 || !read_shape(env, argv[0], &shape)) return NULL;
+  if (!integer(env, argv[1], &batch) || batch < 1) {
+    napi_throw_range_error(env, "kernels.invalid-input", "a KV cache holds at least one row");
+    return NULL;
+  }
+  CHECK(napi_create_double(env, (double)gpt_kv_cache_floats(&shape, batch), &result));
+  return result;
+}
+
+/* prefill(shape, params, cache, cacheBatch, inputs, batch, time, lengths, out) */
+static napi_value prefill(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  gpt_shape shape;
+  int cache_batch, batch, time;
+  float *params, *cache, *out;
+  int32_t *inputs, *lengths;
+  if (argc < 9 || !read_shape(env, argv[0], &shape)) return NULL;
+  if (!typed(env, argv[1], napi_float32_array, parameter_count(&shape), 0, (void **)&params,
+             "params") ||
+      !read_cache(env, argv[2], argv[3], &shape, &cache, &cache_batch) ||
+      !read_dimensions(env, argv[5], argv[6], &shape, &batch, &time))
+    return NULL;
+  if (batch > cache_batch) {
+    napi_throw_range_error(env, "kernels.invalid-input", "batch exceeds the cache's rows");
+    return NULL;
+  }
+  if (!typed(env, argv[4], napi_int32_array, (size_t)batch * time, 0, (void **)&inputs,
+             "inputs") ||
+      !typed(env, argv[7], napi_int32_array, (size_t)batch, 0, (void **)&lengths, "lengths") ||
+      !typed(env, argv[8], napi_float32_array, (size_t)batch * shape.vocab, 0, (void **)&out,
+             "out") ||
+      !check_lengths(env, inputs, lengths, batch, time, shape.vocab))
+    return NULL;
+  pthread_mutex_lock(&call_lock);
+  FLOAT_MODE_ENTER();
+  int ok = gpt_prefill(&shape, params, cache, cache_batch, inputs, batch, time, lengths, out);
+  FLOAT_MODE_LEAVE();
+  pthread_mutex_unlock(&call_lock);
+  if (!ok) napi_throw_error(env, "kernels.out-of-memory", "native kernels ran out of memory");
+  return NULL;
+}
+
+/* decode(shape, params, cache, cacheBatch, rows, positions, tokens, out) */
+static napi_value decode(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  gpt_shape shape;
+  int cache_batch;
+  float *params, *cache, *out;
+  int32_t *rows, *positions, *tokens;
+  if (argc < 8 || !read_shape(env, argv[0], &shape)) return NULL;
+  if (!typed(env, argv[1], napi_float32_array, parameter_count(&shape), 0, (void **)&params,
+             "params") ||
+      !read_cache(env, argv[2], argv[3], &shape, &cache, &cache_batch))
+    return NULL;
+  napi_typedarray_type type;
+  size_t n = 0;
+  void *ignored;
+  bool is_typed = false;
+  napi_is_typedarray(env, argv[4], &is_typed);
+  if (is_typed) CHECK(napi_get_typedarray_info(env, argv[4], &type, &n, &ignored, NULL, NULL));
+  if (n < 1 || n > (size_t)cache_batch) {
+    napi_throw_range_error(env, "kernels.invalid-input", "rows must list 1 to cacheBatch rows");
+    return NULL;
+  }
+  if (!typed(env, argv[4], napi_int32_array, n, 0, (void **)&rows, "rows") ||
+      !typed(env, argv[5], napi_int32_array, n, 0, (void **)&positions, "positions") ||
+      !typed(env, argv[6], napi_int32_array, n, 0, (void **)&tokens, "tokens") ||
+      !typed(env, argv[7], napi_float32_array, n * shape.vocab, 0, (void **)&out, "out") ||
+      !check_tokens(env, rows, n, 0, cache_batch, "rows") ||
+      !check_tokens(env, positions, n, 0, shape.context, "positions") ||
+      !check_tokens(env, tokens, n, 0, shape.vocab, "tokens"))
+    return NULL;
+  pthread_mutex_lock(&call_lock);
+  FLOAT_MODE_ENTER();
+  gpt_decode(&shape, params, cache, cache_batch, (int)n, rows, positions, tokens, out);
+  FLOAT_MODE_LEAVE();
+  pthread_mutex_unlock(&call_lock);
   return NULL;
 }
 
@@ -297,6 +409,9 @@ NAPI_MODULE_INIT() {
       {"forwardBackward", NULL, forward_backward, NULL, NULL, NULL, napi_default, NULL},
       {"score", NULL, score, NULL, NULL, NULL, napi_default, NULL},
       {"lastLogits", NULL, last_logits, NULL, NULL, NULL, napi_default, NULL},
+      {"kvCacheFloats", NULL, kv_cache_floats, NULL, NULL, NULL, napi_default, NULL},
+      {"prefill", NULL, prefill, NULL, NULL, NULL, napi_default, NULL},
+      {"decode", NULL, decode, NULL, NULL, NULL, napi_default, NULL},
       {"adamw", NULL, adamw, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, describe, NULL, NULL, NULL, napi_default, NULL},

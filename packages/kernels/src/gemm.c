@@ -261,12 +261,12 @@ void sgemm(const gemm_args *g) {
         for (int k = 0; k < K; k++) g->a_row_sums[i] += g->A[i * g->rsa + k];
   }
   float *ap = direct ? NULL : pack_buffer(&pack_a_buffer, (size_t)(GEMM_MC + MR) * GEMM_KC);
-  float *bp = pack_buffer(&pack_b_buffer, (size_t)GEMM_KC * (GEMM_NC + NR));
+  float *bp = g->packed_b ? NULL : pack_buffer(&pack_b_buffer, (size_t)GEMM_KC * (GEMM_NC + NR));
   for (int jc = 0; jc < N; jc += GEMM_NC) {
     int nc = N - jc < GEMM_NC ? N - jc : GEMM_NC;
     for (int pc = 0; pc < K; pc += GEMM_KC) {
       int kc = K - pc < GEMM_KC ? K - pc : GEMM_KC;
-      pack_b(kc, nc, g->B + pc * g->rsb + jc * g->csb, g->rsb, g->csb, bp);
+      if (!g->packed_b) pack_b(kc, nc, g->B + pc * g->rsb + jc * g->csb, g->rsb, g->csb, bp);
       const int first = pc == 0, final = pc + kc >= K;
       for (int ic = 0; ic < M; ic += GEMM_MC) {
         int mc = M - ic < GEMM_MC ? M - ic : GEMM_MC;
@@ -276,7 +276,9 @@ void sgemm(const gemm_args *g) {
                  g->a_row_sums && jc == 0 ? g->a_row_sums + ic : NULL);
         for (int jr = 0; jr < nc; jr += NR) {
           int n = nc - jr < NR ? nc - jr : NR;
-          const float *b_panel = bp + (size_t)jr * kc;
+          /* A pre-packed B holds whole-K panels: this block's rows start pc rows into one. */
+          const float *b_panel = g->packed_b ? g->packed_b + (size_t)(jc + jr) * K + (size_t)pc * NR
+                                             : bp + (size_t)jr * kc;
           for (int ir = 0; ir < mc; ir += MR) {
             int m = mc - ir < MR ? mc - ir : MR;
             const ptrdiff_t at = (ic + ir) * g->ldc + jc + jr;
@@ -334,6 +336,7 @@ static void gemm_task(void *context, int part, int parts) {
     pool_split(g->N, parts, part, NR, &begin, &end);
     piece.N = end - begin;
     piece.B = g->B + begin * g->csb;
+    if (g->packed_b) piece.packed_b = g->packed_b + (size_t)begin * g->K;
     piece.C = g->C + begin;
     if (g->bias) piece.bias = g->bias + begin;
     if (g->residual) piece.residual = g->residual + begin;
@@ -356,6 +359,13 @@ void sgemm_parallel(const gemm_args *g) {
   int parts = GEMM_PARTS_PER_THREAD * pool_threads();
   parts = parts < units ? parts : units;
   pool_run_parts(gemm_task, (void *)g, parts > 1 ? parts : 1);
+}
+
+size_t sgemm_packed_b_floats(int K, int N) { return (size_t)K * (size_t)((N + NR - 1) / NR * NR); }
+
+void sgemm_pack_b(int K, int N, const float *B, ptrdiff_t rsb, ptrdiff_t csb, float *out) {
+  /* pack_b's layout with kc = K is exactly the whole-K panels sgemm reads through packed_b. */
+  pack_b(K, N, B, rsb, csb, out);
 }
 
 const char *sgemm_isa(void) {

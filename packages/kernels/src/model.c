@@ -18,25 +18,10 @@
 
 /* ---------------------------------------------------------------- parameters */
 
-typedef struct {
-  float *ln1w, *ln1b;       /* (C) */
-  float *qkvw, *qkvb;       /* (3C, C), (3C) */
-  float *projw, *projb;     /* (C, C), (C) */
-  float *ln2w, *ln2b;       /* (C) */
-  float *fcw, *fcb;         /* (4C, C), (4C) */
-  float *fcprojw, *fcprojb; /* (C, 4C), (C) */
-} layer_params;
-
-typedef struct {
-  float *wte; /* (V, C) */
-  float *wpe; /* (Tmax, C) */
-  float *lnfw, *lnfb;
-} model_params;
-
 static size_t layer_floats(size_t C) { return 12 * C * C + 13 * C; }
 
 /* Views a flat buffer (params or grads) in parameterLayout order. */
-static void view_model(const gpt_shape *s, float *base, model_params *p) {
+void gpt_view_model(const gpt_shape *s, float *base, model_params *p) {
   size_t C = (size_t)s->width;
   p->wte = base;
   p->wpe = base + (size_t)s->vocab * C;
@@ -45,7 +30,7 @@ static void view_model(const gpt_shape *s, float *base, model_params *p) {
   p->lnfb = end + C;
 }
 
-static void view_layer(const gpt_shape *s, float *base, int l, layer_params *p) {
+void gpt_view_layer(const gpt_shape *s, float *base, int l, layer_params *p) {
   size_t C = (size_t)s->width;
   float *q = base + (size_t)(s->vocab + s->context) * C + (size_t)l * layer_floats(C);
   p->ln1w = q, q += C;
@@ -228,15 +213,6 @@ static void parallel_for(range_fn fn, void *context, int n, int align) {
   pool_run_parts(range_task, &job, parts_for((n + align - 1) / align));
 }
 
-static float sum_floats(const float *x, int n) {
-  v16f acc = {0};
-  int i = 0;
-  for (; i + 16 <= n; i += 16) acc += v16_load(x + i);
-  float total = 0.0f;
-  for (int j = 0; j < 16; j++) total += acc[j];
-  for (; i < n; i++) total += x[i];
-  return total;
-}
 
 /* ---------------------------------------------------------------- ops */
 
@@ -286,6 +262,11 @@ static void layernorm_rows(void *context, int begin, int end) {
     if (j->mean) j->mean[n] = m;
     if (j->rstd) j->rstd[n] = s;
   }
+}
+
+void layernorm_serial(float *out, const float *inp, const float *w, const float *b, int rows, int C) {
+  layernorm_job job = {out, NULL, NULL, inp, w, b, C};
+  layernorm_rows(&job, 0, rows);
 }
 
 static void layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
@@ -364,7 +345,7 @@ static void layernorm_backward(float *dinp, float *dw, float *db, float *partial
 static void matmul_forward(float *out, const float *inp, const float *w, const float *bias,
                            const float *residual, float *gelu_out, int N, int I, int O) {
   gemm_args g = {N, O, I, inp, I, 1, w, 1, I, out, O, 0, bias, residual,
-                 gelu_out ? EPILOGUE_GELU : EPILOGUE_NONE, NULL, gelu_out, NULL};
+                 gelu_out ? EPILOGUE_GELU : EPILOGUE_NONE, NULL, gelu_out, NULL, NULL};
   sgemm_parallel(&g);
 }
 
@@ -378,11 +359,12 @@ static void matmul_backward(float *dinp, float *dw, float *dbias, const float *d
                             int I, int O) {
   if (dinp) {
     gemm_args g = {N, I, O, dout, O, 1, w, I, 1, dinp, I, 0, NULL, NULL,
-                   gelu_input ? EPILOGUE_GELU_BACKWARD : EPILOGUE_NONE, gelu_input, NULL, NULL};
+                   gelu_input ? EPILOGUE_GELU_BACKWARD : EPILOGUE_NONE, gelu_input, NULL, NULL,
+                   NULL};
     sgemm_parallel(&g);
   }
   gemm_args gw = {O, I, N, dout, 1, O, inp, I, 1, dw, I, 0, NULL, NULL, EPILOGUE_NONE,
-                  NULL, NULL, dbias};
+                  NULL, NULL, dbias, NULL};
   sgemm_parallel(&gw);
 }
 
@@ -482,18 +464,6 @@ static inline __attribute__((always_inline)) void weighted_rows(const float *w, 
 #pragma GCC unroll 4
   for (int r = 0; r < ROWS; r++)
     for (int c = 0; c < HV; c++) v16_store(out + r * os + 16 * c, a[r][c] + b[r][c]);
-}
-
-static float max_floats(const float *x, int n) {
-  int i = 0;
-  float max = x[0];
-  if (n >= 16) {
-    v16f acc = v16_load(x);
-    for (i = 16; i + 16 <= n; i += 16) acc = v16_max(acc, v16_load(x + i));
-    for (int k = 0; k < 16; k++) max = acc[k] > max ? acc[k] : max;
-  }
-  for (; i < n; i++) max = x[i] > max ? x[i] : max;
-  return max;
 }
 
 /* kᵀ or vᵀ of one head, (hs, Tp), zero past T: the one operand the loops need transposed. */
@@ -867,14 +837,14 @@ static int forward_blocks(const gpt_shape *s, float *params, const int32_t *inpu
                           const float **final) {
   const int C = s->width, H = s->heads, N = a->N, B = a->B, T = a->T;
   model_params mp;
-  view_model(s, params, &mp);
+  gpt_view_model(s, params, &mp);
   encoder_job enc = {a->encoded, inputs, mp.wte, mp.wpe, T, C};
   parallel_for(encoder_rows, &enc, N, 8);
   const float *x = a->encoded;
   for (int l = 0; l < s->layers; l++) {
     layer_params p;
     layer_acts la;
-    view_layer(s, params, l, &p);
+    gpt_view_layer(s, params, l, &p);
     view_acts(s, a, l, &la);
     layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, x, p.ln1w, p.ln1b, N, C);
     matmul_forward(la.qkv, la.ln1, p.qkvw, p.qkvb, NULL, NULL, N, C, 3 * C);
@@ -900,7 +870,7 @@ static double forward_loss(const gpt_shape *s, float *params, int B, int T, cons
     return NAN;
   }
   model_params mp;
-  view_model(s, params, &mp);
+  gpt_view_model(s, params, &mp);
   layernorm_forward(a->lnf, a->lnf_mean, a->lnf_rstd, *final, mp.lnfw, mp.lnfb, a->N, s->width);
   matmul_forward(a->logits, a->lnf, mp.wte, NULL, NULL, NULL, a->N, s->width, s->vocab);
   resolve_weights(a, targets, weights);
@@ -956,8 +926,8 @@ double gpt_forward_backward(const gpt_shape *s, const float *params_in, float *g
   if (isnan(loss) && out_of_memory) return loss;
   const int C = s->width, H = s->heads, N = a.N, V = s->vocab;
   model_params mp, gp;
-  view_model(s, params, &mp);
-  view_model(s, grads, &gp);
+  gpt_view_model(s, params, &mp);
+  gpt_view_model(s, grads, &gp);
   /* Output head (tied to wte): dwte = dlogitsᵀ·lnf, dlnf = dlogits·wte. */
   matmul_backward(a.dtmp, gp.wte, NULL, a.logits, a.lnf, mp.wte, NULL, N, C, V);
   memset(a.dresid, 0, (size_t)N * C * sizeof(float));
@@ -966,8 +936,8 @@ double gpt_forward_backward(const gpt_shape *s, const float *params_in, float *g
   for (int l = s->layers - 1; l >= 0; l--) {
     layer_params p, g;
     layer_acts la;
-    view_layer(s, params, l, &p);
-    view_layer(s, grads, l, &g);
+    gpt_view_layer(s, params, l, &p);
+    gpt_view_layer(s, grads, l, &g);
     view_acts(s, &a, l, &la);
     const float *x = l == 0 ? a.encoded : NULL;
     if (l > 0) {
@@ -997,7 +967,8 @@ double gpt_forward_backward(const gpt_shape *s, const float *params_in, float *g
 }
 
 int gpt_last_logits(const gpt_shape *s, const float *params_in, const int32_t *inputs, int B,
-                    int time, const int32_t *lengths, float *out) {
+                    int time, const int32_t *lengths, float *out, layer_visitor visit,
+                    void *context) {
   float *params = (float *)params_in;
   int T = 1;
   for (int b = 0; b < B; b++) T = lengths[b] > T ? lengths[b] : T;
@@ -1018,8 +989,15 @@ int gpt_last_logits(const gpt_shape *s, const float *params_in, const int32_t *i
     return 0;
   }
   const int C = s->width;
+  if (visit) {
+    for (int l = 0; l < s->layers; l++) {
+      layer_acts la;
+      view_acts(s, &a, l, &la);
+      visit(context, l, la.qkv, B, T);
+    }
+  }
   model_params mp;
-  view_model(s, params, &mp);
+  gpt_view_model(s, params, &mp);
   for (int b = 0; b < B; b++)
     memcpy(a.dtmp + (size_t)b * C, final + ((size_t)b * T + lengths[b] - 1) * C,
            (size_t)C * sizeof(float));

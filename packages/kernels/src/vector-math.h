@@ -62,6 +62,30 @@ static inline void exp_inplace(float *x, int n) {
   }
 }
 
+/* Σ x[0 … n). */
+static inline float sum_floats(const float *x, int n) {
+  v16f acc = {0};
+  int i = 0;
+  for (; i + 16 <= n; i += 16) acc += v16_load(x + i);
+  float total = 0.0f;
+  for (int j = 0; j < 16; j++) total += acc[j];
+  for (; i < n; i++) total += x[i];
+  return total;
+}
+
+/* max x[0 … n), n ≥ 1. */
+static inline float max_floats(const float *x, int n) {
+  int i = 0;
+  float max = x[0];
+  if (n >= 16) {
+    v16f acc = v16_load(x);
+    for (i = 16; i + 16 <= n; i += 16) acc = v16_max(acc, v16_load(x + i));
+    for (int k = 0; k < 16; k++) max = acc[k] > max ? acc[k] : max;
+  }
+  for (; i < n; i++) max = x[i] > max ? x[i] : max;
+  return max;
+}
+
 /*
  * 1/x: the AVX-512 14-bit estimate refined by one Newton step (≈ full float precision), several
  * times cheaper than a vector division; plain division elsewhere.

@@ -3,13 +3,12 @@
  * and reports tokens/s, GFLOP/s and peak memory next to PyTorch training the same model, batch
  * and steps (through /usr/bin/python3 and torch-peer.py) in the same run.
  */
-import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { OverseerError } from '../errors.ts';
 import { seededRandom } from '../model/kernel-fixtures.ts';
 import type { GptShape, KernelPreference, TokenBatch } from '../model/kernels.ts';
 import { loadKernels, parameterCount, parameterLayout, setThreads } from '../model/kernels.ts';
+import { peakRssMb, pickSizes, roundTo, runPythonPeer } from './python-peer.ts';
+import { formatTable } from './table.ts';
 
 /** One benchmark configuration: a model shape and a batch (time = contextLength). */
 export interface TrainBenchSize {
@@ -150,10 +149,6 @@ function randomBatches(shape: GptShape, batch: number, count: number, seed: numb
   });
 }
 
-function peakRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024;
-}
-
 interface TorchRun {
   tokensPerSecond: number;
   tokensPerCpuSecond: number;
@@ -163,49 +158,30 @@ interface TorchRun {
   params: number;
 }
 
-const TORCH_INSTALL_HINT =
-  'apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread';
-
 /** Runs torch-peer.py; resolves null (with the reason on stderr) when PyTorch is unavailable. */
 function runTorchPeer(
   size: TrainBenchSize,
   steps: number,
   options: TrainBenchOptions,
 ): Promise<TorchRun | null> {
-  const script = fileURLToPath(new URL('./torch-peer.py', import.meta.url));
   const { shape } = size;
-  const args = [
-    script,
-    `--vocab=${shape.vocabSize}`,
-    `--context=${shape.contextLength}`,
-    `--layers=${shape.layers}`,
-    `--heads=${shape.heads}`,
-    `--width=${shape.width}`,
-    `--batch=${size.batch}`,
-    `--steps=${steps}`,
-    `--warmup=${options.warmup}`,
-    // The fastest PyTorch setting measured on 2 cores: one torch thread, OpenBLAS threads = ours.
-    '--threads=1',
-  ];
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(options.threads) };
-  return new Promise((resolve) => {
-    execFile(options.python, args, { env, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      if (error) {
-        const reason = stderr.trim() || error.message;
-        process.stderr.write(
-          `PyTorch peer unavailable for size ${size.name} (${options.python}): ${reason}\n` +
-            `  torchTokensPerSecond is null; install the peer with: ${TORCH_INSTALL_HINT}\n`,
-        );
-        resolve(null);
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as TorchRun);
-      } catch {
-        process.stderr.write(`PyTorch peer printed no JSON line: ${stdout}${stderr}\n`);
-        resolve(null);
-      }
-    });
+  return runPythonPeer<TorchRun>({
+    python: options.python,
+    script: 'torch-peer.py',
+    args: [
+      `--vocab=${shape.vocabSize}`,
+      `--context=${shape.contextLength}`,
+      `--layers=${shape.layers}`,
+      `--heads=${shape.heads}`,
+      `--width=${shape.width}`,
+      `--batch=${size.batch}`,
+      `--steps=${steps}`,
+      `--warmup=${options.warmup}`,
+      // The fastest PyTorch setting measured on 2 cores: one torch thread, OpenBLAS threads = ours.
+      '--threads=1',
+    ],
+    threads: options.threads,
+    label: `size ${size.name}`,
   });
 }
 
@@ -214,15 +190,7 @@ export async function runTrainBench(
   options: TrainBenchOptions,
   progress: (line: string) => void = () => {},
 ): Promise<TrainBenchResult> {
-  const sizes = options.sizes.map((name) => {
-    const size = trainBenchSizes.find((candidate) => candidate.name === name.toUpperCase());
-    if (!size) {
-      throw new OverseerError('bench.unknown-size', `unknown bench size "${name}"`, {
-        hint: `use a comma-separated list of ${trainBenchSizes.map((s) => s.name).join(', ')}`,
-      });
-    }
-    return size;
-  });
+  const sizes = pickSizes(options.sizes, trainBenchSizes);
   const kernels = loadKernels(options.kernels);
   const threads = kernels.name === 'native' ? setThreads(options.threads) : 1;
   const isa =
@@ -290,11 +258,11 @@ export async function runTrainBench(
       peakRssMb: Math.round(ours.peakRssMb),
       torchPeakRssMb: torch ? Math.round(torch.peakRssMb) : null,
       flopsPerToken: flops,
-      gflops: round((flops * ours.tokensPerSecond) / 1e9, 1),
-      torchGflops: torch ? round((flops * torch.tokensPerSecond) / 1e9, 1) : null,
-      ratio: torch ? round(ours.tokensPerSecond / torch.tokensPerSecond, 2) : null,
-      loss: round(ours.loss, 4),
-      torchLoss: torch ? round(torch.loss, 4) : null,
+      gflops: roundTo((flops * ours.tokensPerSecond) / 1e9, 1),
+      torchGflops: torch ? roundTo((flops * torch.tokensPerSecond) / 1e9, 1) : null,
+      ratio: torch ? roundTo(ours.tokensPerSecond / torch.tokensPerSecond, 2) : null,
+      loss: roundTo(ours.loss, 4),
+      torchLoss: torch ? roundTo(torch.loss, 4) : null,
     });
   }
   return {
@@ -303,13 +271,8 @@ export async function runTrainBench(
     threads,
     isa,
     torch: torchVersion,
-    loadAverage: [round(loadBefore, 2), round(loadavg()[0], 2)],
+    loadAverage: [roundTo(loadBefore, 2), roundTo(loadavg()[0], 2)],
   };
-}
-
-function round(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }
 
 /** A readable table of a benchmark result. */
@@ -338,17 +301,11 @@ export function formatTrainBench(result: TrainBenchResult): string {
     s.torchTokensPerCpuSecond === null ? '—' : String(s.torchTokensPerCpuSecond),
     String(s.peakRssMb),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
-      .join('  ');
   const torch = result.torch ? `PyTorch ${result.torch}` : 'PyTorch unavailable';
   const [before, after] = result.loadAverage;
   return [
     `kernels: ${result.kernels}${result.isa ? ` (${result.isa})` : ''}, threads: ${result.threads}; ${torch}; ` +
       `load average ${before} → ${after}`,
-    line(header),
-    ...rows.map(line),
+    ...formatTable(header, rows),
   ].join('\n');
 }

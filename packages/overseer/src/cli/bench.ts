@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { formatTrainBench, runTrainBench, trainBenchSizes } from '../bench/train-bench.ts';
+import { formatSampleBench, runSampleBench, sampleBenchSizes } from '../bench/sample-bench.ts';
 import {
   KernelsName,
   integerArgument,
@@ -73,8 +74,65 @@ const trainBench: BenchSubVerb = {
   },
 };
 
+/** The flags of `overseer bench sample`, as commander gives them. */
+const BenchSampleFlags = z.object({
+  json: z.boolean().optional(),
+  sizes: z.string(),
+  repeats: z.number().optional(),
+  warmup: z.number(),
+  threads: z.number(),
+  kernels: KernelsName,
+  kvCache: z.boolean(),
+  torch: z.boolean(),
+  python: z.string(),
+});
+
+const sampleBench: BenchSubVerb = {
+  register(bench) {
+    bench
+      .command('sample')
+      .description(
+        'sample 64 completions at a time from the embedded GPT and compare generated tokens/s with PyTorch (KV cache) on the same model size',
+      )
+      .option('--json', 'print one JSON line instead of a table')
+      .option(
+        '--sizes <list>',
+        `comma-separated sizes (${sampleBenchSizes.map((s) => s.name).join(', ')})`,
+        'S,M',
+      )
+      .option(
+        '--repeats <n>',
+        'timed sample calls per size (default: per size)',
+        integerArgument(1),
+      )
+      .option('--warmup <n>', 'untimed sample calls', integerArgument(0), 1)
+      .option('--threads <n>', 'CPU threads of the native kernels', integerArgument(1), 2)
+      .addOption(kernelsOption('native'))
+      .option(
+        '--no-kv-cache',
+        'recompute the whole sequence per token (the speed before the cache)',
+      )
+      .option('--no-torch', 'skip the PyTorch peer')
+      .option('--python <path>', 'Python interpreter that has torch', '/usr/bin/python3')
+      .action(async (given: unknown) => {
+        const { json, sizes, repeats, ...options } = verbOptions(BenchSampleFlags, given);
+        const result = await runSampleBench(
+          {
+            ...options,
+            sizes: listArgument(sizes),
+            ...(repeats === undefined ? {} : { repeats }),
+          },
+          json ? undefined : (line) => process.stderr.write(`${line}\n`),
+        );
+        process.stdout.write(
+          json ? `${JSON.stringify(result)}\n` : `${formatSampleBench(result)}\n`,
+        );
+      });
+  },
+};
+
 /** Every `overseer bench` sub-verb, in the order `overseer bench` lists them. */
-export const benchSubVerbs: BenchSubVerb[] = [trainBench];
+export const benchSubVerbs: BenchSubVerb[] = [trainBench, sampleBench];
 
 /** `overseer bench`: the group of benchmark sub-verbs. */
 export const benchVerb: Verb = {

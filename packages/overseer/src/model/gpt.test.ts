@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Gpt, defaultGptConfig, initialParameters, makeTokenBatch } from './gpt.ts';
-import { parameterLayout } from './kernels.ts';
+import { loadKernels, parameterLayout } from './kernels.ts';
 import type { GptShape } from './kernels.ts';
 import { AdamW } from './optimizer.ts';
 import { referenceKernels } from './reference-kernels.ts';
@@ -146,6 +146,41 @@ describe('Gpt', () => {
       expect(sample.text).toBe(tokenizer.decode(sample.tokens, { skipSpecial: true }));
     }
   });
+
+  // The cache changes only float rounding: the same tokens and finish reasons, log-probs within
+  // 1e-4 (float32 native kernels; the float64 reference agrees far closer).
+  for (const kernels of [referenceKernels, loadKernels('auto')]) {
+    it(`samples the same with and without the KV cache (${kernels.name} kernels)`, () => {
+      const gpt = Gpt.create({
+        tokenizer,
+        kernels,
+        seed: 6,
+        config: { ...small, initStandardDeviation: 0.3 }, // peaked, varied distributions
+      });
+      const prompts = ['', '1', '12+3=', '456+78=', '9'.repeat(11)];
+      const options = { n: 3, seed: 5, temperature: 0.9, topP: 0.95, batchSize: 4 };
+      const cached = gpt.sample(prompts, options);
+      const plain = gpt.sample(prompts, { ...options, kvCache: false });
+      expect(cached.map((s) => [s.tokens, s.finishReason, s.text])).toEqual(
+        plain.map((s) => [s.tokens, s.finishReason, s.text]),
+      );
+      expect(new Set(cached.map((s) => s.finishReason))).toContain('context');
+      let worst = { difference: 0, detail: 'none' };
+      cached.forEach((sample, i) => {
+        for (const key of ['logProbs', 'modelLogProbs'] as const) {
+          sample[key].forEach((value, t) => {
+            const difference = Math.abs(value - plain[i][key][t]);
+            if (difference > worst.difference) worst = { difference, detail: `${i} ${key}[${t}]` };
+          });
+        }
+      });
+      expect(worst.difference, `largest log-prob difference at ${worst.detail}`).toBeLessThan(1e-4);
+      // A second call reuses the model's cache; greedy decoding takes the same path.
+      expect(gpt.complete(prompts)).toEqual(
+        gpt.sample(prompts, { temperature: 0, kvCache: false }).map((s) => s.text),
+      );
+    });
+  }
 
   it('stops at the context, and rejects or left-truncates prompts that do not fit', () => {
     const gpt = model(4);

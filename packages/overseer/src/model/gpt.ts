@@ -9,7 +9,7 @@
  */
 import { OverseerError } from '../errors.ts';
 import { parameterCount, parameterLayout } from './kernels.ts';
-import type { GptShape, Kernels, TokenBatch } from './kernels.ts';
+import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
 import type { AdamW, OptimizerStepReport } from './optimizer.ts';
 import { Random, deriveSeed } from './random.ts';
 import { sampleToken, validateSamplingOptions } from './sampling.ts';
@@ -99,6 +99,19 @@ export interface SampleOptions extends SamplingOptions {
   truncate?: Truncation;
   /** Rows per forward pass (default 64). */
   batchSize?: number;
+  /**
+   * Decode with a KV cache (default true): one position per new token instead of the whole
+   * sequence. Results are the same either way (up to float rounding in the log-probs).
+   */
+  kvCache?: boolean;
+}
+
+/** A sample in progress. */
+interface Row {
+  result: SampleResult;
+  /** `<end> prompt` and the tokens sampled so far. */
+  tokens: number[];
+  random: Random;
 }
 
 /** Why a sample stopped. */
@@ -172,6 +185,8 @@ export class Gpt {
   /** The compute kernels. */
   readonly kernels: Kernels;
   private readonly excluded: ReadonlySet<number>;
+  /** Reused by every `sample` call (rebuilt when a larger batch needs more rows). */
+  private decodingCache: KvCache | undefined;
 
   /** Wraps existing parameters (e.g. from a checkpoint); use `Gpt.create` for a fresh model. */
   constructor(options: {
@@ -284,7 +299,7 @@ export class Gpt {
 
   /** Samples completions for each prompt, in batches, reproducibly for a seed. */
   sample(prompts: string[], options: SampleOptions = {}): SampleResult[] {
-    const { n = 1, seed = 0, truncate = 'error', batchSize = 64 } = options;
+    const { n = 1, seed = 0, truncate = 'error', batchSize = 64, kvCache = true } = options;
     const maxTokens = options.maxTokens ?? this.config.contextLength;
     validateSamplingOptions(options);
     if (!Number.isInteger(n) || n < 1) {
@@ -300,11 +315,6 @@ export class Gpt {
     const V = this.shape.vocabSize;
     const encoded = prompts.map((prompt) => this.fitPromptForSampling(prompt, maxTokens, truncate));
 
-    interface Row {
-      result: SampleResult;
-      tokens: number[];
-      random: Random;
-    }
     const rows: Row[] = [];
     encoded.forEach((tokens, promptIndex) => {
       for (let k = 0; k < n; k++) {
@@ -325,16 +335,35 @@ export class Gpt {
       }
     });
 
+    // Samples a row's next token from its logits; false once the row is finished.
+    const advance = (row: Row, logits: Float32Array): boolean => {
+      const choice = sampleToken(logits, options, row.random, this.excluded);
+      const { result } = row;
+      result.tokens.push(choice.token);
+      result.logProbs.push(choice.logProb);
+      result.modelLogProbs.push(choice.modelLogProb);
+      result.modelLogProb += choice.modelLogProb;
+      row.tokens.push(choice.token);
+      if (choice.token === this.tokenizer.endId) result.finishReason = 'end';
+      else if (result.tokens.length >= maxTokens) result.finishReason = 'max-tokens';
+      // The next prediction would need an input longer than the context.
+      else if (row.tokens.length > T) result.finishReason = 'context';
+      else return true;
+      result.text = this.tokenizer.decode(result.tokens, { skipSpecial: true });
+      return false;
+    };
+    const logitsOf = (logits: Float32Array, b: number): Float32Array =>
+      logits.subarray(b * V, (b + 1) * V);
+
     for (let start = 0; start < rows.length; start += batchSize) {
-      let active = rows.slice(start, start + batchSize);
+      const chunk = rows.slice(start, start + batchSize);
+      if (kvCache) {
+        this.sampleWithCache(chunk, advance, logitsOf);
+        continue;
+      }
+      let active = chunk;
       while (active.length > 0) {
-        const time = Math.max(...active.map((row) => row.tokens.length));
-        const inputs = new Int32Array(active.length * time).fill(this.tokenizer.paddingId);
-        const lengths = new Int32Array(active.length);
-        active.forEach((row, b) => {
-          inputs.set(row.tokens, b * time);
-          lengths[b] = row.tokens.length;
-        });
+        const { inputs, time, lengths } = this.paddedInputs(active.map((row) => row.tokens));
         const logits = new Float32Array(active.length * V); // (batch, vocab)
         this.kernels.lastLogits(
           this.shape,
@@ -345,34 +374,64 @@ export class Gpt {
           lengths,
           logits,
         );
-        const still: Row[] = [];
-        active.forEach((row, b) => {
-          const choice = sampleToken(
-            logits.subarray(b * V, (b + 1) * V),
-            options,
-            row.random,
-            this.excluded,
-          );
-          const { result } = row;
-          result.tokens.push(choice.token);
-          result.logProbs.push(choice.logProb);
-          result.modelLogProbs.push(choice.modelLogProb);
-          result.modelLogProb += choice.modelLogProb;
-          row.tokens.push(choice.token);
-          if (choice.token === this.tokenizer.endId) result.finishReason = 'end';
-          else if (result.tokens.length >= maxTokens) result.finishReason = 'max-tokens';
-          // The next prediction would need an input longer than the context.
-          else if (row.tokens.length > T) result.finishReason = 'context';
-          else {
-            still.push(row);
-            return;
-          }
-          result.text = this.tokenizer.decode(result.tokens, { skipSpecial: true });
-        });
-        active = still;
+        active = active.filter((row, b) => advance(row, logitsOf(logits, b)));
       }
     }
     return rows.map((row) => row.result);
+  }
+
+  /**
+   * One chunk of rows with the KV cache: the prompts prefilled in one pass, then one position per
+   * step for the rows still sampling (row b of the chunk lives in cache row b).
+   */
+  private sampleWithCache(
+    chunk: Row[],
+    advance: (row: Row, logits: Float32Array) => boolean,
+    logitsOf: (logits: Float32Array, b: number) => Float32Array,
+  ): void {
+    const V = this.shape.vocabSize;
+    if (this.decodingCache === undefined || this.decodingCache.batch < chunk.length) {
+      this.decodingCache = this.kernels.createKvCache(this.shape, chunk.length);
+    }
+    const cache = this.decodingCache;
+    const { inputs, time, lengths } = this.paddedInputs(chunk.map((row) => row.tokens));
+    const logits = new Float32Array(chunk.length * V); // (batch, vocab)
+    this.kernels.prefill(this.params, cache, inputs, chunk.length, time, lengths, logits);
+    let active = chunk.flatMap((row, b) => (advance(row, logitsOf(logits, b)) ? [b] : []));
+    const slots = new Int32Array(chunk.length);
+    const positions = new Int32Array(chunk.length);
+    const tokens = new Int32Array(chunk.length);
+    while (active.length > 0) {
+      const count = active.length;
+      active.forEach((b, i) => {
+        const sequence = chunk[b].tokens;
+        slots[i] = b;
+        positions[i] = sequence.length - 1;
+        tokens[i] = sequence[sequence.length - 1];
+      });
+      const out = logits.subarray(0, count * V); // (count, vocab)
+      this.kernels.decode(
+        this.params,
+        cache,
+        slots.subarray(0, count),
+        positions.subarray(0, count),
+        tokens.subarray(0, count),
+        out,
+      );
+      active = active.filter((b, i) => advance(chunk[b], logitsOf(out, i)));
+    }
+  }
+
+  /** Token sequences as one padded (batch, time) input with their lengths. */
+  private paddedInputs(sequences: number[][]): {
+    inputs: Int32Array;
+    time: number;
+    lengths: Int32Array;
+  } {
+    const time = Math.max(...sequences.map((sequence) => sequence.length));
+    const inputs = new Int32Array(sequences.length * time).fill(this.tokenizer.paddingId);
+    sequences.forEach((sequence, b) => inputs.set(sequence, b * time));
+    return { inputs, time, lengths: Int32Array.from(sequences, (sequence) => sequence.length) };
   }
 
   /** Greedy completions (temperature 0), e.g. for exact-match evaluation. */

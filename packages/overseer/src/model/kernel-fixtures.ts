@@ -2,7 +2,7 @@
  * Seeded fixtures for the kernel tests and the training benchmark: random parameters in GPT-2's
  * layout and random token batches. Deterministic, so a failing comparison reproduces exactly.
  */
-import type { GptShape, TokenBatch } from './kernels.ts';
+import type { GptShape, Kernels, TokenBatch } from './kernels.ts';
 import { parameterCount, parameterLayout } from './kernels.ts';
 
 /** A small seeded PRNG (mulberry32) returning floats in [0, 1). */
@@ -64,4 +64,73 @@ export function randomBatch(
     result.weights = weights;
   }
   return result;
+}
+
+/** One step of a decoding scenario: which rows moved, their whole sequences, their logits. */
+export interface DecodingStep {
+  /** Cache rows that read a token this step (all of them at the prefill). */
+  rows: number[];
+  /** Each listed row's whole sequence so far, the token it just read last. */
+  sequences: number[][];
+  /** (rows.length, vocabSize) logits predicted after each sequence. */
+  logits: Float32Array;
+}
+
+/**
+ * Runs a seeded KV-cache decoding scenario on `kernels`: `batch` prompts of random lengths
+ * (1 … contextLength/2) prefilled in a cache with one spare row, then steps of random tokens in
+ * which a random fifth of the rows sit out, until every row fills the context. Tests compare each
+ * step's logits with `lastLogits` on the whole sequences.
+ */
+export function decodingScenario(
+  kernels: Kernels,
+  shape: GptShape,
+  params: Float32Array,
+  batch: number,
+  seed: number,
+): DecodingStep[] {
+  const random = seededRandom(seed);
+  const token = (): number => Math.floor(random() * shape.vocabSize);
+  const T = shape.contextLength;
+  const sequences = Array.from({ length: batch }, () =>
+    Array.from({ length: 1 + Math.floor(random() * Math.max(1, T / 2)) }, token),
+  );
+  const time = Math.max(...sequences.map((s) => s.length));
+  const inputs = new Int32Array(batch * time).fill(-1); // garbage past each length
+  sequences.forEach((sequence, b) => inputs.set(sequence, b * time));
+  const lengths = Int32Array.from(sequences, (s) => s.length);
+  const cache = kernels.createKvCache(shape, batch + 1);
+  const first = new Float32Array(batch * shape.vocabSize);
+  kernels.prefill(params, cache, inputs, batch, time, lengths, first);
+  const steps: DecodingStep[] = [
+    { rows: sequences.map((_, b) => b), sequences: sequences.map((s) => [...s]), logits: first },
+  ];
+  for (;;) {
+    const open = sequences.flatMap((s, b) => (s.length < T ? [b] : []));
+    if (open.length === 0) return steps;
+    const rows = open.filter(() => random() < 0.8);
+    if (rows.length === 0) continue;
+    const tokens = Int32Array.from(rows, () => token());
+    const positions = Int32Array.from(rows, (b) => sequences[b].length);
+    rows.forEach((b, i) => sequences[b].push(tokens[i]));
+    const logits = new Float32Array(rows.length * shape.vocabSize);
+    kernels.decode(params, cache, Int32Array.from(rows), positions, tokens, logits);
+    steps.push({ rows, sequences: rows.map((b) => [...sequences[b]]), logits });
+  }
+}
+
+/** `lastLogits` of whole sequences (padded into one batch), the yardstick of a decoding step. */
+export function lastLogitsOf(
+  kernels: Kernels,
+  shape: GptShape,
+  params: Float32Array,
+  sequences: number[][],
+): Float32Array {
+  const time = Math.max(...sequences.map((s) => s.length));
+  const inputs = new Int32Array(sequences.length * time);
+  sequences.forEach((sequence, b) => inputs.set(sequence, b * time));
+  const out = new Float32Array(sequences.length * shape.vocabSize);
+  const lengths = Int32Array.from(sequences, (s) => s.length);
+  kernels.lastLogits(shape, params, inputs, sequences.length, time, lengths, out);
+  return out;
 }

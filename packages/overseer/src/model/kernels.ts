@@ -106,6 +106,23 @@ export interface TokenBatch {
   weights?: Float32Array;
 }
 
+/**
+ * Keys and values of every layer for up to `batch` rows, kept between decoding steps so that each
+ * new token costs one position through the network instead of the whole sequence. Made by
+ * `Kernels.createKvCache`; only the kernels that made it can use it (what else it holds, e.g.
+ * weights packed for the step's matmuls, is theirs to choose).
+ */
+export interface KvCache {
+  /** Name of the kernels that made it. */
+  readonly kernels: string;
+  /** The model shape it is laid out for. */
+  readonly shape: GptShape;
+  /** Rows it holds. */
+  readonly batch: number;
+  /** (batch) positions filled per row: `decode` may write at most one past them. */
+  readonly lengths: Int32Array;
+}
+
 /** The compute operations every kernel implementation provides. */
 export interface Kernels {
   /** `reference` or `native`. */
@@ -136,6 +153,36 @@ export interface Kernels {
     batch: number,
     time: number,
     lengths: Int32Array,
+    out: Float32Array,
+  ): void;
+  /** An empty KV cache for up to `batch` rows of `shape` (filled by `prefill`, grown by `decode`). */
+  createKvCache(shape: GptShape, batch: number): KvCache;
+  /**
+   * `lastLogits` for rows 0 … batch−1 of `cache` (batch ≤ cache.batch) that also keeps every
+   * layer's keys and values at positions < lengths[b] in the cache. `params` must not change until
+   * the last `decode` on this cache: the kept keys and values were computed from them.
+   */
+  prefill(
+    params: Float32Array,
+    cache: KvCache,
+    inputs: Int32Array,
+    batch: number,
+    time: number,
+    lengths: Int32Array,
+    out: Float32Array,
+  ): void;
+  /**
+   * One position for each listed row: row rows[i] reads token tokens[i] at position positions[i]
+   * (≤ its filled length, < contextLength), attending to the cached keys and values before it;
+   * keeps the new keys and values and writes the logits predicted after it into
+   * out[i·vocabSize …]. Equal, within float rounding, to `lastLogits` on the whole sequence.
+   */
+  decode(
+    params: Float32Array,
+    cache: KvCache,
+    rows: Int32Array,
+    positions: Int32Array,
+    tokens: Int32Array,
     out: Float32Array,
   ): void;
   /**
@@ -285,6 +332,97 @@ export function validateLastLogits(
       }
     }
   }
+}
+
+/** Throws an OverseerError unless `batch` rows of `shape` can have a KV cache. */
+export function validateKvCacheSize(shape: GptShape, batch: number): void {
+  validateShape(shape);
+  if (!isPositiveInteger(batch)) {
+    throw invalid(`a KV cache needs a positive whole number of rows, got ${batch}`);
+  }
+}
+
+function validateCacheOwner(cache: KvCache, kernels: string): void {
+  if (cache.kernels !== kernels) {
+    throw invalid(
+      `this KV cache was made by the ${cache.kernels} kernels, not the ${kernels} ones`,
+      'make the cache with createKvCache of the kernels that decode with it',
+    );
+  }
+}
+
+/** Throws an OverseerError unless a `prefill` of `batch` rows fits `cache` and the inputs. */
+export function validatePrefill(
+  kernels: string,
+  params: Float32Array,
+  cache: KvCache,
+  inputs: Int32Array,
+  batch: number,
+  time: number,
+  lengths: Int32Array,
+  out: Float32Array,
+): void {
+  validateCacheOwner(cache, kernels);
+  validateParameters(cache.shape, params, 'params');
+  if (batch > cache.batch) {
+    throw invalid(
+      `prefill of ${batch} rows does not fit a KV cache of ${cache.batch}`,
+      'make the cache with at least as many rows as the largest batch',
+    );
+  }
+  validateLastLogits(cache.shape, inputs, batch, time, lengths, out);
+}
+
+/**
+ * Throws an OverseerError unless a `decode` step fits `cache`: distinct rows in [0, cache.batch),
+ * each position in [0, contextLength) and at most the row's filled length, token ids in range.
+ */
+export function validateDecode(
+  kernels: string,
+  params: Float32Array,
+  cache: KvCache,
+  rows: Int32Array,
+  positions: Int32Array,
+  tokens: Int32Array,
+  out: Float32Array,
+): void {
+  validateCacheOwner(cache, kernels);
+  const { shape } = cache;
+  validateParameters(shape, params, 'params');
+  const n = rows instanceof Int32Array ? rows.length : -1;
+  if (n < 1) throw invalid(`rows must be a non-empty Int32Array, got ${describe(rows)}`);
+  validateLength(positions, 'Int32Array', n, 'positions');
+  validateLength(tokens, 'Int32Array', n, 'tokens');
+  validateLength(out, 'Float32Array', n * shape.vocabSize, 'out');
+  const seen = new Uint8Array(cache.batch);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    if (!(row >= 0 && row < cache.batch) || seen[row] === 1) {
+      throw invalid(`rows[${i}] = ${row} is not a distinct row of the cache [0, ${cache.batch})`);
+    }
+    seen[row] = 1;
+    const position = positions[i];
+    if (!(position >= 0 && position < shape.contextLength && position <= cache.lengths[row])) {
+      throw invalid(
+        `positions[${i}] = ${position} is not in [0, min(contextLength ${shape.contextLength}, filled ${cache.lengths[row]} + 1))`,
+        'decode each row one position after the last one kept (prefill first)',
+      );
+    }
+    if (!(tokens[i] >= 0 && tokens[i] < shape.vocabSize)) {
+      throw invalid(`tokens[${i}] = ${tokens[i]} is not a token id in [0, ${shape.vocabSize})`);
+    }
+  }
+}
+
+/** Records the positions a `prefill` filled (bookkeeping shared by every implementation). */
+export function recordPrefill(cache: KvCache, batch: number, lengths: Int32Array): void {
+  cache.lengths.fill(0);
+  cache.lengths.set(lengths.subarray(0, batch));
+}
+
+/** Records the positions a `decode` step filled. */
+export function recordDecode(cache: KvCache, rows: Int32Array, positions: Int32Array): void {
+  for (let i = 0; i < rows.length; i++) cache.lengths[rows[i]] = positions[i] + 1;
 }
 
 /** Throws an OverseerError unless the AdamW buffers have one length and the options are sane. */

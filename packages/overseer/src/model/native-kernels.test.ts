@@ -1,6 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isOverseerError } from '../errors.ts';
-import { randomBatch, randomParameters, seededRandom } from './kernel-fixtures.ts';
+import {
+  decodingScenario,
+  lastLogitsOf,
+  randomBatch,
+  randomParameters,
+  seededRandom,
+} from './kernel-fixtures.ts';
 import type { GptShape, TokenBatch } from './kernels.ts';
 import { parameterCount, parameterLayout } from './kernels.ts';
 import type { NativeKernels } from './native-kernels.ts';
@@ -211,6 +217,67 @@ describe.runIf(native !== undefined || process.env.CI)('native kernels against r
         `lastLogits, width ${shape.width}`,
       ).toBeUndefined();
     }
+  });
+
+  it('decodes with a KV cache the logits the reference gives on the whole sequence', () => {
+    // Ragged prompts, rows sitting out of steps, a spare cache row; heads of 16, 32, 33 (the
+    // scalar path) and 64; a batch with 12-, 8- and odd-row GEMM tiles across two threads.
+    const cases: Array<[GptShape, number]> = [
+      [tiny, 3],
+      [odd, 7],
+      [wide, 13],
+      [heads32, 5],
+      [attentionCases[3].shape, 4],
+    ];
+    for (const [index, [shape, batch]] of cases.entries()) {
+      const params = randomParameters(shape, 80 + index, 0.2);
+      const steps = decodingScenario(native!, shape, params, batch, 90 + index);
+      const expected = new Float32Array(steps.reduce((n, step) => n + step.logits.length, 0));
+      const actual = new Float32Array(expected.length);
+      let at = 0;
+      for (const { sequences, logits } of steps) {
+        expected.set(lastLogitsOf(reference, shape, params, sequences), at);
+        actual.set(logits, at);
+        at += logits.length;
+      }
+      expect(
+        largestValueError(expected, actual),
+        `decoding, width ${shape.width}, heads ${shape.heads}`,
+      ).toBeUndefined();
+    }
+  });
+
+  it('decodes the same with one thread and with two, and like the reference decoder', () => {
+    const kernels = native!;
+    const params = randomParameters(odd, 100, 0.2);
+    kernels.setThreads(1);
+    const one = decodingScenario(kernels, odd, params, 30, 101);
+    kernels.setThreads(2);
+    const two = decodingScenario(kernels, odd, params, 30, 101);
+    const byReference = decodingScenario(reference, odd, params, 30, 101);
+    const flatten = (steps: typeof one) => Float32Array.from(steps.flatMap((s) => [...s.logits]));
+    expect(largestValueError(flatten(one), flatten(two)), '1 vs 2 threads').toBeUndefined();
+    expect(largestValueError(flatten(byReference), flatten(two)), 'reference').toBeUndefined();
+  });
+
+  it('refuses a KV cache made by the reference kernels', () => {
+    const params = randomParameters(tiny, 102);
+    const cache = reference.createKvCache(tiny, 1);
+    let caught: unknown;
+    try {
+      native!.prefill(
+        params,
+        cache,
+        new Int32Array([1]),
+        1,
+        1,
+        new Int32Array([1]),
+        new Float32Array(11),
+      );
+    } catch (error) {
+      caught = error;
+    }
+    expect(isOverseerError(caught)).toBe(true);
   });
 
   it('agrees on AdamW steps, with and without decay', () => {

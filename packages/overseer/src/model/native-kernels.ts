@@ -6,12 +6,17 @@
  */
 import { createRequire } from 'node:module';
 import { OverseerError } from '../errors.ts';
-import type { GptShape, Kernels, TokenBatch } from './kernels.ts';
+import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
 import {
+  recordDecode,
+  recordPrefill,
   validateAdamw,
   validateBatch,
+  validateDecode,
+  validateKvCacheSize,
   validateLastLogits,
   validateParameters,
+  validatePrefill,
   validateShape,
 } from './kernels.ts';
 
@@ -45,6 +50,28 @@ interface NativeAddon {
     batch: number,
     time: number,
     lengths: Int32Array,
+    out: Float32Array,
+  ): void;
+  kvCacheFloats(shape: Int32Array, batch: number): number;
+  prefill(
+    shape: Int32Array,
+    params: Float32Array,
+    cache: Float32Array,
+    cacheBatch: number,
+    inputs: Int32Array,
+    batch: number,
+    time: number,
+    lengths: Int32Array,
+    out: Float32Array,
+  ): void;
+  decode(
+    shape: Int32Array,
+    params: Float32Array,
+    cache: Float32Array,
+    cacheBatch: number,
+    rows: Int32Array,
+    positions: Int32Array,
+    tokens: Int32Array,
     out: Float32Array,
   ): void;
   adamw(
@@ -102,6 +129,11 @@ function shapeArray(shape: GptShape): Int32Array {
   );
 }
 
+/** The native KV cache: one buffer the addon lays out (keys, values, packed weights, scratch). */
+interface NativeKvCache extends KvCache {
+  readonly data: Float32Array;
+}
+
 /** The native kernels plus the knobs only they have. */
 export interface NativeKernels extends Kernels {
   /** Sets the number of CPU threads the kernels use; returns the number in use. */
@@ -154,6 +186,48 @@ export function createNativeKernels(): NativeKernels {
       validateParameters(shape, params, 'params');
       validateLastLogits(shape, inputs, batch, time, lengths, out);
       native.lastLogits(shapeArray(shape), params, inputs, batch, time, lengths, out);
+    },
+    createKvCache(shape, batch) {
+      validateKvCacheSize(shape, batch);
+      const cache: NativeKvCache = {
+        kernels: 'native',
+        shape: { ...shape },
+        batch,
+        lengths: new Int32Array(batch),
+        data: new Float32Array(native.kvCacheFloats(shapeArray(shape), batch)),
+      };
+      return cache;
+    },
+    prefill(params, cache, inputs, batch, time, lengths, out) {
+      validatePrefill('native', params, cache, inputs, batch, time, lengths, out);
+      const { data } = cache as NativeKvCache;
+      native.prefill(
+        shapeArray(cache.shape),
+        params,
+        data,
+        cache.batch,
+        inputs,
+        batch,
+        time,
+        lengths,
+        out,
+      );
+      recordPrefill(cache, batch, lengths);
+    },
+    decode(params, cache, rows, positions, tokens, out) {
+      validateDecode('native', params, cache, rows, positions, tokens, out);
+      const { data } = cache as NativeKvCache;
+      native.decode(
+        shapeArray(cache.shape),
+        params,
+        data,
+        cache.batch,
+        rows,
+        positions,
+        tokens,
+        out,
+      );
+      recordDecode(cache, rows, positions);
     },
     adamw(params, grads, m, v, decayMask, options) {
       validateAdamw(params, grads, m, v, decayMask, options);

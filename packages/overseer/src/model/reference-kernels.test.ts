@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isOverseerError } from '../errors.ts';
-import { randomBatch, randomParameters, seededRandom } from './kernel-fixtures.ts';
+import {
+  decodingScenario,
+  lastLogitsOf,
+  randomBatch,
+  randomParameters,
+  seededRandom,
+} from './kernel-fixtures.ts';
 import type { GptShape, TokenBatch } from './kernels.ts';
 import { parameterCount, parameterLayout } from './kernels.ts';
 import { referenceKernels as kernels } from './reference-kernels.ts';
@@ -145,6 +151,99 @@ describe('reference kernels', () => {
       expect(params[i]).toBeCloseTo(decayed - (0.01 * g) / (Math.abs(g) + 1e-8), 6);
       expect(m[i]).toBeCloseTo(0.1 * g, 7);
       expect(v[i]).toBeCloseTo(0.05 * g * g, 7);
+    }
+  });
+
+  it('decodes with a KV cache the logits lastLogits gives on the whole sequence', () => {
+    // Both sides are float64 inside and round only their outputs to float32: differences are
+    // float64 summation order, far below 1e-6 of the logits' size.
+    for (const [index, config] of [shape, { ...shape, heads: 4, contextLength: 12 }].entries()) {
+      const params = randomParameters(config, 60 + index, 0.3);
+      const steps = decodingScenario(kernels, config, params, 5, 70 + index);
+      expect(steps.length).toBeGreaterThan(config.contextLength / 2);
+      let worst = { difference: 0, detail: 'none' };
+      for (const [step, { sequences, logits }] of steps.entries()) {
+        const expected = lastLogitsOf(kernels, config, params, sequences);
+        for (let i = 0; i < expected.length; i++) {
+          const difference = Math.abs(expected[i] - logits[i]) / Math.max(1, Math.abs(expected[i]));
+          if (difference > worst.difference) worst = { difference, detail: `step ${step} [${i}]` };
+        }
+      }
+      expect(worst.difference, `largest difference at ${worst.detail}`).toBeLessThan(1e-6);
+    }
+  });
+
+  it('rejects decoding steps that do not fit the cache with an OverseerError', () => {
+    const params = randomParameters(shape, 7);
+    const cache = kernels.createKvCache(shape, 2);
+    const logits = new Float32Array(2 * shape.vocabSize);
+    kernels.prefill(
+      params,
+      cache,
+      new Int32Array([1, 2, 3, 4]),
+      2,
+      2,
+      new Int32Array([2, 1]),
+      logits,
+    );
+    expect(Array.from(cache.lengths)).toEqual([2, 1]);
+    const step = (
+      rows: number[],
+      positions: number[],
+      out = logits.subarray(0, rows.length * 11),
+    ) =>
+      kernels.decode(
+        params,
+        cache,
+        Int32Array.from(rows),
+        Int32Array.from(positions),
+        Int32Array.from(rows, () => 3),
+        out,
+      );
+    step([1], [1]);
+    expect(Array.from(cache.lengths)).toEqual([2, 2]);
+    const cases: Array<[string, () => unknown]> = [
+      ['a position past the filled ones', () => step([0], [3])],
+      ['a position past the context', () => step([0], [8])],
+      ['a row twice', () => step([0, 0], [2, 2])],
+      ['a row outside the cache', () => step([2], [0])],
+      ['no rows', () => step([], [])],
+      ['a short out', () => step([0], [2], new Float32Array(3))],
+      ['zero rows', () => kernels.createKvCache(shape, 0)],
+      [
+        'a prefill larger than the cache',
+        () =>
+          kernels.prefill(
+            params,
+            cache,
+            new Int32Array(3),
+            3,
+            1,
+            new Int32Array([1, 1, 1]),
+            new Float32Array(33),
+          ),
+      ],
+      [
+        'a cache of other kernels',
+        () =>
+          kernels.decode(
+            params,
+            { ...cache, kernels: 'native' },
+            new Int32Array([0]),
+            new Int32Array([2]),
+            new Int32Array([3]),
+            new Float32Array(11),
+          ),
+      ],
+    ];
+    for (const [label, run] of cases) {
+      let caught: unknown;
+      try {
+        run();
+      } catch (error) {
+        caught = error;
+      }
+      expect(isOverseerError(caught), `${label} should throw an OverseerError`).toBe(true);
     }
   });
 

@@ -3,13 +3,18 @@
  * float64 and rounded to float32 only at the boundary. Clarity over speed: it is the yardstick the
  * native kernels and the finite-difference gradient tests are measured against.
  */
-import type { GptShape, Kernels, TokenBatch } from './kernels.ts';
+import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
 import {
   LAYER_NORM_EPSILON,
+  recordDecode,
+  recordPrefill,
   validateAdamw,
   validateBatch,
+  validateDecode,
+  validateKvCacheSize,
   validateLastLogits,
   validateParameters,
+  validatePrefill,
   validateShape,
 } from './kernels.ts';
 
@@ -317,6 +322,53 @@ function attentionBackward(
   return dQkv;
 }
 
+/** What a block computes after attention: projection + residual, then the MLP + residual. */
+function blockAfterAttention(
+  x: Vector, // (N, C) the block's input
+  attentionOut: Vector, // (N, C)
+  params: Float32Array,
+  o: BlockOffsets,
+  N: number,
+  C: number,
+): {
+  activations: Pick<BlockActivations, 'residual' | 'ln2' | 'ln2Mean' | 'ln2Rstd' | 'fc' | 'gelu'>;
+  output: Vector; // (N, C)
+} {
+  const projected = linear(attentionOut, params, o.attnProjWeight, o.attnProjBias, N, C, C);
+  const residual = new Float64Array(N * C);
+  for (let i = 0; i < N * C; i++) residual[i] = x[i] + projected[i];
+  const ln2 = layerNorm(residual, params, o.ln2Weight, o.ln2Bias, N, C);
+  const fc = linear(ln2.out, params, o.fcWeight, o.fcBias, N, C, 4 * C);
+  const activated = fc.map(gelu);
+  const mlpOut = linear(activated, params, o.fcProjWeight, o.fcProjBias, N, 4 * C, C);
+  const output = new Float64Array(N * C);
+  for (let i = 0; i < N * C; i++) output[i] = residual[i] + mlpOut[i];
+  return {
+    activations: {
+      residual,
+      ln2: ln2.out,
+      ln2Mean: ln2.mean,
+      ln2Rstd: ln2.rstd,
+      fc,
+      gelu: activated,
+    },
+    output,
+  };
+}
+
+/** The final LayerNorm and the output head (tied to the token embedding: logits = lnf · wteᵀ). */
+function head(
+  x: Vector,
+  params: Float32Array,
+  offsets: Offsets,
+  N: number,
+  C: number,
+  V: number,
+): { lnf: ReturnType<typeof layerNorm>; logits: Vector } {
+  const lnf = layerNorm(x, params, offsets.lnfWeight, offsets.lnfBias, N, C);
+  return { lnf, logits: linear(lnf.out, params, offsets.wte, -1, N, C, V) };
+}
+
 /** Full forward pass over (B, T) token ids. */
 function forward(
   shape: GptShape,
@@ -328,7 +380,7 @@ function forward(
   const { vocabSize: V, width: C, heads: H } = shape;
   const offsets = offsetsOf(shape);
   const N = B * T;
-  let x = new Float64Array(N * C);
+  let x: Vector = new Float64Array(N * C);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const token = inputs[b * T + t];
@@ -343,15 +395,7 @@ function forward(
     const ln1 = layerNorm(x, params, o.ln1Weight, o.ln1Bias, N, C);
     const qkv = linear(ln1.out, params, o.attnWeight, o.attnBias, N, C, 3 * C);
     const attended = attention(qkv, B, T, C, H);
-    const projected = linear(attended.out, params, o.attnProjWeight, o.attnProjBias, N, C, C);
-    const residual = new Float64Array(N * C);
-    for (let i = 0; i < N * C; i++) residual[i] = x[i] + projected[i];
-    const ln2 = layerNorm(residual, params, o.ln2Weight, o.ln2Bias, N, C);
-    const fc = linear(ln2.out, params, o.fcWeight, o.fcBias, N, C, 4 * C);
-    const activated = fc.map(gelu);
-    const mlpOut = linear(activated, params, o.fcProjWeight, o.fcProjBias, N, 4 * C, C);
-    const next = new Float64Array(N * C);
-    for (let i = 0; i < N * C; i++) next[i] = residual[i] + mlpOut[i];
+    const rest = blockAfterAttention(x, attended.out, params, o, N, C);
     blocks.push({
       input: x,
       ln1: ln1.out,
@@ -360,18 +404,11 @@ function forward(
       qkv,
       attention: attended.probabilities,
       attentionOut: attended.out,
-      residual,
-      ln2: ln2.out,
-      ln2Mean: ln2.mean,
-      ln2Rstd: ln2.rstd,
-      fc,
-      gelu: activated,
+      ...rest.activations,
     });
-    x = next;
+    x = rest.output;
   }
-  const lnf = layerNorm(x, params, offsets.lnfWeight, offsets.lnfBias, N, C);
-  // The output head is tied to the token embedding: logits = lnf · wteᵀ.
-  const logits = linear(lnf.out, params, offsets.wte, -1, N, C, V);
+  const { lnf, logits } = head(x, params, offsets, N, C, V);
   return {
     blocks,
     output: x,
@@ -568,7 +605,8 @@ function score(
   return lossOf(logProbabilities, batch, resolveWeights(batch), shape.vocabSize, logProbs);
 }
 
-function lastLogits(
+/** The forward pass of `lastLogits`, writing each row's last logits into `out`. */
+function lastLogitsPass(
   shape: GptShape,
   params: Float32Array,
   inputs: Int32Array,
@@ -576,10 +614,7 @@ function lastLogits(
   time: number,
   lengths: Int32Array,
   out: Float32Array,
-): void {
-  validateShape(shape);
-  validateParameters(shape, params, 'params');
-  validateLastLogits(shape, inputs, batch, time, lengths, out);
+): ForwardPass {
   const V = shape.vocabSize;
   // Positions at or past a row's length may hold anything (padding); causal attention never reads
   // them for earlier positions, so any valid id stands in for them.
@@ -592,6 +627,128 @@ function lastLogits(
     const row = (b * time + lengths[b] - 1) * V;
     for (let v = 0; v < V; v++) out[b * V + v] = pass.logits[row + v];
   }
+  return pass;
+}
+
+function lastLogits(
+  shape: GptShape,
+  params: Float32Array,
+  inputs: Int32Array,
+  batch: number,
+  time: number,
+  lengths: Int32Array,
+  out: Float32Array,
+): void {
+  validateShape(shape);
+  validateParameters(shape, params, 'params');
+  validateLastLogits(shape, inputs, batch, time, lengths, out);
+  lastLogitsPass(shape, params, inputs, batch, time, lengths, out);
+}
+
+/** The reference's KV cache: float64 keys and values, (batch, contextLength, width) per layer. */
+interface ReferenceKvCache extends KvCache {
+  readonly keys: Float64Array[];
+  readonly values: Float64Array[];
+}
+
+function createKvCache(shape: GptShape, batch: number): ReferenceKvCache {
+  validateKvCacheSize(shape, batch);
+  const size = batch * shape.contextLength * shape.width;
+  const perLayer = () => Array.from({ length: shape.layers }, () => new Float64Array(size));
+  return {
+    kernels: 'reference',
+    shape: { ...shape },
+    batch,
+    lengths: new Int32Array(batch),
+    keys: perLayer(),
+    values: perLayer(),
+  };
+}
+
+function prefill(
+  params: Float32Array,
+  cache: KvCache,
+  inputs: Int32Array,
+  batch: number,
+  time: number,
+  lengths: Int32Array,
+  out: Float32Array,
+): void {
+  validatePrefill('reference', params, cache, inputs, batch, time, lengths, out);
+  const { keys, values, shape } = cache as ReferenceKvCache;
+  const { width: C, contextLength: T } = shape;
+  const pass = lastLogitsPass(shape, params, inputs, batch, time, lengths, out);
+  pass.blocks.forEach(({ qkv }, l) => {
+    for (let b = 0; b < batch; b++) {
+      for (let t = 0; t < lengths[b]; t++) {
+        const from = (b * time + t) * 3 * C;
+        keys[l].set(qkv.subarray(from + C, from + 2 * C), (b * T + t) * C);
+        values[l].set(qkv.subarray(from + 2 * C, from + 3 * C), (b * T + t) * C);
+      }
+    }
+  });
+  recordPrefill(cache, batch, lengths);
+}
+
+function decode(
+  params: Float32Array,
+  cache: KvCache,
+  rows: Int32Array,
+  positions: Int32Array,
+  tokens: Int32Array,
+  out: Float32Array,
+): void {
+  validateDecode('reference', params, cache, rows, positions, tokens, out);
+  const { keys, values, shape } = cache as ReferenceKvCache;
+  const { vocabSize: V, width: C, heads: H, contextLength: T } = shape;
+  const headSize = C / H;
+  const scale = 1 / Math.sqrt(headSize);
+  const offsets = offsetsOf(shape);
+  const n = rows.length;
+  let x: Vector = new Float64Array(n * C); // (n, C)
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < C; c++) {
+      x[i * C + c] =
+        params[offsets.wte + tokens[i] * C + c] + params[offsets.wpe + positions[i] * C + c];
+    }
+  }
+  offsets.blocks.forEach((o, l) => {
+    const ln1 = layerNorm(x, params, o.ln1Weight, o.ln1Bias, n, C);
+    const qkv = linear(ln1.out, params, o.attnWeight, o.attnBias, n, C, 3 * C); // (n, 3C)
+    const attended = new Float64Array(n * C);
+    const scores = new Float64Array(T);
+    for (let i = 0; i < n; i++) {
+      const at = (rows[i] * T + positions[i]) * C; // this position's slot in the cache
+      keys[l].set(qkv.subarray(i * 3 * C + C, i * 3 * C + 2 * C), at);
+      values[l].set(qkv.subarray(i * 3 * C + 2 * C, i * 3 * C + 3 * C), at);
+      for (let h = 0; h < H; h++) {
+        const q = i * 3 * C + h * headSize;
+        let max = -Infinity;
+        for (let s = 0; s <= positions[i]; s++) {
+          const k = (rows[i] * T + s) * C + h * headSize;
+          let dot = 0;
+          for (let d = 0; d < headSize; d++) dot += qkv[q + d] * keys[l][k + d];
+          scores[s] = dot * scale;
+          max = Math.max(max, scores[s]);
+        }
+        let total = 0;
+        for (let s = 0; s <= positions[i]; s++) {
+          scores[s] = Math.exp(scores[s] - max);
+          total += scores[s];
+        }
+        const y = i * C + h * headSize;
+        for (let s = 0; s <= positions[i]; s++) {
+          const v = (rows[i] * T + s) * C + h * headSize;
+          for (let d = 0; d < headSize; d++)
+            attended[y + d] += (scores[s] / total) * values[l][v + d];
+        }
+      }
+    }
+    x = blockAfterAttention(x, attended, params, o, n, C).output;
+  });
+  const { logits } = head(x, params, offsets, n, C, V);
+  for (let i = 0; i < n * V; i++) out[i] = logits[i];
+  recordDecode(cache, rows, positions);
 }
 
 function adamw(
@@ -633,5 +790,8 @@ export const referenceKernels: Kernels = {
   forwardBackward,
   score,
   lastLogits,
+  createKvCache,
+  prefill,
+  decode,
   adamw,
 };

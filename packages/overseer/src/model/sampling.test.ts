@@ -73,6 +73,84 @@ describe('sampleToken', () => {
   });
 });
 
+/** sampleToken as it was before its sort became a typed-array sort: the yardstick of that change. */
+function comparatorSampleToken(
+  logits: Float32Array,
+  options: { temperature?: number; topK?: number; topP?: number },
+  random: Random,
+  excluded: ReadonlySet<number>,
+) {
+  const { temperature = 1, topK = 0, topP = 1 } = options;
+  const modelLogProbs = logSoftmax(logits, new Float64Array(logits.length));
+  const candidates: number[] = [];
+  for (let id = 0; id < logits.length; id++) if (!excluded.has(id)) candidates.push(id);
+  candidates.sort((a, b) => logits[b] - logits[a] || a - b);
+  if (temperature === 0) {
+    return { token: candidates[0], logProb: 0, modelLogProb: modelLogProbs[candidates[0]] };
+  }
+  let kept = topK > 0 ? Math.min(topK, candidates.length) : candidates.length;
+  const top = logits[candidates[0]] / temperature;
+  const weights = new Float64Array(kept);
+  let total = 0;
+  for (let i = 0; i < kept; i++) {
+    weights[i] = Math.exp(logits[candidates[i]] / temperature - top);
+    total += weights[i];
+  }
+  if (topP < 1) {
+    let cumulative = 0;
+    for (let i = 0; i < kept; i++) {
+      cumulative += weights[i] / total;
+      if (cumulative >= topP) {
+        kept = i + 1;
+        break;
+      }
+    }
+    total = 0;
+    for (let i = 0; i < kept; i++) total += weights[i];
+  }
+  const threshold = random.next() * total;
+  let cumulative = 0;
+  let chosen = kept - 1;
+  for (let i = 0; i < kept; i++) {
+    cumulative += weights[i];
+    if (threshold < cumulative) {
+      chosen = i;
+      break;
+    }
+  }
+  const token = candidates[chosen];
+  return {
+    token,
+    logProb: Math.log(weights[chosen] / total),
+    modelLogProb: modelLogProbs[token],
+  };
+}
+
+describe('sampleToken against the comparator-sort version', () => {
+  it('chooses the same tokens with the same log-probs, ties, signed zeros and NaN included', () => {
+    const source = new Random(17);
+    const optionSets = [{}, { temperature: 0 }, { temperature: 0.7, topK: 5 }, { topP: 0.9 }];
+    const mine = new Random(3);
+    const theirs = new Random(3);
+    for (let trial = 0; trial < 400; trial++) {
+      const vocab = [4, 14, 64, 200][trial % 4];
+      // Coarse values make ties common; a few rows mix in −0, +0 and (rarely) NaN.
+      const logits = Float32Array.from(
+        { length: vocab },
+        () => Math.round(source.normal(0, 2) * 4) / 4,
+      );
+      if (trial % 7 === 0) logits.fill(-0, 0, Math.min(3, vocab));
+      if (trial % 7 === 1) logits[vocab - 1] = 0;
+      if (trial % 97 === 5) logits[1] = Number.NaN;
+      const excluded = new Set(trial % 3 === 0 ? [0] : trial % 3 === 1 ? [0, 1] : []);
+      const options = optionSets[trial % optionSets.length];
+      const expected = comparatorSampleToken(logits, options, theirs, excluded);
+      const actual = sampleToken(logits, options, mine, excluded);
+      expect(actual, `trial ${trial}`).toEqual(expected);
+    }
+  });
+});
+
 describe('logSoftmax', () => {
   it('normalises and survives large logits', () => {
     const out = logSoftmax([1000, 1000], new Float64Array(2));

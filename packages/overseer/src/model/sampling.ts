@@ -47,15 +47,66 @@ export function validateSamplingOptions(options: SamplingOptions): void {
   }
 }
 
-/** log-softmax of `logits` (float64 arithmetic), written into `out`. */
-export function logSoftmax(logits: ArrayLike<number>, out: Float64Array): Float64Array {
+/** log Σ exp(logits) (float64 arithmetic, the max subtracted first). */
+function logSumExp(logits: ArrayLike<number>): number {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
   let sum = 0;
   for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  const logSum = max + Math.log(sum);
+  return max + Math.log(sum);
+}
+
+/** log-softmax of `logits` (float64 arithmetic), written into `out`. */
+export function logSoftmax(logits: ArrayLike<number>, out: Float64Array): Float64Array {
+  const logSum = logSumExp(logits);
   for (let i = 0; i < logits.length; i++) out[i] = logits[i] - logSum;
   return out;
+}
+
+// Scratch of `candidatesByLikelihood` and `sampleToken`, grown on demand (sampling is synchronous).
+let keys = new Float64Array(0);
+const bits = new Uint32Array(1);
+const floats = new Float32Array(bits.buffer);
+let ids = new Int32Array(0);
+let weights = new Float64Array(0);
+
+/**
+ * The token ids not in `excluded`, most likely first, ties by lower id; returns how many. Float32
+ * logits are sorted as numeric keys (their order-preserving bits, then the id) by the typed array's
+ * own sort, several times faster than a comparator; anything else (or a NaN) takes the comparator.
+ */
+function candidatesByLikelihood(logits: ArrayLike<number>, excluded: ReadonlySet<number>): number {
+  const vocabSize = logits.length;
+  if (ids.length < vocabSize) {
+    ids = new Int32Array(vocabSize);
+    keys = new Float64Array(vocabSize);
+  }
+  let count = 0;
+  let comparable = logits instanceof Float32Array && vocabSize <= 1 << 21;
+  // id < 2^idBits, so key · 2^idBits + id stays an exact integer below 2^53.
+  const idScale = 2 ** Math.max(1, Math.ceil(Math.log2(vocabSize)));
+  for (let id = 0; id < vocabSize; id++) {
+    if (excluded.has(id)) continue;
+    ids[count] = id;
+    if (comparable) {
+      const value = logits[id];
+      if (Number.isNaN(value)) comparable = false;
+      floats[0] = value + 0; // −0 ties with +0, as in the comparator
+      // Larger floats get smaller keys: flip negatives whole, set the sign bit of positives.
+      const ordered = bits[0] & 0x80000000 ? ~bits[0] >>> 0 : (bits[0] | 0x80000000) >>> 0;
+      keys[count] = (0xffffffff - ordered) * idScale + id;
+    }
+    count++;
+  }
+  if (comparable) {
+    const sorted = keys.subarray(0, count).sort();
+    for (let i = 0; i < count; i++) ids[i] = sorted[i] % idScale;
+  } else {
+    const order = Array.from(ids.subarray(0, count));
+    order.sort((a, b) => logits[b] - logits[a] || a - b);
+    ids.set(order);
+  }
+  return count;
 }
 
 /**
@@ -69,25 +120,21 @@ export function sampleToken(
   excluded: ReadonlySet<number> = new Set(),
 ): SampledToken {
   const { temperature = 1, topK = 0, topP = 1 } = options;
-  const vocabSize = logits.length;
-  const modelLogProbs = logSoftmax(logits, new Float64Array(vocabSize));
-
-  const candidates: number[] = [];
-  for (let id = 0; id < vocabSize; id++) if (!excluded.has(id)) candidates.push(id);
-  if (candidates.length === 0) {
+  const logSum = logSumExp(logits);
+  const count = candidatesByLikelihood(logits, excluded);
+  if (count === 0) {
     throw new OverseerError('sampling.empty', 'every token is excluded; nothing can be sampled');
   }
-  // Most likely first; ties keep the lower id first so greedy choices are stable.
-  candidates.sort((a, b) => logits[b] - logits[a] || a - b);
+  const candidates = ids; // most likely first
 
   if (temperature === 0) {
     const token = candidates[0];
-    return { token, logProb: 0, modelLogProb: modelLogProbs[token] };
+    return { token, logProb: 0, modelLogProb: logits[token] - logSum };
   }
 
-  let kept = topK > 0 ? Math.min(topK, candidates.length) : candidates.length;
+  let kept = topK > 0 ? Math.min(topK, count) : count;
+  if (weights.length < kept) weights = new Float64Array(kept);
   const top = logits[candidates[0]] / temperature;
-  const weights = new Float64Array(kept);
   let total = 0;
   for (let i = 0; i < kept; i++) {
     weights[i] = Math.exp(logits[candidates[i]] / temperature - top);
@@ -120,6 +167,6 @@ export function sampleToken(
   return {
     token,
     logProb: Math.log(weights[chosen] / total),
-    modelLogProb: modelLogProbs[token],
+    modelLogProb: logits[token] - logSum,
   };
 }
