@@ -120,13 +120,87 @@ export async function planRun(
   return planned;
 }
 
+/** A unit of the plan: one arm of one experiment under one seed. */
+interface PlannedUnit {
+  arm: PlannedExperiment['arms'][number];
+  seed: number;
+  experiment: PlannedExperiment['experiment'];
+}
+
+/** A run about to start or resume: its plan, where it goes and what it saved before. */
+interface PreparedRun {
+  planned: PlannedExperiment[];
+  units: PlannedUnit[];
+  directory: string;
+  storeDirectory: string;
+  command: string;
+  /** The plan's fingerprint: a saved run resumes only under the same plan. */
+  plan: string;
+  saved: RunState | undefined;
+}
+
+/** A run under way: what every unit of it shares. */
+interface ActiveRun extends PreparedRun {
+  store: RunStore;
+  state: RunState;
+  reporter: ProgressReporter;
+  resultsPath: string;
+  save(): Promise<void>;
+  writeResults(): Promise<Results>;
+}
+
 /** Runs (or resumes) every arm of every experiment of a file, then writes results and reports. */
 export async function runExperiments(options: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
+  const prepared = await prepareRun(options);
+  const store = RunStore.open(prepared.storeDirectory);
+  try {
+    const state = await openRunState(prepared, store, options.file);
+    const run = activeRun(prepared, store, state, options);
+    if (prepared.saved !== undefined) {
+      const finished = state.units.filter((unit) => unit.status === 'finished').length;
+      run.reporter.log(
+        `Resuming run ${state.runId}: ${finished} of ${state.units.length} arm × seed units already finished.`,
+      );
+    }
+    const shared = {
+      kernels: loadKernels(options.kernels ?? 'auto'),
+      completedEpisodes: store.completedEpisodeKeys(state.runId),
+      loggedCheckpoints: new Set(store.checkpoints(state.runId).map((record) => record.path)),
+    };
+    try {
+      for (const unit of prepared.units) await runPlannedUnit(run, unit, shared, options);
+    } finally {
+      run.reporter.stop();
+    }
+    const results = await run.writeResults();
+    const report = await writeReport(results, prepared.directory);
+    const failed = state.units.filter((unit) => unit.status === 'failed');
+    store.finishRun(state.runId, {
+      results: relative(process.cwd(), run.resultsPath) || run.resultsPath,
+      units: state.units.length,
+      failedUnits: failed.length,
+    });
+    return {
+      results,
+      directory: prepared.directory,
+      resultsPath: run.resultsPath,
+      report,
+      runId: state.runId,
+      storeDirectory: prepared.storeDirectory,
+      resumed: prepared.saved !== undefined,
+      failed,
+      wallSeconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+/** Plans the run and reads what a previous run into the same directory saved (if the plan matches). */
+async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   const planned = await planRun(options.file, options);
   const directory = resolve(options.out ?? defaultRunDirectory(options.file));
-  const storeDirectory = resolve(options.store ?? defaultStoreDirectory());
-  const command = options.command ?? `overseer run ${options.file}`;
   const units = planned.flatMap(({ experiment, arms }) =>
     arms.flatMap((arm) => experiment.seeds.map((seed) => ({ arm, seed, experiment }))),
   );
@@ -138,7 +212,6 @@ export async function runExperiments(options: RunOptions): Promise<RunOutcome> {
       config: arm.config,
     })),
   );
-
   if (options.restart) {
     await rm(join(directory, RUN_STATE_FILE), { force: true });
     await rm(join(directory, 'checkpoints'), { recursive: true, force: true });
@@ -153,157 +226,165 @@ export async function runExperiments(options: RunOptions): Promise<RunOutcome> {
       },
     );
   }
+  return {
+    planned,
+    units,
+    directory,
+    storeDirectory: resolve(options.store ?? defaultStoreDirectory()),
+    command: options.command ?? `overseer run ${options.file}`,
+    plan,
+    saved,
+  };
+}
 
-  const store = RunStore.open(storeDirectory);
-  try {
-    let state: RunState;
-    if (saved !== undefined) {
-      if (store.getRun(saved.runId) === undefined) {
-        throw new OverseerError(
-          'run.store-mismatch',
-          `${directory} belongs to run ${saved.runId}, which is not in the store ${storeDirectory}`,
-          { hint: `pass --store ${saved.store}, or rerun with --restart to start over` },
-        );
-      }
-      store.resumeRun(saved.runId);
-      state = saved;
-    } else {
-      const runId = store.createRun(runConfig(options.file, command, directory, planned));
-      state = {
-        version: RUN_STATE_VERSION,
-        fingerprint: plan,
-        runId,
-        store: storeDirectory,
-        source: options.file,
-        createdAt: new Date().toISOString(),
-        units: units.map(({ arm, seed }) => pendingUnit(arm.experiment, arm.name, seed)),
-      };
-      await writeRunState(directory, state);
+/** The saved run state, its run reopened in the store; or a new run and its first state. */
+async function openRunState(run: PreparedRun, store: RunStore, file: string): Promise<RunState> {
+  const { saved, directory, storeDirectory } = run;
+  if (saved !== undefined) {
+    if (store.getRun(saved.runId) === undefined) {
+      throw new OverseerError(
+        'run.store-mismatch',
+        `${directory} belongs to run ${saved.runId}, which is not in the store ${storeDirectory}`,
+        { hint: `pass --store ${saved.store}, or rerun with --restart to start over` },
+      );
     }
-    const resumed = saved !== undefined;
-    const { runId } = state;
-    const byKey = new Map(state.units.map((unit) => [unit.key, unit]));
-    const save = (): Promise<void> => writeRunState(directory, state);
-    const resultsPath = join(directory, 'results.json');
-    const writeResults = async (): Promise<Results> => {
+    store.resumeRun(saved.runId);
+    return saved;
+  }
+  const runId = store.createRun(runConfig(file, run.command, directory, run.planned));
+  const state: RunState = {
+    version: RUN_STATE_VERSION,
+    fingerprint: run.plan,
+    runId,
+    store: storeDirectory,
+    source: file,
+    createdAt: new Date().toISOString(),
+    units: run.units.map(({ arm, seed }) => pendingUnit(arm.experiment, arm.name, seed)),
+  };
+  await writeRunState(directory, state);
+  return state;
+}
+
+/** The run under way: its state's writers and a progress display that knows what is done. */
+function activeRun(
+  prepared: PreparedRun,
+  store: RunStore,
+  state: RunState,
+  options: RunOptions,
+): ActiveRun {
+  const resultsPath = join(prepared.directory, 'results.json');
+  const reporter =
+    options.reporter ??
+    createProgress({ mode: options.progress ?? progressModeFor(process.stderr, false) });
+  reporter.start(
+    prepared.units.flatMap(({ arm, seed }) => unitWork(unitOf(state, arm, seed), arm)),
+  );
+  return {
+    ...prepared,
+    store,
+    state,
+    reporter,
+    resultsPath,
+    save: () => writeRunState(prepared.directory, state),
+    async writeResults() {
+      const { planned, command } = prepared;
       const results = buildResults({ planned, units: state.units, source: options.file, command });
       await writeJsonAtomic(resultsPath, results);
       return results;
-    };
+    },
+  };
+}
 
-    const reporter =
-      options.reporter ??
-      createProgress({ mode: options.progress ?? progressModeFor(process.stderr, false) });
-    const doneSteps = (unit: UnitState, arm: (typeof units)[number]['arm']): number =>
-      unit.status === 'finished'
-        ? unitSteps(arm)
-        : (unit.checkpoint === undefined ? 0 : arm.config.pretrain.steps) +
-          unit.roundsDone * arm.config.stepsPerRound;
-    reporter.start(
-      units.flatMap(({ arm, seed }) => {
-        const unit = byKey.get(unitKey(arm.experiment, arm.name, seed))!;
-        const kinds = workKinds(arm);
-        const finished = unit.status === 'finished';
-        const pretrained = finished || unit.checkpoint !== undefined;
-        const { pretrain, rounds, stepsPerRound } = arm.config;
-        return [
-          { kind: kinds.pretrain, steps: pretrain.steps, done: pretrained ? pretrain.steps : 0 },
-          {
-            kind: kinds.rounds,
-            steps: rounds * stepsPerRound,
-            done: finished ? rounds * stepsPerRound : unit.roundsDone * stepsPerRound,
-          },
-        ];
-      }),
-    );
-    if (resumed) {
-      const finished = state.units.filter((unit) => unit.status === 'finished').length;
-      reporter.log(
-        `Resuming run ${runId}: ${finished} of ${state.units.length} arm × seed units already finished.`,
-      );
-    }
+/** The state of a planned unit. */
+function unitOf(state: RunState, arm: PlannedUnit['arm'], seed: number): UnitState {
+  const key = unitKey(arm.experiment, arm.name, seed);
+  const unit = state.units.find((candidate) => candidate.key === key);
+  if (unit === undefined) throw new OverseerError('run.state', `run state has no unit ${key}`);
+  return unit;
+}
 
-    const kernels = loadKernels(options.kernels ?? 'auto');
-    const completedEpisodes = store.completedEpisodeKeys(runId);
-    const loggedCheckpoints = new Set(store.checkpoints(runId).map((record) => record.path));
-    const firstSeed = new Map(
-      planned.map(({ experiment }) => [experiment.name, experiment.seeds[0]]),
-    );
-    try {
-      for (const { arm, seed, experiment } of units) {
-        const unit = byKey.get(unitKey(arm.experiment, arm.name, seed))!;
-        if (unit.status === 'finished') continue;
-        const before = doneSteps(unit, arm);
-        unit.status = 'running';
-        delete unit.error;
-        await save();
-        const unitStarted = performance.now();
-        let advanced = 0;
-        const progress: ProgressReporter = {
-          ...reporter,
-          advance(steps, timed) {
-            advanced += steps;
-            reporter.advance(steps, timed);
-          },
-        };
-        try {
-          await runUnit({
-            arm,
-            seed,
-            unit,
-            directory,
-            store,
-            runId,
-            completedEpisodes,
-            loggedCheckpoints,
-            kernels,
-            progress,
-            curveMetrics: experiment.metrics,
-            keepTranscripts: firstSeed.get(experiment.name) === seed,
-            save,
-            ...(options.signal === undefined ? {} : { signal: options.signal }),
-            ...(options.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
-          });
-          unit.status = 'finished';
-          reporter.log(`${unit.key}: finished (${describeMetrics(unit, experiment.metrics)})`);
-        } catch (error) {
-          if (options.signal?.aborted) throw error;
-          // One arm's failure is recorded and the run goes on; rerunning the command retries it.
-          unit.status = 'failed';
-          unit.error = toErrorRecord(error);
-          unit.wallSeconds += (performance.now() - unitStarted) / 1000;
-          reporter.log(`${unit.key}: failed: ${unit.error.message}`);
-          reporter.advance(Math.max(0, unitSteps(arm) - before - advanced), false);
-        }
-        await save();
-        await writeResults();
-      }
-    } finally {
-      reporter.stop();
-    }
+/** A unit's two kinds of work (pretraining, rounds) with how much of each is done. */
+function unitWork(
+  unit: UnitState,
+  arm: PlannedUnit['arm'],
+): Array<{ kind: string; steps: number; done: number }> {
+  const kinds = workKinds(arm);
+  const finished = unit.status === 'finished';
+  const pretrained = finished || unit.checkpoint !== undefined;
+  const { pretrain, rounds, stepsPerRound } = arm.config;
+  return [
+    { kind: kinds.pretrain, steps: pretrain.steps, done: pretrained ? pretrain.steps : 0 },
+    {
+      kind: kinds.rounds,
+      steps: rounds * stepsPerRound,
+      done: finished ? rounds * stepsPerRound : unit.roundsDone * stepsPerRound,
+    },
+  ];
+}
 
-    const results = await writeResults();
-    const report = await writeReport(results, directory);
-    const failed = state.units.filter((unit) => unit.status === 'failed');
-    store.finishRun(runId, {
-      results: relative(process.cwd(), resultsPath) || resultsPath,
-      units: state.units.length,
-      failedUnits: failed.length,
+/** Steps of a unit already done (what its progress starts from). */
+function doneSteps(unit: UnitState, arm: PlannedUnit['arm']): number {
+  return unit.status === 'finished'
+    ? unitSteps(arm)
+    : (unit.checkpoint === undefined ? 0 : arm.config.pretrain.steps) +
+        unit.roundsDone * arm.config.stepsPerRound;
+}
+
+/**
+ * Runs one unit unless finished, recording its state and the results after it. A unit's failure
+ * is recorded and the run goes on (rerunning the command retries it); an abort stops the run.
+ */
+async function runPlannedUnit(
+  run: ActiveRun,
+  { arm, seed, experiment }: PlannedUnit,
+  shared: Pick<UnitContext, 'kernels' | 'completedEpisodes' | 'loggedCheckpoints'>,
+  options: RunOptions,
+): Promise<void> {
+  const { reporter, state } = run;
+  const unit = unitOf(state, arm, seed);
+  if (unit.status === 'finished') return;
+  const before = doneSteps(unit, arm);
+  unit.status = 'running';
+  delete unit.error;
+  await run.save();
+  const unitStarted = performance.now();
+  let advanced = 0;
+  const progress: ProgressReporter = {
+    ...reporter,
+    advance(steps, timed) {
+      advanced += steps;
+      reporter.advance(steps, timed);
+    },
+  };
+  const firstSeed = experiment.seeds[0];
+  try {
+    await runUnit({
+      ...shared,
+      arm,
+      seed,
+      unit,
+      directory: run.directory,
+      store: run.store,
+      runId: state.runId,
+      progress,
+      curveMetrics: experiment.metrics,
+      keepTranscripts: firstSeed === seed,
+      save: run.save,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
     });
-    return {
-      results,
-      directory,
-      resultsPath,
-      report,
-      runId,
-      storeDirectory,
-      resumed,
-      failed,
-      wallSeconds: (performance.now() - started) / 1000,
-    };
-  } finally {
-    store.close();
+    unit.status = 'finished';
+    reporter.log(`${unit.key}: finished (${describeMetrics(unit, experiment.metrics)})`);
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    unit.status = 'failed';
+    unit.error = toErrorRecord(error);
+    unit.wallSeconds += (performance.now() - unitStarted) / 1000;
+    reporter.log(`${unit.key}: failed: ${unit.error.message}`);
+    reporter.advance(Math.max(0, unitSteps(arm) - before - advanced), false);
   }
+  await run.save();
+  await run.writeResults();
 }
 
 /** What the store records as the run's configuration: every arm exactly as it runs. */

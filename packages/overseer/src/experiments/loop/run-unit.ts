@@ -12,6 +12,7 @@
  */
 import type { Gpt } from '../../model/gpt.ts';
 import type { AdamW } from '../../model/optimizer.ts';
+import type { Overseer } from '../../overseers/overseer.ts';
 import type { RunEvent } from '../../spec/index.ts';
 import { representativeTranscripts } from '../run-evaluate.ts';
 import { amplify } from './amplify.ts';
@@ -21,6 +22,7 @@ import { evaluateModel } from './evaluate.ts';
 import { groundTruth, oversee } from './oversee.ts';
 import type { Lessons } from './oversee.ts';
 import { checkpointEvent, commitRound, metricEvents, withCounts, withPoints } from './record.ts';
+import type { Curves } from './record.ts';
 import { roundOverseer, setUpUnit, workKinds } from './setup.ts';
 import type { Unit, UnitContext } from './setup.ts';
 
@@ -64,6 +66,18 @@ async function recordStart(unit: Unit, model: Gpt, started: number): Promise<voi
   await unit.save();
 }
 
+/** What a round accumulates: its events and the unit's running counts. */
+interface RoundLog {
+  events: RunEvent[];
+  /** Training steps of the unit (after pretraining). */
+  steps: number;
+  /** Weak-expert calls: amplification answers and judgments. */
+  calls: number;
+  /** Ground-truth labels trained on. */
+  labels: number;
+  curves: Curves;
+}
+
 /** One round: amplify → oversee → distill → checkpoint → evaluate → record. */
 async function runRound(
   unit: Unit,
@@ -73,10 +87,13 @@ async function runRound(
   unit.signal?.throwIfAborted();
   const roundStarted = performance.now();
   const state = unit.unit;
-  const events: RunEvent[] = [];
-  const progress = { steps: state.steps, events };
-  let calls = state.expertCalls;
-  let curves = state.curves;
+  const log: RoundLog = {
+    events: [],
+    steps: state.steps,
+    calls: state.expertCalls,
+    labels: state.labels,
+    curves: state.curves,
+  };
   unit.store.append({
     type: 'iteration-started',
     runId: unit.runId,
@@ -84,52 +101,16 @@ async function runRound(
     iteration: round,
     unit: unit.runUnit,
   });
-  const problems = unit.problemsOfRound(round);
   const overseer = roundOverseer(unit, round);
 
   // Amplify and oversee: what this round learns.
-  let lessons: Lessons = { problems, labels: 0 };
-  if (unit.lesson === 'ground-truth') {
-    lessons = groundTruth(unit, problems);
-  } else if (unit.lesson !== 'judgments') {
-    unit.at(round, 'amplify');
-    const amplified = await amplify(unit, training.model, problems, overseer, round);
-    unit.signal?.throwIfAborted();
-    calls += amplified.expertCalls;
-    lessons = oversee(unit, problems, amplified.played);
-    events.push(...metricEvents(unit, lessons.counts ?? {}, progress.steps, 'train', round));
-  }
-  const labels = state.labels + lessons.labels;
+  const lessons = await learnable(unit, round, training.model, overseer, log);
 
   // Distill, evaluating between chunks when the curves want points inside the round.
-  const judgeCalls = await distill(
-    unit,
-    round,
-    training,
-    lessons,
-    overseer,
-    progress,
-    async (steps, judged) => {
-      const { metrics } = await evaluateModel(
-        unit,
-        training.model,
-        steps,
-        round,
-        `${state.key}@step${steps}`,
-      );
-      events.push(
-        ...metricEvents(
-          unit,
-          withCounts(metrics, calls + judged, labels),
-          steps,
-          'evaluation',
-          round,
-        ),
-      );
-      curves = withPoints(unit, curves, metrics, { step: steps, calls: calls + judged });
-    },
+  const judgeCalls = await distill(unit, round, training, lessons, overseer, log, (steps, judged) =>
+    evaluateWithinRound(unit, round, training.model, log, { steps, judged }),
   );
-  calls += judgeCalls;
+  log.calls += judgeCalls;
 
   // Checkpoint, evaluate, record.
   const checkpoint = await saveRound(unit, round, training.model, training.optimizer);
@@ -137,27 +118,71 @@ async function runRound(
   const { metrics, played } = await evaluateModel(
     unit,
     training.model,
-    progress.steps,
+    log.steps,
     round,
     checkpoint,
   );
-  events.push(
-    ...metricEvents(unit, withCounts(metrics, calls, labels), progress.steps, 'evaluation', round),
-  );
-  commitRound(unit, round, events, checkpoint, progress.steps);
+  const counted = withCounts(metrics, log.calls, log.labels);
+  log.events.push(...metricEvents(unit, counted, log.steps, 'evaluation', round));
+  commitRound(unit, round, log.events, checkpoint, log.steps);
   Object.assign(state, {
     roundsDone: round + 1,
-    steps: progress.steps,
-    expertCalls: calls,
-    labels,
-    curves: withPoints(unit, curves, metrics, { step: progress.steps, calls, round }),
-    metrics: withCounts(metrics, calls, labels),
+    steps: log.steps,
+    expertCalls: log.calls,
+    labels: log.labels,
+    curves: withPoints(unit, log.curves, metrics, { step: log.steps, calls: log.calls, round }),
+    metrics: counted,
     wallSeconds: state.wallSeconds + (performance.now() - roundStarted) / 1000,
     ...(round === unit.config.rounds - 1 && unit.keepTranscripts
       ? { transcripts: representativeTranscripts(played, transcriptOptions(unit)) }
       : {}),
   });
   await unit.save();
+}
+
+/**
+ * The round's lessons: ground truth for the supervised reference; the amplified episodes the
+ * overseer approved; or, for plain RL, the round's problems as they are.
+ */
+async function learnable(
+  unit: Unit,
+  round: number,
+  model: Gpt,
+  overseer: Overseer,
+  log: RoundLog,
+): Promise<Lessons> {
+  const problems = unit.problemsOfRound(round);
+  if (unit.lesson === 'judgments') return { problems, labels: 0 };
+  if (unit.lesson === 'ground-truth') {
+    const lessons = groundTruth(unit, problems);
+    log.labels += lessons.labels;
+    return lessons;
+  }
+  unit.at(round, 'amplify');
+  const amplified = await amplify(unit, model, problems, overseer, round);
+  unit.signal?.throwIfAborted();
+  log.calls += amplified.expertCalls;
+  const lessons = oversee(unit, problems, amplified.played);
+  log.events.push(...metricEvents(unit, lessons.counts ?? {}, log.steps, 'train', round));
+  return lessons;
+}
+
+/** An evaluation between two chunks of a round's distillation: a curve point and its events. */
+async function evaluateWithinRound(
+  unit: Unit,
+  round: number,
+  model: Gpt,
+  log: RoundLog,
+  at: { steps: number; judged: number },
+): Promise<void> {
+  const { steps, judged } = at;
+  const name = `${unit.unit.key}@step${steps}`;
+  const { metrics } = await evaluateModel(unit, model, steps, round, name);
+  const calls = log.calls + judged;
+  log.events.push(
+    ...metricEvents(unit, withCounts(metrics, calls, log.labels), steps, 'evaluation', round),
+  );
+  log.curves = withPoints(unit, log.curves, metrics, { step: steps, calls });
 }
 
 /** How the final evaluation's transcripts are captioned (with the reward settings of RL arms). */
