@@ -12,7 +12,9 @@ let tsc;
 try {
   tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
 } catch {
-  process.stderr.write('@overseer/psd: WARNING: typescript not found; psd will run its sources through tsx\n');
+  process.stderr.write(
+    '@overseer/psd: WARNING: typescript not found; psd will run its sources through tsx\n',
+  );
   process.exit(0);
 }
 // A clean output: files of deleted sources must not linger in dist/.

@@ -89,7 +89,10 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--max-iterations <k>', 'iteration budget of each Burer–Monteiro stage', integer, 50000)
     .option('--rank <r>', 'initial Burer–Monteiro rank', integer, 8)
     .option('--seed <s>', 'seed of the random initial factor', integer, 1)
-    .option('--certificate <path>', 'also write the certificate as JSON to this file (one instance)')
+    .option(
+      '--certificate <path>',
+      'also write the certificate as JSON to this file (one instance)',
+    )
     .option('--no-verify', 'skip the independent check of the certificate')
     .action(async (files: string[], options) => {
       const [{ decide }, { parsePartialMatrix }] = await Promise.all([
@@ -123,7 +126,9 @@ export function buildProgram(out: (text: string) => void): Command {
       let failed = false;
       for await (const { source, text } of instancesOf(files)) {
         try {
-          out(JSON.stringify({ source, ...decide(parsePartialMatrix(text, source), decideOptions) }));
+          out(
+            JSON.stringify({ source, ...decide(parsePartialMatrix(text, source), decideOptions) }),
+          );
         } catch (error) {
           if (!isPsdError(error)) throw error;
           failed = true;
@@ -218,7 +223,9 @@ export function buildProgram(out: (text: string) => void): Command {
         throw new PsdError(
           'complete.refine',
           'the Gram factor could not be refined to 1e-9 within the budget',
-          { hint: 'raise --max-seconds, or use --format low-rank-sparse (exact without refinement)' },
+          {
+            hint: 'raise --max-seconds, or use --format low-rank-sparse (exact without refinement)',
+          },
         );
       }
       const certificate = refined ?? decision.certificate;
@@ -252,8 +259,7 @@ export function buildProgram(out: (text: string) => void): Command {
       }
       const record = parsed as { certificate?: CheckableCertificate; kind?: string };
       const certificate = (record.kind ? record : record.certificate) as
-        | CheckableCertificate
-        | undefined;
+        CheckableCertificate | undefined;
       if (!certificate)
         throw new PsdError('verify.json', `${certificatePath}: no certificate found`);
       const verification = verifyCertificate(matrix, certificate);

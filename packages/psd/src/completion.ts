@@ -1,9 +1,5 @@
 import { fitBurerMonteiro } from './burer-monteiro.ts';
-import type {
-  DenseCompletion,
-  GramCertificate,
-  LowRankSparseCompletion,
-} from './certificate.ts';
+import type { DenseCompletion, GramCertificate, LowRankSparseCompletion } from './certificate.ts';
 import { gramTolerance } from './decide.ts';
 import type { PartialMatrix } from './partial-matrix.ts';
 
@@ -11,7 +7,11 @@ import type { PartialMatrix } from './partial-matrix.ts';
 export type CompletionFormat = 'factor' | 'low-rank-sparse' | 'dense';
 
 /** The completion formats, for the CLI's validation. */
-export const completionFormats: readonly CompletionFormat[] = ['factor', 'low-rank-sparse', 'dense'];
+export const completionFormats: readonly CompletionFormat[] = [
+  'factor',
+  'low-rank-sparse',
+  'dense',
+];
 
 /** A Gram certificate split into its low-rank part W (n×width, row-major), σ and the shift block's colours. */
 interface ShiftSplit {
@@ -110,7 +110,7 @@ export function refineGramCertificate(
   const diagonalTarget = new Float64Array(active.length);
   active.forEach((i, p) => {
     for (let c = 0; c < width; c++) initial[p * width + c] = split.low[i * width + c] / root[i];
-    diagonalTarget[p] = 1 - (keep * split.sigma[i] / root[i]) ** 2;
+    diagonalTarget[p] = 1 - ((keep * split.sigma[i]) / root[i]) ** 2;
   });
   const fit = fitBurerMonteiro(
     {

@@ -37,7 +37,11 @@ export function verifyLowRankSparse(
   completion: LowRankSparseCompletion,
 ): Verification {
   const { n, diagonal, rows, columns, values } = matrix;
-  const fail = (reason: string): Verification => ({ valid: false, kind: 'low-rank-sparse', reason });
+  const fail = (reason: string): Verification => ({
+    valid: false,
+    kind: 'low-rank-sparse',
+    reason,
+  });
   const shape = finiteRows(completion.factor, n, undefined, 'factor');
   if (shape) return fail(shape);
   const r = completion.factor[0]?.length ?? 0;
@@ -101,13 +105,17 @@ export function verifyLowRankSparse(
     if (sigma[i] !== 0) minSigmaSquared = Math.min(minSigmaSquared, sigma[i] * sigma[i]);
   }
   if (!(maxRow < 1))
-    return { ...fail(`diag(σ²) − E is not proven PSD (scaled row sum ${maxRow} ≥ 1)`), maxResidual };
+    return {
+      ...fail(`diag(σ²) − E is not proven PSD (scaled row sum ${maxRow} ≥ 1)`),
+      maxResidual,
+    };
   return {
     valid: true,
     kind: 'low-rank-sparse',
     rigorous: true,
     maxResidual,
-    completionEigenvalueLowerBound: minSigmaSquared === Infinity ? 0 : minSigmaSquared * (1 - maxRow),
+    completionEigenvalueLowerBound:
+      minSigmaSquared === Infinity ? 0 : minSigmaSquared * (1 - maxRow),
     reason: `W Wᵀ + diag(σ²) − E matches every specified entry within ${maxResidual.toPrecision(3)} and is PSD (scaled Gershgorin row sum ${maxRow.toPrecision(3)} < 1)`,
   };
 }

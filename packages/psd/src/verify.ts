@@ -1,8 +1,4 @@
-import type {
-  CheckableCertificate,
-  DualCertificate,
-  GramCertificate,
-} from './certificate.ts';
+import type { CheckableCertificate, DualCertificate, GramCertificate } from './certificate.ts';
 import type { PartialMatrix } from './partial-matrix.ts';
 import { gamma, rigorousEigenvalueLowerBound } from './psd-check.ts';
 import { verifyDense, verifyLowRankSparse } from './verify-completion.ts';
