@@ -309,6 +309,11 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--margin <a>', 'YES: t* ≥ margin', positiveNumber, 0.1)
     .option('--violation <d>', 'NO: size of the planted violation', positiveNumber, 0.1)
     .option('--cycle-length <k>', 'NO on non-chordal patterns: planted cycle length', integer, 12)
+    .option(
+      '--obstruction <o>',
+      'NO on non-chordal patterns: cycle (one planted chordless cycle) | spread (random pattern: every entry beyond the Hoffman bound, no small witness)',
+      'cycle',
+    )
     .option('--scale-diagonal', 'random non-unit diagonal')
     .option('--seed <s>', 'seed', integer, 1)
     .option('--output <path>', 'write here instead of stdout')
@@ -327,7 +332,13 @@ export function buildProgram(out: (text: string) => void): Command {
           hint: 'use yes or no',
         });
       }
+      if (!['cycle', 'spread'].includes(options.obstruction)) {
+        throw new PsdError('generate.obstruction', `unknown obstruction "${options.obstruction}"`, {
+          hint: 'use cycle or spread',
+        });
+      }
       const instance = generateInstance({
+        obstruction: options.obstruction,
         pattern: options.pattern as PatternKind,
         kind: options.kind,
         n: options.n,
@@ -376,6 +387,18 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--peer-timeout <s>', 'peer timeout', positiveNumber, 600)
     .option('--eps <e>', 'ε (YES instances have t* = ε)', positiveNumber, 0.05)
     .option('--no-epsilon-sweep', 'skip the 1/ε sweep')
+    .option(
+      '--hard-no-sizes <list>',
+      'orders of the NO families without a small witness (random pattern: a 30-cycle, an n/10-cycle, spread; "" for none)',
+      (v) => list(v).map(Number),
+      [1000, 5000],
+    )
+    .option(
+      '--large-sizes <list>',
+      'orders of the large rows (random and band, m/n = 10, ours only; "" for none)',
+      (v) => list(v).map(Number),
+      [100000],
+    )
     .option('--max-seconds <s>', 'our budget per instance', positiveNumber, 120)
     .option('--seed <s>', 'seed', integer, 1)
     .option('--json', 'print the report as JSON (progress rows go to stderr)')
@@ -407,6 +430,8 @@ export function buildProgram(out: (text: string) => void): Command {
         peerTimeout: options.peerTimeout,
         epsilon: options.eps,
         epsilonSweep: options.epsilonSweep,
+        hardNoSizes: options.hardNoSizes,
+        largeSizes: options.largeSizes,
         maxSeconds: options.maxSeconds,
         seed: options.seed,
         // Progress on stderr, one JSON row per line (a killed run keeps its finished rows).
