@@ -592,6 +592,8 @@ function localize(
         // Try the rigorous check every 20 iterations once f has settled: it often passes long before
         // the fit is stationary.
         inspect: (state) => {
+          // A rigorous check on a large expander-like support costs O(support³): not past the budget.
+          if (performance.now() > options.deadline) return false;
           const attempt = residualCandidate(local, state, undefined);
           if (!certifies(local, attempt)) return false;
           candidate = attempt;
@@ -719,7 +721,7 @@ function polishDual(
     }
     return chosen;
   };
-  if (n <= 3000) {
+  if (n <= 3000 && performance.now() < options.deadline) {
     const whole = residualCandidate(matrix, fit, undefined);
     const ok = certifies(matrix, whole);
     polish.push({ step: 'residual', support: n, ok });
