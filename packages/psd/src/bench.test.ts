@@ -33,4 +33,28 @@ describe('psd bench', () => {
     });
     expect(report.rows.map((row) => row.peers.csdp?.status)).toEqual(['skipped', 'skipped']);
   });
+
+  it('runs the NO families without a small witness and the large rows, with memory', () => {
+    const report = runBench({
+      sizes: [],
+      denseSizes: [],
+      hardNoSizes: [300],
+      largeSizes: [300],
+      peers: [],
+      epsilonSweep: false,
+      epsilon: 0.05,
+    });
+    expect(report.rows.map((row) => row.family)).toEqual([
+      'cycle-30',
+      'cycle-30',
+      'spread',
+      'large',
+      'large',
+      'large',
+      'large',
+    ]);
+    expect(report.allCorrect).toBe(true);
+    expect(report.rows.every((row) => row.certified && row.peakMegabytes > 0)).toBe(true);
+    expect(formatBenchTable(report)).toContain('| random-no (spread) | 300 |');
+  });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decide } from './decide.ts';
-import { generateInstance, type PatternKind } from './generate.ts';
+import { generateInstance, type InstanceOptions, type PatternKind } from './generate.ts';
 import { formatMatrixMarket, parsePartialMatrix } from './parse.ts';
 import { runPeer, type PeerName, type PeerResult } from './peers.ts';
 
@@ -34,6 +34,14 @@ export interface BenchOptions {
   maxSeconds?: number;
   /** Seed of the generated instances. Default 1. */
   seed?: number;
+  /**
+   * Orders at which the 'no' families without a small witness run (random pattern, ours and peers within
+   * their limits): one chordless cycle of 30 vertices, one of n/10 vertices, and the spread obstruction.
+   * Default none.
+   */
+  hardNoSizes?: number[];
+  /** Orders of the large-scale rows (random and band, m/n = 10, ours only, memory reported). Default none. */
+  largeSizes?: number[];
   /** Called after each row (progress). */
   onRow?: (row: BenchRow) => void;
 }
@@ -55,6 +63,10 @@ export interface BenchRow {
   ratio: Partial<Record<PeerName, number>>;
   correct: boolean;
   sweep?: boolean;
+  /** The family when not the plain pattern-kind one, e.g. `cycle-500`, `spread`, `large`. */
+  family?: string;
+  /** Peak resident memory of the bench process so far (MB), after this row. */
+  peakMegabytes: number;
 }
 
 /** Summary: rows plus fitted exponents. */
@@ -90,11 +102,30 @@ function runOne(
   epsilon: number,
   margin: number,
   options: Required<
-    Omit<BenchOptions, 'onRow' | 'sizes' | 'patterns' | 'densities' | 'denseSizes' | 'epsilonSweep'>
+    Omit<
+      BenchOptions,
+      | 'onRow'
+      | 'sizes'
+      | 'patterns'
+      | 'densities'
+      | 'denseSizes'
+      | 'epsilonSweep'
+      | 'hardNoSizes'
+      | 'largeSizes'
+    >
   >,
   directory: string,
+  family?: { name: string; instance: Partial<InstanceOptions> },
 ): BenchRow {
-  const instance = generateInstance({ pattern, kind, n, density, margin, seed: options.seed });
+  const instance = generateInstance({
+    pattern,
+    kind,
+    n,
+    density,
+    margin,
+    seed: options.seed,
+    ...family?.instance,
+  });
   const text = formatMatrixMarket(instance.matrix);
   const started = performance.now();
   const matrix = parsePartialMatrix(text);
@@ -116,6 +147,8 @@ function runOne(
     peers: {},
     ratio: {},
     correct: decision.verdict === instance.expected,
+    ...(family ? { family: family.name } : {}),
+    peakMegabytes: process.resourceUsage().maxRSS / 1024,
   };
   for (const peer of options.peers) {
     const maxN = options.peerMaxNByPeer[peer] ?? options.peerMaxN;
@@ -131,7 +164,7 @@ function runOne(
       peer,
       instance.matrix,
       directory,
-      `${pattern}-${kind}-${n}-${density}`,
+      `${pattern}-${kind}-${family?.name ?? 'plain'}-${n}-${density}`,
       options.peerTimeout,
     );
     row.peers[peer] = result;
@@ -151,6 +184,8 @@ export function runBench(options: BenchOptions = {}): BenchReport {
     densities = [5],
     denseSizes = [100, 1000],
     epsilonSweep = true,
+    hardNoSizes = [],
+    largeSizes = [],
     onRow,
   } = options;
   const resolved = {
@@ -193,6 +228,47 @@ export function runBench(options: BenchOptions = {}): BenchReport {
         }
       }
     }
+    for (const n of hardNoSizes) {
+      const families = [
+        { name: 'cycle-30', instance: { cycleLength: 30 } },
+        { name: `cycle-${Math.round(n / 10)}`, instance: { cycleLength: Math.round(n / 10) } },
+        { name: 'spread', instance: { obstruction: 'spread' as const } },
+      ];
+      for (const family of families) {
+        push(
+          runOne(
+            'random',
+            'no',
+            n,
+            5,
+            resolved.epsilon,
+            resolved.epsilon,
+            resolved,
+            directory,
+            family,
+          ),
+        );
+      }
+    }
+    for (const n of largeSizes) {
+      for (const pattern of ['random', 'band'] as const) {
+        for (const kind of ['yes', 'no'] as const) {
+          push(
+            runOne(
+              pattern,
+              kind,
+              n,
+              10,
+              resolved.epsilon,
+              resolved.epsilon,
+              { ...resolved, peers: [] },
+              directory,
+              { name: 'large', instance: {} },
+            ),
+          );
+        }
+      }
+    }
     if (epsilonSweep) {
       const n = Math.min(800, sorted[sorted.length - 1] ?? 800);
       for (const epsilon of [0.2, 0.1, 0.05, 0.02, 0.01, 0.005]) {
@@ -217,7 +293,7 @@ export function runBench(options: BenchOptions = {}): BenchReport {
   const groups = new Map<string, BenchRow[]>();
   for (const row of rows) {
     if (row.sweep) continue;
-    const key = `${row.pattern}-${row.kind}`;
+    const key = `${row.pattern}-${row.kind}${row.family && row.family !== 'large' ? `-${row.family.replace(/-\d+$/, '')}` : ''}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   for (const [key, group] of groups) {
@@ -256,14 +332,14 @@ function peerCell(row: BenchRow, peer: PeerName): string {
 /** The report as a Markdown table plus exponents. */
 export function formatBenchTable(report: BenchReport): string {
   const lines = [
-    '| family | n | m | ε | ours (s) | verdict | CSDP | SDPA | CSDP/ours | SDPA/ours | right |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| family | n | m | ε | ours (s) | verdict | CSDP | SDPA | CSDP/ours | SDPA/ours | right | peak MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of report.rows) {
     const verdict =
       row.verdict === 'completable' ? 'Y' : row.verdict === 'not-completable' ? 'N' : '?';
     lines.push(
-      `| ${row.pattern}-${row.kind}${row.sweep ? ' (ε sweep)' : ''} | ${row.n} | ${row.m} | ${row.epsilon} | ${row.seconds.toFixed(3)} | ${verdict}${row.certified ? ' ✓' : ''} | ${peerCell(row, 'csdp')} | ${peerCell(row, 'sdpa')} | ${row.ratio.csdp?.toFixed(1) ?? '—'} | ${row.ratio.sdpa?.toFixed(1) ?? '—'} | ${row.correct ? 'yes' : 'NO'} |`,
+      `| ${row.pattern}-${row.kind}${row.family ? ` (${row.family})` : ''}${row.sweep ? ' (ε sweep)' : ''} | ${row.n} | ${row.m} | ${row.epsilon} | ${row.seconds.toFixed(3)} | ${verdict}${row.certified ? ' ✓' : ''} | ${peerCell(row, 'csdp')} | ${peerCell(row, 'sdpa')} | ${row.ratio.csdp?.toFixed(1) ?? '—'} | ${row.ratio.sdpa?.toFixed(1) ?? '—'} | ${row.correct ? 'yes' : 'NO'} | ${Math.round(row.peakMegabytes)} |`,
     );
   }
   lines.push('', 'Exponents (slope of log seconds against log n·m):');

@@ -27,3 +27,28 @@ export interface DualCertificate {
   /** [i, j, y] with 1-based i ≥ j, on the specified pattern. */
   entries: [number, number, number][];
 }
+
+/**
+ * An exact completion in low-rank + diagonal − sparse form: X = W Wᵀ + diag(σ²) − E. X agrees with A on every
+ * specified entry (up to the rounding of evaluating that formula) and is PSD because W Wᵀ ⪰ 0 and
+ * diag(σ²) − E ⪰ 0 by Gershgorin (max_i Σ_j |E_ij|/(σ_i σ_j) < 1).
+ */
+export interface LowRankSparseCompletion {
+  kind: 'low-rank-sparse';
+  /** W: n rows of r numbers. */
+  factor: number[][];
+  /** σ: n numbers. */
+  sigma: number[];
+  /** E: [i, j, e] with 1-based i ≥ j, each pair once (symmetric). */
+  sparse: [number, number, number][];
+}
+
+/** A completion written out in full: an n×n symmetric matrix equal to A on the specified entries. */
+export interface DenseCompletion {
+  kind: 'dense';
+  /** n rows of n numbers. */
+  matrix: number[][];
+}
+
+/** Anything `psd verify` checks: a certificate or an explicit completion. */
+export type CheckableCertificate = Certificate | LowRankSparseCompletion | DenseCompletion;

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli.ts';
 
@@ -95,5 +97,66 @@ describe('psd CLI', () => {
       const result = await run([verb, '--help']);
       expect(result.code).toBe(0);
     }
+  });
+
+  it('decides several files in one process, one JSON line each, and reports a bad one on its line', async () => {
+    const yes = join(directory, 'many-yes.mtx');
+    const no = join(directory, 'many-no.mtx');
+    const bad = join(directory, 'many-bad.mtx');
+    await run(['generate', '--pattern', 'grid', '--kind', 'yes', '--n', '40', '--output', yes]);
+    await run(['generate', '--pattern', 'band', '--kind', 'no', '--n', '40', '--output', no]);
+    writeFileSync(bad, '%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n1 1 1\n1 2 0.5\n');
+    const result = await run(['decide', yes, bad, no, '--eps', '0.05']);
+    expect(result.code).toBe(1);
+    const lines = result.output.map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.source)).toEqual([yes, bad, no]);
+    expect(lines[0].verdict).toBe('completable');
+    expect(lines[1].error).toMatch(/many-bad/);
+    expect(lines[2].verdict).toBe('not-completable');
+    expect((await run(['decide', yes, no, '--certificate', join(directory, 'x.json')])).code).toBe(
+      1,
+    );
+  });
+
+  it('decides a stream of instances on stdin through the installed bin', () => {
+    const json = (value: number) =>
+      JSON.stringify({
+        n: 2,
+        entries: [
+          [1, 1, 1],
+          [2, 2, 1],
+          [2, 1, value],
+        ],
+      });
+    const bin = fileURLToPath(new URL('../bin/psd.js', import.meta.url));
+    const result = spawnSync(process.execPath, [bin, 'decide', '-', '--eps', '0.05'], {
+      input: `${json(0.5)}\n${json(2)}\n`,
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.source, line.verdict])).toEqual([
+      ['-#1', 'completable'],
+      ['-#2', 'not-completable'],
+    ]);
+  });
+
+  it('completes in each format, and verify accepts each', async () => {
+    const file = join(directory, 'formats.mtx');
+    await run(['generate', '--pattern', 'random', '--kind', 'yes', '--n', '60', '--output', file]);
+    for (const format of ['factor', 'low-rank-sparse', 'dense']) {
+      const completed = await run(['complete', file, '--format', format]);
+      expect(completed.code).toBe(0);
+      const path = join(directory, `${format}.json`);
+      writeFileSync(path, completed.output[0]);
+      const verified = JSON.parse((await run(['verify', file, path])).output[0]);
+      expect(verified).toMatchObject({ valid: true, rigorous: true });
+      expect(verified.maxResidual).toBeLessThanOrEqual(1e-9);
+    }
+    expect((await run(['complete', file, '--format', 'sparse'])).code).toBe(1);
   });
 });

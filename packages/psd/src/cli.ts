@@ -1,15 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { formatBenchTable, runBench } from './bench.ts';
-import type { Certificate } from './certificate.ts';
-import { chordalStructure, maxDeterminantInverse } from './chordal.ts';
-import { decide } from './decide.ts';
+import type { CheckableCertificate } from './certificate.ts';
+import type { CompletionFormat } from './completion.ts';
+import type { DecideOptions, Decision } from './decide.ts';
 import { PsdError, isPsdError } from './errors.ts';
-import { generateInstance, type PatternKind } from './generate.ts';
-import { formatMatrixMarket, parsePartialMatrix } from './parse.ts';
+import type { PatternKind } from './generate.ts';
+import type { PartialMatrix } from './partial-matrix.ts';
 import type { PeerName } from './peers.ts';
-import { approximateSquare, parseGeneralMatrix, parsePositions } from './square.ts';
-import { verifyCertificate } from './verify.ts';
+
+// Verbs import what they use when they run, so `psd --help` loads no solver code.
 
 function positiveNumber(value: string): number {
   const x = Number(value);
@@ -38,8 +38,30 @@ function readText(path: string): string {
   }
 }
 
-function readMatrix(path: string) {
+async function readMatrix(path: string): Promise<PartialMatrix> {
+  const { parsePartialMatrix } = await import('./parse.ts');
   return parsePartialMatrix(readText(path), path);
+}
+
+/** Each instance named on the command line, in order; `-` is a stream of instances on stdin. */
+async function* instancesOf(files: string[]): AsyncGenerator<{ source: string; text: string }> {
+  const { splitInstances } = await import('./instance-stream.ts');
+  for (const file of files) {
+    if (file === '-') {
+      yield* splitInstances(createInterface({ input: process.stdin, crlfDelay: Infinity }));
+    } else {
+      yield { source: file, text: readText(file) };
+    }
+  }
+}
+
+function describeDecision(decision: Decision): string[] {
+  const lines = [
+    `${decision.verdict} (${decision.seconds.toFixed(3)} s): ${String(decision.stats.reason)}`,
+  ];
+  const verification = decision.stats.verification as { reason?: string } | undefined;
+  if (verification?.reason) lines.push(`check: ${verification.reason}`);
+  return lines;
 }
 
 /** Builds the `psd` program. */
@@ -55,11 +77,11 @@ export function buildProgram(out: (text: string) => void): Command {
   program
     .command('decide')
     .description(
-      'Decide whether the partial matrix in FILE has a PSD completion, under the promise "no completion" vs "a completion with λmin/λmax ≥ ε". Prints the verdict with a certificate (gram factor or dual matrix) checked by the independent verifier.',
+      'Decide whether the partial matrix in FILE has a PSD completion, under the promise "no completion" vs "a completion with λmin/λmax ≥ ε". Prints the verdict with a certificate (gram factor or dual matrix) checked by the independent verifier. With several FILEs, or - (a stream on stdin: JSON instances one per line, or Matrix Market documents one after another), prints one JSON line {source, verdict, …} per instance.',
     )
     .argument(
-      '<file>',
-      'Matrix Market coordinate real symmetric file (1-based, lower triangle, whole diagonal) or JSON {"n", "entries"}',
+      '<files...>',
+      'Matrix Market coordinate real symmetric file (1-based, lower triangle, whole diagonal) or JSON {"n", "entries"}; - for stdin',
     )
     .option('--eps <e>', 'the promise parameter ε', positiveNumber, 0.01)
     .option('--json', 'print one JSON line {verdict, certificate, seconds, stats}')
@@ -67,36 +89,59 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--max-iterations <k>', 'iteration budget of each Burer–Monteiro stage', integer, 50000)
     .option('--rank <r>', 'initial Burer–Monteiro rank', integer, 8)
     .option('--seed <s>', 'seed of the random initial factor', integer, 1)
-    .option('--certificate <path>', 'also write the certificate as JSON to this file')
+    .option(
+      '--certificate <path>',
+      'also write the certificate as JSON to this file (one instance)',
+    )
     .option('--no-verify', 'skip the independent check of the certificate')
-    .action((file: string, options) => {
-      const matrix = readMatrix(file);
-      const decision = decide(matrix, {
+    .action(async (files: string[], options) => {
+      const [{ decide }, { parsePartialMatrix }] = await Promise.all([
+        import('./decide.ts'),
+        import('./parse.ts'),
+      ]);
+      const decideOptions: DecideOptions = {
         epsilon: options.eps,
         maxSeconds: options.maxSeconds,
         maxIterations: options.maxIterations,
         rank: options.rank,
         seed: options.seed,
         verify: options.verify,
-      });
-      if (options.certificate && decision.certificate) {
-        writeFileSync(options.certificate, JSON.stringify(decision.certificate) + '\n');
+      };
+      const batch = files.length > 1 || files[0] === '-';
+      if (!batch) {
+        const decision = decide(await readMatrix(files[0]), decideOptions);
+        if (options.certificate && decision.certificate) {
+          writeFileSync(options.certificate, JSON.stringify(decision.certificate) + '\n');
+        }
+        if (options.json) out(JSON.stringify(decision));
+        else describeDecision(decision).forEach((line) => out(line));
+        return;
       }
-      if (options.json) {
-        out(JSON.stringify(decision));
-      } else {
-        out(
-          `${decision.verdict} (${decision.seconds.toFixed(3)} s): ${String(decision.stats.reason)}`,
-        );
-        const verification = decision.stats.verification as { reason?: string } | undefined;
-        if (verification?.reason) out(`check: ${verification.reason}`);
+      if (options.certificate) {
+        throw new PsdError('decide.certificate', '--certificate takes one instance', {
+          hint: 'decide several instances without it: each JSON line holds its certificate',
+        });
       }
+      // One JSON line per instance; a malformed instance is reported on its line and the rest still run.
+      let failed = false;
+      for await (const { source, text } of instancesOf(files)) {
+        try {
+          out(
+            JSON.stringify({ source, ...decide(parsePartialMatrix(text, source), decideOptions) }),
+          );
+        } catch (error) {
+          if (!isPsdError(error)) throw error;
+          failed = true;
+          out(JSON.stringify({ source, error: error.message, hint: error.hint }));
+        }
+      }
+      if (failed) throw new CommanderError(1, 'psd.instance', '');
     });
 
   program
     .command('complete')
     .description(
-      'Print a PSD completion of FILE as a Gram factor {"kind":"gram","factor":[[…]×n],"tolerance":…}.',
+      'Print a PSD completion of FILE matching every specified entry within 1e-9 of the largest one: --format factor (default) a Gram factor {"kind":"gram","factor":[[…]×n],…}, low-rank-sparse {"kind":"low-rank-sparse","factor":W,"sigma":σ,"sparse":[[i,j,e],…]} with X = W Wᵀ + diag(σ²) − E exactly, or dense {"kind":"dense","matrix":[[…]×n]}.',
     )
     .argument('<file>', 'partial matrix (Matrix Market or JSON)')
     .option(
@@ -105,15 +150,24 @@ export function buildProgram(out: (text: string) => void): Command {
       positiveNumber,
       1e-3,
     )
+    .option('--format <f>', 'factor | low-rank-sparse | dense', 'factor')
     .option('--max-seconds <s>', 'time budget', positiveNumber, 60)
     .option('--seed <s>', 'seed', integer, 1)
     .option(
       '--max-det',
       'chordal patterns: print the maximum-determinant completion X through its sparse inverse, {"kind":"max-det-inverse","d":[…],"entries":[[i,j,L_ij],…]} with X⁻¹ = Σ_v d_v ℓ_v ℓ_vᵀ, ℓ_v = e_v + Σ_i L_iv e_i',
     )
-    .action((file: string, options) => {
-      const matrix = readMatrix(file);
+    .action(async (file: string, options) => {
+      const completion = await import('./completion.ts');
+      const format = options.format as CompletionFormat;
+      if (!completion.completionFormats.includes(format)) {
+        throw new PsdError('complete.format', `unknown format "${options.format}"`, {
+          hint: `use ${completion.completionFormats.join(', ')}`,
+        });
+      }
+      const matrix = await readMatrix(file);
       if (options.maxDet) {
+        const { chordalStructure, maxDeterminantInverse } = await import('./chordal.ts');
         const structure = chordalStructure(matrix);
         if (structure.violation.some((x) => x === 1)) {
           throw new PsdError('complete.not-chordal', `${file}: the pattern is not chordal`, {
@@ -136,6 +190,8 @@ export function buildProgram(out: (text: string) => void): Command {
         );
         return;
       }
+      const { decide } = await import('./decide.ts');
+      const started = performance.now();
       const decision = decide(matrix, {
         epsilon: options.eps,
         maxSeconds: options.maxSeconds,
@@ -150,7 +206,7 @@ export function buildProgram(out: (text: string) => void): Command {
           },
         );
       }
-      if (decision.verdict !== 'completable' || !decision.certificate) {
+      if (decision.certificate?.kind !== 'gram' || decision.verdict !== 'completable') {
         throw new PsdError(
           'complete.undecided',
           `no completion found: ${String(decision.stats.reason)}`,
@@ -159,7 +215,24 @@ export function buildProgram(out: (text: string) => void): Command {
           },
         );
       }
-      out(JSON.stringify(decision.certificate));
+      // The decision's factor fits to the shift margin only; refit it to 1e-11 (relative to √(a_ii a_jj)).
+      const refined = completion.refineGramCertificate(matrix, decision.certificate, {
+        maxSeconds: Math.max(1, options.maxSeconds - (performance.now() - started) / 1000),
+      });
+      if (!refined && format === 'factor') {
+        throw new PsdError(
+          'complete.refine',
+          'the Gram factor could not be refined to 1e-9 within the budget',
+          {
+            hint: 'raise --max-seconds, or use --format low-rank-sparse (exact without refinement)',
+          },
+        );
+      }
+      const certificate = refined ?? decision.certificate;
+      if (format === 'factor') out(JSON.stringify(certificate));
+      else if (format === 'low-rank-sparse')
+        out(JSON.stringify(completion.lowRankSparseForm(matrix, certificate)));
+      else out(JSON.stringify(completion.denseForm(matrix, certificate)));
     });
 
   program
@@ -172,8 +245,9 @@ export function buildProgram(out: (text: string) => void): Command {
       '<certificate>',
       'certificate JSON: {"kind":"gram",…}, {"kind":"dual",…}, or a decide --json line',
     )
-    .action((file: string, certificatePath: string) => {
-      const matrix = readMatrix(file);
+    .action(async (file: string, certificatePath: string) => {
+      const { verifyCertificate } = await import('./verify.ts');
+      const matrix = await readMatrix(file);
       let parsed: unknown;
       try {
         parsed = JSON.parse(readText(certificatePath));
@@ -183,8 +257,9 @@ export function buildProgram(out: (text: string) => void): Command {
           `${certificatePath}: not valid JSON (${(error as Error).message})`,
         );
       }
-      const record = parsed as { certificate?: Certificate; kind?: string };
-      const certificate = (record.kind ? record : record.certificate) as Certificate | undefined;
+      const record = parsed as { certificate?: CheckableCertificate; kind?: string };
+      const certificate = (record.kind ? record : record.certificate) as
+        CheckableCertificate | undefined;
       if (!certificate)
         throw new PsdError('verify.json', `${certificatePath}: no certificate found`);
       const verification = verifyCertificate(matrix, certificate);
@@ -207,7 +282,8 @@ export function buildProgram(out: (text: string) => void): Command {
     )
     .option('--max-seconds <s>', 'time budget before falling back to V = A', positiveNumber, 60)
     .option('--json', 'print {certificate, verification, method, rank, seconds} as one JSON line')
-    .action((matrixPath: string, positionsPath: string, options) => {
+    .action(async (matrixPath: string, positionsPath: string, options) => {
+      const { approximateSquare, parseGeneralMatrix, parsePositions } = await import('./square.ts');
       const a = parseGeneralMatrix(readText(matrixPath), matrixPath);
       const positions = parsePositions(readText(positionsPath), a.rows, positionsPath);
       const result = approximateSquare(a, positions, {
@@ -233,10 +309,19 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--margin <a>', 'YES: t* ≥ margin', positiveNumber, 0.1)
     .option('--violation <d>', 'NO: size of the planted violation', positiveNumber, 0.1)
     .option('--cycle-length <k>', 'NO on non-chordal patterns: planted cycle length', integer, 12)
+    .option(
+      '--obstruction <o>',
+      'NO on non-chordal patterns: cycle (one planted chordless cycle) | spread (random pattern: every entry beyond the Hoffman bound, no small witness)',
+      'cycle',
+    )
     .option('--scale-diagonal', 'random non-unit diagonal')
     .option('--seed <s>', 'seed', integer, 1)
     .option('--output <path>', 'write here instead of stdout')
-    .action((options) => {
+    .action(async (options) => {
+      const [{ generateInstance }, { formatMatrixMarket }] = await Promise.all([
+        import('./generate.ts'),
+        import('./parse.ts'),
+      ]);
       if (!['band', 'ktree', 'random', 'grid'].includes(options.pattern)) {
         throw new PsdError('generate.pattern', `unknown pattern "${options.pattern}"`, {
           hint: 'use band, ktree, random or grid',
@@ -247,7 +332,13 @@ export function buildProgram(out: (text: string) => void): Command {
           hint: 'use yes or no',
         });
       }
+      if (!['cycle', 'spread'].includes(options.obstruction)) {
+        throw new PsdError('generate.obstruction', `unknown obstruction "${options.obstruction}"`, {
+          hint: 'use cycle or spread',
+        });
+      }
       const instance = generateInstance({
+        obstruction: options.obstruction,
         pattern: options.pattern as PatternKind,
         kind: options.kind,
         n: options.n,
@@ -296,10 +387,23 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--peer-timeout <s>', 'peer timeout', positiveNumber, 600)
     .option('--eps <e>', 'ε (YES instances have t* = ε)', positiveNumber, 0.05)
     .option('--no-epsilon-sweep', 'skip the 1/ε sweep')
+    .option(
+      '--hard-no-sizes <list>',
+      'orders of the NO families without a small witness (random pattern: a 30-cycle, an n/10-cycle, spread; "" for none)',
+      (v) => list(v).map(Number),
+      [1000, 5000],
+    )
+    .option(
+      '--large-sizes <list>',
+      'orders of the large rows (random and band, m/n = 10, ours only; "" for none)',
+      (v) => list(v).map(Number),
+      [100000],
+    )
     .option('--max-seconds <s>', 'our budget per instance', positiveNumber, 120)
     .option('--seed <s>', 'seed', integer, 1)
     .option('--json', 'print the report as JSON (progress rows go to stderr)')
-    .action((options) => {
+    .action(async (options) => {
+      const { formatBenchTable, runBench } = await import('./bench.ts');
       const specs = (options.peers as string[])
         .filter((p) => p !== 'none')
         .map((p) => p.split(':'));
@@ -326,6 +430,8 @@ export function buildProgram(out: (text: string) => void): Command {
         peerTimeout: options.peerTimeout,
         epsilon: options.eps,
         epsilonSweep: options.epsilonSweep,
+        hardNoSizes: options.hardNoSizes,
+        largeSizes: options.largeSizes,
         maxSeconds: options.maxSeconds,
         seed: options.seed,
         // Progress on stderr, one JSON row per line (a killed run keeps its finished rows).

@@ -2,6 +2,7 @@ import { fitBurerMonteiro, type FitProblem, type FitResult } from './burer-monte
 import type { Certificate, DualCertificate, GramCertificate } from './certificate.ts';
 import { barrierDual } from './barrier-dual.ts';
 import { chordalGramFactor, chordalStructure, worstClique } from './chordal.ts';
+import { metricViolation } from './cycle-witness.ts';
 import {
   adjacency,
   components,
@@ -388,6 +389,11 @@ function solveGeneral(
   };
   let t0 = performance.now();
   let found: Map<number, number> | undefined;
+  const subAdjacency = adjacency(sub);
+  // The metric scan costs O(n + m) relaxations: run it at most twice (first plateau, end of the fit).
+  let scans = 0;
+  const scan = (fit: FitResult): Map<number, number> | undefined =>
+    scans++ < 2 ? cycleWitness(sub, subAdjacency, fit, stats) : undefined;
   // Denser patterns need more columns (the shift part needs an orthogonal representation of the graph).
   const averageDegree = (2 * sub.values.length) / Math.max(1, sub.n);
   const first = fitBurerMonteiro(fitProblemFor(sub, shift), {
@@ -403,7 +409,7 @@ function solveGeneral(
     seed: options.seed,
     // Before growing the rank, try to certify "no" on the residual's heaviest vertices.
     inspect: (state) => {
-      found = localize(sub, state, { ...options, maxSupport: 64 }, stats);
+      found = scan(state) ?? localize(sub, state, { ...options, maxSupport: 64 }, stats);
       return found !== undefined;
     },
   });
@@ -420,7 +426,7 @@ function solveGeneral(
   }
   // A − (ε/2)·I has no completion (PSD residual). Its heavy vertices localise the obstruction: look for a
   // certificate for A itself on small principal submatrices first.
-  const local = localize(sub, first, options, stats);
+  const local = scan(first) ?? localize(sub, first, options, stats);
   if (local) return mapDual(local, vertices, sub.n, scaled.n);
   t0 = performance.now();
   const second = fitBurerMonteiro(fitProblemFor(sub, 0), {
@@ -586,6 +592,8 @@ function localize(
         // Try the rigorous check every 20 iterations once f has settled: it often passes long before
         // the fit is stationary.
         inspect: (state) => {
+          // A rigorous check on a large expander-like support costs O(support³): not past the budget.
+          if (performance.now() > options.deadline) return false;
           const attempt = residualCandidate(local, state, undefined);
           if (!certifies(local, attempt)) return false;
           candidate = attempt;
@@ -625,6 +633,34 @@ function localize(
     if (k >= limit) break;
   }
   return undefined;
+}
+
+/**
+ * A violated cycle condition of any length (see cycle-witness.ts), tried on every entry, those with the
+ * largest residuals first (the obstruction's entries carry them), within O(n + m) relaxations in all.
+ */
+function cycleWitness(
+  matrix: PartialMatrix,
+  pattern: ReturnType<typeof adjacency>,
+  fit: FitResult,
+  stats: Record<string, unknown>,
+): Map<number, number> | undefined {
+  const started = performance.now();
+  const residual = fit.residualEdges;
+  const order = Array.from({ length: residual.length }, (_, e) => e).sort(
+    (a, b) => Math.abs(residual[b]) - Math.abs(residual[a]),
+  );
+  const candidate = metricViolation(matrix, pattern, { candidates: order });
+  const certified = candidate !== undefined && certifies(matrix, candidate);
+  const attempts = (stats.cycleWitness ?? []) as Record<string, unknown>[];
+  stats.cycleWitness = attempts;
+  attempts.push({
+    found: candidate !== undefined,
+    cycle: candidate ? new Set([...candidate.keys()].map((k) => k % matrix.n)).size : 0,
+    certified,
+    seconds: (performance.now() - started) / 1000,
+  });
+  return certified ? candidate : undefined;
 }
 
 /** ⟨Y, A⟩ and the rigorous check of a candidate Y (key i*n + j, i ≥ j) against a unit-diagonal matrix. */
@@ -685,7 +721,7 @@ function polishDual(
     }
     return chosen;
   };
-  if (n <= 3000) {
+  if (n <= 3000 && performance.now() < options.deadline) {
     const whole = residualCandidate(matrix, fit, undefined);
     const ok = certifies(matrix, whole);
     polish.push({ step: 'residual', support: n, ok });

@@ -3,6 +3,7 @@ import { lanczosMinimum } from './lanczos.ts';
 import { generateInstance } from './generate.ts';
 import { adjacency } from './partial-matrix.ts';
 import { createRandom } from './random.ts';
+import { verifyCertificate } from './verify.ts';
 
 describe('generateInstance', () => {
   it('is deterministic for a seed and hits the requested density', () => {
@@ -64,5 +65,40 @@ describe('generateInstance', () => {
       const bound = matrix.diagonal[matrix.rows[e]] * matrix.diagonal[matrix.columns[e]];
       expect(matrix.values[e] ** 2).toBeLessThan(bound);
     }
+  });
+
+  it('spread NO instances: triangle-free, c below cos(π/5), and the Hoffman dual s·I + adjacency proves "no"', () => {
+    const violation = 0.1;
+    const { matrix, expected } = generateInstance({
+      pattern: 'random',
+      kind: 'no',
+      obstruction: 'spread',
+      n: 500,
+      violation,
+      seed: 3,
+    });
+    expect(expected).toBe('not-completable');
+    const c = -matrix.values[0];
+    expect(Array.from(matrix.values).every((value) => value === -c)).toBe(true);
+    expect(c).toBeLessThan(Math.cos(Math.PI / 5));
+    const adj = adjacency(matrix);
+    const neighbours = Array.from(
+      { length: matrix.n },
+      (_, v) => new Set(adj.neighbor.subarray(adj.start[v], adj.start[v + 1])),
+    );
+    for (let e = 0; e < matrix.values.length; e++) {
+      const shared = [...neighbours[matrix.rows[e]]].filter((w) =>
+        neighbours[matrix.columns[e]].has(w),
+      );
+      expect(shared).toEqual([]);
+    }
+    // c = (1 + δ)·s·n/(2|E|) with s ≥ −λmin(adjacency); a slightly larger s keeps ⟨Y, A⟩ < 0.
+    const s = ((c * 2 * matrix.values.length) / ((1 + violation) * matrix.n)) * (1 + violation / 2);
+    const entries: [number, number, number][] = [];
+    for (let i = 0; i < matrix.n; i++) entries.push([i + 1, i + 1, s]);
+    for (let e = 0; e < matrix.values.length; e++)
+      entries.push([matrix.rows[e] + 1, matrix.columns[e] + 1, 1]);
+    const verification = verifyCertificate(matrix, { kind: 'dual', entries });
+    expect(verification.valid, verification.reason).toBe(true);
   });
 });

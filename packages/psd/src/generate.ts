@@ -1,4 +1,5 @@
 import type { PartialMatrix } from './partial-matrix.ts';
+import { lanczosMinimum } from './lanczos.ts';
 import { createRandom, type Random } from './random.ts';
 
 /** Sparsity patterns of the benchmark families: chordal (band, ktree) and non-chordal (random, grid). */
@@ -19,7 +20,13 @@ export interface InstanceOptions {
   margin?: number;
   /** Length of the planted chordless cycle ('no' on non-chordal patterns). Default 12. */
   cycleLength?: number;
-  /** Violation δ: angle excess of the cycle, or −λmin of the planted clique ('no'). Default 0.1. */
+  /**
+   * How a 'no' instance on a non-chordal pattern is made: 'cycle' plants one chordless cycle (cycleLength
+   * vertices); 'spread' (random pattern) sets every entry to −c beyond the Hoffman bound, so the only
+   * certificate is spread over the whole graph. Default 'cycle'.
+   */
+  obstruction?: 'cycle' | 'spread';
+  /** Violation δ: angle excess of the cycle, or −λmin of the planted clique, or the margin past the Hoffman bound ('no'). Default 0.1. */
   violation?: number;
   /** Multiply row/column i by a random factor in [0.5, 2] (non-unit diagonal). Default false. */
   scaleDiagonal?: boolean;
@@ -156,6 +163,7 @@ export function generateInstance(options: InstanceOptions): Instance {
     margin = 0.1,
     cycleLength = 12,
     violation = 0.1,
+    obstruction = 'cycle',
     scaleDiagonal = false,
     seed = 1,
   } = options;
@@ -187,7 +195,9 @@ export function generateInstance(options: InstanceOptions): Instance {
   const diagonal = new Float64Array(n).fill(1);
   let planted: number[] | undefined;
   const chordal = patternKind === 'band' || patternKind === 'ktree';
-  if (kind === 'no' && !chordal) {
+  if (kind === 'no' && !chordal && obstruction === 'spread') {
+    planted = spreadViolation(n, entries, Math.max(1, Math.round(extra)), violation, random);
+  } else if (kind === 'no' && !chordal) {
     planted = plantCycle(
       n,
       entries,
@@ -211,7 +221,7 @@ export function generateInstance(options: InstanceOptions): Instance {
   return {
     matrix,
     expected: kind === 'yes' ? 'completable' : 'not-completable',
-    name: `${patternKind}-${kind} n=${n} m/n=${(m / n).toFixed(1)}`,
+    name: `${patternKind}-${kind}${kind === 'no' && !chordal && obstruction === 'spread' ? '-spread' : ''} n=${n} m/n=${(m / n).toFixed(1)}`,
     ...(planted ? { planted } : {}),
   };
 }
@@ -285,4 +295,59 @@ function plantCliqueViolation(
     for (let q = 0; q < p; q++) entries.set(key(n, clique[p], clique[q]), value);
   }
   return clique;
+}
+
+/**
+ * Makes the whole pattern the obstruction: the pattern becomes a random near-regular graph (the union of
+ * `cycles` random Hamiltonian cycles, triangle edges removed) and every entry −c with
+ * c = (1 + δ)·s·n/(2|E|), s ≥ −λmin(adjacency) (Lanczos Ritz value plus its residual). Then Y = s·I + adjacency
+ * is PSD with ⟨Y, A⟩ = s·n − 2c|E| < 0 — no completion — while c ≈ (1 + δ)·2√(d − 1)/d stays below
+ * cos(π/5) for degree d ≥ 8, so no short odd cycle (and, the graph being locally tree-like, no small principal
+ * submatrix) witnesses it.
+ */
+function spreadViolation(
+  n: number,
+  entries: Map<number, number>,
+  cycles: number,
+  violation: number,
+  random: Random,
+): number[] {
+  entries.clear();
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let c = 0; c < cycles; c++) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = random.integer(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (let i = 0; i < n; i++) entries.set(key(n, order[i], order[(i + 1) % n]), 0);
+  }
+  const neighbours = Array.from({ length: n }, () => new Set<number>());
+  for (const k of entries.keys()) {
+    neighbours[Math.floor(k / n)].add(k % n);
+    neighbours[k % n].add(Math.floor(k / n));
+  }
+  const inTriangle: number[] = [];
+  for (const k of entries.keys()) {
+    const [i, j] = [Math.floor(k / n), k % n];
+    for (const w of neighbours[i]) {
+      if (neighbours[j].has(w)) {
+        inTriangle.push(k);
+        break;
+      }
+    }
+  }
+  for (const k of inTriangle) entries.delete(k);
+  const rows = Int32Array.from(entries.keys(), (k) => Math.floor(k / n));
+  const columns = Int32Array.from(entries.keys(), (k) => k % n);
+  const adjacencyTimes = (x: Float64Array, y: Float64Array): void => {
+    y.fill(0);
+    for (let e = 0; e < rows.length; e++) {
+      y[rows[e]] += x[columns[e]];
+      y[columns[e]] += x[rows[e]];
+    }
+  };
+  const { value, residual } = lanczosMinimum(adjacencyTimes, n, Math.min(n, 150), random);
+  const c = ((1 + violation) * (residual - value) * n) / (2 * rows.length);
+  for (const k of entries.keys()) entries.set(k, -c);
+  return Array.from({ length: n }, (_, v) => v);
 }

@@ -1,12 +1,13 @@
-import type { Certificate, DualCertificate, GramCertificate } from './certificate.ts';
+import type { CheckableCertificate, DualCertificate, GramCertificate } from './certificate.ts';
 import type { PartialMatrix } from './partial-matrix.ts';
 import { gamma, rigorousEigenvalueLowerBound } from './psd-check.ts';
+import { verifyDense, verifyLowRankSparse } from './verify-completion.ts';
 
 /** What the independent checker concluded about a certificate. */
 export interface Verification {
   /** The certificate proves what its kind claims (for gram: the tolerance claim holds). */
   valid: boolean;
-  kind: Certificate['kind'];
+  kind: CheckableCertificate['kind'];
   /** Why the certificate is not valid, or notes on what it proves. */
   reason: string;
   /** gram: a rigorous bound on max |v_i·v_j − a_ij| (rounding included). */
@@ -273,9 +274,18 @@ function verifyDual(matrix: PartialMatrix, certificate: DualCertificate): Verifi
   };
 }
 
-/** Independently checks a certificate against the partial matrix. */
-export function verifyCertificate(matrix: PartialMatrix, certificate: Certificate): Verification {
+/** Independently checks a certificate (or an explicit completion) against the partial matrix. */
+export function verifyCertificate(
+  matrix: PartialMatrix,
+  certificate: CheckableCertificate,
+): Verification {
   if (certificate?.kind === 'gram') return verifyGram(matrix, certificate);
   if (certificate?.kind === 'dual') return verifyDual(matrix, certificate);
-  return { valid: false, kind: 'gram', reason: 'certificate kind must be "gram" or "dual"' };
+  if (certificate?.kind === 'low-rank-sparse') return verifyLowRankSparse(matrix, certificate);
+  if (certificate?.kind === 'dense') return verifyDense(matrix, certificate);
+  return {
+    valid: false,
+    kind: 'gram',
+    reason: 'certificate kind must be "gram", "dual", "low-rank-sparse" or "dense"',
+  };
 }
