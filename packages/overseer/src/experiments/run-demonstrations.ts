@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
-import { Random, deriveSeed } from '../model/random.ts';
+import { Random, deriveSeed } from '../util/random.ts';
 import type { RegistryReference } from '../spec/index.ts';
 import { Registry } from '../util/registry.ts';
 import type { AnswerFormat, SupervisedExample, TaskFamily } from '../tasks/family.ts';

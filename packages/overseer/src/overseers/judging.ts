@@ -6,7 +6,7 @@
  * parseable) a neutral score whose rationale says why. Every prompt and reply becomes a Turn, so
  * a Judgment carries the whole conversation that produced it.
  */
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { ChatGeneration, ChatMessage, TokenAlternative } from '../policies/chat.ts';
 import { chatRequest } from '../policies/chat.ts';
 import type { Policy } from '../policies/policy.ts';

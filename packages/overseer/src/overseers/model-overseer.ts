@@ -4,7 +4,7 @@
  * clock, the step's seed, the costs of every call, and the verdict: the judge's rating after a
  * request, packed into a Judgment whose transcript is the whole conversation.
  */
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { ChatMessage } from '../policies/chat.ts';
 import type {
   Cost,

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
-import { Random } from '../model/random.ts';
+import { Random } from '../util/random.ts';
 import type { JsonObject, RegistryReference } from '../spec/index.ts';
 import type { ChatGeneration, ChatRequest, TokenAlternative } from './chat.ts';
 import { concurrencyLimit } from './concurrency-limit.ts';

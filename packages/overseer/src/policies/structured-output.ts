@@ -7,7 +7,7 @@
  * from, while a backend that cannot be reached still throws.
  */
 import { z } from 'zod';
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { Cost, JsonObject } from '../spec/index.ts';
 import type { ChatMessage } from './chat.ts';
 import { chatRequest } from './chat.ts';

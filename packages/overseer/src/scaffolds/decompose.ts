@@ -16,7 +16,7 @@
  * answers arrive the sequence is replayed, and any speculative sub-question the real answers
  * would not have asked is dropped (its calls still count, in the node's own cost).
  */
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { SplitCase } from '../tasks/family.ts';
 import type { Cost } from '../spec/index.ts';
 import { answerStep, budgetAnswer } from './asking.ts';

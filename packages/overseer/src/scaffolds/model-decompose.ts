@@ -13,7 +13,7 @@
  * `overseer serve --unknown-characters drop --truncate left` and use the `openai:` policy.
  */
 import { z } from 'zod';
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import { createOverseer } from '../overseers/registry.ts';
 import type { Overseer } from '../overseers/overseer.ts';
 import { chatRequest } from '../policies/chat.ts';

@@ -5,7 +5,7 @@
  */
 import { createOverseer, exactOverseer, reseededOverseer } from '../../overseers/registry.ts';
 import type { Overseer } from '../../overseers/overseer.ts';
-import { deriveSeed } from '../../model/random.ts';
+import { deriveSeed } from '../../util/random.ts';
 import type { Kernels } from '../../model/kernels.ts';
 import { createScaffold } from '../../scaffolds/registry.ts';
 import type { Scaffold } from '../../scaffolds/scaffold.ts';
