@@ -8,10 +8,9 @@
  */
 import { z } from 'zod';
 import { deriveSeed } from '../util/random.ts';
-import type { Cost, JsonObject } from '../spec/index.ts';
+import type { Cost, JsonObject, Policy } from '../spec/index.ts';
 import type { ChatMessage } from './chat.ts';
 import { chatRequest } from './chat.ts';
-import type { Policy } from './policy.ts';
 
 /** One attempt at a structured reply. */
 export interface StructuredAttempt {

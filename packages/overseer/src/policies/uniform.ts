@@ -4,9 +4,9 @@
  */
 import { deriveSeed, Random } from '../util/random.ts';
 import type { TaskFamily } from '../tasks/family.ts';
-import type { Generation, GenerationRequest, Policy } from './policy.ts';
-import { oneCall } from './policy.ts';
 import { readTask } from './task-reading.ts';
+import type { Generation, GenerationRequest, Policy } from '../spec/index.ts';
+import { oneCall } from '../spec/index.ts';
 
 /** Options of the uniform policy. */
 export interface UniformPolicyOptions {

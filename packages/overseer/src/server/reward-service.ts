@@ -23,7 +23,7 @@ import { gradeEpisode } from '../outcomes/grade.ts';
 import { judgeEpisode } from '../overseers/judge-episode.ts';
 import type { Overseer } from '../overseers/overseer.ts';
 import { createOverseer } from '../overseers/registry.ts';
-import { concurrencyLimit } from '../policies/concurrency-limit.ts';
+import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import { scriptedPolicy } from '../policies/scripted.ts';
 import { dial } from '../rewards/dial.ts';
 import { chainOfThought } from '../scaffolds/chain-of-thought.ts';

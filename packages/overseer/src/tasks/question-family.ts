@@ -5,9 +5,15 @@
  * decomposition (see docs/adding-a-task.md).
  */
 import { OverseerError } from '../errors.ts';
-import type { GradeOutcome, JsonObject, Problem, ProposedStep, Split } from '../spec/index.ts';
 import type {
   AnswerFormat,
+  GradeOutcome,
+  JsonObject,
+  Problem,
+  ProposedStep,
+  Split,
+} from '../spec/index.ts';
+import type {
   AnswerSpace,
   ChainOfThought,
   Decomposition,
