@@ -20,6 +20,13 @@ export type { Policy } from './policy.ts';
 export { Rating, JudgmentMethod, Turn, Judgment, approved } from './judgment.ts';
 export { GradeOutcome, ReturnOutcome, Outcome, trueRewardOf } from './outcome.ts';
 export {
+  ArmRunConfiguration,
+  ExperimentRunConfiguration,
+  EvaluationRunConfiguration,
+  RewardServiceRunConfiguration,
+  RunConfiguration,
+} from './run-configuration.ts';
+export {
   LoopPhase,
   RunUnit,
   RunStatus,

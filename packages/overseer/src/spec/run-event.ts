@@ -51,6 +51,10 @@ export const RunStarted = z.strictObject({
   ...eventBase,
   type: z.literal('run-started'),
   specVersion: z.number().int().positive(),
+  /**
+   * The run's configuration: a `RunConfiguration` (spec/run-configuration.ts) when one of
+   * Overseer's commands started it, checked then; any JSON object from a library caller.
+   */
   config: JsonObject,
 });
 /** The `RunStarted` event. */
