@@ -1,7 +1,8 @@
 // Lists, for each room of packages/overseer/src, the rooms its files import, so docs/architecture.md's
 // import table and eslint.config.js's room rules can be checked against the code.
-// Run: `node scripts/import-table.mjs` (non-test files) or `node scripts/import-table.mjs --tests`
-// (test files only), `--files` to name the importing files of each edge.
+// Run: `node scripts/import-table.mjs` (the rooms' code) or `node scripts/import-table.mjs --tests`
+// (test support: `*.test.ts` and `*-fixture.ts`/`*-fixtures.ts`, which may build real components
+// of any room); add `--files` to name the importing files of each edge.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 const source = resolve(dirname(fileURLToPath(import.meta.url)), '../packages/overseer/src');
 const tests = process.argv.includes('--tests');
 const withFiles = process.argv.includes('--files');
+const testSupport = /(\.test|-fixtures?)\.ts$/;
 
 function* walk(directory) {
   for (const name of readdirSync(directory)) {
@@ -28,7 +30,7 @@ const imports =
   /(?:import|export)\s[^'";]*?from\s*['"](\.[^'"]+)['"]|import\s*\(?\s*['"](\.[^'"]+)['"]/g;
 const table = new Map();
 for (const file of walk(source)) {
-  if (file.endsWith('.test.ts') !== tests) continue;
+  if (testSupport.test(file) !== tests) continue;
   const room = roomOf(file);
   const text = readFileSync(file, 'utf8');
   for (const match of text.matchAll(imports)) {
