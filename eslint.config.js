@@ -6,6 +6,12 @@ import tseslint from 'typescript-eslint';
 // The rooms of packages/overseer/src and the rooms each one's code may import — docs/architecture.md's
 // import table, which says why; `node scripts/import-table.mjs` lists what the code imports. Every
 // room but spec/ may also import util/ (the bottom room) and errors.ts (the one error class).
+
+// What the experiment loop and the servers stand on: the vocabulary, the model, the parts of a
+// round, and the store.
+const EVERYTHING_ABOVE =
+  'spec model tasks policies outcomes overseers scaffolds rewards store'.split(' ');
+
 const ROOMS = {
   util: [],
   spec: [],
@@ -21,42 +27,13 @@ const ROOMS = {
   export: ['spec', 'store'],
   'viewer-server': ['spec', 'store'],
   bench: ['model'],
-  experiments: [
-    'spec',
-    'model',
-    'tasks',
-    'policies',
-    'outcomes',
-    'overseers',
-    'scaffolds',
-    'rewards',
-    'training',
-    'store',
-  ],
-  server: [
-    'spec',
-    'model',
-    'tasks',
-    'policies',
-    'outcomes',
-    'overseers',
-    'scaffolds',
-    'rewards',
-    'store',
-  ],
+  experiments: [...EVERYTHING_ABOVE, 'training'],
+  server: EVERYTHING_ABOVE,
   cli: [
-    'spec',
-    'model',
-    'tasks',
-    'policies',
-    'outcomes',
-    'overseers',
-    'scaffolds',
-    'rewards',
+    ...EVERYTHING_ABOVE,
     'training',
-    'store',
-    'export',
     'experiments',
+    'export',
     'server',
     'viewer-server',
     'bench',
