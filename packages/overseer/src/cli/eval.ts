@@ -7,6 +7,7 @@
 import { OverseerError } from '../errors.ts';
 import { RunStore } from '../store/index.ts';
 import type { JsonObject, Split } from '../spec/index.ts';
+import { EvaluationRunConfiguration } from '../spec/index.ts';
 import { getFamily } from '../tasks/registry.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import { batchingPolicy } from '../policies/batching.ts';
@@ -109,17 +110,19 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
 
   const store = request.store === undefined ? undefined : RunStore.open(request.store);
   try {
-    const runId = store?.createRun({
-      command: 'eval',
-      task: { name: family.name, options: family.options },
-      scaffold: scaffold.reference,
-      policy: policy.reference,
-      ...(overseer === undefined ? {} : { overseer: overseer.reference }),
-      split,
-      n: request.n,
-      seed: request.seed,
-      ...(request.difficulty === undefined ? {} : { difficulty: request.difficulty }),
-    });
+    const runId = store?.createRun(
+      EvaluationRunConfiguration.parse({
+        command: 'eval',
+        task: { name: family.name, options: family.options },
+        scaffold: scaffold.reference,
+        policy: policy.reference,
+        ...(overseer === undefined ? {} : { overseer: overseer.reference }),
+        split,
+        n: request.n,
+        seed: request.seed,
+        ...(request.difficulty === undefined ? {} : { difficulty: request.difficulty }),
+      }),
+    );
     let evaluation: Evaluation;
     try {
       evaluation = await evaluate({

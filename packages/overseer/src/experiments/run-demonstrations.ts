@@ -17,10 +17,10 @@
  */
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
-import { Random, deriveSeed } from '../model/random.ts';
-import type { RegistryReference } from '../spec/index.ts';
+import { Random, deriveSeed } from '../util/random.ts';
+import type { AnswerFormat, RegistryReference } from '../spec/index.ts';
 import { Registry } from '../util/registry.ts';
-import type { AnswerFormat, SupervisedExample, TaskFamily } from '../tasks/family.ts';
+import type { SupervisedExample, TaskFamily } from '../tasks/family.ts';
 import {
   mixedDropboxDemonstrations,
   noisyAdditionTraces,

@@ -11,17 +11,14 @@ import { gradeEpisode } from '../outcomes/grade.ts';
 import { judgeEpisode } from '../overseers/judge-episode.ts';
 import type { StepJudgment } from '../overseers/judge-episode.ts';
 import type { Overseer } from '../overseers/overseer.ts';
-import type { Policy } from '../policies/policy.ts';
-import { createLimit } from '../scaffolds/limit.ts';
-import type { Scaffold } from '../scaffolds/scaffold.ts';
-import { episodeCost, noCost } from '../scaffolds/trace.ts';
-import { toErrorRecord } from '../spec/index.ts';
 import type {
+  AnswerFormat,
   Episode,
   JsonObject,
   Judgment,
   LoopPhase,
   Outcome,
+  Policy,
   PriorStep,
   Problem,
   ProposedStep,
@@ -29,9 +26,13 @@ import type {
   RunUnit,
   Step,
 } from '../spec/index.ts';
+import { concurrencyLimit } from '../util/concurrency-limit.ts';
+import type { Scaffold } from '../scaffolds/scaffold.ts';
+import { episodeCost } from '../scaffolds/trace.ts';
+import { noCost, toErrorRecord } from '../spec/index.ts';
 import type { RunStore } from '../store/index.ts';
 import { UNKNOWN_ANSWER } from '../tasks/family.ts';
-import type { AnswerFormat, TaskFamily } from '../tasks/family.ts';
+import type { TaskFamily } from '../tasks/family.ts';
 import type { RolloutRewards } from '../training/rollout-rewards.ts';
 import type { Rollout } from '../training/rollouts.ts';
 import type { StepJudge } from '../training/task.ts';
@@ -78,7 +79,7 @@ export interface PlayOptions {
 /** Plays, grades, judges and records episodes; never throws for one episode's failure. */
 export async function playEpisodes(options: PlayOptions): Promise<PlayedEpisode[]> {
   const { family, scaffold, policy, overseer, recorder } = options;
-  const limit = createLimit(options.concurrency ?? 64);
+  const limit = concurrencyLimit(options.concurrency ?? 64);
   return Promise.all(
     options.problems.map((problem, index) =>
       limit(async () => {

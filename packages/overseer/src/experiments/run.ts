@@ -11,8 +11,7 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import { OverseerError } from '../errors.ts';
 import { loadKernels } from '../model/kernels.ts';
 import type { KernelPreference } from '../model/kernels.ts';
-import { toErrorRecord } from '../spec/index.ts';
-import type { JsonObject } from '../spec/index.ts';
+import { ExperimentRunConfiguration, toErrorRecord } from '../spec/index.ts';
 import { RunStore, defaultStoreDirectory } from '../store/index.ts';
 import { applyOverrides, expandArms, parseExperimentFile } from './config.ts';
 import { writeReport } from './report.ts';
@@ -387,14 +386,17 @@ async function runPlannedUnit(
   await run.writeResults();
 }
 
-/** What the store records as the run's configuration: every arm exactly as it runs. */
+/**
+ * What the store records as the run's configuration: every arm exactly as it runs, checked against
+ * the spec's `ExperimentRunConfiguration` as the run starts.
+ */
 function runConfig(
   file: string,
   command: string,
   directory: string,
   planned: readonly PlannedExperiment[],
-): JsonObject {
-  return {
+): ExperimentRunConfiguration {
+  return ExperimentRunConfiguration.parse({
     command,
     source: file,
     directory,
@@ -406,10 +408,10 @@ function runConfig(
         name: arm.name,
         declared: arm.declared,
         sweep: arm.sweep,
-        config: arm.config as unknown as JsonObject,
+        config: arm.config,
       })),
     })),
-  };
+  });
 }
 
 function describeMetrics(unit: UnitState, metrics: readonly string[]): string {

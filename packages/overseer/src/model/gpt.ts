@@ -11,7 +11,7 @@ import { OverseerError } from '../errors.ts';
 import { parameterCount, parameterLayout } from './kernels.ts';
 import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
 import type { AdamW, OptimizerStepReport } from './optimizer.ts';
-import { Random, deriveSeed } from './random.ts';
+import { Random, deriveSeed } from '../util/random.ts';
 import { sampleToken, validateSamplingOptions } from './sampling.ts';
 import type { SamplingOptions } from './sampling.ts';
 import type { Tokenizer } from './tokenizer.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from './random.ts';
+import { Random } from '../util/random.ts';
 import { logSoftmax, sampleToken, validateSamplingOptions } from './sampling.ts';
 
 const logits = Float32Array.from([0, Math.log(2), Math.log(4), Math.log(1)]); // p ∝ 1, 2, 4, 1

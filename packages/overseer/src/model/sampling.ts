@@ -5,7 +5,7 @@
  * policy-gradient methods need the latter while diagnostics want the former.
  */
 import { OverseerError } from '../errors.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../util/random.ts';
 
 /** How to turn logits into a choice. */
 export interface SamplingOptions {

@@ -4,7 +4,7 @@
  * NONE (or nothing). Then it rates with the questions and answers in view. Every question,
  * answer, prompt and rating reply is in the Judgment's transcript.
  */
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { Turn } from '../spec/index.ts';
 import type { Overseer } from './overseer.ts';
 import { describeStep, policySource } from './judging.ts';

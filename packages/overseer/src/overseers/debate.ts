@@ -12,7 +12,7 @@
  * Every turn — the setup, each argument, each question, the judge's prompt and reply — goes into
  * the Judgment's transcript.
  */
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { ChatMessage } from '../policies/chat.ts';
 import type { Judgment, JudgmentMethod, ProposedStep, Turn } from '../spec/index.ts';
 import type { Overseer } from './overseer.ts';

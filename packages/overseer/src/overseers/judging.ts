@@ -6,13 +6,11 @@
  * parseable) a neutral score whose rationale says why. Every prompt and reply becomes a Turn, so
  * a Judgment carries the whole conversation that produced it.
  */
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { ChatGeneration, ChatMessage, TokenAlternative } from '../policies/chat.ts';
 import { chatRequest } from '../policies/chat.ts';
-import type { Policy } from '../policies/policy.ts';
+import type { Cost, Policy, ProposedStep, Rating, RegistryReference, Turn } from '../spec/index.ts';
 import { createPolicy } from '../policies/registry.ts';
-import '../policies/backends.ts';
-import type { Cost, ProposedStep, Rating, RegistryReference, Turn } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 
 /** A policy an overseer talks to: given directly, or built from its reference on first use. */
@@ -236,17 +234,4 @@ export async function speak(
     chatRequest(messages, { maxTokens: options.maxTokens, seed: options.seed }),
   ]);
   return { text: generation.text.trim(), cost: generation.cost };
-}
-
-/** Sum of costs. */
-export function totalCost(costs: readonly Cost[]): Cost {
-  let usd: number | undefined;
-  const total: Cost = { calls: 0, inputTokens: 0, outputTokens: 0 };
-  for (const cost of costs) {
-    total.calls += cost.calls;
-    total.inputTokens += cost.inputTokens;
-    total.outputTokens += cost.outputTokens;
-    if (cost.usd !== undefined) usd = (usd ?? 0) + cost.usd;
-  }
-  return usd === undefined ? total : { ...total, usd };
 }

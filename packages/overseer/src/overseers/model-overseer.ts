@@ -4,7 +4,7 @@
  * clock, the step's seed, the costs of every call, and the verdict: the judge's rating after a
  * request, packed into a Judgment whose transcript is the whole conversation.
  */
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { ChatMessage } from '../policies/chat.ts';
 import type {
   Cost,
@@ -14,17 +14,11 @@ import type {
   ProposedStep,
   Turn,
 } from '../spec/index.ts';
+import { addCosts } from '../spec/index.ts';
 import type { Overseer } from './overseer.ts';
 import { clampScore } from './overseer.ts';
 import { stepKey } from './program.ts';
-import {
-  DEFAULT_RUBRIC,
-  RATING_INSTRUCTION,
-  policySource,
-  rate,
-  speak,
-  totalCost,
-} from './judging.ts';
+import { DEFAULT_RUBRIC, RATING_INSTRUCTION, policySource, rate, speak } from './judging.ts';
 import type { PolicyLike, PolicySource } from './judging.ts';
 
 /** The settings every model overseer records and rates with. */
@@ -143,7 +137,7 @@ export function modelOverseer(
             method,
             transcript: [...said, ...turnsOf(messages), ...result.turns],
             durationMs: Math.max(0, performance.now() - started),
-            cost: totalCost([...costs, ...result.costs]),
+            cost: addCosts(...costs, ...result.costs),
           };
         },
       });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatGeneration, ChatRequest } from '../policies/chat.ts';
-import type { GenerationRequest, Policy } from '../policies/policy.ts';
+import type { GenerationRequest, Policy, ProposedStep } from '../spec/index.ts';
 import { scriptedPolicy } from '../policies/scripted.ts';
 import { Judgment } from '../spec/index.ts';
-import type { ProposedStep } from '../spec/index.ts';
 import { getFamily } from '../tasks/registry.ts';
 import { consult } from './consult.ts';
 import { consultancy, debate } from './debate.ts';

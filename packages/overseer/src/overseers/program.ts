@@ -6,7 +6,7 @@
  * verdict depends on the seed, the step and how often this overseer has seen that step, never on
  * the order other steps were judged in.
  */
-import { deriveSeed, Random } from '../model/random.ts';
+import { deriveSeed, Random } from '../util/random.ts';
 import type { Judgment, ProposedStep } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import type { Overseer } from './overseer.ts';

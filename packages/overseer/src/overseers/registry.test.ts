@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import { getFamily } from '../tasks/registry.ts';
 import { exactOverseer, reseededOverseer } from './registry.ts';
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { JsonObject } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import { Registry } from '../util/registry.ts';

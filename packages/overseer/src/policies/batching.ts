@@ -4,7 +4,7 @@
  * the embedded model. A failed batch is retried request by request, so one bad prompt fails only
  * its own request.
  */
-import type { Generation, GenerationRequest, Policy } from './policy.ts';
+import type { Generation, GenerationRequest, Policy } from '../spec/index.ts';
 
 /** Options of `batchingPolicy`. */
 export interface BatchingOptions {

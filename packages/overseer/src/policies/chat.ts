@@ -5,8 +5,7 @@
  * (`openai:`, `anthropic:`) send the messages themselves. The same overseer code therefore runs
  * against every backend ("swap the agent, never the recipe").
  */
-import type { JsonObject } from '../spec/index.ts';
-import type { Generation, GenerationRequest } from './policy.ts';
+import type { Generation, GenerationRequest, JsonObject } from '../spec/index.ts';
 
 /** Who speaks a chat message. */
 export type ChatRole = 'system' | 'user' | 'assistant';

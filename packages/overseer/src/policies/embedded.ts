@@ -7,8 +7,8 @@ import { loadCheckpoint } from '../model/checkpoint.ts';
 import type { Gpt, Truncation } from '../model/gpt.ts';
 import { loadKernels } from '../model/kernels.ts';
 import type { KernelPreference } from '../model/kernels.ts';
-import { deriveSeed } from '../model/random.ts';
-import type { Generation, GenerationRequest, Policy } from './policy.ts';
+import { deriveSeed } from '../util/random.ts';
+import type { Generation, GenerationRequest, Policy } from '../spec/index.ts';
 
 /** Options of an embedded policy; every one is recorded in the policy's reference. */
 export interface EmbeddedPolicyOptions {

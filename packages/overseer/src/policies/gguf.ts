@@ -11,9 +11,9 @@ import type { Token } from 'node-llama-cpp';
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
 import type { ChatGeneration, ChatRequest, TokenAlternative } from './chat.ts';
-import { concurrencyLimit } from './concurrency-limit.ts';
+import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import { recordedOptions } from './http-policy.ts';
-import type { GenerationFinish, GenerationRequest, Policy } from './policy.ts';
+import type { GenerationFinish, GenerationRequest, Policy } from '../spec/index.ts';
 import { parsePolicyOptions } from './policy-options.ts';
 import type { PolicyRegistration } from './registry.ts';
 

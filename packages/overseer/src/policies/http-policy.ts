@@ -7,11 +7,16 @@
  */
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
-import { Random } from '../model/random.ts';
-import type { JsonObject, RegistryReference } from '../spec/index.ts';
+import { Random } from '../util/random.ts';
+import type {
+  GenerationFinish,
+  GenerationRequest,
+  JsonObject,
+  Policy,
+  RegistryReference,
+} from '../spec/index.ts';
 import type { ChatGeneration, ChatRequest, TokenAlternative } from './chat.ts';
-import { concurrencyLimit } from './concurrency-limit.ts';
-import type { GenerationFinish, GenerationRequest, Policy } from './policy.ts';
+import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import { responseCache } from './response-cache.ts';
 import type { ResponseCache } from './response-cache.ts';
 import { failureFromStatus, parseRetryAfter, withRetries } from './retry.ts';

@@ -5,7 +5,7 @@
  * server needs no key. The SDK's own retries are off: http-policy.ts retries, caches and counts.
  */
 import { z } from 'zod';
-import type { JsonObject } from '../spec/index.ts';
+import type { GenerationFinish, JsonObject } from '../spec/index.ts';
 import type { ChatRequest, TokenAlternative } from './chat.ts';
 import { messagesOf } from './chat.ts';
 import {
@@ -18,7 +18,6 @@ import {
   resolveSecret,
 } from './http-policy.ts';
 import type { BackendReply, HttpBackend, HttpHooks, HttpPolicy } from './http-policy.ts';
-import type { GenerationFinish } from './policy.ts';
 import { parsePolicyOptions } from './policy-options.ts';
 import type { PolicyRegistration } from './registry.ts';
 import type { CallFailure } from './retry.ts';

@@ -3,9 +3,9 @@
  * every scaffold should reach (decompose + oracle scores 1.0) and the harness's sanity check.
  */
 import type { TaskFamily } from '../tasks/family.ts';
-import type { Generation, GenerationRequest, Policy } from './policy.ts';
-import { oneCall } from './policy.ts';
 import { readTask } from './task-reading.ts';
+import type { Generation, GenerationRequest, Policy } from '../spec/index.ts';
+import { oneCall } from '../spec/index.ts';
 
 /** The exact answer in the format asked: the answer, or the whole correct chain of thought. */
 export function oracleCompletion(

@@ -9,10 +9,10 @@ import { Tokenizer } from '../model/tokenizer.ts';
 import { getFamily } from '../tasks/registry.ts';
 import { batchingPolicy } from './batching.ts';
 import { oraclePolicy } from './oracle.ts';
-import type { GenerationRequest } from './policy.ts';
 import { createPolicy, listPolicyProviders, parsePolicyName } from './registry.ts';
 import { scriptedPolicy } from './scripted.ts';
 import { uniformPolicy } from './uniform.ts';
+import type { GenerationRequest } from '../spec/index.ts';
 
 describe('oracle policy', () => {
   it('answers every family exactly, in either format, from a hint or the prompt alone', async () => {

@@ -4,7 +4,7 @@
  * `{ name, options }` it used and `createPolicy` rebuilds the same policy from them.
  */
 import { z } from 'zod';
-import type { JsonObject } from '../spec/index.ts';
+import type { JsonObject, Policy } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import { Registry } from '../util/registry.ts';
 import type { Registration } from '../util/registry.ts';
@@ -14,7 +14,6 @@ import { embeddedPolicy } from './embedded.ts';
 import { ggufProvider } from './gguf.ts';
 import { openAiProvider } from './openai.ts';
 import { oraclePolicy } from './oracle.ts';
-import type { Policy } from './policy.ts';
 import { uniformPolicy } from './uniform.ts';
 
 /** What a policy may be built against: reference policies need the task family. */

@@ -2,8 +2,8 @@
  * A scripted policy for tests of control flow: answers come from a function of the request, and
  * the policy records every request and the most requests it ever had in flight at once.
  */
-import type { Generation, GenerationRequest, Policy } from './policy.ts';
-import { oneCall } from './policy.ts';
+import type { Generation, GenerationRequest, Policy } from '../spec/index.ts';
+import { oneCall } from '../spec/index.ts';
 
 /** What a script returns for one request: the text, or a promise of it (to hold a call open). */
 export type Script = (request: GenerationRequest, callIndex: number) => string | Promise<string>;

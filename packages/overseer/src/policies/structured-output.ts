@@ -7,11 +7,10 @@
  * from, while a backend that cannot be reached still throws.
  */
 import { z } from 'zod';
-import { deriveSeed } from '../model/random.ts';
-import type { Cost, JsonObject } from '../spec/index.ts';
+import { deriveSeed } from '../util/random.ts';
+import type { Cost, JsonObject, Policy } from '../spec/index.ts';
 import type { ChatMessage } from './chat.ts';
 import { chatRequest } from './chat.ts';
-import type { Policy } from './policy.ts';
 
 /** One attempt at a structured reply. */
 export interface StructuredAttempt {

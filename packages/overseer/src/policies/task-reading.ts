@@ -5,7 +5,7 @@
 import { OverseerError } from '../errors.ts';
 import { SNAP_MARK, THOUGHT_MARK } from '../tasks/family.ts';
 import type { TaskFamily } from '../tasks/family.ts';
-import type { GenerationRequest, TaskHint } from './policy.ts';
+import type { GenerationRequest, TaskHint } from '../spec/index.ts';
 
 /** The question and format behind a request, checked to belong to `family`. */
 export function readTask(family: TaskFamily, request: GenerationRequest, policy: string): TaskHint {

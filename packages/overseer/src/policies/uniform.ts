@@ -2,11 +2,11 @@
  * The `uniform` policy: answers uniformly at random from the family's answer space — the floor a
  * trained policy must beat. Seeded: a request's seed (or else the policy's own stream) fixes it.
  */
-import { deriveSeed, Random } from '../model/random.ts';
+import { deriveSeed, Random } from '../util/random.ts';
 import type { TaskFamily } from '../tasks/family.ts';
-import type { Generation, GenerationRequest, Policy } from './policy.ts';
-import { oneCall } from './policy.ts';
 import { readTask } from './task-reading.ts';
+import type { Generation, GenerationRequest, Policy } from '../spec/index.ts';
+import { oneCall } from '../spec/index.ts';
 
 /** Options of the uniform policy. */
 export interface UniformPolicyOptions {

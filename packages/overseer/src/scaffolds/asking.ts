@@ -1,7 +1,6 @@
 /** One policy call from inside a scaffold, with its timing, cost and log-probs kept for the trace. */
 import { OverseerError } from '../errors.ts';
-import type { Cost, JsonObject } from '../spec/index.ts';
-import type { Generation, GenerationRequest, Policy } from '../policies/policy.ts';
+import type { Cost, Generation, GenerationRequest, JsonObject, Policy } from '../spec/index.ts';
 import { UNKNOWN_ANSWER } from '../tasks/family.ts';
 import { startClock } from '../util/trace.ts';
 import { record, traced } from './trace.ts';

@@ -5,7 +5,7 @@
  * overseer can judge each line. The call's cost sits on the question node that made it.
  */
 import { OverseerError } from '../errors.ts';
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { RegistryReference } from '../spec/index.ts';
 import type { ChainOfThought, TaskFamily } from '../tasks/family.ts';
 import type { Scaffold } from './scaffold.ts';

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { oraclePolicy } from '../policies/oracle.ts';
 import { scriptedPolicy } from '../policies/scripted.ts';
-import type { GenerationRequest } from '../policies/policy.ts';
+import type { GenerationRequest, Problem, Step } from '../spec/index.ts';
 import { Episode } from '../spec/index.ts';
-import type { Problem, Step } from '../spec/index.ts';
 import { UNKNOWN_ANSWER } from '../tasks/family.ts';
 import { defineQuestionFamily, listedAnswers } from '../tasks/question-family.ts';
 import { getFamily, listFamilies } from '../tasks/registry.ts';

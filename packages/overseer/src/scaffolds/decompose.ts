@@ -16,16 +16,17 @@
  * answers arrive the sequence is replayed, and any speculative sub-question the real answers
  * would not have asked is dropped (its calls still count, in the node's own cost).
  */
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { SplitCase } from '../tasks/family.ts';
 import type { Cost } from '../spec/index.ts';
+import { addCosts } from '../spec/index.ts';
 import { answerStep, budgetAnswer } from './asking.ts';
 import { questionScaffold } from './question-scaffold.ts';
 import type { QuestionEpisode } from './question-scaffold.ts';
 import { checkWholeNumbers } from './scaffold.ts';
 import type { Scaffold } from './scaffold.ts';
 import type { StepNode } from './trace.ts';
-import { addCosts, discard, record, tracedNode } from './trace.ts';
+import { discard, record, tracedNode } from './trace.ts';
 
 /** Options of `decompose`. */
 export interface DecomposeOptions {

@@ -13,7 +13,7 @@
  * `overseer serve --unknown-characters drop --truncate left` and use the `openai:` policy.
  */
 import { z } from 'zod';
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import { createOverseer } from '../overseers/registry.ts';
 import type { Overseer } from '../overseers/overseer.ts';
 import { chatRequest } from '../policies/chat.ts';
@@ -21,6 +21,7 @@ import type { ChatMessage } from '../policies/chat.ts';
 import { generateStructured } from '../policies/structured-output.ts';
 import type { StructuredResult } from '../policies/structured-output.ts';
 import type { JsonObject, PriorStep, RegistryReference } from '../spec/index.ts';
+import { addCosts } from '../spec/index.ts';
 import type { QuestionFamily } from '../tasks/family.ts';
 import { answerStep, budgetAnswer } from './asking.ts';
 import { questionScaffold } from './question-scaffold.ts';
@@ -28,7 +29,7 @@ import type { QuestionEpisode } from './question-scaffold.ts';
 import { checkWholeNumbers } from './scaffold.ts';
 import type { Scaffold } from './scaffold.ts';
 import type { StepNode } from './trace.ts';
-import { addCosts, record, traced, within } from './trace.ts';
+import { record, traced, within } from './trace.ts';
 
 /** Options of `model-decompose`. */
 export interface ModelDecomposeOptions {

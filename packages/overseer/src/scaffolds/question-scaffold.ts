@@ -5,9 +5,9 @@
 import { OverseerError } from '../errors.ts';
 import type { JsonObject, RegistryReference } from '../spec/index.ts';
 import type { QuestionFamily, TaskFamily } from '../tasks/family.ts';
+import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import { callBudget } from './budget.ts';
 import type { CallBudget } from './budget.ts';
-import { createLimit } from './limit.ts';
 import type { Scaffold, ScaffoldRun } from './scaffold.ts';
 import type { StepNode } from './trace.ts';
 import { recordEpisode } from './trace.ts';
@@ -68,7 +68,7 @@ export function questionScaffold(
           run,
           family: questionFamily(run.family),
           budget,
-          limit: createLimit(options.concurrency),
+          limit: concurrencyLimit(options.concurrency),
         };
         const answered = await answer(episode, root);
         root.metadata = {

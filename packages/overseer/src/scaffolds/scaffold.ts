@@ -5,9 +5,8 @@
  * cost — never the outcome, which `outcomes/` computes from the episode afterwards.
  */
 import { OverseerError } from '../errors.ts';
-import type { Episode, Problem, RegistryReference } from '../spec/index.ts';
-import type { AnswerFormat, TaskFamily } from '../tasks/family.ts';
-import type { Policy } from '../policies/policy.ts';
+import type { AnswerFormat, Episode, Policy, Problem, RegistryReference } from '../spec/index.ts';
+import type { TaskFamily } from '../tasks/family.ts';
 
 /**
  * The one window a scaffold has on an environment: the current observation and a way to act.

@@ -3,7 +3,7 @@
  * environment, one call per observation, each an action step, until the environment is done.
  */
 import { OverseerError } from '../errors.ts';
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { Scaffold, ScaffoldRun } from './scaffold.ts';
 import { answerStep, ask } from './asking.ts';
 import { recordEpisode, traced } from './trace.ts';

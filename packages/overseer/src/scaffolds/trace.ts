@@ -5,7 +5,7 @@
  * Steps with ids.
  */
 import type { Cost, Episode, JsonObject, StepKind, Step } from '../spec/index.ts';
-import { toErrorRecord } from '../spec/index.ts';
+import { addCosts, noCost, toErrorRecord } from '../spec/index.ts';
 import type { TraceNode } from '../util/trace.ts';
 import { createTracer, walk } from '../util/trace.ts';
 import type { ScaffoldRun } from './scaffold.ts';
@@ -27,24 +27,6 @@ export const { traced, tracedNode, record, within, discard, withTrace } = create
   StepKind,
   StepFields
 >(() => ({ producer: 'scaffold', cost: noCost(), metadata: {} }));
-
-/** No calls, no tokens. */
-export function noCost(): Cost {
-  return { calls: 0, inputTokens: 0, outputTokens: 0 };
-}
-
-/** Sum of costs (money only when some part reports it). */
-export function addCosts(...costs: Cost[]): Cost {
-  const total = noCost();
-  let usd: number | undefined;
-  for (const cost of costs) {
-    total.calls += cost.calls;
-    total.inputTokens += cost.inputTokens;
-    total.outputTokens += cost.outputTokens;
-    if (cost.usd !== undefined) usd = (usd ?? 0) + cost.usd;
-  }
-  return usd === undefined ? total : { ...total, usd };
-}
 
 /** Flattens a tree into Steps, parents before children, with ids `s0`, `s1`, … in pre-order. */
 export function flatten(root: StepNode): Step[] {

@@ -23,17 +23,23 @@ import { gradeEpisode } from '../outcomes/grade.ts';
 import { judgeEpisode } from '../overseers/judge-episode.ts';
 import type { Overseer } from '../overseers/overseer.ts';
 import { createOverseer } from '../overseers/registry.ts';
-import { concurrencyLimit } from '../policies/concurrency-limit.ts';
 import { scriptedPolicy } from '../policies/scripted.ts';
 import { dial } from '../rewards/dial.ts';
 import { chainOfThought } from '../scaffolds/chain-of-thought.ts';
 import { snap } from '../scaffolds/snap.ts';
-import { JsonObject, RegistryReference, toErrorRecord } from '../spec/index.ts';
+import {
+  AnswerFormat,
+  JsonObject,
+  RegistryReference,
+  RewardServiceRunConfiguration,
+  toErrorRecord,
+} from '../spec/index.ts';
 import type { Problem } from '../spec/index.ts';
 import { RunStore } from '../store/index.ts';
 import { SNAP_MARK, THOUGHT_MARK } from '../tasks/family.ts';
 import type { QuestionFamily } from '../tasks/family.ts';
 import { getFamily } from '../tasks/registry.ts';
+import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import { ApiError, readJsonBody, sendError, sendJson } from './http.ts';
 
 /** The reward service's configuration file (YAML or JSON), parsed strictly. */
@@ -41,7 +47,7 @@ export const RewardServiceConfig = z.strictObject({
   /** The task family whose answers are graded and whose steps are judged. */
   task: z.strictObject({ name: z.string().min(1), options: JsonObject.default({}) }),
   /** How a response is read into steps: `chain-of-thought` (lines, then the answer) or `snap`. */
-  format: z.enum(['chain-of-thought', 'snap']).default('chain-of-thought'),
+  format: AnswerFormat.default('chain-of-thought'),
   /** The overseer that judges each step, e.g. `{ name: program }` or `{ name: debate, options: {…} }`. */
   overseer: RegistryReference,
   /** The dial λ: 0 purely process-based (default), 1 purely outcome-based. */
@@ -164,14 +170,16 @@ export function rewardService(config: RewardServiceConfig): RewardService {
   const mixer = dial(config.lambda);
   const limit = concurrencyLimit(config.concurrency);
   const store = config.store === undefined ? undefined : RunStore.open(config.store);
-  const runId = store?.createRun({
-    kind: 'reward-service',
-    task: config.task,
-    format: config.format,
-    overseer: overseer.reference,
-    lambda: config.lambda,
-    aggregate: config.aggregate,
-  });
+  const runId = store?.createRun(
+    RewardServiceRunConfiguration.parse({
+      kind: 'reward-service',
+      task: config.task,
+      format: config.format,
+      overseer: overseer.reference,
+      lambda: config.lambda,
+      aggregate: config.aggregate,
+    }),
+  );
   let served = 0;
 
   /** The question a prompt asks, and the response after it. */

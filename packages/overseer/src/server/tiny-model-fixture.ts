@@ -4,7 +4,6 @@
  * `tinyAdditionCheckpoint` trains once per machine and code version of this fixture and reuses
  * the folder (saved atomically, so a test file running in parallel sees all of it or none).
  */
-import { access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gpt } from '../model/gpt.ts';
@@ -13,6 +12,7 @@ import { AdamW } from '../model/optimizer.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
 import { getFamily } from '../tasks/registry.ts';
 import { trainSupervised } from '../training/supervised.ts';
+import { fileExists } from '../util/file-exists.ts';
 
 /** Bump when the recipe below changes, so stale cached checkpoints are not reused. */
 const RECIPE_VERSION = 1;
@@ -53,9 +53,7 @@ export async function trainTinyAddition(
 /** The cached tiny checkpoint's folder, training it first when it is missing. */
 export async function tinyAdditionCheckpoint(steps = 600): Promise<string> {
   const directory = join(tmpdir(), `overseer-tiny-addition-r${RECIPE_VERSION}-s${steps}`);
-  try {
-    await access(join(directory, 'config.json'));
-  } catch {
+  if (!(await fileExists(join(directory, 'config.json')))) {
     await trainTinyAddition(directory, { steps });
   }
   return directory;

@@ -7,18 +7,25 @@ export { JsonValue, JsonObject, Timestamp } from './json.ts';
 export { RegistryReference } from './configuration.ts';
 export { ErrorRecord, toErrorRecord } from './error-record.ts';
 export { Split, Problem } from './problem.ts';
+export { Cost, noCost, oneCall, addCosts } from './cost.ts';
+export { StepKind, Timing, PriorStep, ProposedStep, Step, EpisodeStatus, Episode } from './step.ts';
 export {
-  StepKind,
-  Cost,
-  Timing,
-  PriorStep,
-  ProposedStep,
-  Step,
-  EpisodeStatus,
-  Episode,
-} from './step.ts';
+  AnswerFormat,
+  TaskHint,
+  GenerationRequest,
+  GenerationFinish,
+  Generation,
+} from './policy.ts';
+export type { Policy } from './policy.ts';
 export { Rating, JudgmentMethod, Turn, Judgment, approved } from './judgment.ts';
 export { GradeOutcome, ReturnOutcome, Outcome, trueRewardOf } from './outcome.ts';
+export {
+  ArmRunConfiguration,
+  ExperimentRunConfiguration,
+  EvaluationRunConfiguration,
+  RewardServiceRunConfiguration,
+  RunConfiguration,
+} from './run-configuration.ts';
 export {
   LoopPhase,
   RunUnit,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RegistryReference } from './configuration.ts';
-import { Cost } from './step.ts';
+import { Cost } from './cost.ts';
 
 /** A PRM800K-style discrete label: −1 wrong, 0 neutral or unsure, +1 right. */
 export const Rating = z.union([z.literal(-1), z.literal(0), z.literal(1)]);

@@ -5,7 +5,8 @@ import { Judgment } from './judgment.ts';
 import { Outcome } from './outcome.ts';
 import { Problem, Split } from './problem.ts';
 import { ErrorRecord } from './error-record.ts';
-import { Cost, Step } from './step.ts';
+import { Cost } from './cost.ts';
+import { Step } from './step.ts';
 
 /** Whether a run is going, ended normally, or failed. A run record always carries its status. */
 export const RunStatus = z.enum(['running', 'finished', 'failed']);
@@ -50,6 +51,10 @@ export const RunStarted = z.strictObject({
   ...eventBase,
   type: z.literal('run-started'),
   specVersion: z.number().int().positive(),
+  /**
+   * The run's configuration: a `RunConfiguration` (spec/run-configuration.ts) when one of
+   * Overseer's commands started it, checked then; any JSON object from a library caller.
+   */
   config: JsonObject,
 });
 /** The `RunStarted` event. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RegistryReference } from './configuration.ts';
+import { Cost } from './cost.ts';
 import { JsonObject, Timestamp } from './json.ts';
 import { ErrorRecord } from './error-record.ts';
 import { Problem } from './problem.ts';
@@ -12,16 +13,6 @@ import { Problem } from './problem.ts';
 export const StepKind = z.enum(['question', 'subquestion', 'thought', 'action', 'answer']);
 /** What a node of an episode is. */
 export type StepKind = z.infer<typeof StepKind>;
-
-/** What a node cost: model or human calls and, where the backend reports them, tokens and money. */
-export const Cost = z.strictObject({
-  calls: z.number().int().nonnegative().default(0),
-  inputTokens: z.number().int().nonnegative().default(0),
-  outputTokens: z.number().int().nonnegative().default(0),
-  usd: z.number().nonnegative().optional(),
-});
-/** What a node cost. */
-export type Cost = z.infer<typeof Cost>;
 
 /** When a node started and how long it took (wall clock). */
 export const Timing = z.strictObject({

@@ -26,7 +26,7 @@ import type {
 import { SNAP_MARK, UNKNOWN_ANSWER } from './family.ts';
 import { parseOptions } from './options.ts';
 import { alphabetOf, listedAnswers, undecided, verdict } from './question-family.ts';
-import { createRandom } from './random.ts';
+import { createRandom } from '../util/labelled-random.ts';
 import { partitionQuestions } from './split.ts';
 
 /** Options of camera-dropbox. */

@@ -8,6 +8,7 @@
  * (an observation in, one action character out, repeated until the episode ends).
  */
 import type {
+  AnswerFormat,
   GradeOutcome,
   JsonObject,
   Outcome,
@@ -23,9 +24,6 @@ export const UNKNOWN_ANSWER = '?';
 export const SNAP_MARK = '=';
 /** What follows a question in a chain-of-thought prompt: reasoning lines come first. */
 export const THOUGHT_MARK = ':';
-
-/** How a policy is asked to answer: the answer at once, or reasoning lines then the answer. */
-export type AnswerFormat = 'snap' | 'chain-of-thought';
 
 /** A prompt and the completion a model should learn to produce after it. */
 export interface SupervisedExample {

@@ -9,7 +9,7 @@ import { UNKNOWN_ANSWER } from './family.ts';
 import { checkWorldSize, itemNames, ITEM_SYMBOLS } from './items.ts';
 import { parseOptions, worldOptions } from './options.ts';
 import { badQuestion, defineQuestionFamily, listedAnswers } from './question-family.ts';
-import { createRandom } from './random.ts';
+import { createRandom } from '../util/labelled-random.ts';
 
 /** Options of permutation-powering. */
 export const PermutationPoweringOptions = z.strictObject({

@@ -5,9 +5,15 @@
  * decomposition (see docs/adding-a-task.md).
  */
 import { OverseerError } from '../errors.ts';
-import type { GradeOutcome, JsonObject, Problem, ProposedStep, Split } from '../spec/index.ts';
 import type {
   AnswerFormat,
+  GradeOutcome,
+  JsonObject,
+  Problem,
+  ProposedStep,
+  Split,
+} from '../spec/index.ts';
+import type {
   AnswerSpace,
   ChainOfThought,
   Decomposition,
@@ -19,9 +25,9 @@ import type {
   SupervisedOptions,
 } from './family.ts';
 import { SNAP_MARK, THOUGHT_MARK, UNKNOWN_ANSWER } from './family.ts';
-import { createRandom } from './random.ts';
+import { createRandom } from '../util/labelled-random.ts';
 import { partitionQuestions, splitOf } from './split.ts';
-import type { Random } from './random.ts';
+import type { LabelledRandom } from '../util/labelled-random.ts';
 
 /**
  * The questions of one difficulty: listed in full when the space is small (the split then sorts
@@ -30,7 +36,7 @@ import type { Random } from './random.ts';
  */
 export type QuestionPool =
   | { kind: 'listed'; questions: readonly string[] }
-  | { kind: 'sampled'; sample(random: Random): string };
+  | { kind: 'sampled'; sample(random: LabelledRandom): string };
 
 /** What a question family file provides; `defineQuestionFamily` adds the rest. */
 export interface QuestionFamilyDefinition<World> {
@@ -178,7 +184,7 @@ export function defineQuestionFamily<World>(
     return split;
   };
 
-  const draw = (difficulty: number, split: Split, random: Random): string => {
+  const draw = (difficulty: number, split: Split, random: LabelledRandom): string => {
     const pool = definition.questions(difficulty);
     if (pool.kind === 'listed') {
       const questions = splitOfListed(difficulty)[split];

@@ -11,7 +11,7 @@ import { checkWorldSize, itemNames, ITEM_SYMBOLS } from './items.ts';
 import { OverseerError } from '../errors.ts';
 import { parseOptions, worldOptions } from './options.ts';
 import { badQuestion, defineQuestionFamily, listedAnswers } from './question-family.ts';
-import { createRandom } from './random.ts';
+import { createRandom } from '../util/labelled-random.ts';
 
 /** Options of sequential-assignments. */
 export const SequentialAssignmentsOptions = z.strictObject({

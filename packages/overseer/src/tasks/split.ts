@@ -3,7 +3,7 @@
  * question's side is decided by a hash of its text alone.
  */
 import type { Split } from '../spec/index.ts';
-import { hashString } from './random.ts';
+import { hashString } from '../util/labelled-random.ts';
 
 /**
  * Splits a listed pool: questions sorted by hash, the first share to `test`. Both sides are

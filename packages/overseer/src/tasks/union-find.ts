@@ -10,7 +10,7 @@ import { UNKNOWN_ANSWER } from './family.ts';
 import { checkWorldSize, itemNames, ITEM_SYMBOLS } from './items.ts';
 import { parseOptions, worldOptions } from './options.ts';
 import { badQuestion, defineQuestionFamily, listedAnswers } from './question-family.ts';
-import { createRandom } from './random.ts';
+import { createRandom } from '../util/labelled-random.ts';
 
 /** Options of union-find. */
 export const UnionFindOptions = z.strictObject({

@@ -9,7 +9,7 @@ import type { QuestionFamily } from './family.ts';
 import { UNKNOWN_ANSWER } from './family.ts';
 import { parseOptions, worldOptions } from './options.ts';
 import { badQuestion, defineQuestionFamily } from './question-family.ts';
-import { createRandom } from './random.ts';
+import { createRandom } from '../util/labelled-random.ts';
 
 /** Options of wildcard-search; `size` is the number of bit strings, a power of two. */
 export const WildcardSearchOptions = z.strictObject({ ...worldOptions(16) });

@@ -7,7 +7,7 @@
  * the outcome reward it earned, and its mixed score the dial's (1 − λ) · process + λ · outcome.
  */
 import { z } from 'zod';
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import { dial } from '../rewards/dial.ts';
 import type { Dial } from '../rewards/dial.ts';
 import { processReward } from '../rewards/step-rewards.ts';

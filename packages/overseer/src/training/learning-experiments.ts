@@ -17,7 +17,7 @@
  */
 import { Gpt } from '../model/gpt.ts';
 import { loadKernels } from '../model/kernels.ts';
-import { Random } from '../model/random.ts';
+import { Random } from '../util/random.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
 import { openEnvironment } from '../outcomes/environment.ts';
 import { approvalOverseer } from '../overseers/approval.ts';

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
 import { Gpt } from '../model/gpt.ts';
-import { Random, deriveSeed } from '../model/random.ts';
+import { Random, deriveSeed } from '../util/random.ts';
 import { fullHorizon, myopic } from '../rewards/credit.ts';
 import { dial } from '../rewards/dial.ts';
 import { trueRewardOf } from '../spec/index.ts';

@@ -10,7 +10,7 @@
  * a model call of its own (prompt = observation), judged with the observation it answers.
  */
 import type { Gpt } from '../model/gpt.ts';
-import { deriveSeed } from '../model/random.ts';
+import { deriveSeed } from '../util/random.ts';
 import type { Judgment, Outcome, PriorStep, Problem, ProposedStep } from '../spec/index.ts';
 import type { SampledCall } from './policy-gradient.ts';
 import type {

@@ -14,7 +14,7 @@ import { makeTokenBatch } from '../model/gpt.ts';
 import type { Gpt, SequenceForBatch } from '../model/gpt.ts';
 import type { TokenBatch } from '../model/kernels.ts';
 import type { AdamW } from '../model/optimizer.ts';
-import { Random, deriveSeed } from '../model/random.ts';
+import { Random, deriveSeed } from '../util/random.ts';
 import type { SupervisedExample } from '../tasks/family.ts';
 
 /**

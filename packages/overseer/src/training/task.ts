@@ -8,8 +8,15 @@
  * model call per step: the prompt is the observation, the completion one action character.
  */
 import { OverseerError } from '../errors.ts';
-import type { Judgment, Outcome, Problem, ProposedStep, ReturnOutcome } from '../spec/index.ts';
-import type { AnswerFormat, EnvironmentFamily, QuestionFamily } from '../tasks/family.ts';
+import type {
+  AnswerFormat,
+  Judgment,
+  Outcome,
+  Problem,
+  ProposedStep,
+  ReturnOutcome,
+} from '../spec/index.ts';
+import type { EnvironmentFamily, QuestionFamily } from '../tasks/family.ts';
 
 /** The overseer as a trainer sees it (an overseers/ `Overseer` is one): a verdict on paper. */
 export interface StepJudge {

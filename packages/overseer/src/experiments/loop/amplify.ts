@@ -5,7 +5,7 @@
  * the store with its judgments.
  */
 import type { Gpt } from '../../model/gpt.ts';
-import { deriveSeed } from '../../model/random.ts';
+import { deriveSeed } from '../../util/random.ts';
 import type { Overseer } from '../../overseers/overseer.ts';
 import { batchingPolicy } from '../../policies/batching.ts';
 import { modelPolicy } from '../../policies/embedded.ts';

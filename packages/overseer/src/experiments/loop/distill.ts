@@ -6,7 +6,7 @@
  */
 import type { Gpt } from '../../model/gpt.ts';
 import type { AdamW } from '../../model/optimizer.ts';
-import { deriveSeed } from '../../model/random.ts';
+import { deriveSeed } from '../../util/random.ts';
 import { openEnvironment } from '../../outcomes/environment.ts';
 import type { Overseer } from '../../overseers/overseer.ts';
 import type { RunEvent } from '../../spec/index.ts';

@@ -4,7 +4,7 @@
  * (sampled), questions greedily (the distilled model's best answer).
  */
 import type { Gpt } from '../../model/gpt.ts';
-import { deriveSeed } from '../../model/random.ts';
+import { deriveSeed } from '../../util/random.ts';
 import { batchingPolicy } from '../../policies/batching.ts';
 import { modelPolicy } from '../../policies/embedded.ts';
 import { evaluationEpisodeId } from '../episode-ids.ts';

@@ -4,9 +4,9 @@
  * system answered (each with the sub-questions its tree asked, against which the judge checks
  * the model's direct answer); the supervised reference takes the task's exact completions.
  */
-import type { PriorStep, Problem } from '../../spec/index.ts';
+import type { AnswerFormat, PriorStep, Problem } from '../../spec/index.ts';
 import { referenceCompletion } from '../../tasks/family.ts';
-import type { AnswerFormat, SupervisedExample, TaskFamily } from '../../tasks/family.ts';
+import type { SupervisedExample, TaskFamily } from '../../tasks/family.ts';
 import { approvedEpisode, failedEpisodes } from '../metrics.ts';
 import { expertNodes } from '../run-episodes.ts';
 import type { PlayedEpisode } from '../run-episodes.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { OverseerError } from '../../errors.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../model/checkpoint.ts';
 import { Gpt } from '../../model/gpt.ts';
-import { deriveSeed } from '../../model/random.ts';
+import { deriveSeed } from '../../util/random.ts';
 import { Tokenizer } from '../../model/tokenizer.ts';
 import { fileExists } from '../../util/file-exists.ts';
 import { makeDemonstrations } from '../run-demonstrations.ts';

@@ -5,11 +5,12 @@
  */
 import { createOverseer, exactOverseer, reseededOverseer } from '../../overseers/registry.ts';
 import type { Overseer } from '../../overseers/overseer.ts';
-import { deriveSeed } from '../../model/random.ts';
+import { deriveSeed } from '../../util/random.ts';
 import type { Kernels } from '../../model/kernels.ts';
 import { createScaffold } from '../../scaffolds/registry.ts';
 import type { Scaffold } from '../../scaffolds/scaffold.ts';
 import type {
+  AnswerFormat,
   JsonObject,
   JsonValue,
   Problem,
@@ -18,7 +19,7 @@ import type {
 } from '../../spec/index.ts';
 import type { RunStore } from '../../store/index.ts';
 import { referenceCompletion } from '../../tasks/family.ts';
-import type { AnswerFormat, TaskFamily } from '../../tasks/family.ts';
+import type { TaskFamily } from '../../tasks/family.ts';
 import { getFamily } from '../../tasks/registry.ts';
 import { createTrainer, trainers } from '../../training/registry.ts';
 import type { Trainer } from '../../training/trainer.ts';

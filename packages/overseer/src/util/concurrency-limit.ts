@@ -1,6 +1,6 @@
 /**
- * A concurrency limit for calls to one backend: at most `limit` run at once, the rest wait their
- * turn in arrival order. (scaffolds/ has its own for policy calls; policies/ may not import it.)
+ * A concurrency limit: at most `limit` tasks run at once, the rest wait their turn in arrival
+ * order. Backends limit their calls with it, scaffolds their policy calls, the loop its episodes.
  */
 
 /** Runs tasks with at most `limit` in flight; `inFlight` and `peak` are for accounting and tests. */
@@ -16,7 +16,8 @@ export function concurrencyLimit(limit: number): ConcurrencyLimit {
   let peak = 0;
   const waiting: Array<() => void> = [];
   const run = async <T>(task: () => Promise<T>): Promise<T> => {
-    // A finishing task hands its slot straight to the next waiter, so no newcomer slips in.
+    // A finishing task hands its slot straight to the next waiter, so no newcomer can slip in
+    // between and exceed the limit.
     if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
     else active += 1;
     peak = Math.max(peak, active);

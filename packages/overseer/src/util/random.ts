@@ -1,7 +1,9 @@
 /**
- * A small seeded pseudo-random generator (xoshiro128**, seeded through splitmix32) so that every
- * random choice in the embedded model — initialisation, batch order, sampling — is reproducible
- * from one integer seed and does not depend on `Math.random`.
+ * A small seeded pseudo-random generator (xoshiro128**, seeded through splitmix32) and `deriveSeed`,
+ * so that every random choice of a run — the embedded model's initialisation, batch order and
+ * sampling, a scaffold's or an overseer's request seeds, a trainer's draws — is reproducible from
+ * one integer seed and does not depend on `Math.random`. It lives in util/ because every room
+ * derives seeds, not only the model.
  */
 import { OverseerError } from '../errors.ts';
 

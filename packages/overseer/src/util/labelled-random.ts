@@ -1,10 +1,12 @@
 /**
- * Seeded randomness for generators and worlds. Everything a family draws comes from here, so the
- * same seed gives the same world and the same problems on every machine.
+ * Seeded randomness named by labels (mulberry32), for task families' generators and worlds:
+ * everything a family draws comes from here, so the same seed gives the same world and the same
+ * problems on every machine. Its stream is pinned by the families' tests, so it stays beside, not
+ * merged into, util/random.ts (xoshiro128**, whose stream the model's tests pin).
  */
 
 /** A deterministic source of random numbers. */
-export interface Random {
+export interface LabelledRandom {
   /** A float in [0, 1). */
   next(): number;
   /** An integer in [0, bound). */
@@ -35,7 +37,7 @@ export function hashString(text: string): number {
  * A mulberry32 generator seeded from any number of parts (numbers or strings), so that separate
  * purposes (`world`, `generate`, a split, a difficulty) get independent streams from one seed.
  */
-export function createRandom(...parts: Array<string | number>): Random {
+export function createRandom(...parts: Array<string | number>): LabelledRandom {
   let state = hashString(parts.join('\u0001'));
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
