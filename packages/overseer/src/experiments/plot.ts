@@ -133,20 +133,42 @@ function marker(shape: (typeof SHAPES)[number], x: number, y: number, color: str
   }
 }
 
-/** A line chart as a standalone SVG document (also valid inline in HTML). */
-export function lineChart(options: LineChartOptions): string {
-  const width = options.width ?? 640;
-  const height = options.height ?? 360;
-  const format = options.yFormat ?? 'number';
+/** Where the plot sits inside the chart: margins (the right one holds the legend) and plot size. */
+interface ChartLayout {
+  width: number;
+  height: number;
+  margin: { top: number; right: number; bottom: number; left: number };
+  plotWidth: number;
+  plotHeight: number;
+}
+
+/** Data coordinates → pixels, with the ticks that bound them. */
+interface ChartScales {
+  xTicks: number[];
+  yTicks: number[];
+  /** The y range shown (the domain, or the outer ticks). */
+  y0: number;
+  y1: number;
+  xStep: number;
+  yStep: number;
+  scaleX: (x: number) => number;
+  scaleY: (y: number) => number;
+}
+
+/** The series with points it cannot draw dropped (non-finite, or x ≤ 0 on a log axis), x-sorted. */
+function drawableSeries(options: LineChartOptions): Series[] {
   const logX = options.xScale === 'log';
-  const series = options.series.map((line) => ({
+  return options.series.map((line) => ({
     name: line.name,
     points: line.points
       .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!logX || p.x > 0))
       .sort((a, b) => a.x - b.x),
   }));
-  const all = series.flatMap((line) => line.points);
+}
 
+function chartLayout(options: LineChartOptions, series: readonly Series[]): ChartLayout {
+  const width = options.width ?? 640;
+  const height = options.height ?? 360;
   const legendWidth =
     series.length === 0
       ? 0
@@ -154,22 +176,12 @@ export function lineChart(options: LineChartOptions): string {
   const margin = { top: 34, right: 16 + legendWidth, bottom: 46, left: 62 };
   const plotWidth = Math.max(80, width - margin.left - margin.right);
   const plotHeight = Math.max(60, height - margin.top - margin.bottom);
+  return { width, height, margin, plotWidth, plotHeight };
+}
 
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(options.title)}" ${FONT} font-size="12">`,
-    `<title>${escapeXml(options.title)}</title>`,
-    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${margin.left}" y="20" font-size="14" font-weight="600" fill="#222">${escapeXml(options.title)}</text>`,
-  ];
-
-  if (all.length === 0) {
-    parts.push(
-      `<text x="${margin.left + plotWidth / 2}" y="${margin.top + plotHeight / 2}" text-anchor="middle" fill="#666">no data</text>`,
-      '</svg>',
-    );
-    return parts.join('\n');
-  }
-
+function chartScales(options: LineChartOptions, all: Point[], layout: ChartLayout): ChartScales {
+  const { margin, plotWidth, plotHeight } = layout;
+  const logX = options.xScale === 'log';
   const xs = all.map((p) => p.x);
   const ys = all.map((p) => p.y);
   const xTicks = logX
@@ -189,57 +201,103 @@ export function lineChart(options: LineChartOptions): string {
     margin.top + plotHeight - ((y - y0) / (y1 - y0 || 1)) * plotHeight;
   const xStep = xTicks.length > 1 ? xTicks[1] - xTicks[0] : 1;
   const yStep = yTicks.length > 1 ? yTicks[1] - yTicks[0] : 1;
+  return { xTicks, yTicks, y0, y1, xStep, yStep, scaleX, scaleY };
+}
 
-  // Grid and ticks.
-  for (const tick of yTicks) {
-    if (tick < y0 - 1e-9 || tick > y1 + 1e-9) continue;
-    const y = scaleY(tick).toFixed(1);
+/** The grid lines and tick labels of both axes. */
+function gridParts(options: LineChartOptions, layout: ChartLayout, scales: ChartScales): string[] {
+  const { margin, plotWidth, plotHeight } = layout;
+  const format = options.yFormat ?? 'number';
+  const logX = options.xScale === 'log';
+  const parts: string[] = [];
+  for (const tick of scales.yTicks) {
+    if (tick < scales.y0 - 1e-9 || tick > scales.y1 + 1e-9) continue;
+    const y = scales.scaleY(tick).toFixed(1);
     parts.push(
       `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`,
-      `<text x="${margin.left - 6}" y="${y}" dy="0.32em" text-anchor="end" fill="#444">${escapeXml(formatTick(tick, yStep, format))}</text>`,
+      `<text x="${margin.left - 6}" y="${y}" dy="0.32em" text-anchor="end" fill="#444">${escapeXml(formatTick(tick, scales.yStep, format))}</text>`,
     );
   }
-  for (const tick of xTicks) {
-    const x = scaleX(tick).toFixed(1);
-    const label = logX ? formatTick(tick, tick, 'number') : formatTick(tick, xStep, 'number');
+  for (const tick of scales.xTicks) {
+    const x = scales.scaleX(tick).toFixed(1);
+    const label = logX
+      ? formatTick(tick, tick, 'number')
+      : formatTick(tick, scales.xStep, 'number');
     parts.push(
       `<line x1="${x}" x2="${x}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#f0f0f0"/>`,
       `<line x1="${x}" x2="${x}" y1="${margin.top + plotHeight}" y2="${margin.top + plotHeight + 5}" stroke="#444"/>`,
       `<text x="${x}" y="${margin.top + plotHeight + 18}" text-anchor="middle" fill="#444">${escapeXml(label)}</text>`,
     );
   }
-  // Axes.
-  parts.push(
+  return parts;
+}
+
+/** The two axis lines and their labels. */
+function axisParts(options: LineChartOptions, layout: ChartLayout): string[] {
+  const { margin, plotWidth, plotHeight, height } = layout;
+  return [
     `<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#444"/>`,
     `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${margin.top + plotHeight}" y2="${margin.top + plotHeight}" stroke="#444"/>`,
     `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" fill="#222">${escapeXml(options.xLabel)}</text>`,
     `<text transform="translate(16 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" fill="#222">${escapeXml(options.yLabel)}</text>`,
-  );
+  ];
+}
 
-  // Lines, markers, legend.
-  series.forEach((line, index) => {
-    const color = COLORS[index % COLORS.length];
-    const shape = SHAPES[index % SHAPES.length];
-    const dashed = index >= COLORS.length ? ' stroke-dasharray="6 3"' : '';
-    const coordinates = line.points.map(
-      (p) => `${scaleX(p.x).toFixed(1)},${scaleY(p.y).toFixed(1)}`,
-    );
-    parts.push(`<g class="series"><title>${escapeXml(line.name)}</title>`);
-    if (coordinates.length > 1) {
-      parts.push(
-        `<polyline points="${coordinates.join(' ')}" fill="none" stroke="${color}" stroke-width="2"${dashed}/>`,
-      );
-    }
-    for (const p of line.points) parts.push(marker(shape, scaleX(p.x), scaleY(p.y), color));
-    parts.push('</g>');
-    const legendX = margin.left + plotWidth + 16;
-    const legendY = margin.top + 8 + index * 18;
+/** The `index`th series: its line and markers, then its legend entry. */
+function seriesParts(
+  line: Series,
+  index: number,
+  layout: ChartLayout,
+  scales: ChartScales,
+): string[] {
+  const { scaleX, scaleY } = scales;
+  const color = COLORS[index % COLORS.length];
+  const shape = SHAPES[index % SHAPES.length];
+  const dashed = index >= COLORS.length ? ' stroke-dasharray="6 3"' : '';
+  const coordinates = line.points.map((p) => `${scaleX(p.x).toFixed(1)},${scaleY(p.y).toFixed(1)}`);
+  const parts = [`<g class="series"><title>${escapeXml(line.name)}</title>`];
+  if (coordinates.length > 1) {
     parts.push(
-      `<line x1="${legendX}" x2="${legendX + 20}" y1="${legendY}" y2="${legendY}" stroke="${color}" stroke-width="2"${dashed}/>`,
-      marker(shape, legendX + 10, legendY, color),
-      `<text x="${legendX + 26}" y="${legendY}" dy="0.32em" fill="#222">${escapeXml(line.name)}</text>`,
+      `<polyline points="${coordinates.join(' ')}" fill="none" stroke="${color}" stroke-width="2"${dashed}/>`,
     );
-  });
-  parts.push('</svg>');
+  }
+  for (const p of line.points) parts.push(marker(shape, scaleX(p.x), scaleY(p.y), color));
+  parts.push('</g>');
+  const legendX = layout.margin.left + layout.plotWidth + 16;
+  const legendY = layout.margin.top + 8 + index * 18;
+  parts.push(
+    `<line x1="${legendX}" x2="${legendX + 20}" y1="${legendY}" y2="${legendY}" stroke="${color}" stroke-width="2"${dashed}/>`,
+    marker(shape, legendX + 10, legendY, color),
+    `<text x="${legendX + 26}" y="${legendY}" dy="0.32em" fill="#222">${escapeXml(line.name)}</text>`,
+  );
+  return parts;
+}
+
+/** A line chart as a standalone SVG document (also valid inline in HTML). */
+export function lineChart(options: LineChartOptions): string {
+  const series = drawableSeries(options);
+  const all = series.flatMap((line) => line.points);
+  const layout = chartLayout(options, series);
+  const { width, height, margin, plotWidth, plotHeight } = layout;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(options.title)}" ${FONT} font-size="12">`,
+    `<title>${escapeXml(options.title)}</title>`,
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${margin.left}" y="20" font-size="14" font-weight="600" fill="#222">${escapeXml(options.title)}</text>`,
+  ];
+  if (all.length === 0) {
+    parts.push(
+      `<text x="${margin.left + plotWidth / 2}" y="${margin.top + plotHeight / 2}" text-anchor="middle" fill="#666">no data</text>`,
+      '</svg>',
+    );
+    return parts.join('\n');
+  }
+  const scales = chartScales(options, all, layout);
+  parts.push(
+    ...gridParts(options, layout, scales),
+    ...axisParts(options, layout),
+    ...series.flatMap((line, index) => seriesParts(line, index, layout, scales)),
+    '</svg>',
+  );
   return parts.join('\n');
 }

@@ -5,21 +5,15 @@
  */
 import { escapeXml } from './plot.ts';
 import type { Figure } from './report-plots.ts';
-import type { Results, Transcript } from './report.ts';
-import {
-  allMetrics,
-  armGroups,
-  describeOutcome,
-  formatMetric,
-  headlineMetrics,
-  judgedBy,
-  outcomeUse,
-  signed,
-  transcriptTree,
-  evaluatedOn,
-  transcriptHeading,
-} from './report-format.ts';
-import { varyingParameters } from './report-markdown.ts';
+import type { Results } from './report.ts';
+import { AVERAGED_NOTE, isNumericArmColumn, reportOutline } from './report-outline.ts';
+import type {
+  ExperimentOutline,
+  HeadlineOutline,
+  ReportOutline,
+  StepOutline,
+  TranscriptOutline,
+} from './report-outline.ts';
 
 /** Escapes text for HTML content and attributes. */
 export const escapeHtml = escapeXml;
@@ -82,177 +76,157 @@ function tone(score: number): string {
   return score > 0 ? 'good' : score < 0 ? 'bad' : 'neutral';
 }
 
-function transcriptHtml(transcript: Transcript): string {
-  const seed = transcript.seed === undefined ? '' : `, seed ${transcript.seed}`;
-  const parts: string[] = [
-    '<details open>',
-    `<summary>${escapeHtml(transcript.arm)}: ${escapeHtml(transcriptHeading(transcript.label))}${escapeHtml(seed)}</summary>`,
-    `<p>Question ${code(transcript.problem.question)}` +
-      (transcript.problem.answer === undefined
-        ? ''
-        : ` · reference answer ${code(transcript.problem.answer)}`) +
-      ` · answer ${transcript.answer === null ? '<em class="muted">(none)</em>' : code(transcript.answer)}</p>`,
-  ];
-  // Nested lists follow the tree: open a list when going deeper, close when coming back.
+/** The step's line: what it was given → what it produced, who, its reward and judgment. */
+function stepHtml({ step, judgment, reward }: StepOutline): string {
+  let item =
+    `<li><span class="kind">${escapeHtml(step.kind)}</span>${code(step.input)} → ${code(step.output)} ` +
+    `<span class="producer">${escapeHtml(step.producer)}</span>`;
+  if (reward !== undefined) item += ` <span class="producer">reward ${escapeHtml(reward)}</span>`;
+  if (judgment !== undefined) {
+    item +=
+      `<span class="judgment"><b class="${tone(judgment.score)}">${escapeHtml(judgment.signedScore)}</b> ` +
+      `<span class="muted">(${escapeHtml(judgment.judgedBy)})</span> ` +
+      `${escapeHtml(judgment.rationale)}</span>`;
+    if (judgment.turns.length > 0) {
+      item += `<div class="turns">${judgment.turns
+        .map(
+          (turn) =>
+            `<div><i>${escapeHtml(turn.speaker)}</i>${turn.position === undefined ? '' : ` (for ${code(turn.position)})`}: ${escapeHtml(turn.text)}</div>`,
+        )
+        .join('')}</div>`;
+    }
+  }
+  return item;
+}
+
+/** The steps as nested lists that follow the tree: a list opens going deeper, closes coming back. */
+function stepsHtml(steps: readonly StepOutline[]): string[] {
+  const parts: string[] = [];
   let depth = -1;
-  for (const { step, depth: stepDepth } of transcriptTree(transcript)) {
-    if (stepDepth > depth) {
-      for (let level = depth; level < stepDepth; level += 1) parts.push('<ul class="steps">');
+  for (const step of steps) {
+    if (step.depth > depth) {
+      for (let level = depth; level < step.depth; level += 1) parts.push('<ul class="steps">');
     } else {
       parts.push('</li>');
-      for (let level = depth; level > stepDepth; level -= 1) parts.push('</ul></li>');
+      for (let level = depth; level > step.depth; level -= 1) parts.push('</ul></li>');
     }
-    depth = stepDepth;
-    const judgment = step.judgment;
-    let item =
-      `<li><span class="kind">${escapeHtml(step.kind)}</span>${code(step.input)} → ${code(step.output)} ` +
-      `<span class="producer">${escapeHtml(step.producer)}</span>`;
-    if (step.reward !== undefined)
-      item += ` <span class="producer">reward ${escapeHtml(signed(step.reward))}</span>`;
-    if (judgment !== undefined) {
-      item +=
-        `<span class="judgment"><b class="${tone(judgment.score)}">${escapeHtml(signed(judgment.score))}</b> ` +
-        `<span class="muted">(${escapeHtml(judgedBy(judgment))})</span> ` +
-        `${escapeHtml(judgment.rationale)}</span>`;
-      if (judgment.transcript !== undefined && judgment.transcript.length > 0) {
-        item += `<div class="turns">${judgment.transcript
-          .map(
-            (turn) =>
-              `<div><i>${escapeHtml(turn.speaker)}</i>${turn.position === undefined ? '' : ` (for ${code(turn.position)})`}: ${escapeHtml(turn.text)}</div>`,
-          )
-          .join('')}</div>`;
-      }
-    }
-    parts.push(item);
+    depth = step.depth;
+    parts.push(stepHtml(step));
   }
   if (depth >= 0) {
     parts.push('</li>');
     for (let level = depth; level > 0; level -= 1) parts.push('</ul></li>');
     parts.push('</ul>');
   }
-  const outcome = describeOutcome(transcript);
-  if (outcome !== undefined) {
-    parts.push(`<p>${escapeHtml(outcomeUse(transcript))}: ${escapeHtml(outcome)}.</p>`);
+  return parts;
+}
+
+function transcriptHtml(transcript: TranscriptOutline): string {
+  const parts: string[] = [
+    '<details open>',
+    `<summary>${escapeHtml(transcript.arm)}: ${escapeHtml(transcript.heading)}${escapeHtml(transcript.seed)}</summary>`,
+    `<p>Question ${code(transcript.question)}` +
+      (transcript.referenceAnswer === undefined
+        ? ''
+        : ` · reference answer ${code(transcript.referenceAnswer)}`) +
+      ` · answer ${transcript.answer === null ? '<em class="muted">(none)</em>' : code(transcript.answer)}</p>`,
+    ...stepsHtml(transcript.steps),
+  ];
+  if (transcript.outcome !== undefined) {
+    const { use, description } = transcript.outcome;
+    parts.push(`<p>${escapeHtml(use)}: ${escapeHtml(description)}.</p>`);
   }
-  if (transcript.return !== undefined) {
-    parts.push(`<p>Return: ${escapeHtml(signed(transcript.return))}.</p>`);
+  if (transcript.returned !== undefined) {
+    parts.push(`<p>Return: ${escapeHtml(transcript.returned)}.</p>`);
   }
   parts.push('</details>');
   return parts.join('\n');
 }
 
-function seconds(value: number | undefined): string {
-  if (value === undefined) return '—';
-  return value >= 120 ? `${(value / 60).toFixed(1)} min` : `${value.toFixed(1)} s`;
+/** The title, where the results came from, and the command that reproduces them. */
+function openingHtml(outline: ReportOutline): string[] {
+  const body = [`<h1>${escapeHtml(outline.title)}</h1>`];
+  const provenance = [
+    outline.source === undefined ? undefined : `Experiments from ${code(outline.source)}`,
+    outline.createdAt === undefined ? undefined : `written ${escapeHtml(outline.createdAt)}`,
+  ].filter((part) => part !== undefined);
+  if (provenance.length > 0) body.push(`<p class="muted">${provenance.join(', ')}.</p>`);
+  if (outline.command !== undefined) {
+    body.push(`<p>Reproduce with:</p><pre>${escapeHtml(outline.command)}</pre>`);
+  }
+  return body;
+}
+
+function headlineHtml(headline: HeadlineOutline | undefined): string[] {
+  if (headline === undefined) return ['<h2>Headline</h2>', '<p>No arm has results yet.</p>'];
+  const rows = headline.rows.map((row) => [row.experiment, row.arm, ...row.values]);
+  return [
+    '<h2>Headline</h2>',
+    table(['experiment', 'arm', ...headline.metrics], rows, (column) => column >= 2),
+    ...(headline.averaged ? [`<p class="muted">${AVERAGED_NOTE}</p>`] : []),
+  ];
+}
+
+/** The arm table, the arms' descriptions and their failures. */
+function armsHtml(arms: NonNullable<ExperimentOutline['arms']>): string[] {
+  const body = [
+    table(
+      ['arm', ...arms.metrics, ...arms.parameters, 'wall time'],
+      arms.rows.map((row) => [row.arm, ...row.metrics, ...row.parameters, row.wallTime]),
+      (column) => isNumericArmColumn(arms, column),
+    ),
+  ];
+  if (arms.described.length > 0) {
+    body.push(
+      `<ul>${arms.described.map(({ arm, description }) => `<li><b>${escapeHtml(arm)}</b>: ${escapeHtml(description)}</li>`).join('')}</ul>`,
+    );
+  }
+  for (const { arm, error } of arms.failures) {
+    body.push(`<p class="failed"><b>${escapeHtml(arm)} failed</b>: ${escapeHtml(error)}</p>`);
+  }
+  return body;
+}
+
+function experimentHtml(experiment: ExperimentOutline): string[] {
+  const body = [`<h2>${escapeHtml(experiment.name)}</h2>`];
+  if (experiment.description) body.push(`<p>${escapeHtml(experiment.description)}</p>`);
+  if (experiment.facts.length > 0) {
+    body.push(`<p class="muted">${escapeHtml(experiment.facts.join(' · '))}.</p>`);
+  }
+  if (experiment.arms !== undefined) body.push(...armsHtml(experiment.arms));
+  if (experiment.figures.length > 0) {
+    body.push('<h3>Plots</h3>');
+    for (const figure of experiment.figures) {
+      body.push(
+        `<figure>\n${figure.svg}\n<figcaption>${escapeHtml(figure.caption)}</figcaption>\n</figure>`,
+      );
+    }
+  }
+  if (experiment.transcripts.length > 0) {
+    body.push(
+      '<h3>Transcripts</h3>',
+      `<p class="muted">Representative ${experiment.evaluatedOn} episodes: each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).</p>`,
+      ...experiment.transcripts.map(transcriptHtml),
+    );
+  }
+  return body;
 }
 
 /** The whole self-contained report.html. */
 export function renderHtml(results: Results, figures: Figure[]): string {
-  const title = results.title ?? 'Experiment report';
-  const groups = armGroups(results);
-  const body: string[] = [`<h1>${escapeHtml(title)}</h1>`];
-  const provenance = [
-    results.source === undefined ? undefined : `Experiments from ${code(results.source)}`,
-    results.createdAt === undefined ? undefined : `written ${escapeHtml(results.createdAt)}`,
-  ].filter((part) => part !== undefined);
-  if (provenance.length > 0) body.push(`<p class="muted">${provenance.join(', ')}.</p>`);
-  if (results.command !== undefined) {
-    body.push(`<p>Reproduce with:</p><pre>${escapeHtml(results.command)}</pre>`);
-  }
-
-  body.push('<h2>Headline</h2>');
-  const headline = [
-    ...new Set(groups.flatMap((group) => headlineMetrics(results, group.experiment))),
+  const outline = reportOutline(results, figures);
+  const body = [
+    ...openingHtml(outline),
+    ...headlineHtml(outline.headline),
+    ...outline.experiments.flatMap(experimentHtml),
   ];
-  if (results.arms.length === 0) {
-    body.push('<p>No arm has results yet.</p>');
-  } else {
-    const rows = groups.flatMap((group) => {
-      const own = headlineMetrics(results, group.experiment);
-      return group.arms.map((arm) => [
-        group.experiment,
-        arm.arm,
-        ...headline.map((metric) => (own.includes(metric) ? formatMetric(metric, arm) : '')),
-      ]);
-    });
-    body.push(table(['experiment', 'arm', ...headline], rows, (column) => column >= 2));
-    if (results.arms.some((arm) => arm.seeds.length > 1)) {
-      body.push(
-        '<p class="muted">Values are means over seeds ± one standard deviation (percentage points for rates).</p>',
-      );
-    }
-  }
-
-  for (const group of groups) {
-    body.push(`<h2>${escapeHtml(group.experiment)}</h2>`);
-    if (group.summary?.description) body.push(`<p>${escapeHtml(group.summary.description)}</p>`);
-    const facts = [
-      group.summary?.seeds.length ? `seeds ${group.summary.seeds.join(', ')}` : undefined,
-      group.summary?.wallSeconds === undefined
-        ? undefined
-        : `wall time ${seconds(group.summary.wallSeconds)}`,
-    ].filter((fact) => fact !== undefined);
-    if (facts.length > 0) body.push(`<p class="muted">${escapeHtml(facts.join(' · '))}.</p>`);
-    if (group.arms.length > 0) {
-      const metrics = allMetrics(group.arms);
-      const parameters = varyingParameters(group.arms);
-      const rows = group.arms.map((arm) => [
-        arm.arm,
-        ...metrics.map((metric) => formatMetric(metric, arm)),
-        ...parameters.map((key) => String(arm.parameters[key] ?? '—')),
-        seconds(arm.wallSeconds),
-      ]);
-      body.push(
-        table(
-          ['arm', ...metrics, ...parameters, 'wall time'],
-          rows,
-          (column) =>
-            (column >= 1 && column <= metrics.length) ||
-            column === metrics.length + parameters.length + 1,
-        ),
-      );
-      const described = group.arms.filter((arm) => arm.description);
-      if (described.length > 0) {
-        body.push(
-          `<ul>${described.map((arm) => `<li><b>${escapeHtml(arm.arm)}</b>: ${escapeHtml(arm.description ?? '')}</li>`).join('')}</ul>`,
-        );
-      }
-      for (const arm of group.arms.filter((candidate) => candidate.status === 'failed')) {
-        const error =
-          arm.error === undefined ? 'no error recorded' : `${arm.error.name}: ${arm.error.message}`;
-        body.push(
-          `<p class="failed"><b>${escapeHtml(arm.arm)} failed</b>: ${escapeHtml(error)}</p>`,
-        );
-      }
-    }
-    const own = figures.filter((figure) => figure.experiment === group.experiment);
-    if (own.length > 0) {
-      body.push('<h3>Plots</h3>');
-      for (const figure of own) {
-        body.push(
-          `<figure>\n${figure.svg}\n<figcaption>${escapeHtml(figure.caption)}</figcaption>\n</figure>`,
-        );
-      }
-    }
-    const transcripts = results.transcripts.filter(
-      (transcript) => transcript.experiment === group.experiment,
-    );
-    if (transcripts.length > 0) {
-      body.push(
-        '<h3>Transcripts</h3>',
-        `<p class="muted">Representative ${evaluatedOn(results, group.experiment).toLowerCase()} episodes: each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).</p>`,
-        ...transcripts.map(transcriptHtml),
-      );
-    }
-  }
-
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(outline.title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>

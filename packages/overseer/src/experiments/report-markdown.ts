@@ -5,20 +5,15 @@
  * inject HTML or links into the report.
  */
 import type { Figure } from './report-plots.ts';
-import type { ArmResult, Results, Transcript } from './report.ts';
-import {
-  allMetrics,
-  armGroups,
-  describeOutcome,
-  formatMetric,
-  headlineMetrics,
-  judgedBy,
-  outcomeUse,
-  signed,
-  transcriptTree,
-  evaluatedOn,
-  transcriptHeading,
-} from './report-format.ts';
+import type { Results } from './report.ts';
+import { AVERAGED_NOTE, isNumericArmColumn, reportOutline } from './report-outline.ts';
+import type {
+  ArmTableOutline,
+  ExperimentOutline,
+  HeadlineOutline,
+  ReportOutline,
+  TranscriptOutline,
+} from './report-outline.ts';
 
 /**
  * Free text, escaped for Markdown: every character that could start markup, HTML, a link or a
@@ -55,166 +50,137 @@ function table(
   ];
 }
 
-/** Parameters that differ between an experiment's arms (the ones worth a column). */
-export function varyingParameters(arms: readonly ArmResult[]): string[] {
-  const keys = [...new Set(arms.flatMap((arm) => Object.keys(arm.parameters)))];
-  return keys.filter(
-    (key) => new Set(arms.map((arm) => JSON.stringify(arm.parameters[key] ?? null))).size > 1,
-  );
-}
-
-function seconds(value: number | undefined): string {
-  if (value === undefined) return '—';
-  return value >= 120 ? `${(value / 60).toFixed(1)} min` : `${value.toFixed(1)} s`;
-}
-
-function transcriptLines(transcript: Transcript): string[] {
-  const seed = transcript.seed === undefined ? '' : `, seed ${transcript.seed}`;
+function transcriptLines(transcript: TranscriptOutline): string[] {
   const lines = [
-    `#### ${markdownText(transcript.arm)}: ${transcriptHeading(transcript.label)}${seed}`,
+    `#### ${markdownText(transcript.arm)}: ${transcript.heading}${transcript.seed}`,
     '',
-    `Question ${markdownCode(transcript.problem.question)}` +
-      (transcript.problem.answer === undefined
+    `Question ${markdownCode(transcript.question)}` +
+      (transcript.referenceAnswer === undefined
         ? ''
-        : ` · reference answer ${markdownCode(transcript.problem.answer)}`) +
+        : ` · reference answer ${markdownCode(transcript.referenceAnswer)}`) +
       ` · answer ${transcript.answer === null ? '*(none)*' : markdownCode(transcript.answer)}`,
     '',
   ];
-  for (const { step, depth } of transcriptTree(transcript)) {
+  for (const { step, depth, judgment, reward } of transcript.steps) {
     const indent = '  '.repeat(depth);
     let line = `${indent}- **${step.kind}** ${markdownCode(step.input)} → ${markdownCode(step.output)} · ${markdownText(step.producer)}`;
-    const judgment = step.judgment;
     if (judgment !== undefined) {
-      line += ` — judged **${signed(judgment.score)}** (${markdownText(judgedBy(judgment))}): ${markdownText(judgment.rationale)}`;
+      line += ` — judged **${judgment.signedScore}** (${markdownText(judgment.judgedBy)}): ${markdownText(judgment.rationale)}`;
     }
-    if (step.reward !== undefined) line += ` · reward ${signed(step.reward)}`;
+    if (reward !== undefined) line += ` · reward ${reward}`;
     lines.push(line);
-    for (const turn of judgment?.transcript ?? []) {
+    for (const turn of judgment?.turns ?? []) {
       const position = turn.position === undefined ? '' : ` (for ${markdownCode(turn.position)})`;
       lines.push(
         `${indent}  - *${markdownText(turn.speaker)}*${position}: ${markdownText(turn.text)}`,
       );
     }
   }
-  const outcome = describeOutcome(transcript);
+  const outcome = transcript.outcome;
   lines.push('');
-  if (outcome !== undefined) lines.push(`${outcomeUse(transcript)}: ${markdownText(outcome)}.`);
-  if (transcript.return !== undefined) {
-    lines.push(`${outcome === undefined ? '' : '\n'}Return: ${signed(transcript.return)}.`);
+  if (outcome !== undefined) lines.push(`${outcome.use}: ${markdownText(outcome.description)}.`);
+  if (transcript.returned !== undefined) {
+    lines.push(`${outcome === undefined ? '' : '\n'}Return: ${transcript.returned}.`);
   }
   lines.push('');
   return lines;
 }
 
-/** The whole report.md; `plotDirectory` is where the figures' SVG files sit, relative to it. */
-export function renderMarkdown(results: Results, figures: Figure[], plotDirectory: string): string {
-  const groups = armGroups(results);
-  const lines: string[] = [`# ${markdownText(results.title ?? 'Experiment report')}`, ''];
+/** The title, where the results came from, and the command that reproduces them. */
+function openingLines(outline: ReportOutline): string[] {
+  const lines = [`# ${markdownText(outline.title)}`, ''];
   const provenance = [
-    results.source === undefined ? undefined : `Experiments from ${markdownCode(results.source)}`,
-    results.createdAt === undefined ? undefined : `written ${markdownText(results.createdAt)}`,
+    outline.source === undefined ? undefined : `Experiments from ${markdownCode(outline.source)}`,
+    outline.createdAt === undefined ? undefined : `written ${markdownText(outline.createdAt)}`,
   ].filter((part) => part !== undefined);
   if (provenance.length > 0) lines.push(`${provenance.join(', ')}.`, '');
-  if (results.command !== undefined) {
-    lines.push('Reproduce with:', '', '```sh', results.command.replace(/```/g, '` ` `'), '```', '');
+  if (outline.command !== undefined) {
+    lines.push('Reproduce with:', '', '```sh', outline.command.replace(/```/g, '` ` `'), '```', '');
   }
+  return lines;
+}
 
-  const headline = [
-    ...new Set(groups.flatMap((group) => headlineMetrics(results, group.experiment))),
+function headlineLines(headline: HeadlineOutline | undefined): string[] {
+  if (headline === undefined) return ['## Headline', '', 'No arm has results yet.', ''];
+  const rows = headline.rows.map((row) => [
+    markdownText(row.experiment),
+    markdownText(row.arm),
+    ...row.values,
+  ]);
+  return [
+    '## Headline',
+    '',
+    ...table(['experiment', 'arm', ...headline.metrics], rows, (column) => column >= 2),
+    '',
+    ...(headline.averaged ? [AVERAGED_NOTE, ''] : []),
   ];
-  lines.push('## Headline', '');
-  if (results.arms.length === 0) {
-    lines.push('No arm has results yet.', '');
-  } else {
-    const rows = groups.flatMap((group) => {
-      const own = headlineMetrics(results, group.experiment);
-      return group.arms.map((arm) => [
-        markdownText(group.experiment),
-        markdownText(arm.arm),
-        ...headline.map((metric) => (own.includes(metric) ? formatMetric(metric, arm) : '')),
-      ]);
-    });
-    lines.push(...table(['experiment', 'arm', ...headline], rows, (column) => column >= 2), '');
-    if (results.arms.some((arm) => arm.seeds.length > 1)) {
-      lines.push(
-        'Values are means over seeds ± one standard deviation (percentage points for rates).',
-        '',
-      );
-    }
-  }
+}
 
-  for (const group of groups) {
-    lines.push(`## ${markdownText(group.experiment)}`, '');
-    if (group.summary?.description) lines.push(markdownText(group.summary.description), '');
-    const facts = [
-      group.summary?.seeds.length ? `seeds ${group.summary.seeds.join(', ')}` : undefined,
-      group.summary?.wallSeconds === undefined
-        ? undefined
-        : `wall time ${seconds(group.summary.wallSeconds)}`,
-    ].filter((fact) => fact !== undefined);
-    if (facts.length > 0) lines.push(`${facts.join(' · ')}.`, '');
-
-    if (group.arms.length > 0) {
-      const metrics = allMetrics(group.arms);
-      const parameters = varyingParameters(group.arms);
-      const rows = group.arms.map((arm) => [
-        markdownText(arm.arm),
-        ...metrics.map((metric) => formatMetric(metric, arm)),
-        ...parameters.map((key) => markdownText(String(arm.parameters[key] ?? '—'))),
-        seconds(arm.wallSeconds),
-      ]);
-      lines.push(
-        ...table(
-          ['arm', ...metrics, ...parameters.map(markdownText), 'wall time'],
-          rows,
-          (column) =>
-            (column >= 1 && column <= metrics.length) ||
-            column === metrics.length + parameters.length + 1,
-        ),
-        '',
-      );
-      const described = group.arms.filter((arm) => arm.description);
-      if (described.length > 0) {
-        lines.push(
-          ...described.map(
-            (arm) => `- **${markdownText(arm.arm)}**: ${markdownText(arm.description ?? '')}`,
-          ),
-          '',
-        );
-      }
-      for (const arm of group.arms.filter((candidate) => candidate.status === 'failed')) {
-        const error =
-          arm.error === undefined ? 'no error recorded' : `${arm.error.name}: ${arm.error.message}`;
-        lines.push(`**${markdownText(arm.arm)} failed**: ${markdownText(error)}`, '');
-      }
-    }
-
-    const own = figures.filter((figure) => figure.experiment === group.experiment);
-    if (own.length > 0) {
-      lines.push('### Plots', '');
-      for (const figure of own) {
-        lines.push(
-          `![${markdownText(figure.title)}](${plotDirectory}/${encodeURIComponent(figure.id)}.svg)`,
-          '',
-          `*${markdownText(figure.caption)}*`,
-          '',
-        );
-      }
-    }
-
-    const transcripts = results.transcripts.filter(
-      (transcript) => transcript.experiment === group.experiment,
+/** The arm table, the arms' descriptions and their failures. */
+function armsLines(arms: ArmTableOutline): string[] {
+  const lines = [
+    ...table(
+      ['arm', ...arms.metrics, ...arms.parameters.map(markdownText), 'wall time'],
+      arms.rows.map((row) => [
+        markdownText(row.arm),
+        ...row.metrics,
+        ...row.parameters.map(markdownText),
+        row.wallTime,
+      ]),
+      (column) => isNumericArmColumn(arms, column),
+    ),
+    '',
+  ];
+  if (arms.described.length > 0) {
+    lines.push(
+      ...arms.described.map(
+        ({ arm, description }) => `- **${markdownText(arm)}**: ${markdownText(description)}`,
+      ),
+      '',
     );
-    if (transcripts.length > 0) {
+  }
+  for (const { arm, error } of arms.failures) {
+    lines.push(`**${markdownText(arm)} failed**: ${markdownText(error)}`, '');
+  }
+  return lines;
+}
+
+function experimentLines(experiment: ExperimentOutline, plotDirectory: string): string[] {
+  const lines = [`## ${markdownText(experiment.name)}`, ''];
+  if (experiment.description) lines.push(markdownText(experiment.description), '');
+  if (experiment.facts.length > 0) lines.push(`${experiment.facts.join(' · ')}.`, '');
+  if (experiment.arms !== undefined) lines.push(...armsLines(experiment.arms));
+  if (experiment.figures.length > 0) {
+    lines.push('### Plots', '');
+    for (const figure of experiment.figures) {
       lines.push(
-        '### Transcripts',
+        `![${markdownText(figure.title)}](${plotDirectory}/${encodeURIComponent(figure.id)}.svg)`,
         '',
-        `Representative ${evaluatedOn(results, group.experiment).toLowerCase()} episodes. Each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).`,
+        `*${markdownText(figure.caption)}*`,
         '',
       );
-      for (const transcript of transcripts) lines.push(...transcriptLines(transcript));
     }
   }
+  if (experiment.transcripts.length > 0) {
+    lines.push(
+      '### Transcripts',
+      '',
+      `Representative ${experiment.evaluatedOn} episodes. Each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).`,
+      '',
+    );
+    for (const transcript of experiment.transcripts) lines.push(...transcriptLines(transcript));
+  }
+  return lines;
+}
+
+/** The whole report.md; `plotDirectory` is where the figures' SVG files sit, relative to it. */
+export function renderMarkdown(results: Results, figures: Figure[], plotDirectory: string): string {
+  const outline = reportOutline(results, figures);
+  const lines = [
+    ...openingLines(outline),
+    ...headlineLines(outline.headline),
+    ...outline.experiments.flatMap((experiment) => experimentLines(experiment, plotDirectory)),
+  ];
   return `${lines
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -134,71 +134,96 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
-/** A reporter for the mode. */
-export function createProgress(options: ProgressOptions): ProgressReporter {
-  const stream = options.stream ?? process.stderr;
-  const now = options.now ?? (() => performance.now());
-  const interval = options.lineIntervalMs ?? 15_000;
-  let total = 0;
-  let done = 0;
-  let clock = new TimeLeft([], now);
-  let position: ProgressPosition | undefined;
-  let lastLine = -Infinity;
-  const where = (): string =>
-    position === undefined
-      ? ''
-      : `${position.unit} · round ${Math.min(position.round + 1, position.rounds)}/${position.rounds} · ${position.phase}`;
-  const begin = (work: readonly ProgressWork[]): void => {
-    total = work.reduce((sum, entry) => sum + entry.steps, 0);
-    done = work.reduce((sum, entry) => sum + Math.min(entry.done, entry.steps), 0);
-    clock = new TimeLeft(work, now);
-  };
-  const move = (next: ProgressPosition, kind: string | undefined): boolean => {
+/** What every mode counts: steps done of the total, the time left, where the run is. */
+class ProgressCount {
+  total = 0;
+  done = 0;
+  clock: TimeLeft;
+  position: ProgressPosition | undefined;
+
+  constructor(private readonly now: () => number) {
+    this.clock = new TimeLeft([], now);
+  }
+
+  start(work: readonly ProgressWork[]): void {
+    this.total = work.reduce((sum, entry) => sum + entry.steps, 0);
+    this.done = work.reduce((sum, entry) => sum + Math.min(entry.done, entry.steps), 0);
+    this.clock = new TimeLeft(work, this.now);
+  }
+
+  /** Moves to `next`; true when the unit or the round changed. */
+  move(next: ProgressPosition, kind: string | undefined): boolean {
+    const position = this.position;
     const changed =
       position === undefined || next.unit !== position.unit || next.round !== position.round;
-    position = next;
-    if (kind !== undefined) clock.switchTo(kind);
+    this.position = next;
+    if (kind !== undefined) this.clock.switchTo(kind);
     return changed;
-  };
-  const step = (steps: number, timed = true): void => {
-    done += steps;
-    clock.advance(steps, timed);
-  };
-
-  if (options.mode === 'quiet') {
-    return {
-      start: begin,
-      at: (next, kind) => void move(next, kind),
-      advance: step,
-      log() {},
-      stop() {},
-    };
   }
 
-  if (options.mode === 'lines') {
-    const line = (): void => {
-      lastLine = now();
-      const percent = total === 0 ? 100 : Math.floor((100 * done) / total);
-      stream.write(
-        `[${String(percent).padStart(3)}%] ${where()} · ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} steps · ${formatDuration(clock.secondsLeft())} left\n`,
-      );
-    };
-    return {
-      start: begin,
-      at(next, kind) {
-        if (move(next, kind)) line();
-      },
-      advance(steps, timed) {
-        step(steps, timed);
-        if (now() - lastLine >= interval) line();
-      },
-      log(message) {
-        stream.write(`${message}\n`);
-      },
-      stop() {},
-    };
+  advance(steps: number, timed = true): void {
+    this.done += steps;
+    this.clock.advance(steps, timed);
   }
 
+  /** `unit · round R/N · phase`, or empty before the first position. */
+  where(): string {
+    const position = this.position;
+    return position === undefined
+      ? ''
+      : `${position.unit} · round ${Math.min(position.round + 1, position.rounds)}/${position.rounds} · ${position.phase}`;
+  }
+
+  timeLeft(): string {
+    return formatDuration(this.clock.secondsLeft());
+  }
+}
+
+/** Counts and shows nothing (`--json`). */
+function quietProgress(count: ProgressCount): ProgressReporter {
+  return {
+    start: (work) => count.start(work),
+    at: (next, kind) => void count.move(next, kind),
+    advance: (steps, timed) => count.advance(steps, timed),
+    log() {},
+    stop() {},
+  };
+}
+
+/** A plain line at every new unit or round, and at most every `interval` ms in between. */
+function lineProgress(
+  count: ProgressCount,
+  stream: NodeJS.WriteStream,
+  now: () => number,
+  interval: number,
+): ProgressReporter {
+  let lastLine = -Infinity;
+  const line = (): void => {
+    lastLine = now();
+    const { done, total } = count;
+    const percent = total === 0 ? 100 : Math.floor((100 * done) / total);
+    stream.write(
+      `[${String(percent).padStart(3)}%] ${count.where()} · ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} steps · ${count.timeLeft()} left\n`,
+    );
+  };
+  return {
+    start: (work) => count.start(work),
+    at(next, kind) {
+      if (count.move(next, kind)) line();
+    },
+    advance(steps, timed) {
+      count.advance(steps, timed);
+      if (now() - lastLine >= interval) line();
+    },
+    log(message) {
+      stream.write(`${message}\n`);
+    },
+    stop() {},
+  };
+}
+
+/** A cli-progress bar, redrawn on every change. */
+function barProgress(count: ProgressCount, stream: NodeJS.WriteStream): ProgressReporter {
   const bars = new cliProgress.MultiBar(
     {
       format: '{where} |{bar}| {percentage}% · {value}/{total} steps · {left} left',
@@ -214,27 +239,40 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
     cliProgress.Presets.shades_classic,
   );
   let bar: cliProgress.SingleBar | undefined;
-  const payload = () => ({ where: where(), left: formatDuration(clock.secondsLeft()) });
+  const payload = () => ({ where: count.where(), left: count.timeLeft() });
+  const redraw = (): void => bar?.update(count.done, payload());
   return {
     start(work) {
-      begin(work);
-      bar = bars.create(total, done, payload());
+      count.start(work);
+      bar = bars.create(count.total, count.done, payload());
     },
     at(next, kind) {
-      move(next, kind);
-      bar?.update(done, payload());
+      count.move(next, kind);
+      redraw();
     },
     advance(steps, timed) {
-      step(steps, timed);
-      bar?.update(done, payload());
+      count.advance(steps, timed);
+      redraw();
     },
     log(message) {
       bars.log(`${message}\n`);
-      bar?.update(done, payload());
+      redraw();
     },
     stop() {
-      bar?.update(done, payload());
+      redraw();
       bars.stop();
     },
   };
+}
+
+/** A reporter for the mode. */
+export function createProgress(options: ProgressOptions): ProgressReporter {
+  const stream = options.stream ?? process.stderr;
+  const now = options.now ?? (() => performance.now());
+  const count = new ProgressCount(now);
+  if (options.mode === 'quiet') return quietProgress(count);
+  if (options.mode === 'lines') {
+    return lineProgress(count, stream, now, options.lineIntervalMs ?? 15_000);
+  }
+  return barProgress(count, stream);
 }

@@ -20,6 +20,7 @@ import type {
   ConfigLayer,
   ExpandedArm,
   Experiment,
+  SweepDeclaration,
   SweepValue,
 } from './schema.ts';
 
@@ -42,88 +43,122 @@ interface ArmInProgress extends ExpandedArm {
   layers: ConfigLayer[];
 }
 
+/** A declared arm (or the implicit `base` arm) merged over the base; undefined when invalid. */
+function declaredArm(
+  experiment: Experiment,
+  declared: ArmDeclaration | undefined,
+  options: ParseOptions,
+  problems: Problems,
+): ArmInProgress | undefined {
+  const layers = declared === undefined ? experiment.base : [...experiment.base, declared.layer];
+  // An arm's own problems are placed at the arm, or at the experiment for the implicit arm.
+  const owner = declared?.layer.path ?? experiment.base[experiment.base.length - 1].path;
+  const config = resolve([...layers, ...experiment.overrides], owner, options, problems);
+  if (config === undefined) return undefined;
+  const name = declared?.name ?? IMPLICIT_ARM;
+  return {
+    experiment: experiment.name,
+    name,
+    description: declared?.description ?? '',
+    declared: name,
+    sweep: {},
+    config,
+    layers,
+  };
+}
+
+/**
+ * The copies of `arm` one sweep makes, one per value the arm does not already have; `existing`
+ * are the arms made so far, whose names a copy must not repeat.
+ */
+function sweptCopies(
+  experiment: Experiment,
+  sweep: SweepDeclaration,
+  arm: ArmInProgress,
+  existing: readonly ArmInProgress[],
+  options: ParseOptions,
+  problems: Problems,
+): ArmInProgress[] {
+  const keyPath = sweep.key.split('.');
+  const label = sweep.name ?? keyPath[keyPath.length - 1];
+  const made: ArmInProgress[] = [];
+  sweep.values.forEach((value, valueIndex) => {
+    if (valueAt(arm.config, keyPath) === value) return;
+    const layer: ConfigLayer = {
+      path: [...sweep.path, 'values', valueIndex],
+      patch: setAt({}, keyPath, value),
+      sweep: {
+        keyPath: [...sweep.path, 'key'],
+        valuePath: [...sweep.path, 'values', valueIndex],
+      },
+    };
+    const layers = [...arm.layers, layer];
+    const name = `${arm.name}${Object.keys(arm.sweep).length === 0 ? '@' : ','}${label}=${value}`;
+    if ([...existing, ...made].some((other) => other.name === name)) {
+      problems.add(sweep.path, `the sweep makes arm "${name}" twice; give it a distinct name`);
+      return;
+    }
+    const config = resolve(
+      [...layers, ...experiment.overrides],
+      arm.layers[arm.layers.length - 1].path,
+      options,
+      problems,
+    );
+    if (config === undefined) return;
+    made.push({
+      experiment: experiment.name,
+      name,
+      description: arm.description,
+      declared: arm.declared,
+      sweep: { ...arm.sweep, [label]: value },
+      config,
+      layers,
+    });
+  });
+  return made;
+}
+
+/** The arms one sweep adds: copies of each arm it targets (all arms so far when it names none). */
+function sweepArms(
+  experiment: Experiment,
+  sweep: SweepDeclaration,
+  arms: readonly ArmInProgress[],
+  options: ParseOptions,
+  problems: Problems,
+): ArmInProgress[] {
+  const targets = sweep.arms ?? arms.map((arm) => arm.name);
+  const made: ArmInProgress[] = [];
+  targets.forEach((target, targetIndex) => {
+    const arm = arms.find((candidate) => candidate.name === target);
+    if (arm === undefined) {
+      problems.add(
+        [...sweep.path, 'arms', targetIndex],
+        `no arm "${target}" before this sweep (arms: ${arms.map((a) => a.name).join(', ')})`,
+      );
+      return;
+    }
+    made.push(...sweptCopies(experiment, sweep, arm, [...arms, ...made], options, problems));
+  });
+  return made;
+}
+
 /** Expands an experiment's arms, recording problems instead of throwing. */
 export function expandInto(
   experiment: Experiment,
   options: ParseOptions,
   problems: Problems,
 ): ExpandedArm[] {
-  const owner = (declared: ArmDeclaration | undefined): PathSegment[] =>
-    declared?.layer.path ?? experiment.base[experiment.base.length - 1].path;
   const declaredArms: Array<ArmDeclaration | undefined> =
     experiment.arms.length > 0 ? experiment.arms : [undefined];
   const arms: ArmInProgress[] = [];
   for (const declared of declaredArms) {
-    const layers = declared === undefined ? experiment.base : [...experiment.base, declared.layer];
-    const config = resolve(
-      [...layers, ...experiment.overrides],
-      owner(declared),
-      options,
-      problems,
-    );
-    if (config === undefined) continue;
-    const name = declared?.name ?? IMPLICIT_ARM;
-    arms.push({
-      experiment: experiment.name,
-      name,
-      description: declared?.description ?? '',
-      declared: name,
-      sweep: {},
-      config,
-      layers,
-    });
+    const arm = declaredArm(experiment, declared, options, problems);
+    if (arm !== undefined) arms.push(arm);
   }
+  // A sweep of an arm that failed would report that arm missing too: its own problems suffice.
   if (arms.length < declaredArms.length) return arms.map(publicArm);
-
   for (const sweep of experiment.sweeps) {
-    const keyPath = sweep.key.split('.');
-    const label = sweep.name ?? keyPath[keyPath.length - 1];
-    const targets = sweep.arms ?? arms.map((arm) => arm.name);
-    const made: ArmInProgress[] = [];
-    targets.forEach((target, targetIndex) => {
-      const arm = arms.find((candidate) => candidate.name === target);
-      if (arm === undefined) {
-        problems.add(
-          [...sweep.path, 'arms', targetIndex],
-          `no arm "${target}" before this sweep (arms: ${arms.map((a) => a.name).join(', ')})`,
-        );
-        return;
-      }
-      sweep.values.forEach((value, valueIndex) => {
-        if (valueAt(arm.config, keyPath) === value) return;
-        const layer: ConfigLayer = {
-          path: [...sweep.path, 'values', valueIndex],
-          patch: setAt({}, keyPath, value),
-          sweep: {
-            keyPath: [...sweep.path, 'key'],
-            valuePath: [...sweep.path, 'values', valueIndex],
-          },
-        };
-        const layers = [...arm.layers, layer];
-        const name = `${arm.name}${Object.keys(arm.sweep).length === 0 ? '@' : ','}${label}=${value}`;
-        if ([...arms, ...made].some((other) => other.name === name)) {
-          problems.add(sweep.path, `the sweep makes arm "${name}" twice; give it a distinct name`);
-          return;
-        }
-        const config = resolve(
-          [...layers, ...experiment.overrides],
-          arm.layers[arm.layers.length - 1].path,
-          options,
-          problems,
-        );
-        if (config === undefined) return;
-        made.push({
-          experiment: experiment.name,
-          name,
-          description: arm.description,
-          declared: arm.declared,
-          sweep: { ...arm.sweep, [label]: value },
-          config,
-          layers,
-        });
-      });
-    });
-    arms.push(...made);
+    arms.push(...sweepArms(experiment, sweep, arms, options, problems));
   }
   return arms.map(publicArm);
 }

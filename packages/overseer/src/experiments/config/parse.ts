@@ -80,7 +80,7 @@ export function parseExperiment(
     throw problems.error();
   }
 
-  const entries: Array<{ path: PathSegment[]; value: Record<string, unknown> }> = [];
+  const entries: ExperimentEntry[] = [];
   let defaults: Record<string, unknown> = {};
   if ('experiments' in root) {
     for (const key of Object.keys(root)) {
@@ -133,83 +133,95 @@ export function parseExperiment(
   return { source: sourceName, experiments };
 }
 
+/** One experiment of the file: its own keys at `path`. */
+interface ExperimentEntry {
+  path: PathSegment[];
+  value: Record<string, unknown>;
+}
+
+const DEFAULTS_PATH: PathSegment[] = ['defaults'];
+
 /**
- * Reads one experiment's own keys and layers, recording problems; `expandable` is false when its
- * arms or sweeps are too broken to expand.
+ * An experiment-level key, taken whole from the experiment, else from the defaults; `fallback`
+ * (and `valid` false) when it does not parse, with its problems recorded.
  */
-function readExperiment(
-  entry: { path: PathSegment[]; value: Record<string, unknown> },
+function experimentKey<T>(
+  entry: ExperimentEntry,
   defaults: Record<string, unknown>,
-  source: string,
-  positions: ReadonlyMap<string, string>,
   problems: Problems,
-): { experiment: Experiment; expandable: boolean } {
-  let expandable = true;
-  const defaultsPath: PathSegment[] = ['defaults'];
-  // Experiment-level keys are taken whole from the experiment, else from the defaults.
-  const pick = <T>(
-    key: string,
-    schema: z.ZodType<T>,
-    fallback: T,
-  ): { value: T; path: PathSegment[] } => {
-    const path = key in entry.value ? [...entry.path, key] : [...defaultsPath, key];
-    const raw = key in entry.value ? entry.value[key] : defaults[key];
-    if (raw === undefined) return { value: fallback, path };
-    const result = schema.safeParse(raw, { reportInput: true });
-    if (result.success) return { value: result.data, path };
-    for (const issue of result.error.issues) problems.addIssue(path, issue, schema);
-    if (key === 'arms' || key === 'sweeps') expandable = false;
-    return { value: fallback, path };
+  key: string,
+  schema: z.ZodType<T>,
+  fallback: T,
+): { value: T; path: PathSegment[]; valid: boolean } {
+  const path = key in entry.value ? [...entry.path, key] : [...DEFAULTS_PATH, key];
+  const raw = key in entry.value ? entry.value[key] : defaults[key];
+  if (raw === undefined) return { value: fallback, path, valid: true };
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (result.success) return { value: result.data, path, valid: true };
+  for (const issue of result.error.issues) problems.addIssue(path, issue, schema);
+  return { value: fallback, path, valid: false };
+}
+
+/** One declared arm, or undefined when its name is too broken to expand it. */
+function readArm(
+  arm: Record<string, unknown>,
+  path: PathSegment[],
+  earlier: readonly ArmDeclaration[],
+  problems: Problems,
+): ArmDeclaration | undefined {
+  const { name: armName, description: armDescription, ...overrides } = arm;
+  const parsedName = ArmName.safeParse(armName, { reportInput: true });
+  if (!parsedName.success) {
+    for (const issue of parsedName.error.issues)
+      problems.addIssue([...path, 'name'], issue, ArmName);
+    return undefined;
+  }
+  if (armDescription !== undefined && typeof armDescription !== 'string') {
+    problems.add([...path, 'description'], `expected string, got ${describeValue(armDescription)}`);
+  }
+  if (earlier.some((other) => other.name === parsedName.data)) {
+    problems.add([...path, 'name'], `arm "${parsedName.data}" is declared twice`);
+  }
+  for (const key of EXPERIMENT_KEYS) {
+    if (key in overrides) {
+      problems.add([...path, key], `${key} belongs to the whole experiment, not to one arm`);
+      delete overrides[key];
+    }
+  }
+  return {
+    name: parsedName.data,
+    description: typeof armDescription === 'string' ? armDescription : '',
+    layer: { path, patch: overrides as JsonObject },
   };
+}
 
-  const name = pick('name', ExperimentName, '');
-  if (!('name' in entry.value)) problems.add(entry.path, 'name: required (name the experiment)');
-  const description = pick('description', z.string(), '');
-  const seeds = pick('seeds', z.array(wholeNumber).min(1), [1]);
-  const metrics = pick('metrics', z.array(MetricName).min(1), ['accuracy'] as MetricName[]);
-  const armsRaw = pick('arms', z.array(z.looseObject({})), [] as Array<Record<string, unknown>>);
-  const sweepsRaw = pick('sweeps', z.array(Sweep), [] as Sweep[]);
-
-  checkUnique(seeds.value, seeds.path, 'seed', problems);
-  checkUnique(metrics.value, metrics.path, 'metric', problems);
-
+/** The declared arms; `expandable` false when one could not be read. */
+function readArms(
+  raw: ReadonlyArray<Record<string, unknown>>,
+  path: PathSegment[],
+  problems: Problems,
+): { arms: ArmDeclaration[]; expandable: boolean } {
   const arms: ArmDeclaration[] = [];
-  armsRaw.value.forEach((arm, index) => {
-    const path = [...armsRaw.path, index];
-    const { name: armName, description: armDescription, ...overrides } = arm;
-    const parsedName = ArmName.safeParse(armName, { reportInput: true });
-    if (!parsedName.success) {
-      for (const issue of parsedName.error.issues)
-        problems.addIssue([...path, 'name'], issue, ArmName);
-      expandable = false;
-      return;
-    }
-    if (armDescription !== undefined && typeof armDescription !== 'string') {
-      problems.add(
-        [...path, 'description'],
-        `expected string, got ${describeValue(armDescription)}`,
-      );
-    }
-    if (arms.some((other) => other.name === parsedName.data)) {
-      problems.add([...path, 'name'], `arm "${parsedName.data}" is declared twice`);
-    }
-    for (const key of EXPERIMENT_KEYS) {
-      if (key in overrides) {
-        problems.add([...path, key], `${key} belongs to the whole experiment, not to one arm`);
-        delete overrides[key];
-      }
-    }
-    arms.push({
-      name: parsedName.data,
-      description: typeof armDescription === 'string' ? armDescription : '',
-      layer: { path, patch: overrides as JsonObject },
-    });
+  let expandable = true;
+  raw.forEach((arm, index) => {
+    const declared = readArm(arm, [...path, index], arms, problems);
+    if (declared === undefined) expandable = false;
+    else arms.push(declared);
   });
+  return { arms, expandable };
+}
 
-  const sweeps: SweepDeclaration[] = sweepsRaw.value.map((sweep, index) => ({
+/** The sweeps with their places in the file; `expandable` false when one varies a wrong key. */
+function readSweeps(
+  raw: readonly Sweep[],
+  path: PathSegment[],
+  problems: Problems,
+): { sweeps: SweepDeclaration[]; expandable: boolean } {
+  const sweeps: SweepDeclaration[] = raw.map((sweep, index) => ({
     ...sweep,
-    path: [...sweepsRaw.path, index],
+    path: [...path, index],
   }));
+  let expandable = true;
   for (const sweep of sweeps) {
     const first = sweep.key.split('.')[0];
     if (!(ARM_CONFIG_KEYS as string[]).includes(first)) {
@@ -221,7 +233,11 @@ function readExperiment(
     }
     checkUnique(sweep.values, [...sweep.path, 'values'], 'value', problems);
   }
+  return { sweeps, expandable };
+}
 
+/** The layers every arm starts from: the defaults, then the experiment, without experiment keys. */
+function baseLayers(entry: ExperimentEntry, defaults: Record<string, unknown>): ConfigLayer[] {
   const withoutExperimentKeys = (value: Record<string, unknown>): JsonObject =>
     Object.fromEntries(
       Object.entries(value).filter(
@@ -230,21 +246,51 @@ function readExperiment(
     ) as JsonObject;
   const base: ConfigLayer[] = [];
   if (Object.keys(defaults).length > 0) {
-    base.push({ path: defaultsPath, patch: withoutExperimentKeys(defaults) });
+    base.push({ path: [...DEFAULTS_PATH], patch: withoutExperimentKeys(defaults) });
   }
   base.push({ path: entry.path, patch: withoutExperimentKeys(entry.value) });
+  return base;
+}
+
+/**
+ * Reads one experiment's own keys and layers, recording problems; `expandable` is false when its
+ * arms or sweeps are too broken to expand.
+ */
+function readExperiment(
+  entry: ExperimentEntry,
+  defaults: Record<string, unknown>,
+  source: string,
+  positions: ReadonlyMap<string, string>,
+  problems: Problems,
+): { experiment: Experiment; expandable: boolean } {
+  const pick = <T>(key: string, schema: z.ZodType<T>, fallback: T) =>
+    experimentKey(entry, defaults, problems, key, schema, fallback);
+  const name = pick('name', ExperimentName, '');
+  if (!('name' in entry.value)) problems.add(entry.path, 'name: required (name the experiment)');
+  const description = pick('description', z.string(), '');
+  const seeds = pick('seeds', z.array(wholeNumber).min(1), [1]);
+  const metrics = pick('metrics', z.array(MetricName).min(1), ['accuracy'] as MetricName[]);
+  const armsRaw = pick('arms', z.array(z.looseObject({})), [] as Array<Record<string, unknown>>);
+  const sweepsRaw = pick('sweeps', z.array(Sweep), [] as Sweep[]);
+
+  checkUnique(seeds.value, seeds.path, 'seed', problems);
+  checkUnique(metrics.value, metrics.path, 'metric', problems);
+  const arms = readArms(armsRaw.value, armsRaw.path, problems);
+  const sweeps = readSweeps(sweepsRaw.value, sweepsRaw.path, problems);
+
   const experiment: Experiment = {
     name: name.value,
     description: description.value,
     source,
     seeds: seeds.value,
     metrics: metrics.value,
-    base,
-    arms,
-    sweeps,
+    base: baseLayers(entry, defaults),
+    arms: arms.arms,
+    sweeps: sweeps.sweeps,
     overrides: [],
     positions,
   };
+  const expandable = armsRaw.valid && sweepsRaw.valid && arms.expandable && sweeps.expandable;
   return { experiment, expandable };
 }
 

@@ -1,0 +1,243 @@
+/**
+ * What a report says, in the order it says it, before any markup: the opening, the headline
+ * table, and per experiment its facts, arm table, plots and transcripts. report-html.ts and
+ * report-markdown.ts lay the same outline out in their own markup; every string here is raw text
+ * that the renderer escapes.
+ */
+import type { Judgment, Turn } from '../spec/index.ts';
+import type { Figure } from './report-plots.ts';
+import type { ArmResult, Results, Transcript, TranscriptStep } from './report.ts';
+import {
+  allMetrics,
+  armGroups,
+  describeOutcome,
+  evaluatedOn,
+  formatMetric,
+  headlineMetrics,
+  judgedBy,
+  outcomeUse,
+  signed,
+  transcriptHeading,
+  transcriptTree,
+} from './report-format.ts';
+import type { ArmGroup } from './report-format.ts';
+
+/** The headline table: one row per arm of every experiment. */
+export interface HeadlineOutline {
+  /** Every metric some experiment headlines; an experiment's row leaves the others empty. */
+  metrics: string[];
+  rows: Array<{ experiment: string; arm: string; values: string[] }>;
+  /** Some arm ran several seeds, so values are means ± one standard deviation. */
+  averaged: boolean;
+}
+
+/** One experiment's table of arms: metrics, the parameters that vary, wall time. */
+export interface ArmTableOutline {
+  metrics: string[];
+  parameters: string[];
+  rows: Array<{ arm: string; metrics: string[]; parameters: string[]; wallTime: string }>;
+  /** Arms with a description, for the list under the table. */
+  described: Array<{ arm: string; description: string }>;
+  failures: Array<{ arm: string; error: string }>;
+}
+
+/** The overseer's judgment of a step, its numbers formatted. */
+export interface JudgmentOutline {
+  /** −1 … +1, for its colour. */
+  score: number;
+  /** The score signed: `+1.00`, `−0.50`. */
+  signedScore: string;
+  /** Who judged and how (see `judgedBy`). */
+  judgedBy: string;
+  rationale: string;
+  /** The debate or consultation behind the verdict; empty when there was none. */
+  turns: Turn[];
+}
+
+/** One step of a transcript with its depth in the tree. */
+export interface StepOutline {
+  step: TranscriptStep;
+  depth: number;
+  judgment: JudgmentOutline | undefined;
+  /** The step's reward, signed, when it was paid one. */
+  reward: string | undefined;
+}
+
+/** A representative episode as the report shows it. */
+export interface TranscriptOutline {
+  arm: string;
+  /** `best episode`, `a right answer through a wrong step` … */
+  heading: string;
+  /** `, seed S`, or empty when the transcript names no seed. */
+  seed: string;
+  question: string;
+  referenceAnswer: string | undefined;
+  answer: string | null;
+  steps: StepOutline[];
+  /** How the outcome entered the reward, and the outcome in words. */
+  outcome: { use: string; description: string } | undefined;
+  /** The λ-mixed return, signed. */
+  returned: string | undefined;
+}
+
+/** One experiment's section. */
+export interface ExperimentOutline {
+  name: string;
+  description: string | undefined;
+  /** `seeds 1, 2`, `wall time 3.0 s`. */
+  facts: string[];
+  /** Absent when the experiment has no arm results. */
+  arms: ArmTableOutline | undefined;
+  figures: Figure[];
+  /** What the evaluations drew, lower-cased for a sentence: `held-out` … */
+  evaluatedOn: string;
+  transcripts: TranscriptOutline[];
+}
+
+/** The whole report before markup. */
+export interface ReportOutline {
+  title: string;
+  source: string | undefined;
+  createdAt: string | undefined;
+  command: string | undefined;
+  /** Absent when no arm has results yet. */
+  headline: HeadlineOutline | undefined;
+  experiments: ExperimentOutline[];
+}
+
+/** The note under a headline of means over seeds. */
+export const AVERAGED_NOTE =
+  'Values are means over seeds ± one standard deviation (percentage points for rates).';
+
+/** Seconds as the report shows them: `42.0 s`, `3.5 min`, `—` when unknown. */
+function seconds(value: number | undefined): string {
+  if (value === undefined) return '—';
+  return value >= 120 ? `${(value / 60).toFixed(1)} min` : `${value.toFixed(1)} s`;
+}
+
+/** Parameters that differ between an experiment's arms (the ones worth a column). */
+export function varyingParameters(arms: readonly ArmResult[]): string[] {
+  const keys = [...new Set(arms.flatMap((arm) => Object.keys(arm.parameters)))];
+  return keys.filter(
+    (key) => new Set(arms.map((arm) => JSON.stringify(arm.parameters[key] ?? null))).size > 1,
+  );
+}
+
+/** Whether an arm table's column holds numbers (metrics and wall time), to align it right. */
+export function isNumericArmColumn(table: ArmTableOutline, column: number): boolean {
+  return (
+    (column >= 1 && column <= table.metrics.length) ||
+    column === table.metrics.length + table.parameters.length + 1
+  );
+}
+
+function headlineOutline(
+  results: Results,
+  groups: readonly ArmGroup[],
+): HeadlineOutline | undefined {
+  if (results.arms.length === 0) return undefined;
+  const metrics = [
+    ...new Set(groups.flatMap((group) => headlineMetrics(results, group.experiment))),
+  ];
+  const rows = groups.flatMap((group) => {
+    const own = headlineMetrics(results, group.experiment);
+    return group.arms.map((arm) => ({
+      experiment: group.experiment,
+      arm: arm.arm,
+      values: metrics.map((metric) => (own.includes(metric) ? formatMetric(metric, arm) : '')),
+    }));
+  });
+  return { metrics, rows, averaged: results.arms.some((arm) => arm.seeds.length > 1) };
+}
+
+function armTableOutline(arms: readonly ArmResult[]): ArmTableOutline | undefined {
+  if (arms.length === 0) return undefined;
+  const metrics = allMetrics(arms);
+  const parameters = varyingParameters(arms);
+  return {
+    metrics,
+    parameters,
+    rows: arms.map((arm) => ({
+      arm: arm.arm,
+      metrics: metrics.map((metric) => formatMetric(metric, arm)),
+      parameters: parameters.map((key) => String(arm.parameters[key] ?? '—')),
+      wallTime: seconds(arm.wallSeconds),
+    })),
+    described: arms
+      .filter((arm) => arm.description)
+      .map((arm) => ({ arm: arm.arm, description: arm.description ?? '' })),
+    failures: arms
+      .filter((arm) => arm.status === 'failed')
+      .map((arm) => ({
+        arm: arm.arm,
+        error:
+          arm.error === undefined ? 'no error recorded' : `${arm.error.name}: ${arm.error.message}`,
+      })),
+  };
+}
+
+function judgmentOutline(judgment: Judgment): JudgmentOutline {
+  return {
+    score: judgment.score,
+    signedScore: signed(judgment.score),
+    judgedBy: judgedBy(judgment),
+    rationale: judgment.rationale,
+    turns: judgment.transcript ?? [],
+  };
+}
+
+function transcriptOutline(transcript: Transcript): TranscriptOutline {
+  const outcome = describeOutcome(transcript);
+  return {
+    arm: transcript.arm,
+    heading: transcriptHeading(transcript.label),
+    seed: transcript.seed === undefined ? '' : `, seed ${transcript.seed}`,
+    question: transcript.problem.question,
+    referenceAnswer: transcript.problem.answer,
+    answer: transcript.answer,
+    steps: transcriptTree(transcript).map(({ step, depth }) => ({
+      step,
+      depth,
+      judgment: step.judgment === undefined ? undefined : judgmentOutline(step.judgment),
+      reward: step.reward === undefined ? undefined : signed(step.reward),
+    })),
+    outcome:
+      outcome === undefined ? undefined : { use: outcomeUse(transcript), description: outcome },
+    returned: transcript.return === undefined ? undefined : signed(transcript.return),
+  };
+}
+
+function experimentOutline(
+  results: Results,
+  group: ArmGroup,
+  figures: readonly Figure[],
+): ExperimentOutline {
+  const summary = group.summary;
+  return {
+    name: group.experiment,
+    description: summary?.description || undefined,
+    facts: [
+      summary?.seeds.length ? `seeds ${summary.seeds.join(', ')}` : undefined,
+      summary?.wallSeconds === undefined ? undefined : `wall time ${seconds(summary.wallSeconds)}`,
+    ].filter((fact) => fact !== undefined),
+    arms: armTableOutline(group.arms),
+    figures: figures.filter((figure) => figure.experiment === group.experiment),
+    evaluatedOn: evaluatedOn(results, group.experiment).toLowerCase(),
+    transcripts: results.transcripts
+      .filter((transcript) => transcript.experiment === group.experiment)
+      .map(transcriptOutline),
+  };
+}
+
+/** The report's content in order, for a renderer to lay out. */
+export function reportOutline(results: Results, figures: readonly Figure[]): ReportOutline {
+  const groups = armGroups(results);
+  return {
+    title: results.title ?? 'Experiment report',
+    source: results.source,
+    createdAt: results.createdAt,
+    command: results.command,
+    headline: headlineOutline(results, groups),
+    experiments: groups.map((group) => experimentOutline(results, group, figures)),
+  };
+}
