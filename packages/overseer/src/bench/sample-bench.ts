@@ -7,46 +7,13 @@
 import { loadavg } from 'node:os';
 import { seededRandom } from '../model/kernel-fixtures.ts';
 import { Gpt } from '../model/gpt.ts';
-import type { GptShape, KernelPreference } from '../model/kernels.ts';
+import type { KernelPreference } from '../model/kernels.ts';
 import { loadKernels, parameterLayout, setThreads } from '../model/kernels.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
 import { peakRssMb, pickSizes, roundTo, runPythonPeer } from './python-peer.ts';
 import { formatTable } from './table.ts';
-import { trainBenchSizes } from './train-bench.ts';
-
-/** One sampling benchmark configuration. */
-export interface SampleBenchSize {
-  name: string;
-  shape: GptShape;
-  /** Samples drawn together (one per prompt). */
-  batch: number;
-  /** Prompt characters (the leading end token comes on top). */
-  promptLength: number;
-  /** Timed `sample` calls when `--repeats` is not given (sized for a second or two each). */
-  defaultRepeats: number;
-}
-
-function trainBenchShape(name: string): GptShape {
-  return pickSizes([name], trainBenchSizes)[0].shape;
-}
-
-/** The model sizes of `bench train` (MACHINE-NOTES' PyTorch sampling measurements), batch 64. */
-export const sampleBenchSizes: SampleBenchSize[] = [
-  {
-    name: 'S',
-    shape: trainBenchShape('S'),
-    batch: 64,
-    promptLength: 8,
-    defaultRepeats: 20,
-  },
-  {
-    name: 'M',
-    shape: trainBenchShape('M'),
-    batch: 64,
-    promptLength: 8,
-    defaultRepeats: 4,
-  },
-];
+import { sampleBenchSizes } from './sizes.ts';
+import type { SampleBenchSize } from './sizes.ts';
 
 /** Options of a sampling benchmark run (the CLI flags). */
 export interface SampleBenchOptions {

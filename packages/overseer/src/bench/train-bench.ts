@@ -9,37 +9,10 @@ import type { GptShape, KernelPreference, TokenBatch } from '../model/kernels.ts
 import { loadKernels, parameterCount, parameterLayout, setThreads } from '../model/kernels.ts';
 import { peakRssMb, pickSizes, roundTo, runPythonPeer } from './python-peer.ts';
 import { formatTable } from './table.ts';
+import { trainBenchSizes } from './sizes.ts';
+import type { TrainBenchSize } from './sizes.ts';
 
-/** One benchmark configuration: a model shape and a batch (time = contextLength). */
-export interface TrainBenchSize {
-  name: string;
-  shape: GptShape;
-  batch: number;
-  /** Timed steps when `--steps` is not given (sized for a few seconds each). */
-  defaultSteps: number;
-}
-
-/** The sizes `--sizes` can name; S and M are the ones MACHINE-NOTES measured PyTorch on. */
-export const trainBenchSizes: TrainBenchSize[] = [
-  {
-    name: 'S',
-    shape: { vocabSize: 64, contextLength: 64, layers: 2, heads: 4, width: 64 },
-    batch: 32,
-    defaultSteps: 60,
-  },
-  {
-    name: 'M',
-    shape: { vocabSize: 64, contextLength: 128, layers: 4, heads: 4, width: 128 },
-    batch: 16,
-    defaultSteps: 20,
-  },
-  {
-    name: 'L',
-    shape: { vocabSize: 64, contextLength: 128, layers: 6, heads: 8, width: 256 },
-    batch: 16,
-    defaultSteps: 6,
-  },
-];
+export { trainBenchSizes } from './sizes.ts';
 
 /** Options of a benchmark run (the CLI flags). */
 export interface TrainBenchOptions {

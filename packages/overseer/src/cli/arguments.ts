@@ -6,9 +6,8 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
-import { loadKernels } from '../model/kernels.ts';
 import type { Kernels } from '../model/kernels.ts';
-import { JsonObject } from '../spec/index.ts';
+import { JsonObject } from '../spec/json.ts';
 import { issueProblems } from '../util/zod-issues.ts';
 
 /** Parses a whole number ≥ `minimum` for commander, with a message naming the flag's rule. */
@@ -97,14 +96,18 @@ export function kernelsOption(defaultKernels: KernelsName = 'auto'): Option {
     .default(defaultKernels);
 }
 
-/** The kernels to compute with: `auto` is native when built, else the reference (with a warning). */
-export function kernelsNamed(name: string): Kernels {
+/**
+ * The kernels to compute with: `auto` is native when built, else the reference (with a warning).
+ * Asynchronous because the kernels load only when a verb computes, never for `--help`.
+ */
+export async function kernelsNamed(name: string): Promise<Kernels> {
   const parsed = KernelsName.safeParse(name);
   if (!parsed.success) {
     throw new OverseerError('cli.kernels', `unknown kernels "${name}"`, {
       hint: 'use --kernels auto, native or reference',
     });
   }
+  const { loadKernels } = await import('../model/kernels.ts');
   return loadKernels(parsed.data);
 }
 

@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { formatTrainBench, runTrainBench, trainBenchSizes } from '../bench/train-bench.ts';
-import { formatSampleBench, runSampleBench, sampleBenchSizes } from '../bench/sample-bench.ts';
+import { sampleBenchSizes, trainBenchSizes } from '../bench/sizes.ts';
 import {
   KernelsName,
   integerArgument,
@@ -55,6 +54,7 @@ const trainBench: BenchSubVerb = {
       .option('--python <path>', 'Python interpreter that has torch', '/usr/bin/python3')
       .action(async (given: unknown) => {
         const options = verbOptions(BenchTrainFlags, given);
+        const { formatTrainBench, runTrainBench } = await import('../bench/train-bench.ts');
         const result = await runTrainBench(
           {
             sizes: listArgument(options.sizes),
@@ -116,6 +116,7 @@ const sampleBench: BenchSubVerb = {
       .option('--python <path>', 'Python interpreter that has torch', '/usr/bin/python3')
       .action(async (given: unknown) => {
         const { json, sizes, repeats, ...options } = verbOptions(BenchSampleFlags, given);
+        const { formatSampleBench, runSampleBench } = await import('../bench/sample-bench.ts');
         const result = await runSampleBench(
           {
             ...options,

@@ -5,18 +5,11 @@
  * failed episode is recorded with its error and counted as wrong; it never stops the run.
  */
 import { OverseerError } from '../errors.ts';
-import { RunStore } from '../store/index.ts';
+import type { RunStore } from '../store/index.ts';
 import type { JsonObject, Split } from '../spec/index.ts';
 import { EvaluationRunConfiguration } from '../spec/index.ts';
-import { getFamily } from '../tasks/registry.ts';
 import type { TaskFamily } from '../tasks/family.ts';
-import { batchingPolicy } from '../policies/batching.ts';
-import { createPolicy } from '../policies/registry.ts';
-import { createScaffold } from '../scaffolds/registry.ts';
-import { createOverseer } from '../overseers/registry.ts';
-import { evaluate } from '../experiments/evaluate.ts';
 import type { Evaluation } from '../experiments/evaluate.ts';
-import { judgedSteps, meanProcessReward, policyCalls } from '../experiments/metrics.ts';
 import { integerArgument, jsonObjectArgument, wholeNumberListArgument } from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
@@ -87,6 +80,14 @@ export interface EvaluationSummary {
 /** Runs the evaluation and returns its summary (recording it when `store` is set). */
 export async function runEvaluation(request: EvaluationRequest): Promise<EvaluationSummary> {
   const started = performance.now();
+  // What an evaluation runs loads here, not when the verb is registered (`--help` stays fast).
+  const { getFamily } = await import('../tasks/registry.ts');
+  const { createScaffold } = await import('../scaffolds/registry.ts');
+  const { batchingPolicy } = await import('../policies/batching.ts');
+  const { createPolicy } = await import('../policies/registry.ts');
+  const { createOverseer } = await import('../overseers/registry.ts');
+  const { RunStore } = await import('../store/index.ts');
+  const { evaluate } = await import('../experiments/evaluate.ts');
   const split = request.split ?? 'test';
   const family = getFamily(request.task, {
     ...(request.taskOptions ?? {}),
@@ -142,7 +143,7 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
       if (store !== undefined && runId !== undefined) store.failRun(runId, error);
       throw error;
     }
-    const summary = summarise(request, family, split, scaffold.reference.name, evaluation);
+    const summary = await summarise(request, family, split, scaffold.reference.name, evaluation);
     summary.durationMs = Math.round(performance.now() - started);
     if (store !== undefined && runId !== undefined) {
       record(store, runId, summary, request.n);
@@ -180,13 +181,14 @@ function record(store: RunStore, runId: string, summary: EvaluationSummary, step
  * where the family does not have them), plus the policy calls and, with an overseer, the mean
  * process reward over judged steps.
  */
-function summarise(
+async function summarise(
   request: EvaluationRequest,
   family: TaskFamily,
   split: Split,
   scaffold: string,
   { metrics, played }: Evaluation,
-): EvaluationSummary {
+): Promise<EvaluationSummary> {
+  const { judgedSteps, meanProcessReward, policyCalls } = await import('../experiments/metrics.ts');
   return {
     task: family.name,
     scaffold,

@@ -9,8 +9,6 @@ import { Option } from 'commander';
 import { z } from 'zod';
 import { exportFormatNames, exportFormatNamed, exportRun } from '../export/index.ts';
 import type { ExportOptions } from '../export/index.ts';
-import { RunStore } from '../store/index.ts';
-import { exportHtmlVerb } from '../viewer-server/html-export.ts';
 import { addStoreOption } from './runs.ts';
 import { integerArgument, numberArgument, verbOptions } from './arguments.ts';
 import type { Verb } from './verbs.ts';
@@ -46,6 +44,7 @@ export interface ExportRequest extends ExportOptions {
 export async function runExport(request: ExportRequest): Promise<number> {
   exportFormatNamed(request.format);
   const { run, format, store: directory, out, ...options } = request;
+  const { RunStore } = await import('../store/index.ts');
   const store = RunStore.open(directory, { readOnly: true });
   try {
     const lines = exportRun(store, run, format, options);
@@ -117,7 +116,10 @@ export const exportVerb: Verb = {
       .option('--max-pairs <n>', 'trl-dpo: at most n pairs per prompt', integerArgument(1));
     addStoreOption(command).action(async (given: Record<string, unknown>) => {
       // html is pages for people, not JSONL rows: a self-contained copy of the run's viewer pages.
-      if (given.format === 'html') return exportHtmlVerb(given);
+      if (given.format === 'html') {
+        const { exportHtmlVerb } = await import('../viewer-server/html-export.ts');
+        return exportHtmlVerb(given);
+      }
       const options = verbOptions(ExportFlags, given);
       const out = options.out;
       const count = await runExport({

@@ -3,9 +3,7 @@
  * reward (mixed with the outcome by the dial λ) behind OpenRLHF's remote reward contract
  * (server/reward-service.ts), for RL trainers outside Overseer.
  */
-import { listen } from '../server/http.ts';
 import type { RunningServer } from '../server/http.ts';
-import { readRewardServiceConfig, rewardService } from '../server/reward-service.ts';
 import type { RewardService } from '../server/reward-service.ts';
 import { untilStopped } from './serve.ts';
 import { z } from 'zod';
@@ -18,6 +16,8 @@ export async function startRewardServer(request: {
   port: number;
   host?: string;
 }): Promise<RunningServer & { service: RewardService }> {
+  const { listen } = await import('../server/http.ts');
+  const { readRewardServiceConfig, rewardService } = await import('../server/reward-service.ts');
   const service = rewardService(await readRewardServiceConfig(request.config));
   const running = await listen(service.handler, request.port, request.host ?? '127.0.0.1');
   return {

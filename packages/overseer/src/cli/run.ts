@@ -5,10 +5,7 @@
  */
 import { relative } from 'node:path';
 import { OverseerError } from '../errors.ts';
-import { formatTable } from '../experiments/report.ts';
-import { runExperiments } from '../experiments/run.ts';
 import type { RunOutcome } from '../experiments/run.ts';
-import { formatDuration } from '../experiments/run-progress.ts';
 import type { ProgressMode } from '../experiments/run-progress.ts';
 import { z } from 'zod';
 import { integerArgument, repeatedArgument, verbOptions } from './arguments.ts';
@@ -59,6 +56,9 @@ export async function runExperimentFile(
   path: string,
   options: RunFileOptions = {},
 ): Promise<RunOutcome> {
+  const { runExperiments } = await import('../experiments/run.ts');
+  const { formatTable } = await import('../experiments/report.ts');
+  const { formatDuration } = await import('../experiments/run-progress.ts');
   const output = options.output ?? process.stdout;
   const outcome = await runExperiments({
     file: path,

@@ -1,6 +1,5 @@
 /** `overseer runs`: the runs in a store, newest first, as a table or as JSON. */
 import type { Command } from 'commander';
-import { RunStore } from '../store/index.ts';
 import type { RunRecord } from '../store/index.ts';
 import type { Verb } from './verbs.ts';
 
@@ -41,7 +40,8 @@ export const runsVerb: Verb = {
       .command('runs')
       .description('List the runs in a run store, newest first.')
       .option('--json', 'print the runs as JSON (one array)', false);
-    addStoreOption(command).action((options: { store: string; json: boolean }) => {
+    addStoreOption(command).action(async (options: { store: string; json: boolean }) => {
+      const { RunStore } = await import('../store/index.ts');
       const store = RunStore.open(options.store, { readOnly: true });
       try {
         const runs = store.listRuns();

@@ -1,6 +1,5 @@
 /** `overseer sample`: completions of a prompt from a checkpoint of the embedded GPT. */
 import { Option } from 'commander';
-import { loadCheckpoint } from '../model/checkpoint.ts';
 import type { SampleResult } from '../model/gpt.ts';
 import { z } from 'zod';
 import {
@@ -29,7 +28,8 @@ export interface SamplingRequest {
 
 /** Loads the checkpoint and samples `n` completions of the prompt. */
 export async function runSampling(request: SamplingRequest): Promise<SampleResult[]> {
-  const { model } = await loadCheckpoint(request.checkpoint, kernelsNamed(request.kernels));
+  const { loadCheckpoint } = await import('../model/checkpoint.ts');
+  const { model } = await loadCheckpoint(request.checkpoint, await kernelsNamed(request.kernels));
   return model.sample([request.prompt], {
     n: request.n,
     temperature: request.temperature,

@@ -5,10 +5,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { Option } from 'commander';
-import { loadCheckpoint } from '../model/checkpoint.ts';
-import { listen } from '../server/http.ts';
 import type { RunningServer } from '../server/http.ts';
-import { openAiCompatibleHandler } from '../server/openai-compatible.ts';
 import { z } from 'zod';
 import {
   KernelsName,
@@ -37,9 +34,12 @@ export interface ServeRequest {
 export async function startServe(
   request: ServeRequest,
 ): Promise<RunningServer & { modelName: string }> {
+  const { loadCheckpoint } = await import('../model/checkpoint.ts');
+  const { listen } = await import('../server/http.ts');
+  const { openAiCompatibleHandler } = await import('../server/openai-compatible.ts');
   const { model } = await loadCheckpoint(
     request.checkpoint,
-    kernelsNamed(request.kernels ?? 'auto'),
+    await kernelsNamed(request.kernels ?? 'auto'),
   );
   const modelName = request.modelName ?? basename(resolve(request.checkpoint));
   const handler = openAiCompatibleHandler({

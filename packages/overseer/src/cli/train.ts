@@ -5,15 +5,13 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
-import { loadCheckpoint, loadOptimizerState, readCheckpointConfig } from '../model/checkpoint.ts';
-import { Gpt, defaultGptConfig } from '../model/gpt.ts';
-import type { GptConfig } from '../model/gpt.ts';
-import { AdamW, defaultOptimizerConfig } from '../model/optimizer.ts';
-import type { OptimizerConfig } from '../model/optimizer.ts';
-import { Tokenizer } from '../model/tokenizer.ts';
+import type { Gpt } from '../model/gpt.ts';
+import { defaultGptConfig } from '../model/gpt-config.ts';
+import type { GptConfig } from '../model/gpt-config.ts';
+import type { AdamW } from '../model/optimizer.ts';
+import { defaultOptimizerConfig } from '../model/optimizer-config.ts';
+import type { OptimizerConfig } from '../model/optimizer-config.ts';
 import type { TaskFamilyBase } from '../tasks/family.ts';
-import { getFamily } from '../tasks/registry.ts';
-import { trainSupervised } from '../training/supervised.ts';
 import type { SupervisedResult } from '../training/supervised.ts';
 import {
   KernelsName,
@@ -26,7 +24,8 @@ import {
 import type { Verb } from './verbs.ts';
 
 /** Finds a task family by registry name (default options: addition is 3-digit by default). */
-export function taskFamilyNamed(name: string): TaskFamilyBase {
+export async function taskFamilyNamed(name: string): Promise<TaskFamilyBase> {
+  const { getFamily } = await import('../tasks/registry.ts');
   return getFamily(name);
 }
 
@@ -54,8 +53,15 @@ export interface TrainingRequest {
 export async function runTraining(
   request: TrainingRequest,
 ): Promise<{ model: Gpt; result: SupervisedResult; family: TaskFamilyBase }> {
-  const family = taskFamilyNamed(request.task);
-  const kernels = kernelsNamed(request.kernels);
+  // The model and the trainer load here, not when the verb is registered (`--help` stays fast).
+  const { loadCheckpoint, loadOptimizerState, readCheckpointConfig } =
+    await import('../model/checkpoint.ts');
+  const { Gpt } = await import('../model/gpt.ts');
+  const { AdamW } = await import('../model/optimizer.ts');
+  const { Tokenizer } = await import('../model/tokenizer.ts');
+  const { trainSupervised } = await import('../training/supervised.ts');
+  const family = await taskFamilyNamed(request.task);
+  const kernels = await kernelsNamed(request.kernels);
   const optimizerConfig: Partial<OptimizerConfig> = {
     totalSteps: request.steps,
     ...request.optimizer,

@@ -3,7 +3,6 @@
  * and the human-overseer queue — on 127.0.0.1 unless `--host` is given, until interrupted. It
  * prints the token that rating a queued step requires.
  */
-import { startViewerServer } from '../viewer-server/server.ts';
 import type { ViewerServer } from '../viewer-server/server.ts';
 import { addStoreOption } from './runs.ts';
 import { integerArgument } from './arguments.ts';
@@ -29,6 +28,7 @@ export function describeViewer(server: ViewerServer, store: string): string {
 
 /** Serves the viewer until SIGINT or SIGTERM, then closes it. */
 export async function runView(request: ViewRequest): Promise<void> {
+  const { startViewerServer } = await import('../viewer-server/server.ts');
   const server = await startViewerServer(request);
   process.stdout.write(describeViewer(server, request.store));
   await new Promise<void>((resolve) => {

@@ -15,29 +15,11 @@ import { Random, deriveSeed } from '../util/random.ts';
 import { sampleToken, validateSamplingOptions } from './sampling.ts';
 import type { SamplingOptions } from './sampling.ts';
 import type { Tokenizer } from './tokenizer.ts';
+import { defaultGptConfig } from './gpt-config.ts';
+import type { GptConfig } from './gpt-config.ts';
 
-/** Model hyperparameters (the vocabulary size comes from the tokenizer). */
-export interface GptConfig {
-  /** Transformer blocks. */
-  layers: number;
-  /** Attention heads per block; must divide `width`. */
-  heads: number;
-  /** Embedding width (channels). */
-  width: number;
-  /** Longest input sequence in tokens, counting the leading end token. */
-  contextLength: number;
-  /** Standard deviation of the initial weights (GPT-2: 0.02). */
-  initStandardDeviation: number;
-}
-
-/** Defaults sized for the toy task families on a 2-core CPU. */
-export const defaultGptConfig: GptConfig = {
-  layers: 2, // two blocks suffice for carries in 3-digit addition
-  heads: 4, // headSize 32 at width 128
-  width: 128, // width 64 learns 3-digit addition too, but needs more steps
-  contextLength: 32, // toy prompts + completions are short; attention cost grows with its square
-  initStandardDeviation: 0.02, // GPT-2
-};
+export { defaultGptConfig } from './gpt-config.ts';
+export type { GptConfig } from './gpt-config.ts';
 
 /** Checks a model configuration, naming the key and what to change. */
 export function validateGptConfig(config: GptConfig): void {
