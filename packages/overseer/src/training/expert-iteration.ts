@@ -16,6 +16,7 @@ import type { Gpt } from '../model/gpt.ts';
 import type { AdamW } from '../model/optimizer.ts';
 import type { JsonObject } from '../spec/index.ts';
 import type { SupervisedExample } from '../tasks/family.ts';
+import { trainerJudge } from './judgment-cache.ts';
 import { problemsForUpdate, rolloutStatistics } from './reinforcement.ts';
 import { rollouts as sampleRollouts } from './rollouts.ts';
 import type { Rollout } from './rollouts.ts';
@@ -49,6 +50,8 @@ export const ExpertIterationOptions = z.strictObject({
   accumulate: z.boolean().default(true),
   /** Pairs per fine-tuning batch. */
   batchSize: z.number().int().positive().default(32),
+  /** Judge each distinct step once per `train` call (a cache hit is not a call to the expert). */
+  cacheJudgments: z.boolean().default(false),
   ...optimizerOptions,
   /** Peak learning rate of the fine-tuning. */
   learningRate: z.number().positive().default(3e-4),
@@ -122,6 +125,7 @@ export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
       const { model, seed } = context;
       const optimizer = context.optimizer ?? createOptimizer(model);
       const mixer = dial(resolved.lambda);
+      const judge = trainerJudge(context.judge, resolved.cacheJudgments);
       const updates: UpdateReport[] = [];
       let collected: SupervisedExample[] = [];
       for (let iteration = 0; iteration < resolved.iterations; iteration++) {
@@ -136,7 +140,7 @@ export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
           samplesPerProblem: resolved.groupSize,
           temperature: resolved.temperature,
           seed: deriveSeed(seed, 'expert-iteration', 'rollouts', iteration),
-          judge: context.judge,
+          judge,
         });
         const keeps = batch.map((rollout) => mixedScore(rollout, mixer) > resolved.threshold);
         const kept = batch.filter((_, index) => keeps[index]);

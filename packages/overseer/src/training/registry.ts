@@ -6,6 +6,7 @@ import { OverseerError } from '../errors.ts';
 import type { JsonObject } from '../spec/index.ts';
 import { expertIteration } from './expert-iteration.ts';
 import { imitation } from './imitation.ts';
+import { onPolicyDistillation } from './on-policy-distillation.ts';
 import { outcomeRl } from './outcome-rl.ts';
 import { processRl } from './process-rl.ts';
 import type { Trainer } from './trainer.ts';
@@ -31,6 +32,11 @@ const trainers: Record<string, TrainerEntry> = {
   'expert-iteration': {
     description: 'sample k, keep what the overseer approves (or a λ-mixed score), fine-tune',
     create: (options) => expertIteration(options),
+  },
+  'on-policy-distillation': {
+    description:
+      'the student samples, the expert judges each step on paper and corrects the disapproved (DAgger)',
+    create: (options) => onPolicyDistillation(options),
   },
 };
 

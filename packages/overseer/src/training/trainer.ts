@@ -88,6 +88,12 @@ export interface UpdateReport {
   entropy?: number;
   /** Expert iteration: samples kept for fine-tuning. */
   kept?: number;
+  /** Policy gradient: share of rollouts whose group carried a signal (all, unless dropped). */
+  informativeShare?: number;
+  /** On-policy distillation: steps imitated (approved own steps plus expert corrections). */
+  imitatedSteps?: number;
+  /** On-policy distillation: steps where the expert's correction was imitated. */
+  correctedSteps?: number;
   /** Wall-clock seconds of the update, sampling and judging included. */
   seconds: number;
 }
