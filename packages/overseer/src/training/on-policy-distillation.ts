@@ -27,19 +27,13 @@ import {
   optimizerOptions,
   parseTrainerOptions,
   requireInContext,
+  samplingOptions,
 } from './trainer.ts';
 import type { Trainer, UpdateReport } from './trainer.ts';
 
 /** Options of on-policy distillation. */
 export const OnPolicyDistillationOptions = z.strictObject({
-  /** Updates (sample → judge → correct → one optimiser step) to take. */
-  updates: z.number().int().positive().default(50),
-  /** Problems sampled per update. */
-  problemsPerUpdate: z.number().int().positive().default(8),
-  /** Samples per problem. */
-  groupSize: z.number().int().positive().default(4),
-  /** Sampling temperature. */
-  temperature: z.number().positive().default(1),
+  ...samplingOptions({ problemsPerUpdate: 8, groupSize: 4 }),
   /** Imitate the student's own approved steps too (DAgger labels every state it visits). */
   imitateApproved: z.boolean().default(true),
   /** Judge and correct each distinct step once per `train` call (hits are not expert calls). */

@@ -39,19 +39,13 @@ import {
   optimizerOptions,
   parseTrainerOptions,
   requireInContext,
+  samplingOptions,
 } from './trainer.ts';
 import type { Trainer, TrainerContext, TrainerResult, UpdateReport } from './trainer.ts';
 
 /** The options of a policy-gradient trainer; the defaults named are process-rl's / outcome-rl's. */
 export const ReinforcementOptions = z.strictObject({
-  /** Policy updates to take. */
-  updates: z.number().int().positive().default(50),
-  /** Problems sampled per update. */
-  problemsPerUpdate: z.number().int().positive().default(8),
-  /** Rollouts per problem (GRPO's k). */
-  groupSize: z.number().int().positive().default(8),
-  /** Sampling temperature; 1 keeps the samples on-policy. */
-  temperature: z.number().positive().default(1),
+  ...samplingOptions({ problemsPerUpdate: 8, groupSize: 8 }),
   /** The dial: reward = (1 − λ) · process + λ · outcome. */
   lambda: z.number().min(0).max(1),
   /** `myopic`: a step is paid its own reward; `full-horizon`: the return from it on. */

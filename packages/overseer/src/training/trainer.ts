@@ -161,6 +161,20 @@ export const optimizerOptions = {
   gradientClip: z.number().min(0).default(1),
 };
 
+/** Options every trainer that samples groups takes, with that trainer's defaults. */
+export function samplingOptions(defaults: { problemsPerUpdate: number; groupSize: number }) {
+  return {
+    /** Updates (sample, judge, one optimiser step) to take. */
+    updates: z.number().int().positive().default(50),
+    /** Problems sampled per update. */
+    problemsPerUpdate: z.number().int().positive().default(defaults.problemsPerUpdate),
+    /** Samples per problem (GRPO's k). */
+    groupSize: z.number().int().positive().default(defaults.groupSize),
+    /** Sampling temperature; 1 keeps the samples on-policy. */
+    temperature: z.number().positive().default(1),
+  };
+}
+
 /** The optimiser for a run of `totalSteps` updates from the trainer's options. */
 export function optimizerFor(
   model: Gpt,
