@@ -39,7 +39,7 @@ experiments:
       - name: expert-iteration
         trainer:
           name: expert-iteration
-          options: { problemsPerIteration: 2, groupSize: 3, stepsPerIteration: 2, cacheJudgments: true }
+          options: { problemsPerIteration: 2, groupSize: 3, stepsPerIteration: 2, cacheJudgments: true, rationalize: true }
 `;
 
 const quiet: ProgressReporter = { start() {}, at() {}, advance() {}, log() {}, stop() {} };
