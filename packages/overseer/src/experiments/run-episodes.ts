@@ -329,22 +329,29 @@ export function amplifiedJudge(
   judge: StepJudge,
   amplified: ReadonlyMap<string, PriorStep[]>,
 ): StepJudge {
-  return {
-    judge(step: ProposedStep): Judgment | Promise<Judgment> {
-      if (step.kind === 'answer' && step.previous.length === 0) {
-        const previous = amplified.get(step.question);
-        if (previous !== undefined && previous.length > 0) {
-          return judge.judge({ ...step, previous: previous.map((prior) => ({ ...prior })) });
-        }
+  const consulted = (step: ProposedStep): ProposedStep => {
+    if (step.kind === 'answer' && step.previous.length === 0) {
+      const previous = amplified.get(step.question);
+      if (previous !== undefined && previous.length > 0) {
+        return { ...step, previous: previous.map((prior) => ({ ...prior })) };
       }
-      return judge.judge(step);
-    },
+    }
+    return step;
+  };
+  const correct = judge.correct?.bind(judge);
+  return {
+    judge: (step: ProposedStep): Judgment | Promise<Judgment> => judge.judge(consulted(step)),
+    ...(correct === undefined ? {} : { correct: (step: ProposedStep) => correct(consulted(step)) }),
   };
 }
 
-/** A judge that counts its calls (each is one call to the weak expert). */
+/**
+ * A judge that counts its calls (each is one call to the weak expert): every judgment, and every
+ * correction asked of it.
+ */
 export function countingJudge(judge: StepJudge): StepJudge & { readonly calls: number } {
   let calls = 0;
+  const correct = judge.correct?.bind(judge);
   return {
     get calls() {
       return calls;
@@ -352,6 +359,33 @@ export function countingJudge(judge: StepJudge): StepJudge & { readonly calls: n
     judge(step) {
       calls += 1;
       return judge.judge(step);
+    },
+    ...(correct === undefined
+      ? {}
+      : {
+          correct: (step: ProposedStep) => {
+            calls += 1;
+            return correct(step);
+          },
+        }),
+  };
+}
+
+/**
+ * A judge whose corrections are the weak expert's own steps, from its on-paper check of the step
+ * (`checkStep`): the step itself where the expert approves it, the step it expected where it
+ * disapproves and knows what it wanted, nothing where it cannot tell. The verdicts stay the
+ * overseer's (a fallible overseer may disapprove a step the expert would have taken).
+ */
+export function correctingJudge(
+  judge: StepJudge,
+  family: Pick<TaskFamily, 'checkStep'>,
+): StepJudge {
+  return {
+    judge: (step) => judge.judge(step),
+    correct(step) {
+      const check = family.checkStep(step);
+      return check.rating === 1 ? step.action : check.expected;
     },
   };
 }

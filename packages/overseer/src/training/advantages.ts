@@ -9,6 +9,12 @@
  *   deviation when `scale` is set.
  * - `baseline`: a running mean per step position, updated after each batch, so a step's advantage
  *   never depends on rewards drawn in the same batch.
+ * - `rloo` (REINFORCE leave-one-out, Ahmadian et al. 2024): a step's baseline is the mean of the
+ *   other episodes of its group at the same position (or pooled over the prompt) — unbiased, as
+ *   the baseline never contains the episode's own reward; not divided by a spread.
+ * - `question-baseline`: a running mean per (question, step position), starting at 0 (the score
+ *   halfway between approval and disapproval), so a question whose samples all agree on a wrong
+ *   answer still gets a negative advantage until its baseline has learnt that it is hard.
  * - `none`: the credited reward itself (plain REINFORCE).
  *
  * With `normalize: 'step'` or a running baseline, a step's advantage depends only on rewards at
@@ -17,7 +23,7 @@
 import { OverseerError } from '../errors.ts';
 
 /** How a baseline is formed. */
-export type AdvantageMode = 'group' | 'baseline' | 'none';
+export type AdvantageMode = 'group' | 'rloo' | 'baseline' | 'question-baseline' | 'none';
 
 /** Which rewards a group baseline pools: those at one step position, or all of a prompt's. */
 export type GroupNormalization = 'step' | 'prompt';
@@ -47,17 +53,7 @@ export function groupAdvantages(
 ): number[][] {
   const { normalize = 'step', scale = true, epsilon = 1e-6 } = options;
   checkRewards(episodes);
-  const pools = new Map<string, number[]>();
-  const poolKey = (group: number | string, position: number): string =>
-    normalize === 'step' ? `${String(group)}\u0000${position}` : String(group);
-  for (const episode of episodes) {
-    episode.rewards.forEach((reward, position) => {
-      const key = poolKey(episode.group, position);
-      const pool = pools.get(key);
-      if (pool) pool.push(reward);
-      else pools.set(key, [reward]);
-    });
-  }
+  const { key: poolKey, pools } = rewardPools(episodes, normalize);
   const statistics = new Map<string, { mean: number; deviation: number }>();
   for (const [key, pool] of pools) statistics.set(key, meanAndDeviation(pool));
   return episodes.map((episode) =>
@@ -67,6 +63,84 @@ export function groupAdvantages(
       return scale && spread > 0 ? (reward - mean) / spread : reward - mean;
     }),
   );
+}
+
+/** The pools of a batch: credited rewards by group and (under `step`) position. */
+function rewardPools(
+  episodes: readonly CreditedEpisode[],
+  normalize: GroupNormalization,
+): { key: (group: number | string, position: number) => string; pools: Map<string, number[]> } {
+  const key = (group: number | string, position: number): string =>
+    normalize === 'step' ? `${String(group)}\u0000${position}` : String(group);
+  const pools = new Map<string, number[]>();
+  for (const episode of episodes) {
+    episode.rewards.forEach((reward, position) => {
+      const pool = pools.get(key(episode.group, position));
+      if (pool) pool.push(reward);
+      else pools.set(key(episode.group, position), [reward]);
+    });
+  }
+  return { key, pools };
+}
+
+/**
+ * Leave-one-out advantages (RLOO): each credited reward minus the mean of the rest of its pool
+ * (0 for a reward alone in its pool: nothing to compare it with).
+ */
+export function leaveOneOutAdvantages(
+  episodes: readonly CreditedEpisode[],
+  options: { normalize?: GroupNormalization } = {},
+): number[][] {
+  checkRewards(episodes);
+  const { key, pools } = rewardPools(episodes, options.normalize ?? 'step');
+  const sums = new Map([...pools].map(([name, pool]) => [name, pool.reduce((a, b) => a + b, 0)]));
+  return episodes.map((episode) =>
+    episode.rewards.map((reward, position) => {
+      const name = key(episode.group, position);
+      const count = pools.get(name)!.length;
+      return count < 2 ? 0 : reward - (sums.get(name)! - reward) / (count - 1);
+    }),
+  );
+}
+
+/**
+ * A running baseline per (question, step position): starts at `initial` and moves towards each
+ * batch's mean at `rate`. A step's advantage uses the baseline as it stood before its batch.
+ */
+export class QuestionBaseline {
+  private readonly means = new Map<string, number>();
+
+  /** `rate` is the weight of a new batch's mean; `initial` a position's baseline before any. */
+  constructor(
+    readonly rate = 0.1,
+    readonly initial = 0,
+  ) {
+    if (!(rate > 0 && rate <= 1)) {
+      throw new OverseerError('training.options', `baseline rate ${rate} must lie in (0, 1]`);
+    }
+  }
+
+  /** The baseline of a question's step position. */
+  value(question: string, position: number): number {
+    return this.means.get(`${question}\u0000${position}`) ?? this.initial;
+  }
+
+  /** Advantages of episodes whose group is their question, then the baseline update. */
+  advantages(episodes: readonly CreditedEpisode[]): number[][] {
+    checkRewards(episodes);
+    const result = episodes.map((episode) =>
+      episode.rewards.map(
+        (reward, position) => reward - this.value(String(episode.group), position),
+      ),
+    );
+    const { pools } = rewardPools(episodes, 'step');
+    for (const [name, pool] of pools) {
+      const before = this.means.get(name) ?? this.initial;
+      const mean = pool.reduce((a, b) => a + b, 0) / pool.length;
+      this.means.set(name, (1 - this.rate) * before + this.rate * mean);
+    }
+    return result;
+  }
 }
 
 /**

@@ -8,11 +8,17 @@ import type { Judgment, Outcome } from '../spec/index.ts';
 import { addition } from '../tasks/addition.ts';
 import { evaluatePolicy } from './evaluation.ts';
 import type { QuestionEvaluation } from './evaluation.ts';
-import { expertIteration, mixedScore, processScore, rolloutPairs } from './expert-iteration.ts';
+import {
+  expertIteration,
+  mixedScore,
+  processScore,
+  rationalizations,
+  rolloutPairs,
+} from './expert-iteration.ts';
 import { imitation } from './imitation.ts';
 import type { Rollout, RolloutStep } from './rollouts.ts';
 import { questionTask } from './task.ts';
-import type { EnvironmentTrainingTask } from './task.ts';
+import type { EnvironmentTrainingTask, StepJudge } from './task.ts';
 
 const family = addition({ maxDigits: 1 });
 const problems = family.generate({ seed: 1, count: 80, split: 'train', difficulty: 1 });
@@ -129,5 +135,72 @@ describe('expert iteration on the embedded model', () => {
     expect(result.updates.every((report) => (report.kept ?? 0) > 0)).toBe(true);
     // Measured 0.08 → 0.33 (seed 4); seeds 5 and 6 gave 0.08 → 0.29 and 0.06 → 0.28.
     expect(after).toBeGreaterThan(before + 0.1);
+  });
+});
+
+describe('rationalization (STaR)', () => {
+  /** The weak expert as an overseer that can also give its own answer. */
+  const expert: StepJudge = {
+    judge: (proposed) => programOverseer(family).judge(proposed),
+    correct: (proposed) => {
+      const check = family.checkStep(proposed);
+      return check.rating === 1 ? proposed.action : check.expected;
+    },
+  };
+
+  it('gives the expert’s answer for each group with nothing kept, once, from one-step samples', async () => {
+    const wrong = (group: number, steps = 1): Rollout => ({
+      ...rollout(
+        Array.from({ length: steps }, () => -1),
+        0,
+      ),
+      problem: problems[group],
+      group,
+      steps: Array.from({ length: steps }, () => ({
+        ...step(-1, '0'),
+        proposed: { ...step(-1, '0').proposed, question: problems[group].question, action: '0' },
+      })),
+    });
+    const batch = [wrong(0), rollout([1], 1), wrong(1), wrong(1), wrong(2, 2)];
+    const keeps = [false, true, false, false, false];
+    const asked: string[] = [];
+    const pairs = await rationalizations(batch, keeps, {
+      judge: expert.judge,
+      correct: (proposed) => {
+        asked.push(proposed.question);
+        return expert.correct!(proposed);
+      },
+    });
+    // Group 0 kept a sample; group 2's sample has two steps: only group 1 is rationalized, once.
+    expect(asked).toEqual([problems[1].question]);
+    expect(pairs).toEqual([{ prompt: '1+2=', completion: family.oracle(problems[1].question) }]);
+  });
+
+  it('trains a cold model on the expert’s answers where it kept nothing, and needs an expert that answers', async () => {
+    const model = Gpt.create({
+      tokenizer: new Tokenizer(family.alphabet),
+      kernels: loadKernels('auto'),
+      seed: 4,
+      config: { layers: 1, heads: 2, width: 16, contextLength: 8 },
+    });
+    const task = questionTask(family, problems.slice(0, 8), { format: 'snap' });
+    const options = { iterations: 1, problemsPerIteration: 8, groupSize: 2, stepsPerIteration: 2 };
+    const result = await expertIteration({ ...options, rationalize: true }).train({
+      model,
+      seed: 1,
+      task,
+      judge: expert,
+    });
+    expect(result.updates[0].kept).toBe(0);
+    expect(result.updates[0].correctedSteps).toBeGreaterThan(0);
+    expect(Number.isFinite(result.updates[0].loss)).toBe(true);
+    await expect(
+      expertIteration({ ...options, rationalize: true }).train({
+        model,
+        seed: 1,
+        task,
+        judge: programOverseer(family),
+      }),
+    ).rejects.toThrow(/rationalize/);
   });
 });

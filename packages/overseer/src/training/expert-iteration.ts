@@ -16,11 +16,12 @@ import type { Gpt } from '../model/gpt.ts';
 import type { AdamW } from '../model/optimizer.ts';
 import type { JsonObject } from '../spec/index.ts';
 import type { SupervisedExample } from '../tasks/family.ts';
+import { trainerJudge } from './judgment-cache.ts';
 import { problemsForUpdate, rolloutStatistics } from './reinforcement.ts';
 import { rollouts as sampleRollouts } from './rollouts.ts';
 import type { Rollout } from './rollouts.ts';
 import { trainSupervised } from './supervised.ts';
-import type { TrainingTask } from './task.ts';
+import type { StepJudge, TrainingTask } from './task.ts';
 import {
   optimizerFor,
   optimizerOptions,
@@ -49,6 +50,14 @@ export const ExpertIterationOptions = z.strictObject({
   accumulate: z.boolean().default(true),
   /** Pairs per fine-tuning batch. */
   batchSize: z.number().int().positive().default(32),
+  /** Judge each distinct step once per `train` call (a cache hit is not a call to the expert). */
+  cacheJudgments: z.boolean().default(false),
+  /**
+   * STaR's rationalization: for a problem none of whose one-step samples was kept, keep the
+   * expert's own answer in place of a disapproved one (asked of the judge's `correct`), so the
+   * model can learn what it never finds by itself.
+   */
+  rationalize: z.boolean().default(false),
   ...optimizerOptions,
   /** Peak learning rate of the fine-tuning. */
   learningRate: z.number().positive().default(3e-4),
@@ -90,6 +99,35 @@ export function rolloutPairs(
   );
 }
 
+/**
+ * The expert's answers for the groups with nothing kept: per such group, the first sample that is
+ * a single disapproved answer, answered as the expert would have (none where it cannot say).
+ */
+export async function rationalizations(
+  rollouts: readonly Rollout[],
+  keeps: readonly boolean[],
+  judge: StepJudge,
+): Promise<SupervisedExample[]> {
+  const settled = new Set(rollouts.filter((_, index) => keeps[index]).map((r) => r.group));
+  const chosen = new Map<number, Rollout>();
+  for (const rollout of rollouts) {
+    const [only] = rollout.steps;
+    if (settled.has(rollout.group) || chosen.has(rollout.group)) continue;
+    if (rollout.steps.length === 1 && only.kind === 'answer' && (only.judgment?.score ?? 0) < 0) {
+      chosen.set(rollout.group, rollout);
+    }
+  }
+  const pairs = await Promise.all(
+    [...chosen.values()].map(async (rollout) => {
+      const correction = await judge.correct?.(rollout.steps[0].proposed);
+      return correction === undefined
+        ? []
+        : [{ prompt: rollout.calls[0].prompt, completion: correction }];
+    }),
+  );
+  return pairs.flat();
+}
+
 /** The expert-iteration trainer. */
 export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
   const resolved = parseTrainerOptions('expert-iteration', ExpertIterationOptions, options);
@@ -122,6 +160,14 @@ export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
       const { model, seed } = context;
       const optimizer = context.optimizer ?? createOptimizer(model);
       const mixer = dial(resolved.lambda);
+      const judge = trainerJudge(context.judge, resolved.cacheJudgments);
+      if (resolved.rationalize && judge?.correct === undefined) {
+        throw new OverseerError(
+          'training.context',
+          'expert-iteration with rationalize keeps the expert’s own answers, and this judge gives none',
+          { hint: 'pass a judge with `correct`, or set rationalize false' },
+        );
+      }
       const updates: UpdateReport[] = [];
       let collected: SupervisedExample[] = [];
       for (let iteration = 0; iteration < resolved.iterations; iteration++) {
@@ -136,11 +182,18 @@ export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
           samplesPerProblem: resolved.groupSize,
           temperature: resolved.temperature,
           seed: deriveSeed(seed, 'expert-iteration', 'rollouts', iteration),
-          judge: context.judge,
+          judge,
         });
         const keeps = batch.map((rollout) => mixedScore(rollout, mixer) > resolved.threshold);
         const kept = batch.filter((_, index) => keeps[index]);
-        const fresh = kept.flatMap((rollout) => rolloutPairs(rollout, task, model.tokenizer.endId));
+        const rationalized =
+          resolved.rationalize && judge !== undefined
+            ? await rationalizations(batch, keeps, judge)
+            : [];
+        const fresh = [
+          ...kept.flatMap((rollout) => rolloutPairs(rollout, task, model.tokenizer.endId)),
+          ...rationalized,
+        ];
         collected = resolved.accumulate ? [...collected, ...fresh] : fresh;
         const pairs = collected;
         let loss = Number.NaN;
@@ -171,6 +224,7 @@ export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
           gradientNorm,
           ...rolloutStatistics(batch),
           kept: kept.length,
+          ...(resolved.rationalize ? { correctedSteps: rationalized.length } : {}),
           seconds: (performance.now() - iterationStarted) / 1000,
         };
         await context.onRollouts?.({ update: iteration + 1, rollouts: batch, kept: keeps });

@@ -14,12 +14,13 @@ const model = Gpt.create({
 });
 
 describe('trainer registry', () => {
-  it('lists the four trainers', () => {
+  it('lists the five trainers', () => {
     expect(listTrainers().map((entry) => entry.name)).toEqual([
       'imitation',
       'process-rl',
       'outcome-rl',
       'expert-iteration',
+      'on-policy-distillation',
     ]);
   });
 

@@ -6,6 +6,7 @@ import type { JsonObject } from '../spec/index.ts';
 import { Registry } from '../util/registry.ts';
 import { ExpertIterationOptions, expertIteration } from './expert-iteration.ts';
 import { ImitationOptions, imitation } from './imitation.ts';
+import { OnPolicyDistillationOptions, onPolicyDistillation } from './on-policy-distillation.ts';
 import { outcomeRl } from './outcome-rl.ts';
 import { processRl } from './process-rl.ts';
 import { ReinforcementOptions } from './reinforcement.ts';
@@ -43,6 +44,12 @@ export const trainers = new Registry<Trainer>({
     describe: 'sample k, keep what the overseer approves (or a λ-mixed score), fine-tune',
     schema: ExpertIterationOptions,
     create: (options) => expertIteration(options),
+  })
+  .register('on-policy-distillation', {
+    describe:
+      'the student samples, the expert judges each step on paper and corrects the disapproved (DAgger)',
+    schema: OnPolicyDistillationOptions,
+    create: (options) => onPolicyDistillation(options),
   });
 
 /** The registered trainers, in a stable order, with one line each. */

@@ -7,6 +7,7 @@ import { addition } from '../tasks/addition.ts';
 import { outcomeRl } from './outcome-rl.ts';
 import { processRl } from './process-rl.ts';
 import { frozenCopy, problemsForUpdate } from './reinforcement.ts';
+import type { ProposedStep } from '../spec/index.ts';
 import { questionTask } from './task.ts';
 import type { RolloutReport } from './trainer.ts';
 
@@ -120,5 +121,93 @@ describe('the policy-gradient trainers', () => {
     expect(result.updates[0].processReward).toBeUndefined();
     expect(Array.from(reference.params)).toEqual(Array.from(before));
     expect(Array.from(model.params)).not.toEqual(Array.from(before));
+  });
+});
+
+describe('the policy-gradient trainers’ estimators and warm start', () => {
+  const snap = questionTask(family, problems, { format: 'snap' });
+  const judge = programOverseer(family);
+  const approving = {
+    judge: () => ({
+      score: 1,
+      rationale: 'always',
+      overseer: { name: 'test', options: {} },
+      method: 'program' as const,
+    }),
+  };
+
+  it('drop groups that carry no signal, taking no step when every group is uniform', async () => {
+    const options = {
+      updates: 2,
+      problemsPerUpdate: 2,
+      groupSize: 3,
+      entropyCoefficient: 0.05,
+      learningRate: 1e-2,
+    };
+    const kept = fresh();
+    const before = kept.params.slice();
+    await processRl(options).train({ model: kept, seed: 1, task: snap, judge: approving });
+    // The entropy bonus alone moves the model when uniform groups are trained on …
+    expect(Array.from(kept.params)).not.toEqual(Array.from(before));
+    const dropped = fresh();
+    const result = await processRl({ ...options, dropUniformGroups: true }).train({
+      model: dropped,
+      seed: 1,
+      task: snap,
+      judge: approving,
+    });
+    // … and nothing does when they are dropped.
+    expect(Array.from(dropped.params)).toEqual(Array.from(before));
+    expect(result.updates.map((update) => update.informativeShare)).toEqual([0, 0]);
+    expect(result.optimizer.step).toBe(0);
+  });
+
+  it('train with leave-one-out advantages and a per-question baseline', async () => {
+    // A scripted overseer that likes short answers: a cold model's samples differ on that.
+    const short = {
+      judge: (step: ProposedStep) => ({
+        ...approving.judge(),
+        score: Array.from(step.action).length <= 2 ? 1 : -1,
+      }),
+    };
+    for (const advantage of ['rloo', 'question-baseline'] as const) {
+      const model = fresh();
+      const before = model.params.slice();
+      const result = await processRl({
+        updates: 2,
+        problemsPerUpdate: 2,
+        groupSize: 4,
+        advantage,
+        dropUniformGroups: true,
+        learningRate: 1e-2,
+      }).train({ model, seed: 4, task: snap, judge: short });
+      expect(result.updates).toHaveLength(2);
+      expect(result.updates[0].informativeShare).toBeGreaterThan(0);
+      expect(Array.from(model.params), advantage).not.toEqual(Array.from(before));
+    }
+  });
+
+  it('imitate the context’s examples before the policy updates when warm-started', async () => {
+    const examples = problems.map((problem) => ({
+      prompt: family.prompt(problem.question, 'snap'),
+      completion: family.oracle(problem.question),
+    }));
+    const options = { updates: 1, problemsPerUpdate: 4, groupSize: 4, learningRate: 1e-4 };
+    const warm = await processRl({
+      ...options,
+      warmStartSteps: 80,
+      warmStartLearningRate: 1e-2,
+    }).train({ model: fresh(), seed: 3, task: snap, judge, examples });
+    const cold = await processRl(options).train({ model: fresh(), seed: 3, task: snap, judge });
+    // The first update samples from the warm-started model: far more of its answers are right.
+    expect(warm.updates[0].accuracy!).toBeGreaterThan(cold.updates[0].accuracy! + 0.3);
+    await expect(
+      processRl({ ...options, warmStartSteps: 5 }).train({
+        model: fresh(),
+        seed: 3,
+        task: snap,
+        judge,
+      }),
+    ).rejects.toThrow(/examples/);
   });
 });

@@ -16,14 +16,22 @@ import { Random, deriveSeed } from '../util/random.ts';
 import { fullHorizon, myopic } from '../rewards/credit.ts';
 import { dial } from '../rewards/dial.ts';
 import { trueRewardOf } from '../spec/index.ts';
+import { learningRateAt } from '../model/optimizer.ts';
 import type { AdamW } from '../model/optimizer.ts';
 import type { JsonObject, Problem } from '../spec/index.ts';
-import { RunningBaseline } from './advantages.ts';
+import { QuestionBaseline, RunningBaseline } from './advantages.ts';
+import { trainerJudge } from './judgment-cache.ts';
 import { policyGradientUpdate } from './policy-gradient.ts';
-import { creditedCalls, rolloutRewards, stepAdvantages } from './rollout-rewards.ts';
+import {
+  creditedCalls,
+  informativeGroups,
+  rolloutRewards,
+  stepAdvantages,
+} from './rollout-rewards.ts';
 import type { AdvantageSettings, RolloutRewards } from './rollout-rewards.ts';
 import { rollouts as sampleRollouts } from './rollouts.ts';
 import type { Rollout } from './rollouts.ts';
+import { trainSupervised } from './supervised.ts';
 import type { TrainingTask } from './task.ts';
 import {
   breathe,
@@ -31,27 +39,24 @@ import {
   optimizerOptions,
   parseTrainerOptions,
   requireInContext,
+  samplingOptions,
 } from './trainer.ts';
 import type { Trainer, TrainerContext, TrainerResult, UpdateReport } from './trainer.ts';
 
 /** The options of a policy-gradient trainer; the defaults named are process-rl's / outcome-rl's. */
 export const ReinforcementOptions = z.strictObject({
-  /** Policy updates to take. */
-  updates: z.number().int().positive().default(50),
-  /** Problems sampled per update. */
-  problemsPerUpdate: z.number().int().positive().default(8),
-  /** Rollouts per problem (GRPO's k). */
-  groupSize: z.number().int().positive().default(8),
-  /** Sampling temperature; 1 keeps the samples on-policy. */
-  temperature: z.number().positive().default(1),
+  ...samplingOptions({ problemsPerUpdate: 8, groupSize: 8 }),
   /** The dial: reward = (1 − λ) · process + λ · outcome. */
   lambda: z.number().min(0).max(1),
   /** `myopic`: a step is paid its own reward; `full-horizon`: the return from it on. */
   credit: z.enum(['myopic', 'full-horizon']),
   /** Discount of full-horizon credit. */
   gamma: z.number().min(0).max(1).default(1),
-  /** `group` (GRPO), a running `baseline`, or `none` (plain REINFORCE). */
-  advantage: z.enum(['group', 'baseline', 'none']).default('group'),
+  /**
+   * `group` (GRPO), `rloo` (leave-one-out), a running `baseline` per step position, a running
+   * `question-baseline` per question and position, or `none` (plain REINFORCE).
+   */
+  advantage: z.enum(['group', 'rloo', 'baseline', 'question-baseline', 'none']).default('group'),
   /** Group baseline per step position (`step`) or pooled over a prompt's steps (`prompt`). */
   normalize: z.enum(['step', 'prompt']),
   /** Divide group advantages by their standard deviation. */
@@ -62,6 +67,23 @@ export const ReinforcementOptions = z.strictObject({
   klCoefficient: z.number().min(0).default(0),
   /** α of the per-token entropy bonus. */
   entropyCoefficient: z.number().min(0).default(0),
+  /**
+   * Leave out groups whose rollouts were all credited the same (no advantage under a group
+   * baseline): no forward or backward pass for them, and an update of only such groups takes no
+   * optimiser step.
+   */
+  dropUniformGroups: z.boolean().default(false),
+  /** Judge each distinct step once per `train` call (a cache hit is not a call to the expert). */
+  cacheJudgments: z.boolean().default(false),
+  /**
+   * Imitation steps on the context's examples (e.g. the approved amplified answers) before the
+   * first policy update of each `train` call: the SFT warm start of SFT-then-RL. 0: none.
+   */
+  warmStartSteps: z.number().int().nonnegative().default(0),
+  /** Peak learning rate of the warm start (its own AdamW, constant rate). */
+  warmStartLearningRate: z.number().positive().default(1e-3),
+  /** Pairs per warm-start batch. */
+  warmStartBatchSize: z.number().int().positive().default(32),
   ...optimizerOptions,
 });
 /** Policy-gradient options as written (λ, credit and normalize have trainer-specific defaults). */
@@ -99,6 +121,59 @@ export function reinforcementTrainer(
         context.optimizer ?? createOptimizer(context.model),
       ),
   };
+}
+
+/** How a trainer's options form advantages (a fresh running baseline per `train` call). */
+function advantageSettings(options: ResolvedReinforcementOptions): AdvantageSettings {
+  switch (options.advantage) {
+    case 'group':
+      return { mode: 'group', normalize: options.normalize, scale: options.scale };
+    case 'rloo':
+      return { mode: 'rloo', normalize: options.normalize };
+    case 'baseline':
+      return { mode: 'baseline', baseline: new RunningBaseline(options.baselineRate) };
+    case 'question-baseline':
+      return { mode: 'question-baseline', baseline: new QuestionBaseline(options.baselineRate) };
+    case 'none':
+      return { mode: 'none' };
+  }
+}
+
+/**
+ * The SFT warm start: `warmStartSteps` imitation steps on the context's examples with an AdamW of
+ * its own. An empty list (nothing approved this round) skips it; no list at all is an error.
+ */
+async function warmStart(
+  name: string,
+  options: ResolvedReinforcementOptions,
+  context: TrainerContext,
+): Promise<void> {
+  const examples = requireInContext(
+    name,
+    context,
+    'examples',
+    `warmStartSteps ${options.warmStartSteps} imitates examples before the policy updates`,
+  );
+  if (examples.length === 0) return;
+  const optimizer = optimizerFor(
+    context.model,
+    {
+      ...options,
+      learningRate: options.warmStartLearningRate,
+      warmupSteps: 0,
+      minLearningRateRatio: 1,
+    },
+    options.warmStartSteps,
+  );
+  await trainSupervised({
+    model: context.model,
+    optimizer,
+    train: [...examples],
+    steps: options.warmStartSteps,
+    batchSize: options.warmStartBatchSize,
+    seed: deriveSeed(context.seed, name, 'warm-start'),
+    progress: false,
+  });
 }
 
 /** The problems of update `update`: successive slices of a seeded shuffle, reshuffled each epoch. */
@@ -194,12 +269,9 @@ async function trainReinforcement(
     options.klCoefficient > 0 ? (context.reference ?? frozenCopy(model)) : undefined;
   const mixer = dial(options.lambda);
   const credit = options.credit === 'myopic' ? myopic() : fullHorizon(options.gamma);
-  const settings: AdvantageSettings =
-    options.advantage === 'group'
-      ? { mode: 'group', normalize: options.normalize, scale: options.scale }
-      : options.advantage === 'baseline'
-        ? { mode: 'baseline', baseline: new RunningBaseline(options.baselineRate) }
-        : { mode: 'none' };
+  const settings = advantageSettings(options);
+  const judge = trainerJudge(context.judge, options.cacheJudgments);
+  if (options.warmStartSteps > 0) await warmStart(name, options, context);
 
   const updates: UpdateReport[] = [];
   for (let update = 0; update < options.updates; update++) {
@@ -209,27 +281,33 @@ async function trainReinforcement(
       samplesPerProblem: options.groupSize,
       temperature: options.temperature,
       seed: deriveSeed(seed, name, 'rollouts', update),
-      judge: context.judge,
+      judge,
     });
     const rewards = batch.map((rollout) => rolloutRewards(rollout, mixer, credit));
-    const advantages = stepAdvantages(
-      batch,
-      rewards.map((r) => r.returns),
-      settings,
+    const returns = rewards.map((r) => r.returns);
+    const advantages = stepAdvantages(batch, returns, settings);
+    const informative = options.dropUniformGroups
+      ? informativeGroups(batch, returns)
+      : batch.map(() => true);
+    const trained = creditedCalls(
+      batch.filter((_, index) => informative[index]),
+      advantages.filter((_, index) => informative[index]),
     );
-    const step = policyGradientUpdate(model, optimizer, creditedCalls(batch, advantages), {
-      klCoefficient: options.klCoefficient,
-      entropyCoefficient: options.entropyCoefficient,
-      reference,
-    });
+    const step = trained.some(({ call }) => call.tokens.length > 0)
+      ? policyGradientUpdate(model, optimizer, trained, {
+          klCoefficient: options.klCoefficient,
+          entropyCoefficient: options.entropyCoefficient,
+          reference,
+        })
+      : undefined;
     const report: UpdateReport = {
       update: update + 1,
-      loss: step.loss,
-      learningRate: step.learningRate,
-      gradientNorm: step.gradientNorm,
+      loss: step?.loss ?? 0,
+      learningRate: step?.learningRate ?? learningRateAt(optimizer.config, optimizer.step),
+      gradientNorm: step?.gradientNorm ?? 0,
       ...rolloutStatistics(batch, rewards),
-      kl: step.kl,
-      entropy: step.entropy,
+      ...(step === undefined ? {} : { kl: step.kl, entropy: step.entropy }),
+      informativeShare: informative.filter(Boolean).length / Math.max(1, batch.length),
       seconds: (performance.now() - updateStarted) / 1000,
     };
     await context.onRollouts?.({ update: update + 1, rollouts: batch, rewards });

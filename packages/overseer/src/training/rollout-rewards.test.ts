@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { fullHorizon, myopic } from '../rewards/credit.ts';
 import { dial } from '../rewards/dial.ts';
 import type { Judgment, Outcome, Problem } from '../spec/index.ts';
-import { RunningBaseline } from './advantages.ts';
-import { creditedCalls, rolloutRewards, stepAdvantages } from './rollout-rewards.ts';
+import { QuestionBaseline, RunningBaseline } from './advantages.ts';
+import {
+  creditedCalls,
+  informativeGroups,
+  rolloutRewards,
+  stepAdvantages,
+} from './rollout-rewards.ts';
 import type { AdvantageSettings } from './rollout-rewards.ts';
 import type { Rollout } from './rollouts.ts';
 
@@ -182,5 +187,34 @@ describe('credited calls', () => {
     expect(credited.advantages).toEqual([0.5, 0.5, -2, -2]);
     const episode = environmentRollout([1, 1, 1], [0, 0, 1]);
     expect(creditedCalls([episode], [[1, 2, 3]]).map((c) => c.advantages)).toEqual([[1], [2], [3]]);
+  });
+});
+
+describe('the estimators a trainer chooses', () => {
+  const batch = [
+    questionRollout([1, -1], false, 0),
+    questionRollout([1, 1], true, 0),
+    questionRollout([-1], false, 1),
+    questionRollout([-1], false, 1),
+  ];
+  const returns = batch.map((rollout) => rolloutRewards(rollout, dial(0), myopic()).returns);
+
+  it('say which groups carry a signal: not those whose rollouts were all paid alike', () => {
+    expect(informativeGroups(batch, returns)).toEqual([true, true, false, false]);
+  });
+
+  it('form leave-one-out advantages and a per-question baseline', () => {
+    expect(stepAdvantages(batch, returns, { mode: 'rloo', normalize: 'step' })).toEqual([
+      [0, -2],
+      [0, 2],
+      [0],
+      [0],
+    ]);
+    // Every rollout here asks one question: its baseline pools them all, from 0.
+    const baseline = new QuestionBaseline(0.5);
+    const settings: AdvantageSettings = { mode: 'question-baseline', baseline };
+    expect(stepAdvantages(batch, returns, settings)).toEqual(returns);
+    expect(baseline.value(problem.question, 0)).toBeCloseTo(0);
+    expect(baseline.value(problem.question, 1)).toBeCloseTo(0);
   });
 });

@@ -9,8 +9,8 @@ import { assignCredit } from '../rewards/credit.ts';
 import type { Credit } from '../rewards/credit.ts';
 import type { Dial } from '../rewards/dial.ts';
 import { outcomeRewards, processReward } from '../rewards/step-rewards.ts';
-import { groupAdvantages } from './advantages.ts';
-import type { GroupNormalization, RunningBaseline } from './advantages.ts';
+import { groupAdvantages, leaveOneOutAdvantages } from './advantages.ts';
+import type { GroupNormalization, QuestionBaseline, RunningBaseline } from './advantages.ts';
 import type { CreditedCall } from './policy-gradient.ts';
 import type { Rollout } from './rollouts.ts';
 
@@ -41,7 +41,9 @@ export function rolloutRewards(rollout: Rollout, dial: Dial, credit: Credit): Ro
 /** How advantages are formed from the credited returns. */
 export type AdvantageSettings =
   | { mode: 'group'; normalize: GroupNormalization; scale: boolean }
+  | { mode: 'rloo'; normalize: GroupNormalization }
   | { mode: 'baseline'; baseline: RunningBaseline }
+  | { mode: 'question-baseline'; baseline: QuestionBaseline }
   | { mode: 'none' };
 
 /** Per-step advantages of a batch of rollouts from their credited returns. */
@@ -57,8 +59,40 @@ export function stepAdvantages(
   if (settings.mode === 'group') {
     return groupAdvantages(episodes, { normalize: settings.normalize, scale: settings.scale });
   }
+  if (settings.mode === 'rloo') {
+    return leaveOneOutAdvantages(episodes, { normalize: settings.normalize });
+  }
   if (settings.mode === 'baseline') return settings.baseline.advantages(episodes);
+  if (settings.mode === 'question-baseline') {
+    return settings.baseline.advantages(
+      rollouts.map((rollout, index) => ({
+        group: rollout.problem.question,
+        rewards: returns[index],
+      })),
+    );
+  }
   return episodes.map((episode) => [...episode.rewards]);
+}
+
+/**
+ * Whether each rollout's group carries a learning signal: false when every rollout of the group
+ * was credited the same returns (any baseline drawn from the group leaves them all at zero, so
+ * their gradient would be the entropy and KL terms alone, at the price of a forward and backward
+ * pass).
+ */
+export function informativeGroups(
+  rollouts: readonly Rollout[],
+  returns: ReadonlyArray<readonly number[]>,
+): boolean[] {
+  const first = new Map<number, string>();
+  const mixed = new Set<number>();
+  rollouts.forEach((rollout, index) => {
+    const key = JSON.stringify(returns[index]);
+    const seen = first.get(rollout.group);
+    if (seen === undefined) first.set(rollout.group, key);
+    else if (seen !== key) mixed.add(rollout.group);
+  });
+  return rollouts.map((rollout) => mixed.has(rollout.group));
 }
 
 /** The model calls of the rollouts, each token carrying its step's advantage. */

@@ -21,6 +21,12 @@ import type { EnvironmentFamily, QuestionFamily } from '../tasks/family.ts';
 /** The overseer as a trainer sees it (an overseers/ `Overseer` is one): a verdict on paper. */
 export interface StepJudge {
   judge(step: ProposedStep): Judgment | Promise<Judgment>;
+  /**
+   * The expert's own step in the state `step` was proposed in — `step.action` itself when the
+   * expert approves it — or undefined where the expert knows none (what on-policy distillation
+   * imitates where the student's step is disapproved). Optional: not every overseer can say.
+   */
+  correct?(step: ProposedStep): string | undefined | Promise<string | undefined>;
 }
 
 /** One step of a completion: its kind, text and span of characters (= tokens) in the completion. */

@@ -89,6 +89,12 @@ export interface UpdateReport {
   entropy?: number;
   /** Expert iteration: samples kept for fine-tuning. */
   kept?: number;
+  /** Policy gradient: share of rollouts whose group carried a signal (all, unless dropped). */
+  informativeShare?: number;
+  /** On-policy distillation: steps imitated (approved own steps plus expert corrections). */
+  imitatedSteps?: number;
+  /** On-policy distillation: steps where the expert's correction was imitated. */
+  correctedSteps?: number;
   /** Wall-clock seconds of the update, sampling and judging included. */
   seconds: number;
 }
@@ -155,6 +161,20 @@ export const optimizerOptions = {
   /** Largest global gradient norm (0: no clipping). */
   gradientClip: z.number().min(0).default(1),
 };
+
+/** Options every trainer that samples groups takes, with that trainer's defaults. */
+export function samplingOptions(defaults: { problemsPerUpdate: number; groupSize: number }) {
+  return {
+    /** Updates (sample, judge, one optimiser step) to take. */
+    updates: z.number().int().positive().default(50),
+    /** Problems sampled per update. */
+    problemsPerUpdate: z.number().int().positive().default(defaults.problemsPerUpdate),
+    /** Samples per problem (GRPO's k). */
+    groupSize: z.number().int().positive().default(defaults.groupSize),
+    /** Sampling temperature; 1 keeps the samples on-policy. */
+    temperature: z.number().positive().default(1),
+  };
+}
 
 /** The optimiser for a run of `totalSteps` updates from the trainer's options. */
 export function optimizerFor(

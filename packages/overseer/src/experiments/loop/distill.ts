@@ -14,7 +14,7 @@ import { environmentTask, questionTask } from '../../training/task.ts';
 import type { StepJudge, TrainingTask } from '../../training/task.ts';
 import type { RolloutReport, TrainerContext, UpdateReport } from '../../training/trainer.ts';
 import { rolloutEpisodePrefix } from '../episode-ids.ts';
-import { amplifiedJudge, countingJudge, recordRollouts } from '../run-episodes.ts';
+import { amplifiedJudge, correctingJudge, countingJudge, recordRollouts } from '../run-episodes.ts';
 import type { Lessons } from './oversee.ts';
 import { metricEvents, trainingValues } from './record.ts';
 import { loopTrainer, loopValues } from './setup.ts';
@@ -46,7 +46,9 @@ export async function distill(
 ): Promise<number> {
   unit.at(round, 'distill');
   const { config } = unit;
-  const counted = unit.trainer.judges ? countingJudge(overseer) : undefined;
+  const counted = unit.trainer.judges
+    ? countingJudge(correctingJudge(overseer, unit.family))
+    : undefined;
   const judge: StepJudge | undefined =
     counted === undefined || lessons.amplified === undefined
       ? counted

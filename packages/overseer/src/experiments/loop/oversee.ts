@@ -14,7 +14,7 @@ import type { Unit } from './setup.ts';
 
 /** What a round distils: pairs to imitate, or problems to sample (and their amplified trees). */
 export interface Lessons {
-  /** Prompt → completion pairs (imitation). */
+  /** Prompt → completion pairs (imitation, and the warm start of an RL trainer). */
   examples?: SupervisedExample[];
   /** The problems the trainer samples (RL, expert iteration). */
   problems: Problem[];
@@ -46,13 +46,11 @@ export function oversee(unit: Unit, problems: Problem[], played: PlayedEpisode[]
     approvedEpisodes: kept.size,
     failedEpisodes: failedEpisodes(played),
   };
-  if (unit.lesson === 'approved-answers') {
-    const examples = problems.flatMap((problem) => {
-      const entry = kept.get(problem.question);
-      return entry === undefined ? [] : amplifiedPairs(unit.family, entry, unit.format);
-    });
-    return { examples, problems, labels: 0, counts };
-  }
+  const examples = problems.flatMap((problem) => {
+    const entry = kept.get(problem.question);
+    return entry === undefined ? [] : amplifiedPairs(unit.family, entry, unit.format);
+  });
+  if (unit.lesson === 'approved-answers') return { examples, problems, labels: 0, counts };
   // Each draw is trained on with the sub-questions its tree answered, as imitation has them.
   const amplified = new Map<string, PriorStep[]>();
   const asked: Problem[] = [];
@@ -65,7 +63,8 @@ export function oversee(unit: Unit, problems: Problem[], played: PlayedEpisode[]
       asked.push(node.question === problem.question ? problem : subProblem(problem, node.question));
     }
   }
-  return { problems: asked, amplified, labels: 0, counts };
+  // The approved answers go along too, for a trainer that imitates them first (an SFT warm start).
+  return { examples, problems: asked, amplified, labels: 0, counts };
 }
 
 /**

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { Gpt } from '../model/gpt.ts';
+import { loadKernels } from '../model/kernels.ts';
+import { Tokenizer } from '../model/tokenizer.ts';
+import { programOverseer } from '../overseers/program.ts';
+import type { Judgment, Problem } from '../spec/index.ts';
+import { addition } from '../tasks/addition.ts';
+import { evaluatePolicy } from './evaluation.ts';
+import { imitatedSteps, onPolicyDistillation } from './on-policy-distillation.ts';
+import type { Rollout, RolloutStep } from './rollouts.ts';
+import type { StepJudge } from './task.ts';
+import { questionTask } from './task.ts';
+
+const family = addition({ maxDigits: 1 });
+const problems = family.generate({ seed: 1, count: 40, split: 'train', difficulty: 1 });
+
+function fresh(width = 16): Gpt {
+  return Gpt.create({
+    tokenizer: new Tokenizer(family.alphabet),
+    kernels: loadKernels('auto'),
+    seed: 3,
+    config: { layers: 1, heads: 2, width, contextLength: 32 },
+  });
+}
+
+/** The weak expert as an overseer that can also say what it would have written. */
+const expert: StepJudge = {
+  judge: (step) => programOverseer(family).judge(step),
+  correct: (step) => {
+    const check = family.checkStep(step);
+    return check.rating === 1 ? step.action : check.expected;
+  },
+};
+
+function judgment(score: number): Judgment {
+  return { score, rationale: '', overseer: { name: 'test', options: {} }, method: 'program' };
+}
+
+describe('the steps on-policy distillation imitates', () => {
+  const model = fresh();
+  const encode = (text: string) => model.tokenizer.encode(text);
+  const { endId } = model.tokenizer;
+  const problem: Problem = problems[0];
+  const prompt = family.prompt(problem.question, 'chain-of-thought');
+  const right = family.chainOfThought!.trace(problem.question);
+  // The student's sample: a right first line, then a wrong one, then an undecided answer.
+  const lines = [right[0], '9+9+9=99', right.at(-1)!];
+  const separator = family.chainOfThought!.separator;
+  const completion = lines.join(separator);
+  const tokens = [...encode(completion), endId];
+  let position = 0;
+  const scores = [1, -1, 0];
+  const steps: RolloutStep[] = lines.map((text, index) => {
+    const start = position;
+    position += Array.from(text).length + (index < lines.length - 1 ? 1 : 0);
+    return {
+      kind: index === lines.length - 1 ? 'answer' : 'thought',
+      text,
+      call: 0,
+      start,
+      end: index === lines.length - 1 ? tokens.length : position,
+      proposed: {
+        family: family.name,
+        question: problem.question,
+        kind: index === lines.length - 1 ? 'answer' : 'thought',
+        previous: lines.slice(0, index).map((line) => ({ kind: 'thought' as const, text: line })),
+        context: prompt + Array.from(completion).slice(0, start).join(''),
+        action: text,
+      },
+      judgment: judgment(scores[index]),
+    };
+  });
+  const rollout: Rollout = {
+    problem,
+    group: 0,
+    calls: [{ prompt, tokens, logProbs: tokens.map(() => -1) }],
+    steps,
+    answer: lines.at(-1)!,
+    outcome: family.grade(problem, lines.at(-1)!),
+    completion,
+  };
+
+  it('take an approved step as written, and the expert’s step where one is disapproved', async () => {
+    const corrections: string[] = [];
+    const judge: StepJudge = {
+      judge: () => judgment(0),
+      correct: (step) => {
+        corrections.push(step.action);
+        return right[1];
+      },
+    };
+    const imitated = await imitatedSteps(model, [rollout], judge, { imitateApproved: true });
+    expect(imitated.map((entry) => entry.corrected)).toEqual([false, true]);
+    // The approved first line, with its separator, after the prompt.
+    const [own, corrected] = imitated.map((entry) => entry.sequence);
+    expect(own.tokens).toEqual([endId, ...encode(prompt), ...encode(right[0] + separator)]);
+    expect(own.lossStart).toBe(1 + encode(prompt).length);
+    // The expert's second line in the student's state (its own first line written), with the
+    // separator the student wrote after its line; the undecided answer teaches nothing.
+    const state = [endId, ...encode(prompt), ...encode(right[0] + separator)];
+    expect(corrected.tokens).toEqual([...state, ...encode(right[1] + separator)]);
+    expect(corrected.lossStart).toBe(state.length);
+    expect(corrections).toEqual(['9+9+9=99']);
+    const only = await imitatedSteps(model, [rollout], judge, { imitateApproved: false });
+    expect(only.map((entry) => entry.corrected)).toEqual([true]);
+  });
+
+  it('end a corrected answer with the end token', async () => {
+    const snapPrompt = family.prompt(problem.question, 'snap');
+    const answer = family.oracle(problem.question);
+    const wrong = answer === '9' ? '8' : '9';
+    const snap: Rollout = {
+      problem,
+      group: 0,
+      calls: [{ prompt: snapPrompt, tokens: [...encode(wrong), endId], logProbs: [-1, -1] }],
+      steps: [
+        {
+          kind: 'answer',
+          text: wrong,
+          call: 0,
+          start: 0,
+          end: 2,
+          proposed: {
+            family: family.name,
+            question: problem.question,
+            kind: 'answer',
+            previous: [],
+            context: snapPrompt,
+            action: wrong,
+          },
+          judgment: judgment(-1),
+        },
+      ],
+      answer: wrong,
+      outcome: family.grade(problem, wrong),
+      completion: wrong,
+    };
+    const [entry] = await imitatedSteps(model, [snap], expert, { imitateApproved: true });
+    expect(entry.corrected).toBe(true);
+    expect(entry.sequence.tokens).toEqual([endId, ...encode(snapPrompt), ...encode(answer), endId]);
+  });
+});
+
+describe('on-policy distillation', () => {
+  it('needs an expert that corrects steps', async () => {
+    await expect(
+      onPolicyDistillation({ updates: 1 }).train({
+        model: fresh(),
+        seed: 1,
+        task: questionTask(family, problems, { format: 'snap' }),
+        judge: programOverseer(family),
+      }),
+    ).rejects.toThrow(/corrections/);
+  });
+
+  it('teaches a cold student to answer from the expert’s corrections of its own samples', async () => {
+    const task = questionTask(family, problems, { format: 'snap' });
+    const model = fresh(32);
+    const evaluate = async () => {
+      const evaluation = await evaluatePolicy(model, task);
+      return evaluation.kind === 'question' ? evaluation.answerAccuracy : Number.NaN;
+    };
+    const before = await evaluate();
+    const result = await onPolicyDistillation({
+      updates: 300,
+      problemsPerUpdate: 8,
+      groupSize: 2,
+      learningRate: 1e-2,
+    }).train({ model, seed: 2, task, judge: expert });
+    expect(before).toBeLessThan(0.2);
+    expect(result.updates[0].correctedSteps).toBeGreaterThan(0);
+    expect(await evaluate()).toBeGreaterThanOrEqual(0.7);
+  });
+});
