@@ -216,26 +216,12 @@ export function rolloutEpisode(
       ...(rollout.completion === undefined ? {} : { completion: rollout.completion }),
     },
   };
-  const rewards = options.rewards;
   const costed = new Set<number>();
   const steps = rollout.steps.map((step, index): Step => {
-    const call = rollout.calls[step.call];
-    const metadata: JsonObject = {};
-    // JSON has no infinities: a number that is not finite is left out.
-    const put = (key: string, value: number | undefined): void => {
-      if (value !== undefined && Number.isFinite(value)) metadata[key] = value;
-    };
-    if (step.text !== step.proposed.action) metadata.action = step.text;
-    put('logProb', sum(call.logProbs.slice(step.start, step.end)));
-    put('proxyReward', step.proxyReward);
-    put('trueReward', step.trueReward);
-    put('processReward', rewards?.process[index]);
-    put('outcomeReward', rewards?.outcome[index]);
-    put('reward', rewards?.reward[index]);
-    put('return', rewards?.returns[index]);
     // A model call's cost goes to the first step it produced (a question has one call in all).
     const first = !costed.has(step.call);
     costed.add(step.call);
+    const call = rollout.calls[step.call];
     return {
       id: `s${index + 1}`,
       parentId: 's0',
@@ -252,7 +238,7 @@ export function rolloutEpisode(
             outputTokens: call.tokens.length,
           }
         : noCost(),
-      metadata,
+      metadata: rolloutStepMetadata(rollout, index, options.rewards),
     };
   });
   return {
@@ -272,6 +258,29 @@ export function rolloutEpisode(
       step.judgment === undefined ? [] : [{ stepId: `s${index + 1}`, judgment: step.judgment }],
     ),
   };
+}
+
+/** What a rollout's step was paid and how likely its tokens were, as step metadata. */
+function rolloutStepMetadata(
+  rollout: Rollout,
+  index: number,
+  rewards: RolloutRewards | undefined,
+): JsonObject {
+  const step = rollout.steps[index];
+  const metadata: JsonObject = {};
+  // JSON has no infinities: a number that is not finite is left out.
+  const put = (key: string, value: number | undefined): void => {
+    if (value !== undefined && Number.isFinite(value)) metadata[key] = value;
+  };
+  if (step.text !== step.proposed.action) metadata.action = step.text;
+  put('logProb', sum(rollout.calls[step.call].logProbs.slice(step.start, step.end)));
+  put('proxyReward', step.proxyReward);
+  put('trueReward', step.trueReward);
+  put('processReward', rewards?.process[index]);
+  put('outcomeReward', rewards?.outcome[index]);
+  put('reward', rewards?.reward[index]);
+  put('return', rewards?.returns[index]);
+  return metadata;
 }
 
 function sum(values: readonly number[]): number {
