@@ -266,7 +266,11 @@ function absorbShift(
 ): { certificate: DualCertificate; verification: Verification | undefined } {
   const verification = verifyCertificate(matrix, certificate, { deadline });
   if (!verification.valid || !verification.beta) return { certificate, verification };
-  const lift = 2 * verification.beta;
+  // ⟨Y + t·I_S, A⟩ stays negative up to t ≈ −⟨Y, A⟩/tr(A_S); on global duals 2β can pass that, so stop
+  // halfway between β and it.
+  const { beta, innerProduct = 0, marginUpperBound = 0 } = verification;
+  const supportTrace = (marginUpperBound - innerProduct) / beta;
+  const lift = Math.min(2 * beta, (beta - innerProduct / supportTrace) / 2);
   const support = new Set<number>();
   for (const [i, j] of certificate.entries) {
     support.add(i);
@@ -287,7 +291,10 @@ function absorbShift(
   const liftedVerification = verifyCertificate(matrix, lifted, { deadline });
   return liftedVerification.valid
     ? { certificate: lifted, verification: liftedVerification }
-    : { certificate, verification: liftedVerification.timedOut ? liftedVerification : verification };
+    : {
+        certificate,
+        verification: liftedVerification.timedOut ? liftedVerification : verification,
+      };
 }
 
 /** A stated tolerance slightly above the factor's actual max residual on the pattern. */
