@@ -4,6 +4,10 @@ import { generateInstance } from './generate.ts';
 import { fromEntries } from './partial-matrix.ts';
 import { verifyCertificate } from './verify.ts';
 
+/** A NO instance whose only certificates are global (no small witness, no violated cycle). */
+const spreadNo = () =>
+  generateInstance({ pattern: 'random', kind: 'no', obstruction: 'spread', n: 1000, seed: 1 });
+
 describe('decide on non-chordal patterns (Burer–Monteiro + localisation)', () => {
   it.each([
     ['random', 'yes', 150],
@@ -102,5 +106,20 @@ describe('decide on non-chordal patterns (Burer–Monteiro + localisation)', () 
     const decision = decide(instance.matrix, { epsilon: 0.05, maxIterations: 3 });
     expect(decision.verdict).toBe('undecided');
     expect(String(decision.stats.reason)).toContain('budget');
+  });
+
+  it('a spread NO instance with a tiny budget says undecided on the budget, not a late verdict', () => {
+    const { matrix } = spreadNo();
+    const decision = decide(matrix, { epsilon: 0.01, maxSeconds: 0.05 });
+    expect(decision.verdict).toBe('undecided');
+    expect(String(decision.stats.reason)).toContain('budget');
+  });
+
+  it('decides a spread NO instance (a global dual over hundreds of vertices) with a verified certificate', () => {
+    const { matrix } = spreadNo();
+    const decision = decide(matrix, { epsilon: 0.01 });
+    expect(decision.verdict, String(decision.stats.reason)).toBe('not-completable');
+    const verification = verifyCertificate(matrix, decision.certificate!);
+    expect(verification.valid, verification.reason).toBe(true);
   });
 });

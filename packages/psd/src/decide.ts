@@ -117,14 +117,23 @@ export function decide(original: PartialMatrix, options: DecideOptions = {}): De
   ): Decision => {
     let certificate = proposed;
     stats.reason = reason;
-    if (certificate?.kind === 'dual') certificate = absorbShift(original, certificate);
+    const checkStarted = performance.now();
+    let checked: Verification | undefined;
+    if (certificate?.kind === 'dual') {
+      ({ certificate, verification: checked } = absorbShift(original, certificate, deadline));
+    }
     if (certificate && verify) {
-      const checkStarted = performance.now();
-      const verification: Verification = verifyCertificate(original, certificate);
+      // The lifted dual was already run through the verifier as emitted: its report is the check.
+      const verification: Verification =
+        checked ?? verifyCertificate(original, certificate, { deadline });
       stats.verification = { ...verification, seconds: (performance.now() - checkStarted) / 1000 };
       const proves = verification.valid && (certificate.kind === 'dual' || verification.rigorous);
-      if (!proves) {
+      if (verification.timedOut) {
+        stats.reason = `${reason}; but the time budget ran out before the independent check finished`;
+      } else if (!proves) {
         stats.reason = `${reason}; but the independent check did not confirm it: ${verification.reason}`;
+      }
+      if (!proves) {
         return {
           verdict: 'undecided',
           certificate,
@@ -247,12 +256,21 @@ export function decide(original: PartialMatrix, options: DecideOptions = {}): De
 
 /**
  * The verifier proves Y + β·I_S ⪰ 0 for a small β; emitting Y + 2β·I_S instead makes the certificate itself
- * PSD (its own check then needs only a rounding-level β) while keeping ⟨Y, A⟩ < 0.
+ * PSD (its own check then needs only a rounding-level β) while keeping ⟨Y, A⟩ < 0. Returns the emitted
+ * certificate with the verifier's report on it (undefined when the lift was not needed or not checked).
  */
-function absorbShift(matrix: PartialMatrix, certificate: DualCertificate): DualCertificate {
-  const verification = verifyCertificate(matrix, certificate);
-  if (!verification.valid || !verification.beta) return certificate;
-  const lift = 2 * verification.beta;
+function absorbShift(
+  matrix: PartialMatrix,
+  certificate: DualCertificate,
+  deadline: number,
+): { certificate: DualCertificate; verification: Verification | undefined } {
+  const verification = verifyCertificate(matrix, certificate, { deadline });
+  if (!verification.valid || !verification.beta) return { certificate, verification };
+  // ⟨Y + t·I_S, A⟩ stays negative up to t ≈ −⟨Y, A⟩/tr(A_S); on global duals 2β can pass that, so stop
+  // halfway between β and it.
+  const { beta, innerProduct = 0, marginUpperBound = 0 } = verification;
+  const supportTrace = (marginUpperBound - innerProduct) / beta;
+  const lift = Math.min(2 * beta, (beta - innerProduct / supportTrace) / 2);
   const support = new Set<number>();
   for (const [i, j] of certificate.entries) {
     support.add(i);
@@ -270,7 +288,13 @@ function absorbShift(matrix: PartialMatrix, certificate: DualCertificate): DualC
     kind: 'dual',
     entries: [...entries.values()].sort((x, y) => x[0] - y[0] || x[1] - y[1]),
   };
-  return verifyCertificate(matrix, lifted).valid ? lifted : certificate;
+  const liftedVerification = verifyCertificate(matrix, lifted, { deadline });
+  return liftedVerification.valid
+    ? { certificate: lifted, verification: liftedVerification }
+    : {
+        certificate,
+        verification: liftedVerification.timedOut ? liftedVerification : verification,
+      };
 }
 
 /** A stated tolerance slightly above the factor's actual max residual on the pattern. */
@@ -595,7 +619,7 @@ function localize(
           // A rigorous check on a large expander-like support costs O(support³): not past the budget.
           if (performance.now() > options.deadline) return false;
           const attempt = residualCandidate(local, state, undefined);
-          if (!certifies(local, attempt)) return false;
+          if (!certifies(local, attempt, options.deadline)) return false;
           candidate = attempt;
           return true;
         },
@@ -610,7 +634,7 @@ function localize(
       }
       if (localFit.status !== 'psd-residual') break;
       candidate = residualCandidate(local, localFit, undefined);
-      ok = certifies(local, candidate);
+      ok = certifies(local, candidate, options.deadline);
       if (ok) break;
     }
     attempts.push({
@@ -664,11 +688,15 @@ function cycleWitness(
 }
 
 /** ⟨Y, A⟩ and the rigorous check of a candidate Y (key i*n + j, i ≥ j) against a unit-diagonal matrix. */
-function certifies(matrix: PartialMatrix, candidate: Map<number, number>): boolean {
+function certifies(
+  matrix: PartialMatrix,
+  candidate: Map<number, number>,
+  deadline = Infinity,
+): boolean {
   const entries: [number, number, number][] = [];
   for (const [k, y] of candidate)
     entries.push([Math.floor(k / matrix.n) + 1, (k % matrix.n) + 1, y]);
-  return verifyCertificate(matrix, { kind: 'dual', entries }).valid;
+  return verifyCertificate(matrix, { kind: 'dual', entries }, { deadline }).valid;
 }
 
 function residualCandidate(
@@ -723,7 +751,7 @@ function polishDual(
   };
   if (n <= 3000 && performance.now() < options.deadline) {
     const whole = residualCandidate(matrix, fit, undefined);
-    const ok = certifies(matrix, whole);
+    const ok = certifies(matrix, whole, options.deadline);
     polish.push({ step: 'residual', support: n, ok });
     if (ok) return whole;
   }
@@ -733,7 +761,7 @@ function polishDual(
     const keep = new Uint8Array(n);
     for (const v of support) keep[v] = 1;
     const restricted = residualCandidate(matrix, fit, keep);
-    if (certifies(matrix, restricted)) {
+    if (certifies(matrix, restricted, options.deadline)) {
       polish.push({ step: 'restricted-residual', support: support.length, ok: true });
       return restricted;
     }
@@ -759,7 +787,7 @@ function polishDual(
     });
     if (localFit.status === 'psd-residual') {
       const localCandidate = residualCandidate(local, localFit, undefined);
-      if (certifies(local, localCandidate)) {
+      if (certifies(local, localCandidate, options.deadline)) {
         const mapped = new Map<number, number>();
         for (const [k, y] of localCandidate) {
           const i = support[Math.floor(k / local.n)];

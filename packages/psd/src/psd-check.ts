@@ -1,4 +1,7 @@
 import { choleskyInPlace } from './dense.ts';
+import { lanczosMinimum } from './lanczos.ts';
+import { createRandom } from './random.ts';
+import { denseCholesky, sparseCholesky, type CholeskyOutcome } from './sparse-cholesky.ts';
 
 /** Unit roundoff of IEEE double precision. */
 export const unitRoundoff = 2 ** -53;
@@ -18,7 +21,11 @@ export interface SparseSymmetric {
   values: Float64Array;
 }
 
-function denseCholeskySucceeds(matrix: SparseSymmetric, shift: number): boolean {
+function denseCholeskyOutcome(
+  matrix: SparseSymmetric,
+  shift: number,
+  deadline: number,
+): CholeskyOutcome {
   const { n } = matrix;
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) a[i * n + i] = matrix.diagonal[i] + shift;
@@ -28,97 +35,59 @@ function denseCholeskySucceeds(matrix: SparseSymmetric, shift: number): boolean 
     a[i * n + j] += matrix.values[e];
     a[j * n + i] += matrix.values[e];
   }
-  return choleskyInPlace(a, n);
+  return denseCholesky(a, n, deadline);
 }
 
-/** Right-looking sparse Cholesky with a greedy minimum-degree order; true when every pivot is positive. */
-function sparseCholeskySucceeds(matrix: SparseSymmetric, shift: number): boolean {
-  const { n } = matrix;
-  const diagonal = new Float64Array(n);
-  for (let i = 0; i < n; i++) diagonal[i] = matrix.diagonal[i] + shift;
-  const rows: Map<number, number>[] = Array.from({ length: n }, () => new Map());
-  for (let e = 0; e < matrix.values.length; e++) {
-    const i = matrix.rows[e];
-    const j = matrix.columns[e];
-    rows[i].set(j, (rows[i].get(j) ?? 0) + matrix.values[e]);
-    rows[j].set(i, (rows[j].get(i) ?? 0) + matrix.values[e]);
-  }
-  const eliminated = new Uint8Array(n);
-  // Lazy binary heap of (degree, vertex).
-  const heap: number[] = [];
-  const push = (degree: number, v: number): void => {
-    heap.push(degree * (n + 1) + v);
-    let k = heap.length - 1;
-    while (k > 0) {
-      const parent = (k - 1) >> 1;
-      if (heap[parent] <= heap[k]) break;
-      [heap[parent], heap[k]] = [heap[k], heap[parent]];
-      k = parent;
-    }
-  };
-  const pop = (): number => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let k = 0;
-      for (;;) {
-        const l = 2 * k + 1;
-        const r = l + 1;
-        let m = k;
-        if (l < heap.length && heap[l] < heap[m]) m = l;
-        if (r < heap.length && heap[r] < heap[m]) m = r;
-        if (m === k) break;
-        [heap[m], heap[k]] = [heap[k], heap[m]];
-        k = m;
-      }
-    }
-    return top;
-  };
-  for (let v = 0; v < n; v++) push(rows[v].size, v);
-  let done = 0;
-  while (done < n) {
-    const code = pop();
-    const v = code % (n + 1);
-    const degree = (code - v) / (n + 1);
-    if (eliminated[v] || degree !== rows[v].size) continue;
-    const pivot = diagonal[v];
-    if (!(pivot > 0)) return false;
-    const neighbours = [...rows[v].entries()];
-    for (const [w] of neighbours) rows[w].delete(v);
-    for (let p = 0; p < neighbours.length; p++) {
-      const [a, xa] = neighbours[p];
-      const scaled = xa / pivot;
-      diagonal[a] -= scaled * xa;
-      for (let q = p + 1; q < neighbours.length; q++) {
-        const [b, xb] = neighbours[q];
-        const update = scaled * xb;
-        rows[a].set(b, (rows[a].get(b) ?? 0) - update);
-        rows[b].set(a, (rows[b].get(a) ?? 0) - update);
-      }
-    }
-    for (const [w] of neighbours) push(rows[w].size, w);
-    rows[v].clear();
-    eliminated[v] = 1;
-    done++;
-  }
-  return true;
-}
-
-/** True when floating-point Cholesky of M + shift·I runs to completion (dense for small n, sparse otherwise). */
-export function choleskySucceeds(matrix: SparseSymmetric, shift: number): boolean {
+/** Floating-point Cholesky of M + shift·I (dense for small n, sparse then dense otherwise), stopped at the deadline. */
+export function choleskyOutcome(
+  matrix: SparseSymmetric,
+  shift: number,
+  deadline = Infinity,
+): CholeskyOutcome {
   return matrix.n <= 400
-    ? denseCholeskySucceeds(matrix, shift)
-    : sparseCholeskySucceeds(matrix, shift);
+    ? denseCholeskyOutcome(matrix, shift, deadline)
+    : sparseCholesky(matrix, shift, deadline);
+}
+
+/** β with λmin(M) ≥ −β proven (Infinity when none ≤ maxBeta was found), or the deadline came first. */
+export interface EigenvalueBound {
+  beta: number;
+  timedOut: boolean;
+}
+
+/** Lanczos steps of the λmin estimate that picks the Cholesky shift on large matrices. */
+const estimateSteps = 60;
+
+function ritzMinimum(matrix: SparseSymmetric): number {
+  const { n, diagonal, rows, columns, values } = matrix;
+  return lanczosMinimum(
+    (x, y) => {
+      for (let i = 0; i < n; i++) y[i] = diagonal[i] * x[i];
+      for (let e = 0; e < values.length; e++) {
+        y[rows[e]] += values[e] * x[columns[e]];
+        y[columns[e]] += values[e] * x[rows[e]];
+      }
+    },
+    n,
+    estimateSteps,
+    createRandom(n),
+  ).value;
 }
 
 /**
- * A rigorous lower bound −β on λmin(M), or Infinity when no β ≤ maxBeta is found. If floating-point
- * Cholesky of M + τI succeeds, then M + τI + ΔM = R̂ᵀR̂ ⪰ 0 with ‖ΔM‖₂ ≤ γ_{n+1}·tr(M + τI)/(1 − γ_{n+1})
- * (Higham, Accuracy and Stability, Thm 10.3 with ‖|R̂ᵀ||R̂|‖₂ ≤ ‖R̂‖_F²), so λmin(M) ≥ −(τ + that).
- * We double the rounding term for safety.
+ * A rigorous lower bound −β on λmin(M). If floating-point Cholesky of M + τI succeeds, then
+ * M + τI + ΔM = R̂ᵀR̂ ⪰ 0 with ‖ΔM‖₂ ≤ γ_{n+1}·tr(M + τI)/(1 − γ_{n+1}) (Higham, Accuracy and
+ * Stability, Thm 10.3 with ‖|R̂ᵀ||R̂|‖₂ ≤ ‖R̂‖_F²), so λmin(M) ≥ −(τ + that); we double the rounding
+ * term for safety. Small matrices try τ from the rounding scale up, ×4 each time. Above 400 rows each
+ * attempt can cost O(n³) (expander-like supports fill in), so a Lanczos Ritz value θ ≥ λmin(M) picks
+ * the shift: θ < −maxBeta rejects without factorising, otherwise τ starts just past −θ. The clock is
+ * read inside the factorisation; past the deadline the answer is { beta: Infinity, timedOut: true }.
  */
-export function rigorousEigenvalueLowerBound(matrix: SparseSymmetric, maxBeta: number): number {
+export function rigorousEigenvalueLowerBound(
+  matrix: SparseSymmetric,
+  maxBeta: number,
+  deadline = Infinity,
+): EigenvalueBound {
   const n = matrix.n;
   let trace = 0;
   let scale = 0;
@@ -128,19 +97,40 @@ export function rigorousEigenvalueLowerBound(matrix: SparseSymmetric, maxBeta: n
   }
   for (let e = 0; e < matrix.values.length; e++)
     scale = Math.max(scale, Math.abs(matrix.values[e]));
-  if (scale === 0) return 0;
+  const none: EigenvalueBound = { beta: Infinity, timedOut: false };
+  if (scale === 0) return { beta: 0, timedOut: false };
   const g = gamma(n + 1);
   const roundingTerm = (tau: number): number =>
     (2 * g * Math.abs(trace + n * tau) * (1 + 2 * gamma(n))) / (1 - g);
   // Start at the rounding scale and grow the shift until Cholesky succeeds or the bound is useless.
   let tau = Math.max(roundingTerm(0), scale * 1e-15);
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const beta = tau + roundingTerm(tau);
-    if (beta > maxBeta) return Infinity;
-    if (choleskySucceeds(matrix, tau)) return beta;
-    tau *= 4;
+  let growth = 4;
+  if (n > 400) {
+    const ritz = ritzMinimum(matrix);
+    if (ritz < -maxBeta * (1 + 1e-6) - scale * 1e-12) return none;
+    // Lanczos approaches λmin from above: leave a few per cent below the Ritz value, then grow slowly.
+    if (ritz < 0) tau = Math.max(tau, -ritz * 1.03);
+    growth = 1.5;
   }
-  return Infinity;
+  for (let attempt = 0; attempt < 40; attempt++) {
+    let beta = tau + roundingTerm(tau);
+    if (beta > maxBeta) {
+      // One last try at the largest useful shift.
+      const last = (tau * maxBeta) / beta / (1 + 1e-9);
+      if (!(last > tau / growth)) return none;
+      tau = last;
+      beta = tau + roundingTerm(tau);
+      if (beta > maxBeta) return none;
+      const outcome = choleskyOutcome(matrix, tau, deadline);
+      if (outcome === 'timeout') return { beta: Infinity, timedOut: true };
+      return outcome === 'positive' ? { beta, timedOut: false } : none;
+    }
+    const outcome = choleskyOutcome(matrix, tau, deadline);
+    if (outcome === 'timeout') return { beta: Infinity, timedOut: true };
+    if (outcome === 'positive') return { beta, timedOut: false };
+    tau *= growth;
+  }
+  return none;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DualCertificate } from './certificate.ts';
 import { decide } from './decide.ts';
+import { generateInstance } from './generate.ts';
 import { fromEntries } from './partial-matrix.ts';
 import { verifyCertificate } from './verify.ts';
 
@@ -137,5 +138,62 @@ describe('dual certificates', () => {
     });
     expect(result.valid).toBe(true);
     expect(result.marginUpperBound!).toBeLessThan(-0.99);
+  });
+});
+
+describe('dual certificates on a spread support (sparse factorisation with a dense finish)', () => {
+  // The Hoffman dual s·I + adjacency of a spread NO instance: its support is every vertex (> 400, so
+  // the sparse path with the Lanczos-chosen shift runs), and its factor fills in.
+  const violation = 0.1;
+  const { matrix } = generateInstance({
+    pattern: 'random',
+    kind: 'no',
+    obstruction: 'spread',
+    n: 600,
+    violation,
+    seed: 3,
+  });
+  const c = -matrix.values[0];
+  const s = ((c * 2 * matrix.values.length) / ((1 + violation) * matrix.n)) * (1 + violation / 2);
+  const hoffman = (diagonal: (i: number) => number, sign = 1): DualCertificate => {
+    const entries: [number, number, number][] = [];
+    for (let i = 0; i < matrix.n; i++) entries.push([i + 1, i + 1, diagonal(i)]);
+    for (let e = 0; e < matrix.values.length; e++)
+      entries.push([matrix.rows[e] + 1, matrix.columns[e] + 1, sign]);
+    return { kind: 'dual', entries };
+  };
+
+  it('accepts it, and rejects it once tampered with', () => {
+    const result = verifyCertificate(
+      matrix,
+      hoffman(() => s),
+    );
+    expect(result.valid, result.reason).toBe(true);
+    // Every other diagonal entry negated: ⟨Y, A⟩ is still negative, but λmin(Y) ≈ −s − d is far below −β.
+    const negated = verifyCertificate(
+      matrix,
+      hoffman((i) => (i % 2 === 0 ? s : -s)),
+    );
+    expect(negated.innerProduct!).toBeLessThan(0);
+    expect(negated.valid).toBe(false);
+    expect(negated.reason).toContain('could not prove');
+    // The adjacency's sign flipped: ⟨Y, A⟩ turns positive.
+    const flipped = verifyCertificate(
+      matrix,
+      hoffman(() => s, -1),
+    );
+    expect(flipped.valid).toBe(false);
+    expect(flipped.reason).toContain('not negative');
+  });
+
+  it('gives up with timedOut when the deadline has already passed', () => {
+    const result = verifyCertificate(
+      matrix,
+      hoffman(() => s),
+      { deadline: performance.now() - 1 },
+    );
+    expect(result.valid).toBe(false);
+    expect(result.timedOut).toBe(true);
+    expect(result.reason).toContain('time budget');
   });
 });

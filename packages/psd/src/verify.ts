@@ -22,6 +22,14 @@ export interface Verification {
   beta?: number;
   /** dual: an upper bound on ⟨Y + β·I_S, A⟩ (negative when valid). */
   marginUpperBound?: number;
+  /** The deadline passed before the check finished (then valid is false and nothing was decided). */
+  timedOut?: boolean;
+}
+
+/** Options of `verifyCertificate`. */
+export interface VerifyOptions {
+  /** performance.now() time after which the check gives up with timedOut (default: none). */
+  deadline?: number;
 }
 
 function entryKey(n: number, i: number, j: number): number {
@@ -166,7 +174,11 @@ function verifyGram(matrix: PartialMatrix, certificate: GramCertificate): Verifi
   };
 }
 
-function verifyDual(matrix: PartialMatrix, certificate: DualCertificate): Verification {
+function verifyDual(
+  matrix: PartialMatrix,
+  certificate: DualCertificate,
+  deadline: number,
+): Verification {
   const { n } = matrix;
   const fail = (reason: string): Verification => ({ valid: false, kind: 'dual', reason });
   if (!Array.isArray(certificate.entries) || certificate.entries.length === 0) {
@@ -247,7 +259,7 @@ function verifyDual(matrix: PartialMatrix, certificate: DualCertificate): Verifi
   }
   // Largest β that keeps ⟨Y + β·I_S, A⟩ < 0.
   const maxBeta = (-innerUpper / (supportDiagonal * (1 + gamma(s + 1)))) * 0.999;
-  const beta = rigorousEigenvalueLowerBound(
+  const { beta, timedOut } = rigorousEigenvalueLowerBound(
     {
       n: s,
       diagonal,
@@ -256,7 +268,15 @@ function verifyDual(matrix: PartialMatrix, certificate: DualCertificate): Verifi
       values: Float64Array.from(offValues),
     },
     maxBeta,
+    deadline,
   );
+  if (timedOut) {
+    return {
+      ...fail('the time budget ran out while proving λmin(Y) ≥ −β (Cholesky not finished)'),
+      innerProduct: inner,
+      timedOut,
+    };
+  }
   if (!Number.isFinite(beta)) {
     return {
       ...fail(`could not prove λmin(Y) ≥ −${maxBeta.toPrecision(3)} (needed for ⟨Y + βI, A⟩ < 0)`),
@@ -278,9 +298,11 @@ function verifyDual(matrix: PartialMatrix, certificate: DualCertificate): Verifi
 export function verifyCertificate(
   matrix: PartialMatrix,
   certificate: CheckableCertificate,
+  options: VerifyOptions = {},
 ): Verification {
   if (certificate?.kind === 'gram') return verifyGram(matrix, certificate);
-  if (certificate?.kind === 'dual') return verifyDual(matrix, certificate);
+  if (certificate?.kind === 'dual')
+    return verifyDual(matrix, certificate, options.deadline ?? Infinity);
   if (certificate?.kind === 'low-rank-sparse') return verifyLowRankSparse(matrix, certificate);
   if (certificate?.kind === 'dense') return verifyDense(matrix, certificate);
   return {
