@@ -56,6 +56,7 @@ describe('examples/', () => {
   it('parses every example with the built-in registries and expands its arms', async () => {
     const files = (await readdir(examples)).filter((file) => file.endsWith('.yaml'));
     expect(files.sort()).toEqual([
+      'distillation.yaml',
       'ida.yaml',
       'quickstart.yaml',
       'tampering.yaml',
@@ -92,6 +93,18 @@ describe('examples/', () => {
       'process-rl@approvalNoise=0.5',
     ]);
     expect(arms['trace-error.yaml/trace-error']).toEqual(['outcome-rl', 'process-rl']);
+    const distillers = [
+      'imitation',
+      'process-rl',
+      'expert-iteration',
+      'sft-then-process-rl',
+      'group-pg',
+    ];
+    expect(arms['distillation.yaml/noisy-expert']).toEqual(
+      ['', '@epsilon=0.3', '@miss=0.05', '@epsilon=0.3,miss=0.05'].flatMap((point) =>
+        distillers.map((arm) => arm + point),
+      ),
+    );
     expect(arms['quickstart.yaml/ida']).toEqual(ida);
     expect(arms['quickstart.yaml/tampering']).toEqual(['outcome-rl', 'process-rl']);
   });

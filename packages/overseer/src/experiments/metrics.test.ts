@@ -4,11 +4,13 @@ import { chainOfThought } from '../scaffolds/chain-of-thought.ts';
 import { snap } from '../scaffolds/snap.ts';
 import type { Episode, Judgment, Outcome, Problem, Step } from '../spec/index.ts';
 import { approved } from '../spec/index.ts';
+import { permutationPowering } from '../tasks/permutation-powering.ts';
 import { getFamily } from '../tasks/registry.ts';
 import {
   accuracy,
   amplificationCalls,
   approvedEpisode,
+  errorCopyRate,
   evaluationMetrics,
   failedEpisodes,
   finalAnswerError,
@@ -262,5 +264,58 @@ describe('amplification calls', () => {
       ],
     });
     expect(amplificationCalls(episode)).toBe(1);
+  });
+});
+
+describe('errorCopyRate', () => {
+  const exact = permutationPowering({ size: 4, maxBits: 3 });
+  const fallible = permutationPowering({ size: 4, maxBits: 3, expertErrorRate: 0.3 });
+  const questions = [
+    ...new Set(
+      exact
+        .generate({ seed: 0, count: 200, split: 'train', difficulty: [1, 2, 3] })
+        .map((entry) => entry.question),
+    ),
+  ];
+  const erring = questions.filter(
+    (question) => fallible.fallibleExpert!.answer(question) !== exact.oracle(question),
+  );
+  const clean = questions.filter((question) => !erring.includes(question));
+  /** A played snap episode of `question` answered `answer` (failed when `answer` is null). */
+  const answered = (question: string, answer: string | null): PlayedEpisode => {
+    const base = played({ answer, ...(answer === null ? {} : { outcome: grade(false) }) });
+    return {
+      ...base,
+      episode: { ...base.episode, problem: { ...base.episode.problem, question } },
+    };
+  };
+  const copied = (question: string) =>
+    answered(question, fallible.fallibleExpert!.answer(question));
+
+  it('is undefined with an exact expert, or where the expert errs on none of the questions', () => {
+    expect(erring.length).toBeGreaterThan(1);
+    expect(clean.length).toBeGreaterThan(0);
+    expect(errorCopyRate(exact, [answered(erring[0], 'a')])).toBeUndefined();
+    expect(errorCopyRate(fallible, [])).toBeUndefined();
+    expect(errorCopyRate(fallible, clean.map(copied))).toBeUndefined();
+    expect(errorCopyRate(addition, [played({ outcome: grade(true) })])).toBeUndefined();
+    expect(evaluationMetrics(exact, [answered(erring[0], 'a')])).not.toHaveProperty(
+      'errorCopyRate',
+    );
+  });
+
+  it('is 1 when every erring question got the expert’s wrong answer, 0 when none did', () => {
+    expect(errorCopyRate(fallible, erring.map(copied))).toBe(1);
+    // Questions the expert gets right do not enter the share.
+    expect(errorCopyRate(fallible, [...erring.map(copied), ...clean.map(copied)])).toBe(1);
+    const right = erring.map((question) => answered(question, exact.oracle(question)));
+    expect(errorCopyRate(fallible, right)).toBe(0);
+    expect(evaluationMetrics(fallible, right).errorCopyRate).toBe(0);
+  });
+
+  it('counts a failed episode as not copied, and a surrounding space as no difference', () => {
+    const [first, second] = erring;
+    const spaced = answered(second, ` ${fallible.fallibleExpert!.answer(second)} `);
+    expect(errorCopyRate(fallible, [answered(first, null), spaced])).toBe(0.5);
   });
 });

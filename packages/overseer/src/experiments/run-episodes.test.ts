@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { programOverseer } from '../overseers/program.ts';
 import type { PriorStep, ProposedStep } from '../spec/index.ts';
+import { expertErrsOn } from '../tasks/fallible-expert.ts';
 import { permutationPowering } from '../tasks/permutation-powering.ts';
 import { cachedJudge } from '../training/judgment-cache.ts';
 import { amplifiedJudge, correctingJudge, countingJudge } from './run-episodes.ts';
@@ -55,5 +56,30 @@ describe('the judges of process-based distillation', () => {
     expect(judge.hits).toBe(8);
     // A judge without corrections stays without them.
     expect(countingJudge(programOverseer(family)).correct).toBeUndefined();
+  });
+
+  it('correct with the fallible expert’s own step, not the exact one, while the check stays exact', async () => {
+    // A seed that puts P2a in the expert's error class.
+    let expertErrorSeed = 0;
+    while (!expertErrsOn({ expertErrorRate: 0.5, expertErrorSeed }, question)) expertErrorSeed += 1;
+    const fallible = permutationPowering({
+      size: 4,
+      maxBits: 3,
+      expertErrorRate: 0.5,
+      expertErrorSeed,
+    });
+    const own = fallible.decompose(question);
+    if (own.kind !== 'split') throw new Error('P2a should split');
+    const slipped = own.combine([once, family.oracle(`P1${once}`)]);
+    const right = family.oracle(question);
+    expect(slipped).not.toBe(right);
+    const judge = amplifiedJudge(
+      correctingJudge(programOverseer(fallible), fallible),
+      new Map([[question, tree]]),
+    );
+    expect((await judge.judge(answer(right))).score).toBe(1);
+    expect((await judge.judge(answer(slipped))).score).toBe(-1);
+    expect(await judge.correct!(answer(right))).toBe(slipped);
+    expect(await judge.correct!(answer(slipped))).toBe(slipped);
   });
 });

@@ -32,7 +32,7 @@ import { episodeCost } from '../scaffolds/trace.ts';
 import { noCost, toErrorRecord } from '../spec/index.ts';
 import type { RunStore } from '../store/index.ts';
 import { UNKNOWN_ANSWER } from '../tasks/family.ts';
-import type { TaskFamily } from '../tasks/family.ts';
+import type { QuestionFamily, TaskFamily } from '../tasks/family.ts';
 import type { RolloutRewards } from '../training/rollout-rewards.ts';
 import type { Rollout } from '../training/rollouts.ts';
 import type { StepJudge } from '../training/task.ts';
@@ -381,19 +381,22 @@ export function countingJudge(judge: StepJudge): StepJudge & { readonly calls: n
 }
 
 /**
- * A judge whose corrections are the weak expert's own steps, from its on-paper check of the step
- * (`checkStep`): the step itself where the expert approves it, the step it expected where it
- * disapproves and knows what it wanted, nothing where it cannot tell. The verdicts stay the
- * overseer's (a fallible overseer may disapprove a step the expert would have taken).
+ * A judge whose corrections are the weak expert's own steps, from its own check of the step by
+ * its own plan (`expertCheck`, else the exact `checkStep`): the step itself where the expert
+ * approves it, the step it would take where it disapproves and knows what it wanted, nothing
+ * where it cannot tell. A fallible expert corrects with its own (possibly wrong) step. The
+ * verdicts stay the overseer's (a fallible overseer may disapprove a step the expert would have
+ * taken).
  */
 export function correctingJudge(
   judge: StepJudge,
-  family: Pick<TaskFamily, 'checkStep'>,
+  family: Pick<QuestionFamily, 'checkStep' | 'expertCheck'>,
 ): StepJudge {
+  const expertCheck = family.expertCheck?.bind(family) ?? family.checkStep.bind(family);
   return {
     judge: (step) => judge.judge(step),
     correct(step) {
-      const check = family.checkStep(step);
+      const check = expertCheck(step);
       return check.rating === 1 ? step.action : check.expected;
     },
   };

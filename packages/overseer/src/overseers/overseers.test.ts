@@ -139,6 +139,44 @@ describe('program overseer', () => {
     expect(meanAbsolute).toBeCloseTo(0.2 * Math.sqrt(2 / Math.PI), 1);
   });
 
+  it('misses a wrong step at rate 1 − q, never fails a right one, and keeps its flips', async () => {
+    const p = 0.3;
+    let missed = 0;
+    const draws = 4000;
+    for (let seed = 0; seed < draws; seed += 1) {
+      const overseer = programOverseer(addition, { missProbability: p, seed });
+      expect((await overseer.judge(rightLine)).rating).toBe(1);
+      const judgment = await overseer.judge(wrongLine);
+      if (judgment.rating === 1) {
+        missed += 1;
+        expect(judgment.rationale).toMatch(/^\(missed\)/);
+      }
+    }
+    // Binomial standard deviation is at most 0.0073 here: ±0.03 is four of them.
+    expect(Math.abs(missed / draws - p)).toBeLessThan(0.03);
+    expect(
+      createOverseer('program', { missProbability: p }, { family: addition }).reference,
+    ).toEqual({
+      name: 'program',
+      options: { flipProbability: 0, noise: 0, seed: 0, missProbability: p },
+    });
+    // A miss is drawn after the flip and the noise, so those are the same with or without it.
+    const steps = Array.from({ length: 40 }, (_, index) => ({
+      ...rightLine,
+      context: `m${index}`,
+    }));
+    const plain = programOverseer(addition, { flipProbability: 0.5, noise: 0.1, seed: 3 });
+    const missing = programOverseer(addition, {
+      flipProbability: 0.5,
+      noise: 0.1,
+      missProbability: 0.5,
+      seed: 3,
+    });
+    const a = await Promise.all(steps.map((step) => plain.judge(step)));
+    const b = await Promise.all(steps.map((step) => missing.judge(step)));
+    expect(b.map((j) => j.score)).toEqual(a.map((j) => j.score));
+  });
+
   it('is reproducible and independent of the order steps are judged in', async () => {
     const steps = Array.from({ length: 40 }, (_, index) => ({
       ...rightLine,

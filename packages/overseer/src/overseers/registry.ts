@@ -41,13 +41,15 @@ export const overseers: Registry<Overseer, OverseerContext, OverseerTraits> = ne
   codes: { unknown: 'overseer.unknown', badOptions: 'overseer.bad-options' },
 })
   .register('program', {
-    describe: 'the weak expert’s local step check (options flipProbability, noise, seed)',
+    describe:
+      'the weak expert’s local step check (options flipProbability, missProbability, noise, seed)',
     schema: z.strictObject({
       flipProbability: z.number().min(0).max(1).optional(),
+      missProbability: z.number().min(0).max(1).optional(),
       noise: z.number().min(0).optional(),
       seed: z.number().int().optional(),
     }),
-    fallibility: ['flipProbability', 'noise'],
+    fallibility: ['flipProbability', 'missProbability', 'noise'],
     create: (options, { family }) => programOverseer(family, options),
   })
   .register('approval', {

@@ -168,6 +168,22 @@ export interface QuestionFamily<World = unknown> extends CommonFamily {
   grade(problem: Problem, answer: string | null): GradeOutcome;
   /** Present when the family has a checkable chain-of-thought format. */
   readonly chainOfThought?: ChainOfThought;
+  /**
+   * The weak expert's own verdict on a step by its own plan, whose `expected` is the step it
+   * would take itself (a correction); unlike `checkStep`, wrong where the expert errs. Absent:
+   * the expert is exact and `checkStep` says the same.
+   */
+  expertCheck?(step: ProposedStep): StepCheck;
+  /** Present when the weak expert errs on purpose (`expertErrorRate` > 0). */
+  readonly fallibleExpert?: FallibleExpert;
+}
+
+/** A weak expert that errs systematically on a fixed class of questions. */
+export interface FallibleExpert {
+  /** Share of the questions on whose own answer step it errs (ε). */
+  readonly errorRate: number;
+  /** Its answer to a question when it answers everything itself, down to the facts. */
+  answer(question: string): string;
 }
 
 /** What one environment step returns. */

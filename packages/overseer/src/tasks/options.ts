@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { optionsParser } from '../util/zod-issues.ts';
+import { fallibleExpertOptions } from './fallible-expert.ts';
 
 /**
  * Options every world-based family takes: which world, how big, how much of it is held out.
- * `defaultSize` is the family's CPU-friendly default (Christiano et al. used 64 items).
+ * `defaultSize` is the family's CPU-friendly default (Christiano et al. used 64 items). The
+ * weak expert may be made to err systematically (`expertErrorRate`, `expertErrorSeed`).
  */
 export function worldOptions(defaultSize: number) {
   return {
@@ -13,6 +15,7 @@ export function worldOptions(defaultSize: number) {
     size: z.number().int().default(defaultSize),
     /** Share of each difficulty's questions kept for the test split. */
     testFraction: z.number().gt(0).lt(1).default(0.2),
+    ...fallibleExpertOptions,
   };
 }
 

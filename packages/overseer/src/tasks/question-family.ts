@@ -27,6 +27,8 @@ import type {
 import { SNAP_MARK, THOUGHT_MARK, UNKNOWN_ANSWER } from './family.ts';
 import { createRandom } from '../util/labelled-random.ts';
 import { partitionQuestions, splitOf } from './split.ts';
+import { expertAnswerer, fallibleDecompose } from './fallible-expert.ts';
+import type { FallibleExpertSettings } from './fallible-expert.ts';
 import type { LabelledRandom } from '../util/labelled-random.ts';
 
 /**
@@ -310,6 +312,23 @@ export function defineQuestionFamily<World>(
     return definition.checkStep?.(step) ?? checkDecompositionStep(definition.decompose, step);
   };
 
+  // A fallible expert errs in what it does (the decomposition the scaffold runs, its
+  // corrections), never in `checkStep`: the on-paper check stays exact, its misses the overseer's.
+  const settings = definition.options as FallibleExpertSettings;
+  const errorRate = settings.expertErrorRate ?? 0;
+  const expertDecompose =
+    errorRate > 0
+      ? fallibleDecompose(definition.decompose, definition.answerSpace, settings)
+      : definition.decompose;
+  const fallible =
+    errorRate > 0
+      ? {
+          expertCheck: (step: ProposedStep): StepCheck =>
+            definition.checkStep?.(step) ?? checkDecompositionStep(expertDecompose, step),
+          fallibleExpert: { errorRate, answer: expertAnswerer(expertDecompose) },
+        }
+      : {};
+
   const marks = SNAP_MARK + UNKNOWN_ANSWER + (chainOfThought === undefined ? '' : THOUGHT_MARK);
 
   return {
@@ -327,11 +346,12 @@ export function defineQuestionFamily<World>(
     supervised,
     answerSpace: definition.answerSpace,
     oracle: definition.oracle,
-    decompose: definition.decompose,
+    decompose: expertDecompose,
     isCorrect,
     grade,
     checkStep,
     ...(chainOfThought === undefined ? {} : { chainOfThought }),
+    ...fallible,
   };
 }
 

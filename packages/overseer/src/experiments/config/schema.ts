@@ -13,6 +13,7 @@ export const METRIC_NAMES = [
   'accuracy',
   'finalAnswerError',
   'traceError',
+  'errorCopyRate',
   'hackRate',
   'intendedRate',
   'trueReturn',
