@@ -107,6 +107,26 @@ export interface TokenBatch {
 }
 
 /**
+ * The (batch, time) token arguments of `lastLogits` and `prefill`: `inputs` (batch, time), the
+ * filled `lengths` (batch) and `out` (batch, vocabSize) for each row's last logits.
+ */
+export type LastLogitsArguments = [
+  inputs: Int32Array,
+  batch: number,
+  time: number,
+  lengths: Int32Array,
+  out: Float32Array,
+];
+
+/** The arguments of a `decode` step: `rows`, `positions`, `tokens` (n) and `out` (n, vocabSize). */
+export type DecodeArguments = [
+  rows: Int32Array,
+  positions: Int32Array,
+  tokens: Int32Array,
+  out: Float32Array,
+];
+
+/**
  * Keys and values of every layer for up to `batch` rows, kept between decoding steps so that each
  * new token costs one position through the network instead of the whole sequence. Made by
  * `Kernels.createKvCache`; only the kernels that made it can use it (what else it holds, e.g.
@@ -146,15 +166,7 @@ export interface Kernels {
    * lengths[b] − 1 into out[b·vocabSize …]. `inputs` is (batch, time); positions ≥ lengths[b] are
    * ignored (causal attention never reads them).
    */
-  lastLogits(
-    shape: GptShape,
-    params: Float32Array,
-    inputs: Int32Array,
-    batch: number,
-    time: number,
-    lengths: Int32Array,
-    out: Float32Array,
-  ): void;
+  lastLogits(shape: GptShape, params: Float32Array, ...rest: LastLogitsArguments): void;
   /** An empty KV cache for up to `batch` rows of `shape` (filled by `prefill`, grown by `decode`). */
   createKvCache(shape: GptShape, batch: number): KvCache;
   /**
@@ -162,29 +174,14 @@ export interface Kernels {
    * layer's keys and values at positions < lengths[b] in the cache. `params` must not change until
    * the last `decode` on this cache: the kept keys and values were computed from them.
    */
-  prefill(
-    params: Float32Array,
-    cache: KvCache,
-    inputs: Int32Array,
-    batch: number,
-    time: number,
-    lengths: Int32Array,
-    out: Float32Array,
-  ): void;
+  prefill(params: Float32Array, cache: KvCache, ...rest: LastLogitsArguments): void;
   /**
    * One position for each listed row: row rows[i] reads token tokens[i] at position positions[i]
    * (≤ its filled length, < contextLength), attending to the cached keys and values before it;
    * keeps the new keys and values and writes the logits predicted after it into
    * out[i·vocabSize …]. Equal, within float rounding, to `lastLogits` on the whole sequence.
    */
-  decode(
-    params: Float32Array,
-    cache: KvCache,
-    rows: Int32Array,
-    positions: Int32Array,
-    tokens: Int32Array,
-    out: Float32Array,
-  ): void;
+  decode(params: Float32Array, cache: KvCache, ...rest: DecodeArguments): void;
   /**
    * One AdamW step in place (decoupled weight decay applied only where `decayMask[i]` is 1: matrix
    * weights, not biases, LayerNorm gains or position embeddings). `step` counts from 1.
@@ -309,11 +306,7 @@ export function validateBatch(
 /** Throws an OverseerError unless the arguments of `lastLogits` fit the shape. */
 export function validateLastLogits(
   shape: GptShape,
-  inputs: Int32Array,
-  batch: number,
-  time: number,
-  lengths: Int32Array,
-  out: Float32Array,
+  ...[inputs, batch, time, lengths, out]: LastLogitsArguments
 ): void {
   validateDimensions(shape, batch, time);
   validateLength(inputs, 'Int32Array', batch * time, 'inputs');
@@ -356,12 +349,9 @@ export function validatePrefill(
   kernels: string,
   params: Float32Array,
   cache: KvCache,
-  inputs: Int32Array,
-  batch: number,
-  time: number,
-  lengths: Int32Array,
-  out: Float32Array,
+  ...rest: LastLogitsArguments
 ): void {
+  const [, batch] = rest;
   validateCacheOwner(cache, kernels);
   validateParameters(cache.shape, params, 'params');
   if (batch > cache.batch) {
@@ -370,7 +360,7 @@ export function validatePrefill(
       'make the cache with at least as many rows as the largest batch',
     );
   }
-  validateLastLogits(cache.shape, inputs, batch, time, lengths, out);
+  validateLastLogits(cache.shape, ...rest);
 }
 
 /**
@@ -381,10 +371,7 @@ export function validateDecode(
   kernels: string,
   params: Float32Array,
   cache: KvCache,
-  rows: Int32Array,
-  positions: Int32Array,
-  tokens: Int32Array,
-  out: Float32Array,
+  ...[rows, positions, tokens, out]: DecodeArguments
 ): void {
   validateCacheOwner(cache, kernels);
   const { shape } = cache;

@@ -6,7 +6,14 @@
  */
 import { createRequire } from 'node:module';
 import { OverseerError } from '../errors.ts';
-import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
+import type {
+  DecodeArguments,
+  GptShape,
+  Kernels,
+  KvCache,
+  LastLogitsArguments,
+  TokenBatch,
+} from './kernels.ts';
 import {
   recordDecode,
   recordPrefill,
@@ -19,6 +26,14 @@ import {
   validatePrefill,
   validateShape,
 } from './kernels.ts';
+
+/** The leading arguments of the addon's KV-cache calls: shape, params, cache buffer and rows. */
+type AddonCacheArguments = [
+  shape: Int32Array,
+  params: Float32Array,
+  cache: Float32Array,
+  cacheBatch: number,
+];
 
 /** The addon's raw exports (see packages/kernels/src/addon.c). */
 interface NativeAddon {
@@ -43,37 +58,10 @@ interface NativeAddon {
     weights: Float32Array | null,
     logProbs: Float32Array,
   ): number;
-  lastLogits(
-    shape: Int32Array,
-    params: Float32Array,
-    inputs: Int32Array,
-    batch: number,
-    time: number,
-    lengths: Int32Array,
-    out: Float32Array,
-  ): void;
+  lastLogits(shape: Int32Array, params: Float32Array, ...rest: LastLogitsArguments): void;
   kvCacheFloats(shape: Int32Array, batch: number): number;
-  prefill(
-    shape: Int32Array,
-    params: Float32Array,
-    cache: Float32Array,
-    cacheBatch: number,
-    inputs: Int32Array,
-    batch: number,
-    time: number,
-    lengths: Int32Array,
-    out: Float32Array,
-  ): void;
-  decode(
-    shape: Int32Array,
-    params: Float32Array,
-    cache: Float32Array,
-    cacheBatch: number,
-    rows: Int32Array,
-    positions: Int32Array,
-    tokens: Int32Array,
-    out: Float32Array,
-  ): void;
+  prefill(...args: [...AddonCacheArguments, ...LastLogitsArguments]): void;
+  decode(...args: [...AddonCacheArguments, ...DecodeArguments]): void;
   adamw(
     params: Float32Array,
     grads: Float32Array,
@@ -134,6 +122,11 @@ interface NativeKvCache extends KvCache {
   readonly data: Float32Array;
 }
 
+/** The addon's leading arguments for a KV-cache call with `params` on `cache`. */
+function cacheArguments(params: Float32Array, cache: KvCache): AddonCacheArguments {
+  return [shapeArray(cache.shape), params, (cache as NativeKvCache).data, cache.batch];
+}
+
 /** The native kernels plus the knobs only they have. */
 export interface NativeKernels extends Kernels {
   /** Sets the number of CPU threads the kernels use; returns the number in use. */
@@ -181,11 +174,11 @@ export function createNativeKernels(): NativeKernels {
         logProbs,
       );
     },
-    lastLogits(shape, params, inputs, batch, time, lengths, out) {
+    lastLogits(shape, params, ...rest) {
       validateShape(shape);
       validateParameters(shape, params, 'params');
-      validateLastLogits(shape, inputs, batch, time, lengths, out);
-      native.lastLogits(shapeArray(shape), params, inputs, batch, time, lengths, out);
+      validateLastLogits(shape, ...rest);
+      native.lastLogits(shapeArray(shape), params, ...rest);
     },
     createKvCache(shape, batch) {
       validateKvCacheSize(shape, batch);
@@ -198,35 +191,16 @@ export function createNativeKernels(): NativeKernels {
       };
       return cache;
     },
-    prefill(params, cache, inputs, batch, time, lengths, out) {
-      validatePrefill('native', params, cache, inputs, batch, time, lengths, out);
-      const { data } = cache as NativeKvCache;
-      native.prefill(
-        shapeArray(cache.shape),
-        params,
-        data,
-        cache.batch,
-        inputs,
-        batch,
-        time,
-        lengths,
-        out,
-      );
+    prefill(params, cache, ...rest) {
+      validatePrefill('native', params, cache, ...rest);
+      native.prefill(...cacheArguments(params, cache), ...rest);
+      const [, batch, , lengths] = rest;
       recordPrefill(cache, batch, lengths);
     },
-    decode(params, cache, rows, positions, tokens, out) {
-      validateDecode('native', params, cache, rows, positions, tokens, out);
-      const { data } = cache as NativeKvCache;
-      native.decode(
-        shapeArray(cache.shape),
-        params,
-        data,
-        cache.batch,
-        rows,
-        positions,
-        tokens,
-        out,
-      );
+    decode(params, cache, ...rest) {
+      validateDecode('native', params, cache, ...rest);
+      native.decode(...cacheArguments(params, cache), ...rest);
+      const [rows, positions] = rest;
       recordDecode(cache, rows, positions);
     },
     adamw(params, grads, m, v, decayMask, options) {

@@ -3,7 +3,14 @@
  * float64 and rounded to float32 only at the boundary. Clarity over speed: it is the yardstick the
  * native kernels and the finite-difference gradient tests are measured against.
  */
-import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
+import type {
+  DecodeArguments,
+  GptShape,
+  Kernels,
+  KvCache,
+  LastLogitsArguments,
+  TokenBatch,
+} from './kernels.ts';
 import {
   LAYER_NORM_EPSILON,
   recordDecode,
@@ -609,11 +616,7 @@ function score(
 function lastLogitsPass(
   shape: GptShape,
   params: Float32Array,
-  inputs: Int32Array,
-  batch: number,
-  time: number,
-  lengths: Int32Array,
-  out: Float32Array,
+  ...[inputs, batch, time, lengths, out]: LastLogitsArguments
 ): ForwardPass {
   const V = shape.vocabSize;
   // Positions at or past a row's length may hold anything (padding); causal attention never reads
@@ -630,19 +633,11 @@ function lastLogitsPass(
   return pass;
 }
 
-function lastLogits(
-  shape: GptShape,
-  params: Float32Array,
-  inputs: Int32Array,
-  batch: number,
-  time: number,
-  lengths: Int32Array,
-  out: Float32Array,
-): void {
+function lastLogits(shape: GptShape, params: Float32Array, ...rest: LastLogitsArguments): void {
   validateShape(shape);
   validateParameters(shape, params, 'params');
-  validateLastLogits(shape, inputs, batch, time, lengths, out);
-  lastLogitsPass(shape, params, inputs, batch, time, lengths, out);
+  validateLastLogits(shape, ...rest);
+  lastLogitsPass(shape, params, ...rest);
 }
 
 /** The reference's KV cache: float64 keys and values, (batch, contextLength, width) per layer. */
@@ -665,19 +660,12 @@ function createKvCache(shape: GptShape, batch: number): ReferenceKvCache {
   };
 }
 
-function prefill(
-  params: Float32Array,
-  cache: KvCache,
-  inputs: Int32Array,
-  batch: number,
-  time: number,
-  lengths: Int32Array,
-  out: Float32Array,
-): void {
-  validatePrefill('reference', params, cache, inputs, batch, time, lengths, out);
+function prefill(params: Float32Array, cache: KvCache, ...rest: LastLogitsArguments): void {
+  validatePrefill('reference', params, cache, ...rest);
+  const [, batch, time, lengths] = rest;
   const { keys, values, shape } = cache as ReferenceKvCache;
   const { width: C, contextLength: T } = shape;
-  const pass = lastLogitsPass(shape, params, inputs, batch, time, lengths, out);
+  const pass = lastLogitsPass(shape, params, ...rest);
   pass.blocks.forEach(({ qkv }, l) => {
     for (let b = 0; b < batch; b++) {
       for (let t = 0; t < lengths[b]; t++) {
@@ -690,15 +678,9 @@ function prefill(
   recordPrefill(cache, batch, lengths);
 }
 
-function decode(
-  params: Float32Array,
-  cache: KvCache,
-  rows: Int32Array,
-  positions: Int32Array,
-  tokens: Int32Array,
-  out: Float32Array,
-): void {
-  validateDecode('reference', params, cache, rows, positions, tokens, out);
+function decode(params: Float32Array, cache: KvCache, ...rest: DecodeArguments): void {
+  validateDecode('reference', params, cache, ...rest);
+  const [rows, positions, tokens, out] = rest;
   const { keys, values, shape } = cache as ReferenceKvCache;
   const { vocabSize: V, width: C, heads: H, contextLength: T } = shape;
   const headSize = C / H;
