@@ -186,22 +186,28 @@ export interface Kernels {
    * One AdamW step in place (decoupled weight decay applied only where `decayMask[i]` is 1: matrix
    * weights, not biases, LayerNorm gains or position embeddings). `step` counts from 1.
    */
-  adamw(
-    params: Float32Array,
-    grads: Float32Array,
-    m: Float32Array,
-    v: Float32Array,
-    decayMask: Uint8Array,
-    options: {
-      learningRate: number;
-      beta1: number;
-      beta2: number;
-      epsilon: number;
-      weightDecay: number;
-      step: number;
-    },
-  ): void;
+  adamw(...args: AdamwArguments): void;
 }
+
+/** The settings of one AdamW step; `step` counts from 1. */
+export interface AdamwStep {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  weightDecay: number;
+  step: number;
+}
+
+/** The arguments of `adamw`: the buffers it updates in place (one length), the mask and the step. */
+export type AdamwArguments = [
+  params: Float32Array,
+  grads: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  decayMask: Uint8Array,
+  options: AdamwStep,
+];
 
 /** LayerNorm epsilon of every LayerNorm in the model (GPT-2's value). */
 export const LAYER_NORM_EPSILON = 1e-5;
@@ -413,14 +419,7 @@ export function recordDecode(cache: KvCache, rows: Int32Array, positions: Int32A
 }
 
 /** Throws an OverseerError unless the AdamW buffers have one length and the options are sane. */
-export function validateAdamw(
-  params: Float32Array,
-  grads: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  decayMask: Uint8Array,
-  options: { learningRate: number; beta1: number; beta2: number; epsilon: number; step: number },
-): void {
+export function validateAdamw(...[params, grads, m, v, decayMask, options]: AdamwArguments): void {
   const n = params instanceof Float32Array ? params.length : -1;
   if (n < 0) throw invalid(`params must be a Float32Array, got ${describe(params)}`);
   validateLength(grads, 'Float32Array', n, 'grads');

@@ -6,14 +6,8 @@
  */
 import { createRequire } from 'node:module';
 import { OverseerError } from '../errors.ts';
-import type {
-  DecodeArguments,
-  GptShape,
-  Kernels,
-  KvCache,
-  LastLogitsArguments,
-  TokenBatch,
-} from './kernels.ts';
+import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
+import type { DecodeArguments, LastLogitsArguments } from './kernels.ts';
 import {
   recordDecode,
   recordPrefill,

@@ -3,14 +3,8 @@
  * float64 and rounded to float32 only at the boundary. Clarity over speed: it is the yardstick the
  * native kernels and the finite-difference gradient tests are measured against.
  */
-import type {
-  DecodeArguments,
-  GptShape,
-  Kernels,
-  KvCache,
-  LastLogitsArguments,
-  TokenBatch,
-} from './kernels.ts';
+import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
+import type { AdamwArguments, DecodeArguments, LastLogitsArguments } from './kernels.ts';
 import {
   LAYER_NORM_EPSILON,
   recordDecode,
@@ -733,22 +727,9 @@ function decode(params: Float32Array, cache: KvCache, ...rest: DecodeArguments):
   recordDecode(cache, rows, positions);
 }
 
-function adamw(
-  params: Float32Array,
-  grads: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  decayMask: Uint8Array,
-  options: {
-    learningRate: number;
-    beta1: number;
-    beta2: number;
-    epsilon: number;
-    weightDecay: number;
-    step: number;
-  },
-): void {
-  validateAdamw(params, grads, m, v, decayMask, options);
+function adamw(...args: AdamwArguments): void {
+  validateAdamw(...args);
+  const [params, grads, m, v, decayMask, options] = args;
   const { learningRate, beta1, beta2, epsilon, weightDecay, step } = options;
   const correction1 = 1 - beta1 ** step;
   const correction2 = 1 - beta2 ** step;
