@@ -439,6 +439,59 @@ export function validateAdamw(...[params, grads, m, v, decayMask, options]: Adam
   }
 }
 
+/**
+ * An implementation's compute with the contract's checks and KV-cache bookkeeping around it, so
+ * that every implementation rejects bad input with the same OverseerError before any work: each
+ * implementation writes only the compute (its extras, e.g. the native `setThreads`, pass through).
+ */
+export function checkedKernels<Implementation extends Kernels>(
+  kernels: Implementation,
+): Implementation {
+  const { name } = kernels;
+  return {
+    ...kernels,
+    forwardBackward(shape, params, grads, batch, logProbs) {
+      validateShape(shape);
+      validateParameters(shape, params, 'params');
+      validateParameters(shape, grads, 'grads');
+      validateBatch(shape, batch, logProbs);
+      return kernels.forwardBackward(shape, params, grads, batch, logProbs);
+    },
+    score(shape, params, batch, logProbs) {
+      validateShape(shape);
+      validateParameters(shape, params, 'params');
+      validateBatch(shape, batch, logProbs, true);
+      return kernels.score(shape, params, batch, logProbs);
+    },
+    lastLogits(shape, params, ...rest) {
+      validateShape(shape);
+      validateParameters(shape, params, 'params');
+      validateLastLogits(shape, ...rest);
+      kernels.lastLogits(shape, params, ...rest);
+    },
+    createKvCache(shape, batch) {
+      validateKvCacheSize(shape, batch);
+      return kernels.createKvCache(shape, batch);
+    },
+    prefill(params, cache, ...rest) {
+      validatePrefill(name, params, cache, ...rest);
+      kernels.prefill(params, cache, ...rest);
+      const [, batch, , lengths] = rest;
+      recordPrefill(cache, batch, lengths);
+    },
+    decode(params, cache, ...rest) {
+      validateDecode(name, params, cache, ...rest);
+      kernels.decode(params, cache, ...rest);
+      const [rows, positions] = rest;
+      recordDecode(cache, rows, positions);
+    },
+    adamw(...args) {
+      validateAdamw(...args);
+      kernels.adamw(...args);
+    },
+  };
+}
+
 /** Which kernels to use: `auto` prefers native and falls back to reference with one warning. */
 export type KernelPreference = 'auto' | 'native' | 'reference';
 

@@ -1,25 +1,14 @@
 /**
  * The native kernels: a thin TypeScript face over the `@overseer/kernels` Node-API addon (C,
- * built by node-gyp during `npm ci`). Arguments are validated here with the same checks as the
- * reference, so both implementations reject bad input with the same OverseerError; the addon then
- * works on the caller's typed arrays in place.
+ * built by node-gyp during `npm ci`). `checkedKernels` validates the arguments with the same checks
+ * as the reference's, so both implementations reject bad input with the same OverseerError; the
+ * addon then works on the caller's typed arrays in place.
  */
 import { createRequire } from 'node:module';
 import { OverseerError } from '../errors.ts';
 import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
 import type { DecodeArguments, LastLogitsArguments } from './kernels.ts';
-import {
-  recordDecode,
-  recordPrefill,
-  validateAdamw,
-  validateBatch,
-  validateDecode,
-  validateKvCacheSize,
-  validateLastLogits,
-  validateParameters,
-  validatePrefill,
-  validateShape,
-} from './kernels.ts';
+import { checkedKernels } from './kernels.ts';
 
 /** The leading arguments of the addon's KV-cache calls: shape, params, cache buffer and rows. */
 type AddonCacheArguments = [
@@ -134,13 +123,9 @@ export interface NativeKernels extends Kernels {
 /** Loads the addon and wraps it as `Kernels`; throws an OverseerError if it is not built. */
 export function createNativeKernels(): NativeKernels {
   const native = loadAddon();
-  return {
+  return checkedKernels<NativeKernels>({
     name: 'native',
     forwardBackward(shape, params, grads, batch: TokenBatch, logProbs) {
-      validateShape(shape);
-      validateParameters(shape, params, 'params');
-      validateParameters(shape, grads, 'grads');
-      validateBatch(shape, batch, logProbs);
       return native.forwardBackward(
         shapeArray(shape),
         params,
@@ -154,9 +139,6 @@ export function createNativeKernels(): NativeKernels {
       );
     },
     score(shape, params, batch, logProbs) {
-      validateShape(shape);
-      validateParameters(shape, params, 'params');
-      validateBatch(shape, batch, logProbs, true);
       return native.score(
         shapeArray(shape),
         params,
@@ -169,13 +151,9 @@ export function createNativeKernels(): NativeKernels {
       );
     },
     lastLogits(shape, params, ...rest) {
-      validateShape(shape);
-      validateParameters(shape, params, 'params');
-      validateLastLogits(shape, ...rest);
       native.lastLogits(shapeArray(shape), params, ...rest);
     },
     createKvCache(shape, batch) {
-      validateKvCacheSize(shape, batch);
       const cache: NativeKvCache = {
         kernels: 'native',
         shape: { ...shape },
@@ -186,19 +164,12 @@ export function createNativeKernels(): NativeKernels {
       return cache;
     },
     prefill(params, cache, ...rest) {
-      validatePrefill('native', params, cache, ...rest);
       native.prefill(...cacheArguments(params, cache), ...rest);
-      const [, batch, , lengths] = rest;
-      recordPrefill(cache, batch, lengths);
     },
     decode(params, cache, ...rest) {
-      validateDecode('native', params, cache, ...rest);
       native.decode(...cacheArguments(params, cache), ...rest);
-      const [rows, positions] = rest;
-      recordDecode(cache, rows, positions);
     },
     adamw(params, grads, m, v, decayMask, options) {
-      validateAdamw(params, grads, m, v, decayMask, options);
       native.adamw(
         params,
         grads,
@@ -224,5 +195,5 @@ export function createNativeKernels(): NativeKernels {
     },
     info: () => native.info(),
     release: () => native.release(),
-  };
+  });
 }

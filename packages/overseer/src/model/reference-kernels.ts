@@ -5,19 +5,7 @@
  */
 import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
 import type { AdamwArguments, DecodeArguments, LastLogitsArguments } from './kernels.ts';
-import {
-  LAYER_NORM_EPSILON,
-  recordDecode,
-  recordPrefill,
-  validateAdamw,
-  validateBatch,
-  validateDecode,
-  validateKvCacheSize,
-  validateLastLogits,
-  validateParameters,
-  validatePrefill,
-  validateShape,
-} from './kernels.ts';
+import { LAYER_NORM_EPSILON, checkedKernels } from './kernels.ts';
 
 /** Offsets (in floats) of one block's tensors inside the flat parameter buffer. */
 interface BlockOffsets {
@@ -473,10 +461,6 @@ function forwardBackward(
   batch: TokenBatch,
   logProbs?: Float32Array,
 ): number {
-  validateShape(shape);
-  validateParameters(shape, params, 'params');
-  validateParameters(shape, grads, 'grads');
-  validateBatch(shape, batch, logProbs);
   const { vocabSize: V, width: C, heads: H } = shape;
   const { batch: B, time: T, inputs, targets } = batch;
   const N = B * T;
@@ -597,9 +581,6 @@ function score(
   batch: TokenBatch,
   logProbs: Float32Array,
 ): number {
-  validateShape(shape);
-  validateParameters(shape, params, 'params');
-  validateBatch(shape, batch, logProbs, true);
   const N = batch.batch * batch.time;
   const pass = forward(shape, params, batch.inputs, batch.batch, batch.time);
   const logProbabilities = logSoftmax(pass.logits, N, shape.vocabSize);
@@ -628,9 +609,6 @@ function lastLogitsPass(
 }
 
 function lastLogits(shape: GptShape, params: Float32Array, ...rest: LastLogitsArguments): void {
-  validateShape(shape);
-  validateParameters(shape, params, 'params');
-  validateLastLogits(shape, ...rest);
   lastLogitsPass(shape, params, ...rest);
 }
 
@@ -641,7 +619,6 @@ interface ReferenceKvCache extends KvCache {
 }
 
 function createKvCache(shape: GptShape, batch: number): ReferenceKvCache {
-  validateKvCacheSize(shape, batch);
   const size = batch * shape.contextLength * shape.width;
   const perLayer = () => Array.from({ length: shape.layers }, () => new Float64Array(size));
   return {
@@ -655,7 +632,6 @@ function createKvCache(shape: GptShape, batch: number): ReferenceKvCache {
 }
 
 function prefill(params: Float32Array, cache: KvCache, ...rest: LastLogitsArguments): void {
-  validatePrefill('reference', params, cache, ...rest);
   const [, batch, time, lengths] = rest;
   const { keys, values, shape } = cache as ReferenceKvCache;
   const { width: C, contextLength: T } = shape;
@@ -669,11 +645,9 @@ function prefill(params: Float32Array, cache: KvCache, ...rest: LastLogitsArgume
       }
     }
   });
-  recordPrefill(cache, batch, lengths);
 }
 
 function decode(params: Float32Array, cache: KvCache, ...rest: DecodeArguments): void {
-  validateDecode('reference', params, cache, ...rest);
   const [rows, positions, tokens, out] = rest;
   const { keys, values, shape } = cache as ReferenceKvCache;
   const { vocabSize: V, width: C, heads: H, contextLength: T } = shape;
@@ -724,11 +698,9 @@ function decode(params: Float32Array, cache: KvCache, ...rest: DecodeArguments):
   });
   const { logits } = head(x, params, offsets, n, C, V);
   for (let i = 0; i < n * V; i++) out[i] = logits[i];
-  recordDecode(cache, rows, positions);
 }
 
 function adamw(...args: AdamwArguments): void {
-  validateAdamw(...args);
   const [params, grads, m, v, decayMask, options] = args;
   const { learningRate, beta1, beta2, epsilon, weightDecay, step } = options;
   const correction1 = 1 - beta1 ** step;
@@ -748,7 +720,7 @@ function adamw(...args: AdamwArguments): void {
 }
 
 /** The portable reference kernels (plain TypeScript, float64 inside). */
-export const referenceKernels: Kernels = {
+export const referenceKernels: Kernels = checkedKernels({
   name: 'reference',
   forwardBackward,
   score,
@@ -757,4 +729,4 @@ export const referenceKernels: Kernels = {
   prefill,
   decode,
   adamw,
-};
+});
