@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { OverseerError } from '../errors.ts';
+import type { GptShape } from '../model/kernels.ts';
 
 /** How to install the PyTorch peer on Debian. */
 export const TORCH_INSTALL_HINT =
@@ -53,6 +54,18 @@ export function runPythonPeer<Result>(run: PythonPeerRun): Promise<Result | null
       },
     );
   });
+}
+
+/** The model and batch flags every peer script takes (`--vocab` … `--batch`). */
+export function modelArguments(shape: GptShape, batch: number): string[] {
+  return [
+    `--vocab=${shape.vocabSize}`,
+    `--context=${shape.contextLength}`,
+    `--layers=${shape.layers}`,
+    `--heads=${shape.heads}`,
+    `--width=${shape.width}`,
+    `--batch=${batch}`,
+  ];
 }
 
 /** The named sizes out of `sizes`, case-insensitively; an OverseerError names the choices. */

@@ -4,14 +4,14 @@
  * tokens/s next to PyTorch sampling the same model size with a KV cache (through /usr/bin/python3
  * and torch-sample-peer.py) in the same run.
  */
-import { loadavg } from 'node:os';
 import { seededRandom } from '../model/kernel-fixtures.ts';
 import { Gpt } from '../model/gpt.ts';
 import type { KernelPreference } from '../model/kernels.ts';
 import { loadKernels, parameterLayout, setThreads } from '../model/kernels.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
-import { peakRssMb, pickSizes, roundTo, runPythonPeer } from './python-peer.ts';
-import { formatTable } from './table.ts';
+import { modelArguments, peakRssMb, pickSizes, roundTo, runPythonPeer } from './python-peer.ts';
+import { formatTable, optionalCell } from './table.ts';
+import { loadAverageNow, loadAverageSince, timeCalls } from './timing.ts';
 import { sampleBenchSizes } from './sizes.ts';
 import type { SampleBenchSize } from './sizes.ts';
 
@@ -111,7 +111,7 @@ export async function runSampleBench(
   const threads = kernels.name === 'native' ? setThreads(options.threads) : 1;
   const results: SampleBenchSizeResult[] = [];
   let torchVersion: string | null = null;
-  const loadBefore = loadavg()[0];
+  const loadBefore = loadAverageNow();
   for (const size of sizes) {
     const repeats = options.repeats ?? size.defaultRepeats;
     const gpt = benchModel(size, kernels);
@@ -124,28 +124,15 @@ export async function runSampleBench(
       `size ${size.name}: ${options.warmup} warm-up + ${repeats} timed sample calls of ` +
         `${size.batch} rows (${kernels.name}, ${options.kvCache ? 'KV cache' : 'no cache'})`,
     );
-    for (let i = 0; i < options.warmup; i++) sample(i);
-    const started = performance.now();
-    const cpuStarted = process.cpuUsage();
-    let tokens = 0;
-    for (let i = 0; i < repeats; i++) tokens += sample(options.warmup + i);
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuStarted);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const { seconds, cpuSeconds, total: tokens } = timeCalls(options.warmup, repeats, sample);
     let torch: TorchSampleRun | null = null;
     if (options.torch) {
       progress(`size ${size.name}: PyTorch peer`);
-      const { shape } = size;
       torch = await runPythonPeer<TorchSampleRun>({
         python: options.python,
         script: 'torch-sample-peer.py',
         args: [
-          `--vocab=${shape.vocabSize}`,
-          `--context=${shape.contextLength}`,
-          `--layers=${shape.layers}`,
-          `--heads=${shape.heads}`,
-          `--width=${shape.width}`,
-          `--batch=${size.batch}`,
+          ...modelArguments(size.shape, size.batch),
           `--prompt=${size.promptLength + 1}`, // the leading end token counts as ours does
           `--repeats=${repeats}`,
           `--warmup=${Math.max(1, options.warmup)}`,
@@ -176,7 +163,7 @@ export async function runSampleBench(
     kvCache: options.kvCache,
     threads,
     torch: torchVersion,
-    loadAverage: [roundTo(loadBefore, 2), roundTo(loadavg()[0], 2)],
+    loadAverage: loadAverageSince(loadBefore),
   };
 }
 
@@ -197,10 +184,10 @@ export function formatSampleBench(result: SampleBenchResult): string {
     String(s.params),
     String(s.batch),
     String(s.tokensPerSecond),
-    s.torchTokensPerSecond === null ? '—' : String(s.torchTokensPerSecond),
-    s.ratio === null ? '—' : `${s.ratio.toFixed(2)}×`,
+    optionalCell(s.torchTokensPerSecond),
+    optionalCell(s.ratio, (ratio) => `${ratio.toFixed(2)}×`),
     String(s.tokensPerCpuSecond),
-    s.torchTokensPerCpuSecond === null ? '—' : String(s.torchTokensPerCpuSecond),
+    optionalCell(s.torchTokensPerCpuSecond),
   ]);
   const torch = result.torch ? `PyTorch ${result.torch} (KV cache)` : 'PyTorch unavailable';
   const [before, after] = result.loadAverage;

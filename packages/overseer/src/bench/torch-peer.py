@@ -70,6 +70,35 @@ class Gpt(nn.Module):
         return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
 
 
+def timed(warmup, repeats, call):
+    """Calls call(i) for i in range(warmup) untimed, then for i in range(repeats) timed; returns
+    (wall seconds, CPU seconds of all threads, the timed calls' results)."""
+    for index in range(warmup):
+        call(index)
+    started = time.perf_counter()
+    cpu_started = time.process_time()  # all threads of the process (OpenBLAS's included)
+    results = [call(index) for index in range(repeats)]
+    return time.perf_counter() - started, time.process_time() - cpu_started, results
+
+
+def print_report(model, token_count, seconds, cpu_seconds, **extra):
+    """Prints the peer's one JSON line: throughput, `extra`, size, memory and torch's version."""
+    print(
+        json.dumps(
+            {
+                "tokensPerSecond": token_count / seconds,
+                "tokensPerCpuSecond": token_count / cpu_seconds,
+                **extra,
+                "seconds": seconds,
+                "params": sum(p.numel() for p in model.parameters()),
+                "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "torch": torch.__version__,
+                "threads": torch.get_num_threads(),
+            }
+        )
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     for name in ["vocab", "context", "layers", "heads", "width", "batch", "steps", "warmup"]:
@@ -100,31 +129,11 @@ def main():
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        return loss
+        return loss.detach()
 
-    for index in range(args.warmup):
-        step(index)
-    started = time.perf_counter()
-    cpu_started = time.process_time()  # all threads of the process (OpenBLAS's included)
-    for index in range(args.steps):
-        loss = step(index)
-    seconds = time.perf_counter() - started
-    cpu_seconds = time.process_time() - cpu_started
+    seconds, cpu_seconds, losses = timed(args.warmup, args.steps, step)
     tokens = args.steps * args.batch * args.context
-    print(
-        json.dumps(
-            {
-                "tokensPerSecond": tokens / seconds,
-                "tokensPerCpuSecond": tokens / cpu_seconds,
-                "seconds": seconds,
-                "loss": float(loss),
-                "params": sum(p.numel() for p in model.parameters()),
-                "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                "torch": torch.__version__,
-                "threads": torch.get_num_threads(),
-            }
-        )
-    )
+    print_report(model, tokens, seconds, cpu_seconds, loss=float(losses[-1]))
 
 
 if __name__ == "__main__":

@@ -9,26 +9,19 @@ Exit code 3 with a message on stderr means torch is not installed.
 
 import argparse
 import importlib.util
-import json
 import math
 import os
-import resource
-import sys
-import time
 
-try:
-    import torch
-    import torch.nn.functional as F
-except ImportError as error:  # the caller reports torchTokensPerSecond = null
-    print(f"torch is not importable: {error}", file=sys.stderr)
-    sys.exit(3)
-
-# The model is torch-peer.py's (same architecture as the training peer); its file name has a dash.
+# The model, timing and report are torch-peer.py's (its file name has a dash, and it sits beside
+# this file in src/ and in dist/); loading it exits with code 3 when torch is missing.
 _spec = importlib.util.spec_from_file_location(
     "torch_peer", os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch-peer.py")
 )
 torch_peer = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(torch_peer)
+
+import torch  # noqa: E402 (importable: torch_peer checked)
+import torch.nn.functional as F  # noqa: E402
 
 
 def attend(block, x, keys, values, start):
@@ -93,27 +86,11 @@ def main():
     model = torch_peer.Gpt(args.vocab, args.context, args.layers, args.heads, args.width).eval()
     prompts = torch.randint(args.vocab, (args.batch, args.prompt))
     with torch.inference_mode():
-        for _ in range(args.warmup):
-            sample(model, prompts, args.context, args.heads)
-        started = time.perf_counter()
-        cpu_started = time.process_time()  # all threads of the process (OpenBLAS's included)
-        tokens = sum(sample(model, prompts, args.context, args.heads) for _ in range(args.repeats))
-        seconds = time.perf_counter() - started
-        cpu_seconds = time.process_time() - cpu_started
-    print(
-        json.dumps(
-            {
-                "tokensPerSecond": tokens / seconds,
-                "tokensPerCpuSecond": tokens / cpu_seconds,
-                "tokens": tokens,
-                "seconds": seconds,
-                "params": sum(p.numel() for p in model.parameters()),
-                "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                "torch": torch.__version__,
-                "threads": torch.get_num_threads(),
-            }
+        seconds, cpu_seconds, counts = torch_peer.timed(
+            args.warmup, args.repeats, lambda _: sample(model, prompts, args.context, args.heads)
         )
-    )
+    tokens = sum(counts)
+    torch_peer.print_report(model, tokens, seconds, cpu_seconds, tokens=tokens)
 
 
 if __name__ == "__main__":

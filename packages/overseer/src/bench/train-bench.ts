@@ -3,12 +3,12 @@
  * and reports tokens/s, GFLOP/s and peak memory next to PyTorch training the same model, batch
  * and steps (through /usr/bin/python3 and torch-peer.py) in the same run.
  */
-import { loadavg } from 'node:os';
 import { seededRandom } from '../model/kernel-fixtures.ts';
 import type { GptShape, KernelPreference, TokenBatch } from '../model/kernels.ts';
 import { loadKernels, parameterCount, parameterLayout, setThreads } from '../model/kernels.ts';
-import { peakRssMb, pickSizes, roundTo, runPythonPeer } from './python-peer.ts';
-import { formatTable } from './table.ts';
+import { modelArguments, peakRssMb, pickSizes, roundTo, runPythonPeer } from './python-peer.ts';
+import { formatTable, optionalCell } from './table.ts';
+import { loadAverageNow, loadAverageSince, timeCalls } from './timing.ts';
 import { trainBenchSizes } from './sizes.ts';
 import type { TrainBenchSize } from './sizes.ts';
 
@@ -137,17 +137,11 @@ function runTorchPeer(
   steps: number,
   options: TrainBenchOptions,
 ): Promise<TorchRun | null> {
-  const { shape } = size;
   return runPythonPeer<TorchRun>({
     python: options.python,
     script: 'torch-peer.py',
     args: [
-      `--vocab=${shape.vocabSize}`,
-      `--context=${shape.contextLength}`,
-      `--layers=${shape.layers}`,
-      `--heads=${shape.heads}`,
-      `--width=${shape.width}`,
-      `--batch=${size.batch}`,
+      ...modelArguments(size.shape, size.batch),
       `--steps=${steps}`,
       `--warmup=${options.warmup}`,
       // The fastest PyTorch setting measured on 2 cores: one torch thread, OpenBLAS threads = ours.
@@ -172,7 +166,7 @@ export async function runTrainBench(
       : null;
   const results: TrainBenchSizeResult[] = [];
   let torchVersion: string | null = null;
-  const loadBefore = loadavg()[0];
+  const loadBefore = loadAverageNow();
   for (const size of sizes) {
     const { shape, batch } = size;
     const steps = options.steps ?? size.defaultSteps;
@@ -183,7 +177,7 @@ export async function runTrainBench(
     const mask = decayMask(shape);
     const batches = randomBatches(shape, batch, 8, 2);
     let loss = 0;
-    const step = (index: number): void => {
+    const step = (index: number): number => {
       loss = kernels.forwardBackward(shape, params, grads, batches[index % batches.length]);
       kernels.adamw(params, grads, m, v, mask, {
         learningRate: 1e-3,
@@ -193,18 +187,12 @@ export async function runTrainBench(
         weightDecay: 0.1,
         step: index + 1,
       });
+      return batch * shape.contextLength;
     };
     progress(
       `size ${size.name}: ${options.warmup} warm-up + ${steps} timed steps (${kernels.name})`,
     );
-    for (let i = 0; i < options.warmup; i++) step(i);
-    const started = performance.now();
-    const cpuStarted = process.cpuUsage();
-    for (let i = 0; i < steps; i++) step(options.warmup + i);
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuStarted);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const tokens = steps * batch * shape.contextLength;
+    const { seconds, cpuSeconds, total: tokens } = timeCalls(options.warmup, steps, step);
     const ours = {
       tokensPerSecond: tokens / seconds,
       tokensPerCpuSecond: tokens / cpuSeconds,
@@ -244,7 +232,7 @@ export async function runTrainBench(
     threads,
     isa,
     torch: torchVersion,
-    loadAverage: [roundTo(loadBefore, 2), roundTo(loadavg()[0], 2)],
+    loadAverage: loadAverageSince(loadBefore),
   };
 }
 
@@ -266,12 +254,12 @@ export function formatTrainBench(result: TrainBenchResult): string {
     s.name,
     String(s.params),
     String(s.tokensPerSecond),
-    s.torchTokensPerSecond === null ? '—' : String(s.torchTokensPerSecond),
-    s.ratio === null ? '—' : `${s.ratio.toFixed(2)}×`,
+    optionalCell(s.torchTokensPerSecond),
+    optionalCell(s.ratio, (ratio) => `${ratio.toFixed(2)}×`),
     s.gflops.toFixed(1),
-    s.torchGflops === null ? '—' : s.torchGflops.toFixed(1),
+    optionalCell(s.torchGflops, (gflops) => gflops.toFixed(1)),
     String(s.tokensPerCpuSecond),
-    s.torchTokensPerCpuSecond === null ? '—' : String(s.torchTokensPerCpuSecond),
+    optionalCell(s.torchTokensPerCpuSecond),
     String(s.peakRssMb),
   ]);
   const torch = result.torch ? `PyTorch ${result.torch}` : 'PyTorch unavailable';

@@ -107,6 +107,26 @@ export interface TokenBatch {
 }
 
 /**
+ * The (batch, time) token arguments of `lastLogits` and `prefill`: `inputs` (batch, time), the
+ * filled `lengths` (batch) and `out` (batch, vocabSize) for each row's last logits.
+ */
+export type LastLogitsArguments = [
+  inputs: Int32Array,
+  batch: number,
+  time: number,
+  lengths: Int32Array,
+  out: Float32Array,
+];
+
+/** The arguments of a `decode` step: `rows`, `positions`, `tokens` (n) and `out` (n, vocabSize). */
+export type DecodeArguments = [
+  rows: Int32Array,
+  positions: Int32Array,
+  tokens: Int32Array,
+  out: Float32Array,
+];
+
+/**
  * Keys and values of every layer for up to `batch` rows, kept between decoding steps so that each
  * new token costs one position through the network instead of the whole sequence. Made by
  * `Kernels.createKvCache`; only the kernels that made it can use it (what else it holds, e.g.
@@ -146,15 +166,7 @@ export interface Kernels {
    * lengths[b] − 1 into out[b·vocabSize …]. `inputs` is (batch, time); positions ≥ lengths[b] are
    * ignored (causal attention never reads them).
    */
-  lastLogits(
-    shape: GptShape,
-    params: Float32Array,
-    inputs: Int32Array,
-    batch: number,
-    time: number,
-    lengths: Int32Array,
-    out: Float32Array,
-  ): void;
+  lastLogits(shape: GptShape, params: Float32Array, ...rest: LastLogitsArguments): void;
   /** An empty KV cache for up to `batch` rows of `shape` (filled by `prefill`, grown by `decode`). */
   createKvCache(shape: GptShape, batch: number): KvCache;
   /**
@@ -162,49 +174,40 @@ export interface Kernels {
    * layer's keys and values at positions < lengths[b] in the cache. `params` must not change until
    * the last `decode` on this cache: the kept keys and values were computed from them.
    */
-  prefill(
-    params: Float32Array,
-    cache: KvCache,
-    inputs: Int32Array,
-    batch: number,
-    time: number,
-    lengths: Int32Array,
-    out: Float32Array,
-  ): void;
+  prefill(params: Float32Array, cache: KvCache, ...rest: LastLogitsArguments): void;
   /**
    * One position for each listed row: row rows[i] reads token tokens[i] at position positions[i]
    * (≤ its filled length, < contextLength), attending to the cached keys and values before it;
    * keeps the new keys and values and writes the logits predicted after it into
    * out[i·vocabSize …]. Equal, within float rounding, to `lastLogits` on the whole sequence.
    */
-  decode(
-    params: Float32Array,
-    cache: KvCache,
-    rows: Int32Array,
-    positions: Int32Array,
-    tokens: Int32Array,
-    out: Float32Array,
-  ): void;
+  decode(params: Float32Array, cache: KvCache, ...rest: DecodeArguments): void;
   /**
    * One AdamW step in place (decoupled weight decay applied only where `decayMask[i]` is 1: matrix
    * weights, not biases, LayerNorm gains or position embeddings). `step` counts from 1.
    */
-  adamw(
-    params: Float32Array,
-    grads: Float32Array,
-    m: Float32Array,
-    v: Float32Array,
-    decayMask: Uint8Array,
-    options: {
-      learningRate: number;
-      beta1: number;
-      beta2: number;
-      epsilon: number;
-      weightDecay: number;
-      step: number;
-    },
-  ): void;
+  adamw(...args: AdamwArguments): void;
 }
+
+/** The settings of one AdamW step; `step` counts from 1. */
+export interface AdamwStep {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  weightDecay: number;
+  step: number;
+}
+
+/** The arguments of `adamw`: the buffers it updates in place (one length), the mask and the step. */
+export type AdamwArguments = [
+  params: Float32Array,
+  grads: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  decayMask: Uint8Array,
+  options: AdamwStep,
+];
 
 /** LayerNorm epsilon of every LayerNorm in the model (GPT-2's value). */
 export const LAYER_NORM_EPSILON = 1e-5;
@@ -309,11 +312,7 @@ export function validateBatch(
 /** Throws an OverseerError unless the arguments of `lastLogits` fit the shape. */
 export function validateLastLogits(
   shape: GptShape,
-  inputs: Int32Array,
-  batch: number,
-  time: number,
-  lengths: Int32Array,
-  out: Float32Array,
+  ...[inputs, batch, time, lengths, out]: LastLogitsArguments
 ): void {
   validateDimensions(shape, batch, time);
   validateLength(inputs, 'Int32Array', batch * time, 'inputs');
@@ -356,12 +355,9 @@ export function validatePrefill(
   kernels: string,
   params: Float32Array,
   cache: KvCache,
-  inputs: Int32Array,
-  batch: number,
-  time: number,
-  lengths: Int32Array,
-  out: Float32Array,
+  ...rest: LastLogitsArguments
 ): void {
+  const [, batch] = rest;
   validateCacheOwner(cache, kernels);
   validateParameters(cache.shape, params, 'params');
   if (batch > cache.batch) {
@@ -370,7 +366,7 @@ export function validatePrefill(
       'make the cache with at least as many rows as the largest batch',
     );
   }
-  validateLastLogits(cache.shape, inputs, batch, time, lengths, out);
+  validateLastLogits(cache.shape, ...rest);
 }
 
 /**
@@ -381,10 +377,7 @@ export function validateDecode(
   kernels: string,
   params: Float32Array,
   cache: KvCache,
-  rows: Int32Array,
-  positions: Int32Array,
-  tokens: Int32Array,
-  out: Float32Array,
+  ...[rows, positions, tokens, out]: DecodeArguments
 ): void {
   validateCacheOwner(cache, kernels);
   const { shape } = cache;
@@ -426,14 +419,7 @@ export function recordDecode(cache: KvCache, rows: Int32Array, positions: Int32A
 }
 
 /** Throws an OverseerError unless the AdamW buffers have one length and the options are sane. */
-export function validateAdamw(
-  params: Float32Array,
-  grads: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  decayMask: Uint8Array,
-  options: { learningRate: number; beta1: number; beta2: number; epsilon: number; step: number },
-): void {
+export function validateAdamw(...[params, grads, m, v, decayMask, options]: AdamwArguments): void {
   const n = params instanceof Float32Array ? params.length : -1;
   if (n < 0) throw invalid(`params must be a Float32Array, got ${describe(params)}`);
   validateLength(grads, 'Float32Array', n, 'grads');
@@ -451,6 +437,59 @@ export function validateAdamw(
   if (options.beta1 < 0 || options.beta1 >= 1 || options.beta2 < 0 || options.beta2 >= 1) {
     throw invalid(`AdamW betas must lie in [0, 1), got ${options.beta1}, ${options.beta2}`);
   }
+}
+
+/**
+ * An implementation's compute with the contract's checks and KV-cache bookkeeping around it, so
+ * that every implementation rejects bad input with the same OverseerError before any work: each
+ * implementation writes only the compute (its extras, e.g. the native `setThreads`, pass through).
+ */
+export function checkedKernels<Implementation extends Kernels>(
+  kernels: Implementation,
+): Implementation {
+  const { name } = kernels;
+  return {
+    ...kernels,
+    forwardBackward(shape, params, grads, batch, logProbs) {
+      validateShape(shape);
+      validateParameters(shape, params, 'params');
+      validateParameters(shape, grads, 'grads');
+      validateBatch(shape, batch, logProbs);
+      return kernels.forwardBackward(shape, params, grads, batch, logProbs);
+    },
+    score(shape, params, batch, logProbs) {
+      validateShape(shape);
+      validateParameters(shape, params, 'params');
+      validateBatch(shape, batch, logProbs, true);
+      return kernels.score(shape, params, batch, logProbs);
+    },
+    lastLogits(shape, params, ...rest) {
+      validateShape(shape);
+      validateParameters(shape, params, 'params');
+      validateLastLogits(shape, ...rest);
+      kernels.lastLogits(shape, params, ...rest);
+    },
+    createKvCache(shape, batch) {
+      validateKvCacheSize(shape, batch);
+      return kernels.createKvCache(shape, batch);
+    },
+    prefill(params, cache, ...rest) {
+      validatePrefill(name, params, cache, ...rest);
+      kernels.prefill(params, cache, ...rest);
+      const [, batch, , lengths] = rest;
+      recordPrefill(cache, batch, lengths);
+    },
+    decode(params, cache, ...rest) {
+      validateDecode(name, params, cache, ...rest);
+      kernels.decode(params, cache, ...rest);
+      const [rows, positions] = rest;
+      recordDecode(cache, rows, positions);
+    },
+    adamw(...args) {
+      validateAdamw(...args);
+      kernels.adamw(...args);
+    },
+  };
 }
 
 /** Which kernels to use: `auto` prefers native and falls back to reference with one warning. */

@@ -1,24 +1,22 @@
 /**
  * The native kernels: a thin TypeScript face over the `@overseer/kernels` Node-API addon (C,
- * built by node-gyp during `npm ci`). Arguments are validated here with the same checks as the
- * reference, so both implementations reject bad input with the same OverseerError; the addon then
- * works on the caller's typed arrays in place.
+ * built by node-gyp during `npm ci`). `checkedKernels` validates the arguments with the same checks
+ * as the reference's, so both implementations reject bad input with the same OverseerError; the
+ * addon then works on the caller's typed arrays in place.
  */
 import { createRequire } from 'node:module';
 import { OverseerError } from '../errors.ts';
 import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
-import {
-  recordDecode,
-  recordPrefill,
-  validateAdamw,
-  validateBatch,
-  validateDecode,
-  validateKvCacheSize,
-  validateLastLogits,
-  validateParameters,
-  validatePrefill,
-  validateShape,
-} from './kernels.ts';
+import type { DecodeArguments, LastLogitsArguments } from './kernels.ts';
+import { checkedKernels } from './kernels.ts';
+
+/** The leading arguments of the addon's KV-cache calls: shape, params, cache buffer and rows. */
+type AddonCacheArguments = [
+  shape: Int32Array,
+  params: Float32Array,
+  cache: Float32Array,
+  cacheBatch: number,
+];
 
 /** The addon's raw exports (see packages/kernels/src/addon.c). */
 interface NativeAddon {
@@ -43,37 +41,10 @@ interface NativeAddon {
     weights: Float32Array | null,
     logProbs: Float32Array,
   ): number;
-  lastLogits(
-    shape: Int32Array,
-    params: Float32Array,
-    inputs: Int32Array,
-    batch: number,
-    time: number,
-    lengths: Int32Array,
-    out: Float32Array,
-  ): void;
+  lastLogits(shape: Int32Array, params: Float32Array, ...rest: LastLogitsArguments): void;
   kvCacheFloats(shape: Int32Array, batch: number): number;
-  prefill(
-    shape: Int32Array,
-    params: Float32Array,
-    cache: Float32Array,
-    cacheBatch: number,
-    inputs: Int32Array,
-    batch: number,
-    time: number,
-    lengths: Int32Array,
-    out: Float32Array,
-  ): void;
-  decode(
-    shape: Int32Array,
-    params: Float32Array,
-    cache: Float32Array,
-    cacheBatch: number,
-    rows: Int32Array,
-    positions: Int32Array,
-    tokens: Int32Array,
-    out: Float32Array,
-  ): void;
+  prefill(...args: [...AddonCacheArguments, ...LastLogitsArguments]): void;
+  decode(...args: [...AddonCacheArguments, ...DecodeArguments]): void;
   adamw(
     params: Float32Array,
     grads: Float32Array,
@@ -134,6 +105,11 @@ interface NativeKvCache extends KvCache {
   readonly data: Float32Array;
 }
 
+/** The addon's leading arguments for a KV-cache call with `params` on `cache`. */
+function cacheArguments(params: Float32Array, cache: KvCache): AddonCacheArguments {
+  return [shapeArray(cache.shape), params, (cache as NativeKvCache).data, cache.batch];
+}
+
 /** The native kernels plus the knobs only they have. */
 export interface NativeKernels extends Kernels {
   /** Sets the number of CPU threads the kernels use; returns the number in use. */
@@ -147,13 +123,9 @@ export interface NativeKernels extends Kernels {
 /** Loads the addon and wraps it as `Kernels`; throws an OverseerError if it is not built. */
 export function createNativeKernels(): NativeKernels {
   const native = loadAddon();
-  return {
+  return checkedKernels<NativeKernels>({
     name: 'native',
     forwardBackward(shape, params, grads, batch: TokenBatch, logProbs) {
-      validateShape(shape);
-      validateParameters(shape, params, 'params');
-      validateParameters(shape, grads, 'grads');
-      validateBatch(shape, batch, logProbs);
       return native.forwardBackward(
         shapeArray(shape),
         params,
@@ -167,9 +139,6 @@ export function createNativeKernels(): NativeKernels {
       );
     },
     score(shape, params, batch, logProbs) {
-      validateShape(shape);
-      validateParameters(shape, params, 'params');
-      validateBatch(shape, batch, logProbs, true);
       return native.score(
         shapeArray(shape),
         params,
@@ -181,14 +150,10 @@ export function createNativeKernels(): NativeKernels {
         logProbs,
       );
     },
-    lastLogits(shape, params, inputs, batch, time, lengths, out) {
-      validateShape(shape);
-      validateParameters(shape, params, 'params');
-      validateLastLogits(shape, inputs, batch, time, lengths, out);
-      native.lastLogits(shapeArray(shape), params, inputs, batch, time, lengths, out);
+    lastLogits(shape, params, ...rest) {
+      native.lastLogits(shapeArray(shape), params, ...rest);
     },
     createKvCache(shape, batch) {
-      validateKvCacheSize(shape, batch);
       const cache: NativeKvCache = {
         kernels: 'native',
         shape: { ...shape },
@@ -198,39 +163,13 @@ export function createNativeKernels(): NativeKernels {
       };
       return cache;
     },
-    prefill(params, cache, inputs, batch, time, lengths, out) {
-      validatePrefill('native', params, cache, inputs, batch, time, lengths, out);
-      const { data } = cache as NativeKvCache;
-      native.prefill(
-        shapeArray(cache.shape),
-        params,
-        data,
-        cache.batch,
-        inputs,
-        batch,
-        time,
-        lengths,
-        out,
-      );
-      recordPrefill(cache, batch, lengths);
+    prefill(params, cache, ...rest) {
+      native.prefill(...cacheArguments(params, cache), ...rest);
     },
-    decode(params, cache, rows, positions, tokens, out) {
-      validateDecode('native', params, cache, rows, positions, tokens, out);
-      const { data } = cache as NativeKvCache;
-      native.decode(
-        shapeArray(cache.shape),
-        params,
-        data,
-        cache.batch,
-        rows,
-        positions,
-        tokens,
-        out,
-      );
-      recordDecode(cache, rows, positions);
+    decode(params, cache, ...rest) {
+      native.decode(...cacheArguments(params, cache), ...rest);
     },
     adamw(params, grads, m, v, decayMask, options) {
-      validateAdamw(params, grads, m, v, decayMask, options);
       native.adamw(
         params,
         grads,
@@ -256,5 +195,5 @@ export function createNativeKernels(): NativeKernels {
     },
     info: () => native.info(),
     release: () => native.release(),
-  };
+  });
 }

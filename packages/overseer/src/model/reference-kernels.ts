@@ -4,19 +4,8 @@
  * native kernels and the finite-difference gradient tests are measured against.
  */
 import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
-import {
-  LAYER_NORM_EPSILON,
-  recordDecode,
-  recordPrefill,
-  validateAdamw,
-  validateBatch,
-  validateDecode,
-  validateKvCacheSize,
-  validateLastLogits,
-  validateParameters,
-  validatePrefill,
-  validateShape,
-} from './kernels.ts';
+import type { AdamwArguments, DecodeArguments, LastLogitsArguments } from './kernels.ts';
+import { LAYER_NORM_EPSILON, checkedKernels } from './kernels.ts';
 
 /** Offsets (in floats) of one block's tensors inside the flat parameter buffer. */
 interface BlockOffsets {
@@ -472,10 +461,6 @@ function forwardBackward(
   batch: TokenBatch,
   logProbs?: Float32Array,
 ): number {
-  validateShape(shape);
-  validateParameters(shape, params, 'params');
-  validateParameters(shape, grads, 'grads');
-  validateBatch(shape, batch, logProbs);
   const { vocabSize: V, width: C, heads: H } = shape;
   const { batch: B, time: T, inputs, targets } = batch;
   const N = B * T;
@@ -596,9 +581,6 @@ function score(
   batch: TokenBatch,
   logProbs: Float32Array,
 ): number {
-  validateShape(shape);
-  validateParameters(shape, params, 'params');
-  validateBatch(shape, batch, logProbs, true);
   const N = batch.batch * batch.time;
   const pass = forward(shape, params, batch.inputs, batch.batch, batch.time);
   const logProbabilities = logSoftmax(pass.logits, N, shape.vocabSize);
@@ -609,11 +591,7 @@ function score(
 function lastLogitsPass(
   shape: GptShape,
   params: Float32Array,
-  inputs: Int32Array,
-  batch: number,
-  time: number,
-  lengths: Int32Array,
-  out: Float32Array,
+  ...[inputs, batch, time, lengths, out]: LastLogitsArguments
 ): ForwardPass {
   const V = shape.vocabSize;
   // Positions at or past a row's length may hold anything (padding); causal attention never reads
@@ -630,19 +608,8 @@ function lastLogitsPass(
   return pass;
 }
 
-function lastLogits(
-  shape: GptShape,
-  params: Float32Array,
-  inputs: Int32Array,
-  batch: number,
-  time: number,
-  lengths: Int32Array,
-  out: Float32Array,
-): void {
-  validateShape(shape);
-  validateParameters(shape, params, 'params');
-  validateLastLogits(shape, inputs, batch, time, lengths, out);
-  lastLogitsPass(shape, params, inputs, batch, time, lengths, out);
+function lastLogits(shape: GptShape, params: Float32Array, ...rest: LastLogitsArguments): void {
+  lastLogitsPass(shape, params, ...rest);
 }
 
 /** The reference's KV cache: float64 keys and values, (batch, contextLength, width) per layer. */
@@ -652,7 +619,6 @@ interface ReferenceKvCache extends KvCache {
 }
 
 function createKvCache(shape: GptShape, batch: number): ReferenceKvCache {
-  validateKvCacheSize(shape, batch);
   const size = batch * shape.contextLength * shape.width;
   const perLayer = () => Array.from({ length: shape.layers }, () => new Float64Array(size));
   return {
@@ -665,19 +631,11 @@ function createKvCache(shape: GptShape, batch: number): ReferenceKvCache {
   };
 }
 
-function prefill(
-  params: Float32Array,
-  cache: KvCache,
-  inputs: Int32Array,
-  batch: number,
-  time: number,
-  lengths: Int32Array,
-  out: Float32Array,
-): void {
-  validatePrefill('reference', params, cache, inputs, batch, time, lengths, out);
+function prefill(params: Float32Array, cache: KvCache, ...rest: LastLogitsArguments): void {
+  const [, batch, time, lengths] = rest;
   const { keys, values, shape } = cache as ReferenceKvCache;
   const { width: C, contextLength: T } = shape;
-  const pass = lastLogitsPass(shape, params, inputs, batch, time, lengths, out);
+  const pass = lastLogitsPass(shape, params, ...rest);
   pass.blocks.forEach(({ qkv }, l) => {
     for (let b = 0; b < batch; b++) {
       for (let t = 0; t < lengths[b]; t++) {
@@ -687,18 +645,10 @@ function prefill(
       }
     }
   });
-  recordPrefill(cache, batch, lengths);
 }
 
-function decode(
-  params: Float32Array,
-  cache: KvCache,
-  rows: Int32Array,
-  positions: Int32Array,
-  tokens: Int32Array,
-  out: Float32Array,
-): void {
-  validateDecode('reference', params, cache, rows, positions, tokens, out);
+function decode(params: Float32Array, cache: KvCache, ...rest: DecodeArguments): void {
+  const [rows, positions, tokens, out] = rest;
   const { keys, values, shape } = cache as ReferenceKvCache;
   const { vocabSize: V, width: C, heads: H, contextLength: T } = shape;
   const headSize = C / H;
@@ -748,25 +698,10 @@ function decode(
   });
   const { logits } = head(x, params, offsets, n, C, V);
   for (let i = 0; i < n * V; i++) out[i] = logits[i];
-  recordDecode(cache, rows, positions);
 }
 
-function adamw(
-  params: Float32Array,
-  grads: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  decayMask: Uint8Array,
-  options: {
-    learningRate: number;
-    beta1: number;
-    beta2: number;
-    epsilon: number;
-    weightDecay: number;
-    step: number;
-  },
-): void {
-  validateAdamw(params, grads, m, v, decayMask, options);
+function adamw(...args: AdamwArguments): void {
+  const [params, grads, m, v, decayMask, options] = args;
   const { learningRate, beta1, beta2, epsilon, weightDecay, step } = options;
   const correction1 = 1 - beta1 ** step;
   const correction2 = 1 - beta2 ** step;
@@ -785,7 +720,7 @@ function adamw(
 }
 
 /** The portable reference kernels (plain TypeScript, float64 inside). */
-export const referenceKernels: Kernels = {
+export const referenceKernels: Kernels = checkedKernels({
   name: 'reference',
   forwardBackward,
   score,
@@ -794,4 +729,4 @@ export const referenceKernels: Kernels = {
   prefill,
   decode,
   adamw,
-};
+});

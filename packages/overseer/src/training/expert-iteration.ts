@@ -12,18 +12,15 @@ import { dial } from '../rewards/dial.ts';
 import type { Dial } from '../rewards/dial.ts';
 import { processReward } from '../rewards/step-rewards.ts';
 import { OverseerError } from '../errors.ts';
-import type { Gpt } from '../model/gpt.ts';
-import type { AdamW } from '../model/optimizer.ts';
-import type { JsonObject } from '../spec/index.ts';
 import type { SupervisedExample } from '../tasks/family.ts';
-import { trainerJudge } from './judgment-cache.ts';
-import { problemsForUpdate, rolloutStatistics } from './reinforcement.ts';
-import { rollouts as sampleRollouts } from './rollouts.ts';
+import { cacheJudgmentsOption, trainerJudge } from './judgment-cache.ts';
+import { rolloutStatistics, updateRollouts } from './reinforcement.ts';
 import type { Rollout } from './rollouts.ts';
 import { trainSupervised } from './supervised.ts';
 import type { StepJudge, TrainingTask } from './task.ts';
 import {
-  optimizerFor,
+  optimizerFactory,
+  trainerReference,
   optimizerOptions,
   parseTrainerOptions,
   requireInContext,
@@ -50,8 +47,7 @@ export const ExpertIterationOptions = z.strictObject({
   accumulate: z.boolean().default(true),
   /** Pairs per fine-tuning batch. */
   batchSize: z.number().int().positive().default(32),
-  /** Judge each distinct step once per `train` call (a cache hit is not a call to the expert). */
-  cacheJudgments: z.boolean().default(false),
+  ...cacheJudgmentsOption(false),
   /**
    * STaR's rationalization: for a problem none of whose one-step samples was kept, keep the
    * expert's own answer in place of a disapproved one (asked of the judge's `correct`), so the
@@ -131,9 +127,12 @@ export async function rationalizations(
 /** The expert-iteration trainer. */
 export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
   const resolved = parseTrainerOptions('expert-iteration', ExpertIterationOptions, options);
-  const reference = { name: 'expert-iteration', options: resolved as unknown as JsonObject };
-  const createOptimizer = (model: Gpt, updates = resolved.iterations): AdamW =>
-    optimizerFor(model, resolved, Math.max(1, updates * resolved.stepsPerIteration));
+  const reference = trainerReference('expert-iteration', resolved);
+  const createOptimizer = optimizerFactory(
+    resolved,
+    resolved.iterations,
+    resolved.stepsPerIteration,
+  );
   return {
     reference,
     learnsFrom: 'rollouts',
@@ -172,17 +171,9 @@ export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
       let collected: SupervisedExample[] = [];
       for (let iteration = 0; iteration < resolved.iterations; iteration++) {
         const iterationStarted = performance.now();
-        const problems = problemsForUpdate(
-          task.problems,
-          resolved.problemsPerIteration,
-          seed,
-          iteration,
-        );
-        const batch = await sampleRollouts(model, task, problems, {
-          samplesPerProblem: resolved.groupSize,
-          temperature: resolved.temperature,
-          seed: deriveSeed(seed, 'expert-iteration', 'rollouts', iteration),
-          judge,
+        const batch = await updateRollouts('expert-iteration', context, task, judge, iteration, {
+          ...resolved,
+          problemsPerUpdate: resolved.problemsPerIteration,
         });
         const keeps = batch.map((rollout) => mixedScore(rollout, mixer) > resolved.threshold);
         const kept = batch.filter((_, index) => keeps[index]);

@@ -6,12 +6,10 @@
  */
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
-import type { Gpt } from '../model/gpt.ts';
-import type { AdamW } from '../model/optimizer.ts';
-import type { JsonObject } from '../spec/index.ts';
 import { trainSupervised } from './supervised.ts';
 import {
-  optimizerFor,
+  optimizerFactory,
+  trainerReference,
   optimizerOptions,
   parseTrainerOptions,
   requireInContext,
@@ -40,9 +38,8 @@ export type ImitationOptions = z.input<typeof ImitationOptions>;
 /** The imitation (supervised fine-tuning) trainer. */
 export function imitation(options: ImitationOptions = {}): Trainer {
   const resolved = parseTrainerOptions('imitation', ImitationOptions, options);
-  const reference = { name: 'imitation', options: resolved as unknown as JsonObject };
-  const createOptimizer = (model: Gpt, updates = resolved.steps): AdamW =>
-    optimizerFor(model, resolved, Math.max(1, updates));
+  const reference = trainerReference('imitation', resolved);
+  const createOptimizer = optimizerFactory(resolved, resolved.steps);
   return {
     reference,
     learnsFrom: 'examples',

@@ -9,6 +9,7 @@
  * (flip probability, Gaussian noise) answers a repeated step with its first verdict: its mistakes
  * become systematic within the cache's lifetime (one `train` call of a trainer).
  */
+import { z } from 'zod';
 import type { Judgment, ProposedStep } from '../spec/index.ts';
 import type { StepJudge } from './task.ts';
 
@@ -66,6 +67,14 @@ export function cachedJudge(judge: StepJudge): CachedJudge {
     ...(correct === undefined
       ? {}
       : { correct: (step: ProposedStep) => remember(corrections, step, () => correct(step)) }),
+  };
+}
+
+/** The `cacheJudgments` option of a judging trainer's schema, with the trainer's default. */
+export function cacheJudgmentsOption(byDefault: boolean) {
+  return {
+    /** Judge (and correct) each distinct step once per `train` call: a hit is not an expert call. */
+    cacheJudgments: z.boolean().default(byDefault),
   };
 }
 

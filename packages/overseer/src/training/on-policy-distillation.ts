@@ -13,17 +13,14 @@ import { OverseerError } from '../errors.ts';
 import { makeTokenBatch } from '../model/gpt.ts';
 import type { Gpt, SequenceForBatch } from '../model/gpt.ts';
 import { learningRateAt } from '../model/optimizer.ts';
-import type { AdamW } from '../model/optimizer.ts';
-import { deriveSeed } from '../util/random.ts';
-import type { JsonObject } from '../spec/index.ts';
-import { trainerJudge } from './judgment-cache.ts';
-import { problemsForUpdate, rolloutStatistics } from './reinforcement.ts';
-import { rollouts as sampleRollouts } from './rollouts.ts';
+import { cacheJudgmentsOption, trainerJudge } from './judgment-cache.ts';
+import { rolloutStatistics, updateRollouts } from './reinforcement.ts';
 import type { Rollout, RolloutStep } from './rollouts.ts';
 import type { StepJudge } from './task.ts';
 import {
   breathe,
-  optimizerFor,
+  optimizerFactory,
+  trainerReference,
   optimizerOptions,
   parseTrainerOptions,
   requireInContext,
@@ -36,8 +33,7 @@ export const OnPolicyDistillationOptions = z.strictObject({
   ...samplingOptions({ problemsPerUpdate: 8, groupSize: 4 }),
   /** Imitate the student's own approved steps too (DAgger labels every state it visits). */
   imitateApproved: z.boolean().default(true),
-  /** Judge and correct each distinct step once per `train` call (hits are not expert calls). */
-  cacheJudgments: z.boolean().default(true),
+  ...cacheJudgmentsOption(true),
   ...optimizerOptions,
   /** Peak learning rate (a supervised loss tolerates imitation's rate). */
   learningRate: z.number().positive().default(1e-3),
@@ -134,9 +130,8 @@ export function onPolicyDistillation(options: OnPolicyDistillationOptions = {}):
     OnPolicyDistillationOptions,
     options,
   );
-  const reference = { name: 'on-policy-distillation', options: resolved as unknown as JsonObject };
-  const createOptimizer = (model: Gpt, updates = resolved.updates): AdamW =>
-    optimizerFor(model, resolved, Math.max(1, updates));
+  const reference = trainerReference('on-policy-distillation', resolved);
+  const createOptimizer = optimizerFactory(resolved, resolved.updates);
   return {
     reference,
     learnsFrom: 'rollouts',
@@ -162,18 +157,12 @@ export function onPolicyDistillation(options: OnPolicyDistillationOptions = {}):
         );
       }
       const judge = trainerJudge(given, resolved.cacheJudgments)!;
-      const { model, seed } = context;
+      const { model } = context;
       const optimizer = context.optimizer ?? createOptimizer(model);
       const updates: UpdateReport[] = [];
       for (let update = 0; update < resolved.updates; update++) {
         const updateStarted = performance.now();
-        const problems = problemsForUpdate(task.problems, resolved.problemsPerUpdate, seed, update);
-        const batch = await sampleRollouts(model, task, problems, {
-          samplesPerProblem: resolved.groupSize,
-          temperature: resolved.temperature,
-          seed: deriveSeed(seed, name, 'rollouts', update),
-          judge,
-        });
+        const batch = await updateRollouts(name, context, task, judge, update, resolved);
         const imitated = await imitatedSteps(model, batch, judge, resolved);
         const step =
           imitated.length === 0

@@ -18,9 +18,9 @@ import { dial } from '../rewards/dial.ts';
 import { trueRewardOf } from '../spec/index.ts';
 import { learningRateAt } from '../model/optimizer.ts';
 import type { AdamW } from '../model/optimizer.ts';
-import type { JsonObject, Problem } from '../spec/index.ts';
+import type { Problem } from '../spec/index.ts';
 import { QuestionBaseline, RunningBaseline } from './advantages.ts';
-import { trainerJudge } from './judgment-cache.ts';
+import { cacheJudgmentsOption, trainerJudge } from './judgment-cache.ts';
 import { policyGradientUpdate } from './policy-gradient.ts';
 import {
   creditedCalls,
@@ -32,9 +32,11 @@ import type { AdvantageSettings, RolloutRewards } from './rollout-rewards.ts';
 import { rollouts as sampleRollouts } from './rollouts.ts';
 import type { Rollout } from './rollouts.ts';
 import { trainSupervised } from './supervised.ts';
-import type { TrainingTask } from './task.ts';
+import type { StepJudge, TrainingTask } from './task.ts';
 import {
   breathe,
+  optimizerFactory,
+  trainerReference,
   optimizerFor,
   optimizerOptions,
   parseTrainerOptions,
@@ -73,8 +75,7 @@ export const ReinforcementOptions = z.strictObject({
    * optimiser step.
    */
   dropUniformGroups: z.boolean().default(false),
-  /** Judge each distinct step once per `train` call (a cache hit is not a call to the expert). */
-  cacheJudgments: z.boolean().default(false),
+  ...cacheJudgmentsOption(false),
   /**
    * Imitation steps on the context's examples (e.g. the approved amplified answers) before the
    * first policy update of each `train` call: the SFT warm start of SFT-then-RL. 0: none.
@@ -102,10 +103,9 @@ export function reinforcementTrainer(
   options: Partial<ReinforcementOptions> = {},
 ): Trainer {
   const resolved = parseTrainerOptions(name, ReinforcementOptions, { ...defaults, ...options });
-  const createOptimizer = (model: Gpt, updates = resolved.updates): AdamW =>
-    optimizerFor(model, resolved, Math.max(1, updates));
+  const createOptimizer = optimizerFactory(resolved, resolved.updates);
   return {
-    reference: { name, options: resolved as unknown as JsonObject },
+    reference: trainerReference(name, resolved),
     learnsFrom: 'rollouts',
     judges: resolved.lambda < 1,
     problemsPerUpdate: resolved.problemsPerUpdate,
@@ -173,6 +173,25 @@ async function warmStart(
     batchSize: options.warmStartBatchSize,
     seed: deriveSeed(context.seed, name, 'warm-start'),
     progress: false,
+  });
+}
+
+/** Update `update`'s rollouts: `groupSize` samples of each of its problems, judged as sampled. */
+export function updateRollouts(
+  name: string,
+  context: { model: Gpt; seed: number },
+  task: TrainingTask,
+  judge: StepJudge | undefined,
+  update: number,
+  sampling: { problemsPerUpdate: number; groupSize: number; temperature: number },
+): Promise<Rollout[]> {
+  const { model, seed } = context;
+  const problems = problemsForUpdate(task.problems, sampling.problemsPerUpdate, seed, update);
+  return sampleRollouts(model, task, problems, {
+    samplesPerProblem: sampling.groupSize,
+    temperature: sampling.temperature,
+    seed: deriveSeed(seed, name, 'rollouts', update),
+    judge,
   });
 }
 
@@ -264,7 +283,7 @@ async function trainReinforcement(
       { hint: 'pass a judge (an overseer), or set lambda 1 for purely outcome-based training' },
     );
   }
-  const { model, seed } = context;
+  const { model } = context;
   const reference =
     options.klCoefficient > 0 ? (context.reference ?? frozenCopy(model)) : undefined;
   const mixer = dial(options.lambda);
@@ -276,13 +295,7 @@ async function trainReinforcement(
   const updates: UpdateReport[] = [];
   for (let update = 0; update < options.updates; update++) {
     const updateStarted = performance.now();
-    const problems = problemsForUpdate(task.problems, options.problemsPerUpdate, seed, update);
-    const batch = await sampleRollouts(model, task, problems, {
-      samplesPerProblem: options.groupSize,
-      temperature: options.temperature,
-      seed: deriveSeed(seed, name, 'rollouts', update),
-      judge,
-    });
+    const batch = await updateRollouts(name, context, task, judge, update, options);
     const rewards = batch.map((rollout) => rolloutRewards(rollout, mixer, credit));
     const returns = rewards.map((r) => r.returns);
     const advantages = stepAdvantages(batch, returns, settings);
@@ -316,7 +329,7 @@ async function trainReinforcement(
     await breathe();
   }
   return {
-    trainer: { name, options: options as unknown as JsonObject },
+    trainer: trainerReference(name, options),
     updates,
     optimizer,
     seconds: (performance.now() - started) / 1000,

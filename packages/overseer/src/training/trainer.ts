@@ -9,7 +9,7 @@ import { OverseerError } from '../errors.ts';
 import type { Gpt } from '../model/gpt.ts';
 import { AdamW } from '../model/optimizer.ts';
 import type { OptimizerConfig } from '../model/optimizer.ts';
-import type { RegistryReference } from '../spec/index.ts';
+import type { JsonObject, RegistryReference } from '../spec/index.ts';
 import type { SupervisedExample } from '../tasks/family.ts';
 import { optionsParser } from '../util/zod-issues.ts';
 import type { RolloutRewards } from './rollout-rewards.ts';
@@ -191,6 +191,24 @@ export function optimizerFor(
     gradientClip: options.gradientClip,
   };
   return new AdamW(model.kernels, model.shape, config);
+}
+
+/** The `{ name, options }` a trainer records: its resolved options, defaults filled in. */
+export function trainerReference(name: string, resolved: object): RegistryReference {
+  return { name, options: resolved as unknown as JsonObject };
+}
+
+/**
+ * A trainer's `createOptimizer`: an AdamW whose schedule spans `stepsPerUpdate` optimiser steps
+ * for each of `updates` updates (by default `defaultUpdates`, the trainer's own count).
+ */
+export function optimizerFactory(
+  options: ResolvedOptimizerOptions,
+  defaultUpdates: number,
+  stepsPerUpdate = 1,
+): (model: Gpt, updates?: number) => AdamW {
+  return (model, updates = defaultUpdates) =>
+    optimizerFor(model, options, Math.max(1, updates * stepsPerUpdate));
 }
 
 /**
