@@ -10,12 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
 import type { Judgment, ProposedStep, RegistryReference } from '../spec/index.ts';
-import { RegistryReference as RegistryReferenceSchema } from '../spec/index.ts';
+import { RegistryReference as RegistryReferenceSchema, proposedStepKey } from '../spec/index.ts';
 import { defaultStoreDirectory } from '../store/run-store.ts';
 import { HumanQueue } from '../store/human-queue.ts';
 import type { QueueAssistance, QueueItem, QueueRating } from '../store/human-queue-records.ts';
 import type { Overseer } from './overseer.ts';
-import { stepKey } from './program.ts';
 
 /** Options of the human overseer (its registry schema). */
 export const HumanOverseerOptions = z.strictObject({
@@ -49,7 +48,7 @@ export type OverseerFactory = (reference: RegistryReference) => Overseer;
 /** The queue item id of the `occurrence`-th judgment of `step` under `label`. */
 export function queueItemId(label: string, step: ProposedStep, occurrence: number): string {
   return createHash('sha256')
-    .update(`${label}\u0000${stepKey(step)}\u0000${occurrence}`)
+    .update(`${label}\u0000${proposedStepKey(step)}\u0000${occurrence}`)
     .digest('hex')
     .slice(0, 24);
 }
@@ -118,7 +117,7 @@ export function humanOverseer(
     reference,
     async judge(step: ProposedStep): Promise<Judgment> {
       const started = performance.now();
-      const key = stepKey(step);
+      const key = proposedStepKey(step);
       const occurrence = seen.get(key) ?? 0;
       seen.set(key, occurrence + 1);
       const id = queueItemId(label, step, occurrence);

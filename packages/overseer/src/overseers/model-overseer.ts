@@ -14,10 +14,9 @@ import type {
   ProposedStep,
   Turn,
 } from '../spec/index.ts';
-import { addCosts } from '../spec/index.ts';
+import { addCosts, proposedStepKey } from '../spec/index.ts';
 import type { Overseer } from './overseer.ts';
 import { clampScore } from './overseer.ts';
-import { stepKey } from './program.ts';
 import { DEFAULT_RUBRIC, RATING_INSTRUCTION, policySource, rate, speak } from './judging.ts';
 import type { PolicyLike, PolicySource } from './judging.ts';
 
@@ -115,7 +114,7 @@ export function modelOverseer(
     reference,
     judge(step) {
       const started = performance.now();
-      const seed = deriveSeed(settings.seed, name, stepKey(step));
+      const seed = deriveSeed(settings.seed, name, proposedStepKey(step));
       const costs: Cost[] = [];
       return hear({
         step,

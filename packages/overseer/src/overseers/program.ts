@@ -10,6 +10,7 @@
  */
 import { deriveSeed, Random } from '../util/random.ts';
 import type { Judgment, ProposedStep } from '../spec/index.ts';
+import { proposedStepKey } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import type { Overseer } from './overseer.ts';
 import { clampScore } from './overseer.ts';
@@ -26,24 +27,11 @@ export interface ProgramOverseerOptions {
   seed?: number;
 }
 
-/** A stable text key of a proposed step, for seeding its draws. */
-export function stepKey(step: ProposedStep): string {
-  return JSON.stringify([
-    step.family,
-    step.question,
-    step.kind,
-    step.previous,
-    step.context,
-    step.observation ?? null,
-    step.action,
-  ]);
-}
-
 /** Per-step random streams: the n-th judgment of the same step gets the n-th stream. */
 export function stepRandomness(seed: number, label: string): (step: ProposedStep) => Random {
   const seen = new Map<string, number>();
   return (step) => {
-    const key = stepKey(step);
+    const key = proposedStepKey(step);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     return new Random(deriveSeed(seed, label, key, occurrence));

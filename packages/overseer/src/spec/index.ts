@@ -8,7 +8,16 @@ export { RegistryReference } from './configuration.ts';
 export { ErrorRecord, toErrorRecord } from './error-record.ts';
 export { Split, Problem } from './problem.ts';
 export { Cost, noCost, oneCall, addCosts } from './cost.ts';
-export { StepKind, Timing, PriorStep, ProposedStep, Step, EpisodeStatus, Episode } from './step.ts';
+export {
+  StepKind,
+  Timing,
+  PriorStep,
+  ProposedStep,
+  proposedStepKey,
+  Step,
+  EpisodeStatus,
+  Episode,
+} from './step.ts';
 export {
   AnswerFormat,
   TaskHint,

@@ -60,6 +60,22 @@ export const ProposedStep = z.strictObject({
 export type ProposedStep = z.infer<typeof ProposedStep>;
 
 /**
+ * A stable text key of a proposed step — everything an overseer is shown but the justification —
+ * for seeding per-step draws and for caching a verdict.
+ */
+export function proposedStepKey(step: ProposedStep): string {
+  return JSON.stringify([
+    step.family,
+    step.question,
+    step.kind,
+    step.previous,
+    step.context,
+    step.observation ?? null,
+    step.action,
+  ]);
+}
+
+/**
  * One node of an episode's tree. `input` is what the node was given (the question or
  * sub-question, the observation an action answers, the context of a thought) and `output` what it
  * produced (the answer, the line, the action). The viewer reads only these records.

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { Judgment, ProposedStep } from '../spec/index.ts';
+import { proposedStepKey } from '../spec/index.ts';
 import type { StepJudge } from './task.ts';
 
 /** A judge that remembers its verdicts, and how often it was asked again. */
@@ -19,19 +20,6 @@ export interface CachedJudge extends StepJudge {
   readonly hits: number;
   /** Requests passed on to the wrapped judge. */
   readonly misses: number;
-}
-
-/** The cache key of a proposed step: everything the overseer is shown. */
-export function proposedStepKey(step: ProposedStep): string {
-  return JSON.stringify([
-    step.family,
-    step.question,
-    step.kind,
-    step.previous,
-    step.context,
-    step.observation ?? null,
-    step.action,
-  ]);
 }
 
 /** Wraps `judge` so each distinct step is judged (and corrected) once. */
