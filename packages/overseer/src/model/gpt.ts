@@ -8,6 +8,8 @@
  * separator) gives an empty prompt something to condition on, the trailing one ends the answer.
  */
 import { OverseerError } from '../errors.ts';
+import { emptyComputeCount, tokenPositions } from './compute.ts';
+import type { ComputeCount } from './compute.ts';
 import { parameterCount, parameterLayout } from './kernels.ts';
 import type { GptShape, Kernels, KvCache, TokenBatch } from './kernels.ts';
 import type { AdamW, OptimizerStepReport } from './optimizer.ts';
@@ -166,6 +168,12 @@ export class Gpt {
   readonly grads: Float32Array;
   /** The compute kernels. */
   readonly kernels: Kernels;
+  /**
+   * Token positions this model has computed on, by kind of pass (`model/compute.ts` turns them
+   * into FLOPs). Shared with a copy made with `compute`, so a frozen reference charges its
+   * scoring to the model it was copied from.
+   */
+  readonly compute: ComputeCount;
   private readonly excluded: ReadonlySet<number>;
   /** Reused by every `sample` call (rebuilt when a larger batch needs more rows). */
   private decodingCache: KvCache | undefined;
@@ -176,6 +184,8 @@ export class Gpt {
     tokenizer: Tokenizer;
     kernels: Kernels;
     params: Float32Array;
+    /** The count to charge this model's passes to (default: a fresh one). */
+    compute?: ComputeCount;
   }) {
     validateGptConfig(options.config);
     this.config = { ...options.config };
@@ -197,6 +207,7 @@ export class Gpt {
     }
     this.params = options.params;
     this.grads = new Float32Array(count);
+    this.compute = options.compute ?? emptyComputeCount();
     // Padding is never a target, so a model must never produce it.
     this.excluded = new Set([options.tokenizer.paddingId]);
   }
@@ -234,6 +245,7 @@ export class Gpt {
 
   /** Forward and backward pass: fills `grads`, returns the batch loss. */
   lossAndGradients(batch: TokenBatch): number {
+    this.compute.trainedTokens += tokenPositions(batch.inputs, this.tokenizer.paddingId);
     return this.kernels.forwardBackward(this.shape, this.params, this.grads, batch);
   }
 
@@ -263,6 +275,7 @@ export class Gpt {
       const chunk = sequences.slice(start, start + batchSize);
       const batch = makeTokenBatch(chunk, this.tokenizer.paddingId);
       const logProbs = new Float32Array(batch.batch * batch.time);
+      this.compute.forwardTokens += tokenPositions(batch.inputs, this.tokenizer.paddingId);
       this.kernels.score(this.shape, this.params, batch, logProbs);
       chunk.forEach(({ tokens, lossStart }, row) => {
         const tokenLogProbs: number[] = [];
@@ -347,6 +360,8 @@ export class Gpt {
       while (active.length > 0) {
         const { inputs, time, lengths } = this.paddedInputs(active.map((row) => row.tokens));
         const logits = new Float32Array(active.length * V); // (batch, vocab)
+        // Without the cache every step recomputes each row's whole sequence.
+        this.compute.forwardTokens += sum(lengths);
         this.kernels.lastLogits(
           this.shape,
           this.params,
@@ -378,6 +393,7 @@ export class Gpt {
     const cache = this.decodingCache;
     const { inputs, time, lengths } = this.paddedInputs(chunk.map((row) => row.tokens));
     const logits = new Float32Array(chunk.length * V); // (batch, vocab)
+    this.compute.forwardTokens += sum(lengths);
     this.kernels.prefill(this.params, cache, inputs, chunk.length, time, lengths, logits);
     let active = chunk.flatMap((row, b) => (advance(row, logitsOf(logits, b)) ? [b] : []));
     const slots = new Int32Array(chunk.length);
@@ -392,6 +408,7 @@ export class Gpt {
         tokens[i] = sequence[sequence.length - 1];
       });
       const out = logits.subarray(0, count * V); // (count, vocab)
+      this.compute.forwardTokens += count;
       this.kernels.decode(
         this.params,
         cache,
@@ -466,6 +483,12 @@ export class Gpt {
     }
     return tokens;
   }
+}
+
+function sum(values: Int32Array): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
 }
 
 /**

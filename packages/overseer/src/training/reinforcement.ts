@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
 import { Gpt } from '../model/gpt.ts';
+import type { ComputeCount } from '../model/compute.ts';
 import { Random, deriveSeed } from '../util/random.ts';
 import { fullHorizon, myopic } from '../rewards/credit.ts';
 import { dial } from '../rewards/dial.ts';
@@ -218,13 +219,17 @@ export function problemsForUpdate(
   return chosen;
 }
 
-/** A frozen copy of a model (same kernels, copied parameters). */
-export function frozenCopy(model: Gpt): Gpt {
+/**
+ * A frozen copy of a model (same kernels, copied parameters); its passes are charged to `compute`
+ * when given (a KL reference charges the model it regularises), else to a count of its own.
+ */
+export function frozenCopy(model: Gpt, compute?: ComputeCount): Gpt {
   return new Gpt({
     config: model.config,
     tokenizer: model.tokenizer,
     kernels: model.kernels,
     params: model.params.slice(),
+    ...(compute === undefined ? {} : { compute }),
   });
 }
 
@@ -285,7 +290,7 @@ async function trainReinforcement(
   }
   const { model } = context;
   const reference =
-    options.klCoefficient > 0 ? (context.reference ?? frozenCopy(model)) : undefined;
+    options.klCoefficient > 0 ? (context.reference ?? frozenCopy(model, model.compute)) : undefined;
   const mixer = dial(options.lambda);
   const credit = options.credit === 'myopic' ? myopic() : fullHorizon(options.gamma);
   const settings = advantageSettings(options);
