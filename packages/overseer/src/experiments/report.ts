@@ -54,6 +54,8 @@ export const CurvePoint = z.strictObject({
   round: z.number().int().nonnegative().optional(),
   /** Calls to the weak expert (overseer judgments and amplification calls) so far. */
   calls: z.number().nonnegative().default(0),
+  /** The model's training FLOPs so far (amplification and distillation); absent if not counted. */
+  flops: z.number().nonnegative().optional(),
   value: z.number(),
 });
 /** One evaluation along training. */

@@ -40,6 +40,8 @@ export const UnitState = z.strictObject({
   expertCalls: z.number().int().nonnegative(),
   /** Ground-truth labels trained on so far (the supervised reference; 0 for IDA). */
   labels: z.number().int().nonnegative(),
+  /** The model's FLOPs so far in amplification and distillation (`model/compute.ts`). */
+  trainingFlops: z.number().nonnegative().default(0),
   /** The last checkpoint, relative to the run directory (absent before the first). */
   checkpoint: z.string().optional(),
   /** Metric → its value at every evaluation so far. */
@@ -83,6 +85,7 @@ export function pendingUnit(experiment: string, arm: string, seed: number): Unit
     steps: 0,
     expertCalls: 0,
     labels: 0,
+    trainingFlops: 0,
     curves: {},
     metrics: {},
     transcripts: [],

@@ -220,6 +220,39 @@ describe('runExperiments', () => {
     expect(state?.units.every((unit) => unit.status === 'finished')).toBe(true);
   });
 
+  it('counts each arm’s training FLOPs, in its metrics and along its curves', async () => {
+    const results = parseResults(
+      JSON.parse(await readFile(join(root, 'reference', 'results.json'), 'utf8')),
+    );
+    // The ida model (layers 1, width 16): N = 12·16² + 13·16 + 2·16 non-embedding parameters.
+    const N = 12 * 16 * 16 + 13 * 16 + 2 * 16;
+    for (const arm of results.arms) {
+      expect(arm.metrics.trainingFlops, arm.arm).toBeGreaterThan(0);
+      expect(arm.seeds.every((seed) => seed.metrics.trainingFlops > 0)).toBe(true);
+    }
+    const ida = (name: string) =>
+      results.arms.find((arm) => arm.experiment === 'ida' && arm.arm === name)!;
+    // The supervised reference only trains (6·N a token); IDA also samples (2·N a token).
+    expect(ida('supervised').metrics.trainingFlops % (6 * N)).toBe(0);
+    expect(ida('ida-imitation').metrics.trainingFlops % (2 * N)).toBe(0);
+    expect(ida('ida-process-rl').metrics.trainingFlops % (2 * N)).toBe(0);
+    // Each curve starts at 0 FLOPs, grows with every evaluation (inside rounds too) and ends at
+    // the arm's count.
+    for (const curve of results.curves) {
+      const flops = curve.points.map((point) => point.flops ?? Number.NaN);
+      expect(flops[0]).toBe(0);
+      for (let index = 1; index < flops.length; index++) {
+        expect(flops[index]).toBeGreaterThan(flops[index - 1]);
+      }
+      const arm = results.arms.find(
+        (a) => a.experiment === curve.experiment && a.arm === curve.arm,
+      )!;
+      const seed = arm.seeds.find((entry) => entry.seed === curve.seed)!;
+      expect(flops.at(-1)).toBe(seed.metrics.trainingFlops);
+    }
+    expect(results.curves.some((curve) => curve.metric === 'trainingFlops')).toBe(false);
+  });
+
   it('resumes after an interruption without redoing finished work, with the same results', async () => {
     const out = join(root, 'resumed');
     const store = join(root, 'store-resumed');

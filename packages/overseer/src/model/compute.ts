@@ -44,3 +44,8 @@ export function tokenPositions(inputs: Int32Array, paddingId: number): number {
   for (const token of inputs) if (token !== paddingId) count += 1;
   return count;
 }
+
+/** FLOPs a model has spent so far (its count at its own shape); differences give a phase's. */
+export function modelFlops(model: { compute: ComputeCount; shape: GptShape }): number {
+  return computeFlops(model.compute, model.shape);
+}

@@ -19,6 +19,7 @@ export const METRIC_NAMES = [
   'trueReturn',
   'proxyReturn',
   'expertCalls',
+  'trainingFlops',
   'meanSteps',
 ] as const;
 /** A metric an experiment reports in its headline table. */

@@ -4,6 +4,7 @@
  * judgments (and, through the dial λ, on outcomes), a sample of whose judged rollouts goes to the
  * store. A round is trained in chunks when the curves want evaluations inside it.
  */
+import { modelFlops } from '../../model/compute.ts';
 import type { Gpt } from '../../model/gpt.ts';
 import type { AdamW } from '../../model/optimizer.ts';
 import { deriveSeed } from '../../util/random.ts';
@@ -29,6 +30,8 @@ export interface DistillProgress {
   steps: number;
   /** The round's metric events so far; distillation appends its training metrics. */
   events: RunEvent[];
+  /** The unit's training FLOPs so far; distillation adds its passes (sampling included). */
+  flops: number;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function distill(
       unit.progress.advance(updates);
     } else {
       const trainer = loopTrainer(config.trainer, loopValues(unit.arm, updates));
+      const before = modelFlops(training.model);
       await trainer.train({
         ...training,
         seed: deriveSeed(unit.seed, 'distill', round, chunk),
@@ -75,6 +79,7 @@ export async function distill(
         ...(judge === undefined ? {} : { judge }),
         ...hooks(unit, round, { roundStart, chunkStart: progress.steps, updates }, progress.events),
       });
+      progress.flops += modelFlops(training.model) - before;
     }
     progress.steps += updates;
     if (chunk < chunks.length - 1) await between(progress.steps, counted?.calls ?? 0);

@@ -9,7 +9,7 @@ import type { CurvePoint, MetricValues } from '../report.ts';
 import type { Unit } from './setup.ts';
 
 /** Metrics that are counts of the run, not measurements along it: no curve. */
-const NO_CURVE = new Set(['expertCalls', 'groundTruthLabels', 'failedEpisodes']);
+const NO_CURVE = new Set(['expertCalls', 'groundTruthLabels', 'trainingFlops', 'failedEpisodes']);
 
 /** A metric event of the unit. */
 type MetricEvent = Extract<RunEvent, { type: 'metric' }>;
@@ -52,16 +52,17 @@ export function withPoints(
   unit: Unit,
   curves: Curves,
   metrics: MetricValues,
-  point: { step: number; calls: number; round?: number },
+  point: { step: number; calls: number; flops: number; round?: number },
 ): Curves {
   const merged: Curves = { ...curves };
   for (const metric of unit.curveMetrics) {
     if (NO_CURVE.has(metric) || metrics[metric] === undefined) continue;
-    const { step, round, calls } = point;
+    const { step, round, calls, flops } = point;
     const added = {
       step,
       ...(round === undefined ? {} : { round }),
       calls,
+      flops,
       value: metrics[metric],
     };
     merged[metric] = [...(merged[metric] ?? []), added];
@@ -70,8 +71,16 @@ export function withPoints(
 }
 
 /** An evaluation's metrics with the unit's counts so far. */
-export function withCounts(metrics: MetricValues, calls: number, labels: number): MetricValues {
-  return { ...metrics, expertCalls: calls, groundTruthLabels: labels };
+export function withCounts(
+  metrics: MetricValues,
+  counts: { calls: number; labels: number; flops: number },
+): MetricValues {
+  return {
+    ...metrics,
+    expertCalls: counts.calls,
+    groundTruthLabels: counts.labels,
+    trainingFlops: counts.flops,
+  };
 }
 
 /** The numbers of an update worth logging as metrics. */

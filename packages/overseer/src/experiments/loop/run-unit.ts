@@ -10,6 +10,7 @@
  * Everything random derives from (seed, round), and a round starts only from what is on disk, so
  * a round redone after an interruption computes what the interrupted one would have.
  */
+import { modelFlops } from '../../model/compute.ts';
 import type { Gpt } from '../../model/gpt.ts';
 import type { AdamW } from '../../model/optimizer.ts';
 import type { Overseer } from '../../overseers/overseer.ts';
@@ -60,8 +61,8 @@ async function recordStart(unit: Unit, model: Gpt, started: number): Promise<voi
       checkpointEvent(unit, initial, 0),
     ]);
   }
-  state.curves = withPoints(unit, state.curves, metrics, { step: 0, calls: 0 });
-  state.metrics = withCounts(metrics, 0, 0);
+  state.curves = withPoints(unit, state.curves, metrics, { step: 0, calls: 0, flops: 0 });
+  state.metrics = withCounts(metrics, { calls: 0, labels: 0, flops: 0 });
   state.wallSeconds += (performance.now() - started) / 1000;
   await unit.save();
 }
@@ -75,6 +76,8 @@ interface RoundLog {
   calls: number;
   /** Ground-truth labels trained on. */
   labels: number;
+  /** The model's FLOPs in amplification and distillation (evaluation and pretraining not). */
+  flops: number;
   curves: Curves;
 }
 
@@ -92,6 +95,7 @@ async function runRound(
     steps: state.steps,
     calls: state.expertCalls,
     labels: state.labels,
+    flops: state.trainingFlops,
     curves: state.curves,
   };
   unit.store.append({
@@ -122,7 +126,7 @@ async function runRound(
     round,
     checkpoint,
   );
-  const counted = withCounts(metrics, log.calls, log.labels);
+  const counted = withCounts(metrics, log);
   log.events.push(...metricEvents(unit, counted, log.steps, 'evaluation', round));
   commitRound(unit, round, log.events, checkpoint, log.steps);
   Object.assign(state, {
@@ -130,7 +134,13 @@ async function runRound(
     steps: log.steps,
     expertCalls: log.calls,
     labels: log.labels,
-    curves: withPoints(unit, log.curves, metrics, { step: log.steps, calls: log.calls, round }),
+    trainingFlops: log.flops,
+    curves: withPoints(unit, log.curves, metrics, {
+      step: log.steps,
+      calls: log.calls,
+      flops: log.flops,
+      round,
+    }),
     metrics: counted,
     wallSeconds: state.wallSeconds + (performance.now() - roundStarted) / 1000,
     ...(round === unit.config.rounds - 1 && unit.keepTranscripts
@@ -159,9 +169,12 @@ async function learnable(
     return lessons;
   }
   unit.at(round, 'amplify');
+  const before = modelFlops(model);
   const amplified = await amplify(unit, model, problems, overseer, round);
   unit.signal?.throwIfAborted();
   log.calls += amplified.expertCalls;
+  // The model's sampling inside the amplified system is compute spent on what it learns.
+  log.flops += modelFlops(model) - before;
   const lessons = oversee(unit, problems, amplified.played);
   log.events.push(...metricEvents(unit, lessons.counts ?? {}, log.steps, 'train', round));
   return lessons;
@@ -179,10 +192,9 @@ async function evaluateWithinRound(
   const name = `${unit.unit.key}@step${steps}`;
   const { metrics } = await evaluateModel(unit, model, steps, round, name);
   const calls = log.calls + judged;
-  log.events.push(
-    ...metricEvents(unit, withCounts(metrics, calls, log.labels), steps, 'evaluation', round),
-  );
-  log.curves = withPoints(unit, log.curves, metrics, { step: steps, calls });
+  const counts = { calls, labels: log.labels, flops: log.flops };
+  log.events.push(...metricEvents(unit, withCounts(metrics, counts), steps, 'evaluation', round));
+  log.curves = withPoints(unit, log.curves, metrics, { step: steps, calls, flops: log.flops });
 }
 
 /** How the final evaluation's transcripts are captioned (with the reward settings of RL arms). */
