@@ -88,6 +88,9 @@ export function formatTick(value: number, step: number, format: 'number' | 'perc
     return `${(value * 100).toFixed(Math.min(decimals, 3))}%`;
   }
   const magnitude = Math.abs(value);
+  // Training FLOPs run to 10^12 and beyond.
+  if (magnitude >= 1e12) return `${trim(value / 1e12, step / 1e12)}T`;
+  if (magnitude >= 1e9) return `${trim(value / 1e9, step / 1e9)}G`;
   if (magnitude >= 1e6) return `${trim(value / 1e6, step / 1e6)}M`;
   if (magnitude >= 1e4) return `${trim(value / 1e3, step / 1e3)}k`;
   return trim(value, step);

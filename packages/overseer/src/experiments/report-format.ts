@@ -71,6 +71,8 @@ export function isRate(metric: string): boolean {
 export function formatValue(metric: string, value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (isRate(metric)) return `${(value * 100).toFixed(1)}%`;
+  // FLOPs counts (10^9 and up) read better as 1.23e12 than as thirteen digits.
+  if (/Flops$/.test(metric) && Math.abs(value) >= 1e6) return value.toExponential(2);
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   const magnitude = Math.abs(value);
   if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
@@ -149,10 +151,12 @@ export function meanCurves(
       .map((step) => {
         const at = curves.map((points) => points.find((point) => point.step === step)!);
         const round = at[0].round;
+        const flops = at.map((point) => point.flops);
         return {
           step,
           ...(round === undefined ? {} : { round }),
           calls: mean(at.map((point) => point.calls)),
+          ...(flops.some((value) => value === undefined) ? {} : { flops: mean(flops as number[]) }),
           value: mean(at.map((point) => point.value)),
         };
       });

@@ -1,12 +1,13 @@
 /**
  * Which plots a report shows, chosen from the results: per experiment and metric a learning curve
  * (metric against training steps) and, where the weak expert was called, the metric against those
- * calls; and per numeric parameter an arm sweep (λ for the dial, approval noise …) whenever three
+ * calls; for the experiment's first metric, where the loop counted them, against the model's
+ * training FLOPs (`model/compute.ts`); and per numeric parameter an arm sweep (λ for the dial, approval noise …) whenever three
  * or more arms differ in that parameter alone.
  */
 import { lineChart } from './plot.ts';
 import type { Series } from './plot.ts';
-import type { ArmResult, Results } from './report.ts';
+import type { ArmResult, CurvePoint, Results } from './report.ts';
 import {
   curveMetrics,
   evaluatedOn,
@@ -21,7 +22,7 @@ export interface Figure {
   /** File name without `.svg`, unique within the report. */
   id: string;
   experiment: string;
-  kind: 'steps' | 'calls' | 'sweep';
+  kind: 'steps' | 'calls' | 'flops' | 'sweep';
   title: string;
   caption: string;
   svg: string;
@@ -55,9 +56,65 @@ export function buildFigures(results: Results): Figure[] {
   return figures;
 }
 
+/** What a learning curve can be drawn against besides steps: what the arm spent so far. */
+const COSTS = {
+  calls: {
+    axis: 'calls to the weak expert',
+    of: (point: CurvePoint): number => point.calls,
+    caption: (metric: string) =>
+      `What each arm's ${metric} cost in weak-expert calls (judgments and amplification).`,
+    silent: 'no calls to the weak expert',
+  },
+  flops: {
+    axis: 'training FLOPs',
+    of: (point: CurvePoint): number => point.flops ?? 0,
+    caption: (metric: string) =>
+      `What each arm's ${metric} cost in the model's training FLOPs: 6·N per token trained on and 2·N per token sampled or scored (N: non-embedding parameters), in amplification and distillation; evaluation and pretraining not counted.`,
+    silent: 'no FLOPs counted',
+  },
+} as const;
+
+/** `metric` against a cost, one line per arm that spent any; undefined when none did. */
+function costFigure(
+  experiment: string,
+  metric: string,
+  curves: ReturnType<typeof meanCurves>,
+  cost: keyof typeof COSTS,
+): Figure | undefined {
+  const { axis, of, caption, silent: why } = COSTS[cost];
+  const spending = curves.filter(({ points }) => points.some((point) => of(point) > 0));
+  if (spending.length === 0) return undefined;
+  const silent = curves.filter((curve) => !spending.includes(curve)).map(({ arm }) => arm);
+  const note =
+    silent.length === 0
+      ? ''
+      : ` Not shown (${why}): ${silent.join(', ')}; compare with its final value in the table.`;
+  const rate = isRate(metric);
+  const title = `${experiment}: ${metric} against ${axis}`;
+  return {
+    id: slug(`${experiment}-${metric}-${cost}`),
+    experiment,
+    kind: cost,
+    title,
+    caption: `${caption(metric)}${note}`,
+    svg: lineChart({
+      title,
+      xLabel: axis,
+      yLabel: metric,
+      yFormat: rate ? 'percent' : 'number',
+      ...(rate ? { yDomain: [0, 1] as [number, number] } : {}),
+      series: spending.map(({ arm, points }) => ({
+        name: arm,
+        points: points.map((point) => ({ x: of(point), y: point.value })),
+      })),
+    }),
+  };
+}
+
 function curveFigures(results: Results, experiment: string): Figure[] {
   const figures: Figure[] = [];
-  for (const metric of curveMetrics(results, experiment)) {
+  const metrics = curveMetrics(results, experiment);
+  for (const metric of metrics) {
     const curves = meanCurves(results, experiment, metric);
     const rate = isRate(metric);
     const format = rate ? ('percent' as const) : ('number' as const);
@@ -85,31 +142,12 @@ function curveFigures(results: Results, experiment: string): Figure[] {
         })),
       }),
     });
-    const calling = curves.filter(({ points }) => points.some((point) => point.calls > 0));
-    if (calling.length === 0) continue;
-    const silent = curves.filter((curve) => !calling.includes(curve)).map(({ arm }) => arm);
-    const note =
-      silent.length === 0
-        ? ''
-        : ` Not shown (no calls to the weak expert): ${silent.join(', ')}; compare with its final value in the table.`;
-    figures.push({
-      id: slug(`${experiment}-${metric}-calls`),
-      experiment,
-      kind: 'calls',
-      title: `${experiment}: ${metric} against calls to the weak expert`,
-      caption: `What each arm's ${metric} cost in weak-expert calls (judgments and amplification).${note}`,
-      svg: lineChart({
-        title: `${experiment}: ${metric} against calls to the weak expert`,
-        xLabel: 'calls to the weak expert',
-        yLabel: metric,
-        yFormat: format,
-        ...(domain ? { yDomain: domain } : {}),
-        series: calling.map(({ arm, points }) => ({
-          name: arm,
-          points: points.map((point) => ({ x: point.calls, y: point.value })),
-        })),
-      }),
-    });
+    // FLOPs for the headline metric only: one compute plot per experiment is enough to read.
+    const costs = metric === metrics[0] ? (['calls', 'flops'] as const) : (['calls'] as const);
+    for (const cost of costs) {
+      const figure = costFigure(experiment, metric, curves, cost);
+      if (figure !== undefined) figures.push(figure);
+    }
   }
   return figures;
 }

@@ -166,6 +166,54 @@ describe('figures', () => {
     expect(calls?.svg).toContain('>ida-imitation</text>');
   });
 
+  it('plot the first metric against calls and against training FLOPs, one line per arm', async () => {
+    // The fixture with FLOPs counted on the ida curves: 10^9 per step, twice that for ida arms.
+    const input = sampleResults();
+    input.curves = input.curves!.map((curve) =>
+      curve.experiment !== 'ida'
+        ? curve
+        : {
+            ...curve,
+            points: curve.points.map((point) => ({
+              ...point,
+              flops: point.step * (curve.arm === 'supervised' ? 1e9 : 2e9),
+            })),
+          },
+    );
+    const results = parseResults(input);
+    const figures = buildFigures(results);
+    const flops = figures.find((figure) => figure.id === 'ida-accuracy-flops')!;
+    expect(flops.kind).toBe('flops');
+    expect(flops.title).toBe('ida: accuracy against training FLOPs');
+    // The x axis is FLOPs (ticks in units of 10^9 or 10^12), the y axis the metric.
+    expect(flops.svg).toMatch(/text-anchor="middle" fill="#222">training FLOPs<\/text>/);
+    expect(flops.svg).toMatch(/rotate\(-90\)" text-anchor="middle" fill="#222">accuracy<\/text>/);
+    expect(flops.svg).toMatch(/>\d+(\.\d+)?T<\/text>/);
+    for (const arm of ['supervised', 'ida-imitation', 'ida-process-rl']) {
+      expect(flops.svg).toContain(`>${arm}</text>`);
+    }
+    const calls = figures.find((figure) => figure.id === 'ida-accuracy-calls')!;
+    expect(calls.kind).toBe('calls');
+    expect(calls.svg).toMatch(/text-anchor="middle" fill="#222">calls to the weak expert<\/text>/);
+    // No FLOPs on the tampering curves: no FLOPs plot there.
+    expect(figures.some((figure) => figure.kind === 'flops' && figure.experiment !== 'ida')).toBe(
+      false,
+    );
+    // The mean over seeds keeps the FLOPs; report.html shows the plot.
+    const [supervised] = meanCurves(results, 'ida', 'accuracy');
+    expect(supervised.points.map((point) => point.flops)).toEqual(
+      supervised.points.map((point) => point.step * 1e9),
+    );
+    const written = await writeReport(input, join(directory, 'flops'));
+    const html = await readFile(written.html, 'utf8');
+    expect(html).toContain('ida: accuracy against training FLOPs');
+    const counted: ResultsInput = {
+      experiments: [{ name: 'e', metrics: ['accuracy', 'trainingFlops'] }],
+      arms: [{ experiment: 'e', arm: 'a', metrics: { accuracy: 0.5, trainingFlops: 1.5e12 } }],
+    };
+    expect(formatTable(counted)).toContain('1.50e+12');
+  });
+
   it('say what the evaluation drew: held-out questions, or fresh training questions', () => {
     const caption = (split?: 'train' | 'test') => {
       const input = sampleResults();
