@@ -1,4 +1,5 @@
 import { defaultGptConfig } from '../model/gpt.ts';
+import { nonEmbeddingParameterCount } from '../model/compute.ts';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,7 @@ describe('examples/', () => {
       'distillation.yaml',
       'ida.yaml',
       'quickstart.yaml',
+      'small-rl-vs-big-imitation.yaml',
       'tampering.yaml',
       'trace-error.yaml',
     ]);
@@ -107,6 +109,30 @@ describe('examples/', () => {
     );
     expect(arms['quickstart.yaml/ida']).toEqual(ida);
     expect(arms['quickstart.yaml/tampering']).toEqual(['outcome-rl', 'process-rl']);
+    for (const experiment of ['clean-expert', 'noisy-expert']) {
+      expect(arms[`small-rl-vs-big-imitation.yaml/${experiment}`]).toEqual([
+        'small-process-rl',
+        'big-imitation',
+        'small-imitation',
+      ]);
+    }
+  });
+
+  it('gives small-rl-vs-big-imitation a student 8–10× larger in non-embedding parameters', async () => {
+    const { experiments } = await parseExperimentFile(
+      join(examples, 'small-rl-vs-big-imitation.yaml'),
+    );
+    for (const experiment of experiments) {
+      const arms = expandArms(experiment);
+      const size = (name: string) => {
+        const { model } = arms.find((arm) => arm.name === name)!.config;
+        // The vocabulary only sizes the embeddings, which N leaves out.
+        return nonEmbeddingParameterCount({ vocabSize: 1, ...model });
+      };
+      const ratio = size('big-imitation') / size('small-process-rl');
+      expect(ratio).toBeGreaterThanOrEqual(8);
+      expect(ratio).toBeLessThanOrEqual(10);
+    }
   });
 
   it('gives quickstart the headline metrics npm start reports', async () => {
