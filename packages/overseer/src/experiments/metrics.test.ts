@@ -4,18 +4,21 @@ import { chainOfThought } from '../scaffolds/chain-of-thought.ts';
 import { snap } from '../scaffolds/snap.ts';
 import type { Episode, Judgment, Outcome, Problem, Step } from '../spec/index.ts';
 import { approved } from '../spec/index.ts';
+import { pairSum } from '../tasks/pair-sum.ts';
 import { permutationPowering } from '../tasks/permutation-powering.ts';
 import { getFamily } from '../tasks/registry.ts';
 import {
   accuracy,
   amplificationCalls,
   approvedEpisode,
+  blendRate,
   errorCopyRate,
   evaluationMetrics,
   failedEpisodes,
   finalAnswerError,
   hackRate,
   intendedRate,
+  isBlend,
   judgedSteps,
   meanProcessReward,
   meanSteps,
@@ -23,6 +26,7 @@ import {
   proxyReturn,
   traceError,
   trueReturn,
+  validity,
 } from './metrics.ts';
 import { playEpisodes } from './run-episodes.ts';
 import type { PlayedEpisode } from './run-episodes.ts';
@@ -317,5 +321,71 @@ describe('errorCopyRate', () => {
     const [first, second] = erring;
     const spaced = answered(second, ` ${fallible.fallibleExpert!.answer(second)} `);
     expect(errorCopyRate(fallible, [answered(first, null), spaced])).toBe(0.5);
+  });
+});
+
+describe('validity and blendRate', () => {
+  const multimodal = pairSum({ size: 16, expertModes: 4 });
+  const [first, second] = multimodal.expertAnswers!('S3');
+  /** A played snap episode of `question` answered `answer` (failed when `answer` is null). */
+  const answered = (question: string, answer: string | null): PlayedEpisode => {
+    const base = played({
+      answer,
+      ...(answer === null ? {} : { outcome: grade(multimodal.isCorrect(question, answer.trim())) }),
+    });
+    return {
+      ...base,
+      episode: { ...base.episode, problem: { ...base.episode.problem, question } },
+    };
+  };
+  // x of the first of the expert's answers, y of the second: each half right, the pair wrong.
+  const blend = first.slice(0, 2) + second.slice(2);
+
+  it('tells a blend of the expert’s answers from one of them and from other wrong answers', () => {
+    expect(isBlend(blend, [first, second])).toBe(true);
+    expect(isBlend(first, [first, second])).toBe(false);
+    expect(isBlend(blend, [first])).toBe(false);
+    expect(isBlend('zzzz', [first, second])).toBe(false);
+    expect(isBlend(blend.slice(0, 3), [first, second])).toBe(false);
+  });
+
+  it('counts any right answer as valid and accurate, a blend as neither', () => {
+    const other = multimodal.rightAnswers!('S3').find(
+      (answer) => ![first, second].includes(answer),
+    );
+    const episodes = [
+      answered('S3', first),
+      answered('S3', ` ${other} `),
+      answered('S3', blend),
+      answered('S3', null),
+    ];
+    expect(multimodal.isCorrect('S3', blend)).toBe(false);
+    expect(validity(multimodal, episodes)).toBe(0.5);
+    expect(accuracy(episodes)).toBe(0.5);
+    expect(blendRate(multimodal, episodes)).toBe(0.25);
+    expect(evaluationMetrics(multimodal, episodes)).toMatchObject({
+      accuracy: 0.5,
+      validity: 0.5,
+      blendRate: 0.25,
+    });
+  });
+
+  it('leaves out questions with one right answer, and families that list none', () => {
+    const fact = answered(`V${multimodal.world.names[0]}`, '0');
+    expect(validity(multimodal, [fact])).toBeUndefined();
+    expect(blendRate(multimodal, [fact])).toBeUndefined();
+    expect(validity(multimodal, [fact, answered('S3', first)])).toBe(1);
+    expect(validity(addition, [played({ outcome: grade(true) })])).toBeUndefined();
+    expect(blendRate(addition, [played({ outcome: grade(true) })])).toBeUndefined();
+    expect(evaluationMetrics(addition, [played({ outcome: grade(true) })])).not.toHaveProperty(
+      'validity',
+    );
+  });
+
+  it('finds no blend where the expert gives one answer', () => {
+    const single = pairSum({ size: 16 });
+    const [only] = single.expertAnswers!('S3');
+    const wrong = only.slice(0, 2) + only.slice(0, 2);
+    expect(blendRate(single, [answered('S3', wrong)])).toBe(0);
   });
 });

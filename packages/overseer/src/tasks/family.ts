@@ -176,6 +176,10 @@ export interface QuestionFamily<World = unknown> extends CommonFamily {
   expertCheck?(step: ProposedStep): StepCheck;
   /** Present when the weak expert errs on purpose (`expertErrorRate` > 0). */
   readonly fallibleExpert?: FallibleExpert;
+  /** Every right answer of a question, where the family lists them (several for a witness question). */
+  rightAnswers?(question: string): readonly string[];
+  /** The right answers the amplified expert samples among for a question, where it varies. */
+  expertAnswers?(question: string): readonly string[];
 }
 
 /** A weak expert that errs systematically on a fixed class of questions. */

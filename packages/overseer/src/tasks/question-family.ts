@@ -60,6 +60,10 @@ export interface QuestionFamilyDefinition<World> {
   decompose(question: string): Decomposition;
   answerSpace(question: string): AnswerSpace;
   isCorrect?(question: string, answer: string): boolean;
+  /** Every right answer of a question, where a question may have several. */
+  rightAnswers?(question: string): readonly string[];
+  /** The right answers the expert samples among, where its answer varies. */
+  expertAnswers?(question: string): readonly string[];
   chainOfThought?: ChainOfThought;
   /** A family-specific check, tried first; `undefined` falls back to the decomposition check. */
   checkStep?(step: ProposedStep): StepCheck | undefined;
@@ -351,6 +355,8 @@ export function defineQuestionFamily<World>(
     grade,
     checkStep,
     ...(chainOfThought === undefined ? {} : { chainOfThought }),
+    ...(definition.rightAnswers === undefined ? {} : { rightAnswers: definition.rightAnswers }),
+    ...(definition.expertAnswers === undefined ? {} : { expertAnswers: definition.expertAnswers }),
     ...fallible,
   };
 }

@@ -12,6 +12,7 @@ describe('task registry', () => {
       'shortest-path',
       'union-find',
       'addition',
+      'pair-sum',
       'camera-dropbox',
     ]);
     expect(listFamilies().find((family) => family.name === 'camera-dropbox')?.kind).toBe(

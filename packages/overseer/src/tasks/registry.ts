@@ -6,6 +6,7 @@ import { Registry } from '../util/registry.ts';
 import { AdditionOptions, addition } from './addition.ts';
 import { CameraDropboxOptions, cameraDropbox } from './camera-dropbox.ts';
 import type { TaskFamily } from './family.ts';
+import { PairSumOptions, pairSum } from './pair-sum.ts';
 import { PermutationPoweringOptions, permutationPowering } from './permutation-powering.ts';
 import { SequentialAssignmentsOptions, sequentialAssignments } from './sequential-assignments.ts';
 import { ShortestPathOptions, shortestPath } from './shortest-path.ts';
@@ -58,6 +59,12 @@ export const families = new Registry<TaskFamily, void, FamilyTraits>({
     describe: 'addition of d-digit numbers, with a line-checkable chain of thought',
     schema: AdditionOptions,
     create: (options) => addition(options),
+  })
+  .register('pair-sum', {
+    kind: 'question',
+    describe: 'any two items whose values sum to a target: many right answers per question',
+    schema: PairSumOptions,
+    create: (options) => pairSum(options),
   })
   .register('camera-dropbox', {
     kind: 'environment',

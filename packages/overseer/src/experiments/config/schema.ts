@@ -14,6 +14,8 @@ export const METRIC_NAMES = [
   'finalAnswerError',
   'traceError',
   'errorCopyRate',
+  'validity',
+  'blendRate',
   'hackRate',
   'intendedRate',
   'trueReturn',
