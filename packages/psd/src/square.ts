@@ -1,8 +1,9 @@
-import { fitBurerMonteiro } from './burer-monteiro.ts';
+import { fitBurerMonteiro, type FitResult, type FitStatus } from './burer-monteiro.ts';
 import type { GramCertificate } from './certificate.ts';
 import { gramTolerance } from './decide.ts';
 import { PsdError } from './errors.ts';
 import type { PartialMatrix } from './partial-matrix.ts';
+import { createRandom, type Random } from './random.ts';
 import { verifyCertificate, type Verification } from './verify.ts';
 
 /** A real n×p matrix by rows: for row i, column indices and values in start[i]..start[i+1]. */
@@ -150,27 +151,96 @@ export function squaredEntries(a: SparseRows, positions: [number, number][]): Pa
   return { n, diagonal, rows, columns, values };
 }
 
+/** One stage of the rank schedule: the rank fitted at, how it ended, its iterations and time. */
+export interface SquareStage {
+  rank: number;
+  status: FitStatus;
+  iterations: number;
+  seconds: number;
+}
+
 /** The squaring answer: a Gram factor V (n×k, k usually ≪ p) with V Vᵀ = A Aᵀ at the positions. */
 export interface SquareResult {
   certificate: GramCertificate;
   verification: Verification;
+  /** burer-monteiro: a fitted low-rank factor; copy-of-A: V = A (exact, rank p), when p is no larger than the fit would start at or the fit failed. */
   method: 'burer-monteiro' | 'copy-of-A';
   rank: number;
+  /** A rigorous bound on max |v_i·v_j − (A Aᵀ)_ij| over the positions and the diagonal. */
+  residual: number;
+  /** `residual` divided by the largest |(A Aᵀ)_ij| there (the largest diagonal entry). */
+  relativeResidual: number;
+  /** The rank schedule as it ran. */
+  stages: SquareStage[];
   seconds: number;
 }
 
+/** Options of `approximateSquare`; defaults are commented. */
+export interface SquareOptions {
+  /** Max |v_i·v_j − c_ij| on the unit-diagonal scaled targets c_ij = (A Aᵀ)_ij / √(a_ii a_jj). Default 1e-8. */
+  tolerance?: number;
+  /** Time budget; past it A itself is returned. Default 60. */
+  maxSeconds?: number;
+  /** Largest rank of the fitted factor (also at most p). Default 64. */
+  maxRank?: number;
+  /** Burer–Monteiro iterations per stage of the rank schedule. Default 2000. */
+  stageIterations?: number;
+  /** Seed of the initial factor. Default 1. */
+  seed?: number;
+}
+
 /**
- * Problem 2 (approximate squaring): the m entries of A Aᵀ are computed in O(m·p) (sparse: O(Σ row overlaps)),
- * then Burer–Monteiro fits a low-rank Gram factor to them (unit-diagonal scaled). A Aᵀ itself is a completion,
- * so a fit exists; when the fit misses the budget or the tolerance, A itself is returned (exact, rank p).
+ * The smallest k with n·k − k(k−1)/2 ≥ constraints: below it a rank-k factor has fewer degrees of freedom
+ * than there are entries to match, so a generic instance has no fit.
+ */
+export function countingRank(n: number, constraints: number): number {
+  let k = 1;
+  while (n * k - (k * (k - 1)) / 2 < constraints && k < n) k++;
+  return k;
+}
+
+/** A row-major factor with `extra` columns appended: small random entries on rows whose target is not zero. */
+function widen(
+  factor: Float64Array,
+  n: number,
+  rank: number,
+  extra: number,
+  diagonalTarget: Float64Array,
+  random: Random,
+): Float64Array {
+  const wider = rank + extra;
+  const out = new Float64Array(n * wider);
+  for (let i = 0; i < n; i++) {
+    out.set(factor.subarray(i * rank, (i + 1) * rank), i * wider);
+    // Zero columns would be a saddle (their gradient 4 R V is zero); small ones let the fit use them.
+    if (diagonalTarget[i] > 0)
+      for (let c = rank; c < wider; c++) out[i * wider + c] = 1e-3 * random.normal();
+  }
+  return out;
+}
+
+/**
+ * Problem 2 (approximate squaring): the m entries of A Aᵀ are computed in O(Σ row overlaps), scaled to unit
+ * diagonal, and Burer–Monteiro fits a Gram factor to them on a rank schedule: it starts at twice the counting
+ * rank (a generic fit needs at least that many degrees of freedom; uniformly drawn positions make the scaled
+ * targets nearly orthogonal, so a fit at the counting rank itself is slow) and doubles, keeping the factor,
+ * whenever a stage stalls, up to min(maxRank, p). A Aᵀ itself is a completion, so a fit exists at rank p;
+ * when the schedule misses the budget or the tolerance, A itself is returned (exact, rank p).
  */
 export function approximateSquare(
   a: SparseRows,
   positions: [number, number][],
-  options: { tolerance?: number; maxSeconds?: number; maxRank?: number; seed?: number } = {},
+  options: SquareOptions = {},
 ): SquareResult {
   const started = performance.now();
-  const { tolerance = 1e-8, maxSeconds = 60, maxRank = 64, seed = 1 } = options;
+  const {
+    tolerance = 1e-8,
+    maxSeconds = 60,
+    maxRank = 64,
+    stageIterations = 2000,
+    seed = 1,
+  } = options;
+  const deadline = started + maxSeconds * 1000;
   const target = squaredEntries(a, positions);
   const n = target.n;
   const root = Float64Array.from(target.diagonal, (d) => Math.sqrt(d));
@@ -178,29 +248,56 @@ export function approximateSquare(
     const s = root[target.rows[e]] * root[target.columns[e]];
     return s > 0 ? v / s : 0;
   });
-  const fit = fitBurerMonteiro(
-    {
-      n,
-      diagonalTarget: Float64Array.from(target.diagonal, (d) => (d > 0 ? 1 : 0)),
-      rows: target.rows,
-      columns: target.columns,
-      targets: scaledValues,
-    },
-    {
-      rank: Math.min(8, a.columns),
-      maxRank,
-      deadline: started + maxSeconds * 1000,
-      shift: 0,
-      fitTolerance: tolerance * 0.1,
-      psdTolerance: 1e-12,
-      seed,
-    },
-  );
+  const problem = {
+    n,
+    diagonalTarget: Float64Array.from(target.diagonal, (d) => (d > 0 ? 1 : 0)),
+    rows: target.rows,
+    columns: target.columns,
+    targets: scaledValues,
+  };
+  const cap = Math.min(maxRank, a.columns);
+  const random = createRandom(seed);
+  const stages: SquareStage[] = [];
+  let rank = Math.min(cap, 2 * countingRank(n, n + target.values.length));
+  let fit: FitResult | undefined;
+  // When p is no larger than the first rank, A itself is as low-rank as the fit and exact.
+  if (rank < a.columns) {
+    let initial: { factor: Float64Array; rank: number } | undefined;
+    while (performance.now() < deadline) {
+      const stageStarted = performance.now();
+      fit = fitBurerMonteiro(problem, {
+        rank,
+        maxRank: rank,
+        maxIterations: rank === cap ? Number.MAX_SAFE_INTEGER : stageIterations,
+        deadline,
+        shift: 0,
+        fitTolerance: tolerance * 0.1,
+        psdTolerance: 1e-12,
+        seed: seed + stages.length,
+        ...(initial ? { initial } : {}),
+      });
+      stages.push({
+        rank,
+        status: fit.status,
+        iterations: fit.iterations,
+        seconds: (performance.now() - stageStarted) / 1000,
+      });
+      if (fit.status === 'fits' || rank === cap) break;
+      const wider = Math.min(cap, 2 * rank);
+      initial = {
+        factor: widen(fit.factor, n, rank, wider - rank, problem.diagonalTarget, random),
+        rank: wider,
+      };
+      rank = wider;
+    }
+  }
   let factor: number[][];
   let method: SquareResult['method'] = 'burer-monteiro';
-  if (fit.status === 'fits') {
+  if (fit?.status === 'fits') {
+    const k = fit.rank;
+    const fitted = fit.factor;
     factor = Array.from({ length: n }, (_, i) =>
-      Array.from(fit.factor.subarray(i * fit.rank, (i + 1) * fit.rank), (x) => x * root[i]),
+      Array.from(fitted.subarray(i * k, (i + 1) * k), (x) => x * root[i]),
     );
   } else {
     method = 'copy-of-A';
@@ -216,11 +313,17 @@ export function approximateSquare(
     tolerance: gramTolerance(target, factor),
   };
   const verification = verifyCertificate(target, certificate);
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(target.diagonal[i]));
+  const residual = verification.maxResidual ?? Number.NaN;
   return {
     certificate,
     verification,
     method,
     rank: factor[0]?.length ?? 0,
+    residual,
+    relativeResidual: largest > 0 ? residual / largest : residual,
+    stages,
     seconds: (performance.now() - started) / 1000,
   };
 }
