@@ -35,23 +35,30 @@ export function parseGeneralMatrix(text: string, source = 'input'): SparseRows {
   if (!Number.isInteger(rows) || !Number.isInteger(columns) || rows < 1 || columns < 1) {
     throw new PsdError('parse.size-line', `${source}:${k + 1}: malformed size line`);
   }
-  const triples: [number, number, number][] = [];
+  // Flat arrays and a counting sort by row: the input can hold millions of entries.
+  const rowOf: number[] = [];
+  const columnOf: number[] = [];
+  const values: number[] = [];
   const array = words[2] === 'array';
   let position = 0;
   for (k++; k < lines.length; k++) {
     const line = lines[k].trim();
     if (line === '' || line.startsWith('%')) continue;
     const parts = line.split(/\s+/);
-    const where = `${source}:${k + 1}`;
     if (array) {
       const value = Number(parts[0]);
-      if (!Number.isFinite(value))
-        throw new PsdError('parse.not-finite', `${where}: "${parts[0]}" is not finite`);
+      if (!Number.isFinite(value)) {
+        throw new PsdError('parse.not-finite', `${source}:${k + 1}: "${parts[0]}" is not finite`);
+      }
       // Column-major order.
-      triples.push([position % rows, Math.floor(position / rows), value]);
+      rowOf.push(position % rows);
+      columnOf.push(Math.floor(position / rows));
+      values.push(value);
       position++;
     } else {
-      const [i, j, value] = [Number(parts[0]), Number(parts[1]), Number(parts[2])];
+      const i = Number(parts[0]);
+      const j = Number(parts[1]);
+      const value = Number(parts[2]);
       if (
         !Number.isInteger(i) ||
         !Number.isInteger(j) ||
@@ -62,25 +69,44 @@ export function parseGeneralMatrix(text: string, source = 'input'): SparseRows {
       ) {
         throw new PsdError(
           'parse.index-range',
-          `${where}: index (${parts[0]}, ${parts[1]}) out of range`,
+          `${source}:${k + 1}: index (${parts[0]}, ${parts[1]}) out of range`,
         );
       }
-      if (!Number.isFinite(value))
-        throw new PsdError('parse.not-finite', `${where}: "${parts[2]}" is not finite`);
-      triples.push([i - 1, j - 1, value]);
+      if (!Number.isFinite(value)) {
+        throw new PsdError('parse.not-finite', `${source}:${k + 1}: "${parts[2]}" is not finite`);
+      }
+      rowOf.push(i - 1);
+      columnOf.push(j - 1);
+      values.push(value);
     }
   }
-  triples.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const start = new Int32Array(rows + 1);
-  for (const [i] of triples) start[i + 1]++;
+  for (const i of rowOf) start[i + 1]++;
   for (let i = 0; i < rows; i++) start[i + 1] += start[i];
-  return {
-    rows,
-    columns,
-    start,
-    index: Int32Array.from(triples, (t) => t[1]),
-    value: Float64Array.from(triples, (t) => t[2]),
-  };
+  const next = start.slice(0, rows);
+  const index = new Int32Array(values.length);
+  const value = new Float64Array(values.length);
+  for (let e = 0; e < values.length; e++) {
+    const slot = next[rowOf[e]]++;
+    index[slot] = columnOf[e];
+    value[slot] = values[e];
+  }
+  // Columns ascending within each row (insertion sort: rows are short and usually already sorted).
+  for (let i = 0; i < rows; i++) {
+    for (let p = start[i] + 1; p < start[i + 1]; p++) {
+      const c = index[p];
+      const x = value[p];
+      let q = p - 1;
+      while (q >= start[i] && index[q] > c) {
+        index[q + 1] = index[q];
+        value[q + 1] = value[q];
+        q--;
+      }
+      index[q + 1] = c;
+      value[q + 1] = x;
+    }
+  }
+  return { rows, columns, start, index, value };
 }
 
 /** Parses positions: JSON [[i, j], ...] or Matrix Market coordinate (pattern or valued; values ignored), 1-based. */
