@@ -1,7 +1,13 @@
-import { fitBurerMonteiro, type FitResult, type FitStatus } from './burer-monteiro.ts';
+import {
+  fitBurerMonteiro,
+  type FitProblem,
+  type FitResult,
+  type FitStatus,
+} from './burer-monteiro.ts';
 import type { GramCertificate } from './certificate.ts';
 import { gramTolerance } from './decide.ts';
 import { PsdError } from './errors.ts';
+import { parallelClasses, type ParallelClasses } from './parallel-rows.ts';
 import type { PartialMatrix } from './partial-matrix.ts';
 import { createRandom, type Random } from './random.ts';
 import { verifyCertificate, type Verification } from './verify.ts';
@@ -246,8 +252,51 @@ function widen(
 }
 
 /**
+ * The unit-diagonal fit on one row per class of parallel rows: a position between classes carries its scaled
+ * target signed to the representatives (one per pair of classes: the others agree with it, A being a
+ * completion), a position inside a class is implied, and other rows of a class have a zero diagonal target.
+ */
+function mergedProblem(
+  target: PartialMatrix,
+  scaledValues: Float64Array,
+  classes: ParallelClasses,
+): FitProblem {
+  const { n } = target;
+  const { representative, sign } = classes;
+  const diagonalTarget = Float64Array.from(target.diagonal, (d, i) =>
+    d > 0 && representative[i] === i ? 1 : 0,
+  );
+  if (classes.merged === 0) {
+    return { n, diagonalTarget, rows: target.rows, columns: target.columns, targets: scaledValues };
+  }
+  const seen = new Set<number>();
+  const rows: number[] = [];
+  const columns: number[] = [];
+  const targets: number[] = [];
+  for (let e = 0; e < scaledValues.length; e++) {
+    const i = representative[target.rows[e]];
+    const j = representative[target.columns[e]];
+    if (i === j) continue;
+    const key = Math.max(i, j) * n + Math.min(i, j);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push(i);
+    columns.push(j);
+    targets.push(scaledValues[e] * sign[target.rows[e]] * sign[target.columns[e]]);
+  }
+  return {
+    n,
+    diagonalTarget,
+    rows: Int32Array.from(rows),
+    columns: Int32Array.from(columns),
+    targets: Float64Array.from(targets),
+  };
+}
+
+/**
  * Problem 2 (approximate squaring): the m entries of A Aᵀ are computed in O(Σ row overlaps), scaled to unit
- * diagonal, and Burer–Monteiro fits a Gram factor to them on a rank schedule: it starts at twice the counting
+ * diagonal, rows of A that a position shows to be parallel share one vector (see `parallelClasses`), and
+ * Burer–Monteiro fits a Gram factor to them on a rank schedule: it starts at twice the counting
  * rank (a generic fit needs at least that many degrees of freedom; uniformly drawn positions make the scaled
  * targets nearly orthogonal, so a fit at the counting rank itself is slow) and doubles, keeping the factor,
  * whenever a stage stalls, up to min(maxRank, p). A Aᵀ itself is a completion, so a fit exists at rank p;
@@ -274,17 +323,16 @@ export function approximateSquare(
     const s = root[target.rows[e]] * root[target.columns[e]];
     return s > 0 ? v / s : 0;
   });
-  const problem = {
-    n,
-    diagonalTarget: Float64Array.from(target.diagonal, (d) => (d > 0 ? 1 : 0)),
-    rows: target.rows,
-    columns: target.columns,
-    targets: scaledValues,
-  };
+  const classes = parallelClasses(a, target);
+  const problem = mergedProblem(target, scaledValues, classes);
   const cap = Math.min(maxRank, a.columns);
   const random = createRandom(seed);
   const stages: SquareStage[] = [];
-  let rank = Math.min(cap, 2 * countingRank(n, n + target.values.length));
+  const representatives = n - classes.merged;
+  let rank = Math.min(
+    cap,
+    2 * countingRank(representatives, representatives + problem.targets.length),
+  );
   let fit: FitResult | undefined;
   // When p is no larger than the first rank, A itself is as low-rank as the fit and exact.
   if (rank < a.columns) {
@@ -322,9 +370,12 @@ export function approximateSquare(
   if (fit?.status === 'fits') {
     const k = fit.rank;
     const fitted = fit.factor;
-    factor = Array.from({ length: n }, (_, i) =>
-      Array.from(fitted.subarray(i * k, (i + 1) * k), (x) => x * root[i]),
-    );
+    const { representative, sign } = classes;
+    factor = Array.from({ length: n }, (_, i) => {
+      const offset = representative[i] * k;
+      const scale = sign[i] * root[i];
+      return Array.from(fitted.subarray(offset, offset + k), (x) => x * scale);
+    });
   } else {
     method = 'copy-of-A';
     factor = Array.from({ length: n }, (_, i) => {
