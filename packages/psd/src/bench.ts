@@ -79,7 +79,8 @@ export interface BenchReport {
   allCorrect: boolean;
 }
 
-function slope(points: [number, number][]): number {
+/** Least-squares slope of log y against log x (NaN with fewer than two points), y floored at 1e-6. */
+export function logLogSlope(points: [number, number][]): number {
   if (points.length < 2) return Number.NaN;
   const xs = points.map((p) => Math.log(p[0]));
   const ys = points.map((p) => Math.log(Math.max(p[1], 1e-6)));
@@ -297,13 +298,13 @@ export function runBench(options: BenchOptions = {}): BenchReport {
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   for (const [key, group] of groups) {
-    exponentsNm[`ours:${key}`] = slope(group.map((r) => [r.n * r.m, r.seconds]));
+    exponentsNm[`ours:${key}`] = logLogSlope(group.map((r) => [r.n * r.m, r.seconds]));
     for (const peer of resolved.peers) {
       const solved = group.filter(
         (r) => (r.peers[peer] as PeerResult | undefined)?.status === 'solved',
       );
       if (solved.length >= 2) {
-        exponentsNm[`${peer}:${key}`] = slope(
+        exponentsNm[`${peer}:${key}`] = logLogSlope(
           solved.map((r) => [r.n * r.m, (r.peers[peer] as PeerResult).seconds]),
         );
       }
@@ -314,7 +315,7 @@ export function runBench(options: BenchOptions = {}): BenchReport {
     rows,
     exponentsNm,
     ...(sweep.length >= 2
-      ? { exponentEpsilon: slope(sweep.map((r) => [1 / r.epsilon, r.seconds])) }
+      ? { exponentEpsilon: logLogSlope(sweep.map((r) => [1 / r.epsilon, r.seconds])) }
       : {}),
     allCorrect: rows.every((r) => r.correct),
   };

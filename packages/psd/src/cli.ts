@@ -8,6 +8,7 @@ import { PsdError, isPsdError } from './errors.ts';
 import type { PatternKind } from './generate.ts';
 import type { PartialMatrix } from './partial-matrix.ts';
 import type { PeerName } from './peers.ts';
+import type { SquareFamily } from './square-families.ts';
 
 // Verbs import what they use when they run, so `psd --help` loads no solver code.
 
@@ -281,7 +282,12 @@ export function buildProgram(out: (text: string) => void): Command {
       1e-8,
     )
     .option('--max-seconds <s>', 'time budget before falling back to V = A', positiveNumber, 60)
-    .option('--json', 'print {certificate, verification, method, rank, seconds} as one JSON line')
+    .option('--max-rank <k>', 'largest rank of the fitted factor (also at most p)', integer, 64)
+    .option('--seed <s>', 'seed of the initial factor', integer, 1)
+    .option(
+      '--json',
+      'print {certificate, verification, method, rank, residual, relativeResidual, stages, seconds} as one JSON line',
+    )
     .action(async (matrixPath: string, positionsPath: string, options) => {
       const { approximateSquare, parseGeneralMatrix, parsePositions } = await import('./square.ts');
       const a = parseGeneralMatrix(readText(matrixPath), matrixPath);
@@ -289,11 +295,13 @@ export function buildProgram(out: (text: string) => void): Command {
       const result = approximateSquare(a, positions, {
         tolerance: options.tolerance,
         maxSeconds: options.maxSeconds,
+        maxRank: options.maxRank,
+        seed: options.seed,
       });
       if (options.json) out(JSON.stringify(result));
       else {
         out(
-          `rank ${result.rank} (${result.method}), max residual ${result.verification.maxResidual?.toExponential(2)}, ${result.seconds.toFixed(3)} s`,
+          `rank ${result.rank} (${result.method}), max residual ${result.residual.toExponential(2)} (${result.relativeResidual.toExponential(2)} of the largest entry), ${result.seconds.toFixed(3)} s`,
         );
         out(JSON.stringify(result.certificate));
       }
@@ -301,10 +309,35 @@ export function buildProgram(out: (text: string) => void): Command {
 
   program
     .command('generate')
-    .description('Write a generated benchmark instance (Matrix Market) with a known answer.')
-    .requiredOption('--pattern <p>', 'band | ktree | random | grid')
-    .requiredOption('--kind <k>', 'yes (low-rank plus shift) | no (planted violation)')
-    .requiredOption('--n <n>', 'order', integer)
+    .description(
+      'Write a generated benchmark instance (Matrix Market) with a known answer; with --square, a squaring instance: A (n×p, Matrix Market general) and its positions (JSON, --positions-output).',
+    )
+    .option('--pattern <p>', 'band | ktree | random | grid (required without --square)')
+    .option(
+      '--kind <k>',
+      'yes (low-rank plus shift) | no (planted violation) (required without --square)',
+    )
+    .requiredOption('--n <n>', 'order (--square: rows of A)', integer)
+    .option('--square <family>', 'squaring instance: dense | sparse | low-rank | power-law')
+    .option('--columns <p>', '--square: columns of A', integer, 400)
+    .option(
+      '--fill <f>',
+      '--square sparse: probability that an entry is non-zero',
+      positiveNumber,
+      0.05,
+    )
+    .option('--rank <r>', '--square low-rank: rank of A', integer, 12)
+    .option('--exponent <e>', '--square power-law: row norms ∝ place^(−e)', positiveNumber, 1)
+    .option(
+      '--positions-per-row <k>',
+      '--square: off-diagonal positions per row, drawn uniformly with i < j',
+      positiveNumber,
+      10,
+    )
+    .option(
+      '--positions-output <path>',
+      '--square: write the positions here (required with --square)',
+    )
     .option('--density <d>', 'm/n', positiveNumber, 5)
     .option('--margin <a>', 'YES: t* ≥ margin', positiveNumber, 0.1)
     .option('--violation <d>', 'NO: size of the planted violation', positiveNumber, 0.1)
@@ -318,17 +351,46 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--seed <s>', 'seed', integer, 1)
     .option('--output <path>', 'write here instead of stdout')
     .action(async (options) => {
+      if (options.square !== undefined) {
+        const squaring = await import('./square-families.ts');
+        if (!options.positionsOutput) {
+          throw new PsdError('generate.positions-output', '--square needs --positions-output', {
+            hint: 'name the file the positions are written to, e.g. --positions-output P.json',
+          });
+        }
+        const instance = squaring.generateSquareInstance({
+          family: options.square,
+          rows: options.n,
+          columns: options.columns,
+          positionsPerRow: options.positionsPerRow,
+          fill: options.fill,
+          rank: options.rank,
+          exponent: options.exponent,
+          seed: options.seed,
+        });
+        writeFileSync(options.positionsOutput, squaring.formatPositions(instance.positions));
+        const text = squaring.formatGeneralMatrix(instance.a, instance.name);
+        if (options.output) writeFileSync(options.output, text);
+        else out(text.trimEnd());
+        return;
+      }
       const [{ generateInstance }, { formatMatrixMarket }] = await Promise.all([
         import('./generate.ts'),
         import('./parse.ts'),
       ]);
       if (!['band', 'ktree', 'random', 'grid'].includes(options.pattern)) {
-        throw new PsdError('generate.pattern', `unknown pattern "${options.pattern}"`, {
-          hint: 'use band, ktree, random or grid',
+        const problem =
+          options.pattern === undefined
+            ? 'missing --pattern'
+            : `unknown pattern "${options.pattern}"`;
+        throw new PsdError('generate.pattern', problem, {
+          hint: 'use band, ktree, random or grid (or --square for a squaring instance)',
         });
       }
       if (!['yes', 'no'].includes(options.kind)) {
-        throw new PsdError('generate.kind', `unknown kind "${options.kind}"`, {
+        const problem =
+          options.kind === undefined ? 'missing --kind' : `unknown kind "${options.kind}"`;
+        throw new PsdError('generate.kind', problem, {
           hint: 'use yes or no',
         });
       }
@@ -402,7 +464,40 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--max-seconds <s>', 'our budget per instance', positiveNumber, 120)
     .option('--seed <s>', 'seed', integer, 1)
     .option('--json', 'print the report as JSON (progress rows go to stderr)')
-    .action(async (options) => {
+    .option(
+      '--square',
+      'benchmark approximate squaring instead (families dense, sparse, low-rank, power-law; --sizes are rows n, default 1000…100000)',
+    )
+    .option('--square-families <list>', '--square: families', list, [
+      'dense',
+      'sparse',
+      'low-rank',
+      'power-law',
+    ])
+    .option(
+      '--columns <p>',
+      '--square: columns of the dense, low-rank and power-law A',
+      integer,
+      100,
+    )
+    .option('--sparse-columns <p>', '--square: columns of the sparse A', integer, 1000)
+    .option('--fill <f>', '--square: non-zero probability of the sparse A', positiveNumber, 0.01)
+    .action(async (options, command: Command) => {
+      if (options.square) {
+        const { formatSquareBenchTable, runSquareBench } = await import('./square-bench.ts');
+        const report = runSquareBench({
+          ...(command.getOptionValueSource('sizes') === 'cli' ? { sizes: options.sizes } : {}),
+          families: options.squareFamilies as SquareFamily[],
+          columns: options.columns,
+          sparseColumns: options.sparseColumns,
+          fill: options.fill,
+          maxSeconds: options.maxSeconds,
+          seed: options.seed,
+          onRow: (row) => process.stderr.write(`${JSON.stringify(row)}\n`),
+        });
+        out(options.json ? JSON.stringify(report) : formatSquareBenchTable(report));
+        return;
+      }
       const { formatBenchTable, runBench } = await import('./bench.ts');
       const specs = (options.peers as string[])
         .filter((p) => p !== 'none')
