@@ -17,12 +17,14 @@ import {
   hackRate,
   intendedRate,
   judgedSteps,
+  meanLineLength,
   meanProcessReward,
   meanSteps,
   policyCalls,
   proxyReturn,
   traceError,
   trueReturn,
+  validLineRate,
 } from './metrics.ts';
 import { playEpisodes } from './run-episodes.ts';
 import type { PlayedEpisode } from './run-episodes.ts';
@@ -216,6 +218,30 @@ describe('trace error', () => {
     const wrong = await traced([['123+456', '579', '3+6+0=09\n2+5+0=07\n1+4+0=05\n=578']]);
     expect(accuracy(wrong)).toBe(0);
     expect(traceError(addition, wrong)).toBeUndefined();
+  });
+});
+
+describe('step size', () => {
+  it('measures the characters of each chain-of-thought line and the share approved', () => {
+    const lines = ['3+6+0=09', '12+45+0=057'];
+    const steps = [
+      step('s0', null, { input: '1+2' }),
+      ...lines.map((output, index) => step(`s${index + 1}`, 's0', { kind: 'thought', output })),
+      step('s3', 's0', { output: '=579' }),
+    ];
+    const episodes = [played({ outcome: grade(true), steps, scores: [1, -1, 1] })];
+    expect(meanLineLength(episodes)).toBe(9.5);
+    // Two lines judged, one approved; the answer's judgment is not a line's.
+    expect(validLineRate(episodes)).toBe(0.5);
+    expect(evaluationMetrics(addition, episodes)).toMatchObject({
+      meanLineLength: 9.5,
+      validLineRate: 0.5,
+    });
+    expect(meanLineLength([played({ outcome: grade(true) })])).toBeUndefined();
+    expect(validLineRate([played({ outcome: grade(true), steps })])).toBeUndefined();
+    expect(evaluationMetrics(addition, [played({ outcome: grade(true) })])).not.toHaveProperty(
+      'meanLineLength',
+    );
   });
 });
 

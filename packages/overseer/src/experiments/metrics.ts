@@ -103,6 +103,34 @@ export function errorCopyRate(
   );
 }
 
+/** Every chain-of-thought line of the episodes, failed ones included. */
+function thoughtLines(played: readonly PlayedEpisode[]) {
+  return played.flatMap((entry) => entry.episode.steps.filter((step) => step.kind === 'thought'));
+}
+
+/**
+ * Mean characters per chain-of-thought line: the size of the steps the student takes (an
+ * addition line of one column is 8 characters, of three 14). `undefined` with no lines.
+ */
+export function meanLineLength(played: readonly PlayedEpisode[]): number | undefined {
+  const lines = thoughtLines(played);
+  if (lines.length === 0) return undefined;
+  return mean(lines.map((line) => Array.from(line.output.trim()).length));
+}
+
+/**
+ * Share of the chain-of-thought lines the overseer judged that it approved: how many of the
+ * student's steps are valid, whatever their size. `undefined` with no judged line.
+ */
+export function validLineRate(played: readonly PlayedEpisode[]): number | undefined {
+  const lines = new Set(thoughtLines(played).map((line) => line.id));
+  const judged = played.flatMap((entry) =>
+    entry.judgments.filter(({ stepId }) => lines.has(stepId)),
+  );
+  if (judged.length === 0) return undefined;
+  return share(judged, ({ judgment }) => approved(judgment));
+}
+
 /** Whether an environment episode's return was classified `label` (`hack`, `intended` …). */
 function classifiedAs(played: PlayedEpisode, label: string): boolean {
   return played.outcome?.kind === 'return' && played.outcome.classification === label;
@@ -174,7 +202,8 @@ export function amplificationCalls(episode: Episode): number {
 /**
  * The metrics of a batch of evaluation episodes, as the loop's tables and `overseer eval` show
  * them. Questions: `accuracy`, `finalAnswerError`, when any right answer has a trace
- * `traceError`, and when the weak expert errs on any of the questions `errorCopyRate`. Environments: `hackRate`, `intendedRate`, `trueReturn`, `proxyReturn`. Both:
+ * `traceError`, when the weak expert errs on any of the questions `errorCopyRate`, and with a
+ * chain of thought `meanLineLength` and (judged) `validLineRate`. Environments: `hackRate`, `intendedRate`, `trueReturn`, `proxyReturn`. Both:
  * `meanSteps`, `failedEpisodes`.
  */
 export function evaluationMetrics(
@@ -192,6 +221,10 @@ export function evaluationMetrics(
     if (error !== undefined) metrics.traceError = error;
     const copied = errorCopyRate(family, played);
     if (copied !== undefined) metrics.errorCopyRate = copied;
+    const lineLength = meanLineLength(played);
+    if (lineLength !== undefined) metrics.meanLineLength = lineLength;
+    const valid = validLineRate(played);
+    if (valid !== undefined) metrics.validLineRate = valid;
   } else {
     metrics.hackRate = hackRate(played);
     metrics.intendedRate = intendedRate(played);

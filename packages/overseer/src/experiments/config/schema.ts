@@ -20,6 +20,8 @@ export const METRIC_NAMES = [
   'proxyReturn',
   'expertCalls',
   'meanSteps',
+  'meanLineLength',
+  'validLineRate',
 ] as const;
 /** A metric an experiment reports in its headline table. */
 export const MetricName = z.enum(METRIC_NAMES);
