@@ -225,7 +225,7 @@ describe('step size', () => {
   it('measures the characters of each chain-of-thought line and the share approved', () => {
     const lines = ['3+6+0=09', '12+45+0=057'];
     const steps = [
-      step('s0', null, { input: '1+2' }),
+      step('s0', null, { input: '1+2', metadata: { completion: '3+6+0=09' } }),
       ...lines.map((output, index) => step(`s${index + 1}`, 's0', { kind: 'thought', output })),
       step('s3', 's0', { output: '=579' }),
     ];
@@ -237,8 +237,13 @@ describe('step size', () => {
       meanLineLength: 9.5,
       validLineRate: 0.5,
     });
+    // Not written as a chain of thought: nothing to measure. Written as one without lines: 0.
     expect(meanLineLength([played({ outcome: grade(true) })])).toBeUndefined();
-    expect(validLineRate([played({ outcome: grade(true), steps })])).toBeUndefined();
+    expect(validLineRate([played({ outcome: grade(true) })])).toBeUndefined();
+    const unjudged = [played({ outcome: grade(true), steps })];
+    expect(validLineRate(unjudged)).toBe(0);
+    const noLines = [played({ outcome: grade(true), steps: [steps[0], steps[3]] })];
+    expect(meanLineLength(noLines)).toBe(0);
     expect(evaluationMetrics(addition, [played({ outcome: grade(true) })])).not.toHaveProperty(
       'meanLineLength',
     );

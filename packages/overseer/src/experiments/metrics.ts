@@ -103,6 +103,12 @@ export function errorCopyRate(
   );
 }
 
+/** Whether an episode was written as a chain of thought (its root keeps the whole completion). */
+function writtenAsChain(played: PlayedEpisode): boolean {
+  const root = played.episode.steps.find((step) => step.parentId === null);
+  return typeof root?.metadata.completion === 'string';
+}
+
 /** Every chain-of-thought line of the episodes, failed ones included. */
 function thoughtLines(played: readonly PlayedEpisode[]) {
   return played.flatMap((entry) => entry.episode.steps.filter((step) => step.kind === 'thought'));
@@ -110,24 +116,25 @@ function thoughtLines(played: readonly PlayedEpisode[]) {
 
 /**
  * Mean characters per chain-of-thought line: the size of the steps the student takes (an
- * addition line of one column is 8 characters, of three 14). `undefined` with no lines.
+ * addition line of one column is 8 characters, of three 14). `undefined` when no episode was
+ * written as a chain of thought; 0 when those that were have no lines.
  */
 export function meanLineLength(played: readonly PlayedEpisode[]): number | undefined {
-  const lines = thoughtLines(played);
-  if (lines.length === 0) return undefined;
-  return mean(lines.map((line) => Array.from(line.output.trim()).length));
+  if (!played.some(writtenAsChain)) return undefined;
+  return mean(thoughtLines(played).map((line) => Array.from(line.output.trim()).length));
 }
 
 /**
  * Share of the chain-of-thought lines the overseer judged that it approved: how many of the
- * student's steps are valid, whatever their size. `undefined` with no judged line.
+ * student's steps are valid, whatever their size. `undefined` when no episode was written as a
+ * chain of thought; 0 when no line was judged.
  */
 export function validLineRate(played: readonly PlayedEpisode[]): number | undefined {
+  if (!played.some(writtenAsChain)) return undefined;
   const lines = new Set(thoughtLines(played).map((line) => line.id));
   const judged = played.flatMap((entry) =>
     entry.judgments.filter(({ stepId }) => lines.has(stepId)),
   );
-  if (judged.length === 0) return undefined;
   return share(judged, ({ judgment }) => approved(judgment));
 }
 
