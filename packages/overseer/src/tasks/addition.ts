@@ -3,8 +3,8 @@
  * There is no world of facts. Formats:
  *
  * - snap: `123+456=` → `579`;
- * - chain of thought: `123+456:` → one line per digit column, least significant first, then the
- *   answer line: `3+6+0=09`, `2+5+0=07`, `1+4+0=05`, `=579`. A column line `a+b+c=ks` names the
+ * - chain of thought (the expert's, by default): `123+456:` → one line per digit column, least
+ *   significant first, then the answer line: `3+6+0=09`, `2+5+0=07`, `1+4+0=05`, `=579`. A line `a+b+c=ks` names the
  *   column's digits, the carry in (the previous line's k) and the two-digit column sum (carry out
  *   k, digit s), so the weak expert checks each line from the question and the line before it.
  *   The answer line is free text: a right answer can follow wrong lines (two compensating errors,
