@@ -4,9 +4,10 @@
  *
  * - snap: `123+456=` → `579`;
  * - chain of thought (the expert's, by default): `123+456:` → one line per digit column, least
- *   significant first, then the answer line: `3+6+0=09`, `2+5+0=07`, `1+4+0=05`, `=579`. A line `a+b+c=ks` names the
- *   column's digits, the carry in (the previous line's k) and the two-digit column sum (carry out
- *   k, digit s), so the weak expert checks each line from the question and the line before it.
+ *   significant first, then the answer line: `3+6+0=09`, `2+5+0=07`, `1+4+0=05`, `=579`. A column
+ *   line `a+b+c=ks` names the column's digits, the carry in (the previous line's k) and the
+ *   two-digit column sum (carry out k, digit s), so the weak expert checks each line from the
+ *   question and the line before it.
  *   The answer line is free text: a right answer can follow wrong lines (two compensating errors,
  *   or lines the answer ignores), which is what makes trace error measurable.
  * - a line may also add a block of columns at once — `23+56+0=079` adds columns 0 and 1, the sum
