@@ -6,7 +6,7 @@ import { programOverseer } from '../overseers/program.ts';
 import type { Judgment, Problem } from '../spec/index.ts';
 import { addition } from '../tasks/addition.ts';
 import { evaluatePolicy } from './evaluation.ts';
-import { imitatedSteps, onPolicyDistillation } from './on-policy-distillation.ts';
+import { answerAsWritten, imitatedSteps, onPolicyDistillation } from './on-policy-distillation.ts';
 import type { Rollout, RolloutStep } from './rollouts.ts';
 import type { StepJudge } from './task.ts';
 import { questionTask } from './task.ts';
@@ -217,6 +217,17 @@ describe('a chain-of-thought correction', () => {
       // The answer the student's own lines spell (823, not 833), written as the answer line.
       [...state, ...encode('53+29+0=082\n=823'), endId],
     ]);
+  });
+});
+
+describe('an answer correction as written', () => {
+  it('is the answer line, after a separator when the student stopped right after a line', () => {
+    const task = questionTask(family, problems);
+    expect(answerAsWritten(task, '9')).toBe('=9');
+    expect(answerAsWritten(task, '=9', '2+7+0=09\n')).toBe('=9');
+    expect(answerAsWritten(task, '9', '2+7+0=09')).toBe('\n=9');
+    expect(answerAsWritten(questionTask(family, problems, { format: 'snap' }), '9', '8')).toBe('9');
+    expect(answerAsWritten(undefined, '9', '2+7+0=09')).toBe('9');
   });
 });
 

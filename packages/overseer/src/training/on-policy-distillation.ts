@@ -76,10 +76,13 @@ export async function imitatedSteps(
       }
       if (score === 0 || judge.correct === undefined) return undefined;
       const given = await judge.correct(step.proposed);
+      const before = Array.from(rollout.completion ?? '')
+        .slice(0, step.start)
+        .join('');
       const correction =
         given === undefined || step.kind !== 'answer'
           ? given
-          : answerAsWritten(options.task, given);
+          : answerAsWritten(options.task, given, before);
       if (correction === undefined || correction === step.text) return undefined;
       return {
         sequence: stateSequence(
@@ -99,12 +102,21 @@ export async function imitatedSteps(
 }
 
 /**
- * An answer as a completion of the task writes it: a chain of thought's answer line (`=579`)
- * whether the expert gave the answer or the line; the answer itself for a snap task.
+ * An answer as a completion of the task writes it after `before` (what the student wrote ahead of
+ * it): a chain of thought's answer line (`=579`) whether the expert gave the answer or the line,
+ * opening with the separator when the student stopped right after a line; the answer itself for
+ * a snap task.
  */
-export function answerAsWritten(task: TrainingTask | undefined, answer: string): string {
+export function answerAsWritten(
+  task: TrainingTask | undefined,
+  answer: string,
+  before = '',
+): string {
   if (task?.kind !== 'question' || task.completion === undefined) return answer;
-  return task.completion([], task.answer(answer) ?? answer);
+  const line = task.completion([], task.answer(answer) ?? answer);
+  // One empty thought written is the separator alone ('' for a snap task).
+  const separator = task.completion(['']);
+  return before === '' || before.endsWith(separator) ? line : separator + line;
 }
 
 /** `<end> prompt prefix target` for a step's state, the loss starting at the target. */
