@@ -259,7 +259,7 @@ describe('parseExperiment', () => {
       parse(base.replace('maxDigits: 3', 'maxDigits: 3, digits: 2'), withTasks),
     );
     expect(options).toContain(
-      'task.options.digits: unknown key (expected one of: worldSeed, maxDigits, testFraction)',
+      'task.options.digits: unknown key (expected one of: worldSeed, maxDigits, testFraction, traceColumns)',
     );
   });
 

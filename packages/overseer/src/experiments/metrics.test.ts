@@ -20,6 +20,7 @@ import {
   intendedRate,
   isBlend,
   judgedSteps,
+  meanLineLength,
   meanProcessReward,
   meanSteps,
   policyCalls,
@@ -27,6 +28,7 @@ import {
   traceError,
   trueReturn,
   validity,
+  validLineRate,
 } from './metrics.ts';
 import { playEpisodes } from './run-episodes.ts';
 import type { PlayedEpisode } from './run-episodes.ts';
@@ -220,6 +222,35 @@ describe('trace error', () => {
     const wrong = await traced([['123+456', '579', '3+6+0=09\n2+5+0=07\n1+4+0=05\n=578']]);
     expect(accuracy(wrong)).toBe(0);
     expect(traceError(addition, wrong)).toBeUndefined();
+  });
+});
+
+describe('step size', () => {
+  it('measures the characters of each chain-of-thought line and the share approved', () => {
+    const lines = ['3+6+0=09', '12+45+0=057'];
+    const steps = [
+      step('s0', null, { input: '1+2', metadata: { completion: '3+6+0=09' } }),
+      ...lines.map((output, index) => step(`s${index + 1}`, 's0', { kind: 'thought', output })),
+      step('s3', 's0', { output: '=579' }),
+    ];
+    const episodes = [played({ outcome: grade(true), steps, scores: [1, -1, 1] })];
+    expect(meanLineLength(episodes)).toBe(9.5);
+    // Two lines judged, one approved; the answer's judgment is not a line's.
+    expect(validLineRate(episodes)).toBe(0.5);
+    expect(evaluationMetrics(addition, episodes)).toMatchObject({
+      meanLineLength: 9.5,
+      validLineRate: 0.5,
+    });
+    // Not written as a chain of thought: nothing to measure. Written as one without lines: 0.
+    expect(meanLineLength([played({ outcome: grade(true) })])).toBeUndefined();
+    expect(validLineRate([played({ outcome: grade(true) })])).toBeUndefined();
+    const unjudged = [played({ outcome: grade(true), steps })];
+    expect(validLineRate(unjudged)).toBe(0);
+    const noLines = [played({ outcome: grade(true), steps: [steps[0], steps[3]] })];
+    expect(meanLineLength(noLines)).toBe(0);
+    expect(evaluationMetrics(addition, [played({ outcome: grade(true) })])).not.toHaveProperty(
+      'meanLineLength',
+    );
   });
 });
 

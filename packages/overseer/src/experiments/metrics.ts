@@ -174,6 +174,41 @@ export function blendRate(
   });
 }
 
+/** Whether an episode was written as a chain of thought (its root keeps the whole completion). */
+function writtenAsChain(played: PlayedEpisode): boolean {
+  const root = played.episode.steps.find((step) => step.parentId === null);
+  return typeof root?.metadata.completion === 'string';
+}
+
+/** Every chain-of-thought line of the episodes, failed ones included. */
+function thoughtLines(played: readonly PlayedEpisode[]) {
+  return played.flatMap((entry) => entry.episode.steps.filter((step) => step.kind === 'thought'));
+}
+
+/**
+ * Mean characters per chain-of-thought line: the size of the steps the student takes (an
+ * addition line of one column is 8 characters, of three 14). `undefined` when no episode was
+ * written as a chain of thought; 0 when those that were have no lines.
+ */
+export function meanLineLength(played: readonly PlayedEpisode[]): number | undefined {
+  if (!played.some(writtenAsChain)) return undefined;
+  return mean(thoughtLines(played).map((line) => Array.from(line.output.trim()).length));
+}
+
+/**
+ * Share of the chain-of-thought lines the overseer judged that it approved: how many of the
+ * student's steps are valid, whatever their size. `undefined` when no episode was written as a
+ * chain of thought; 0 when no line was judged.
+ */
+export function validLineRate(played: readonly PlayedEpisode[]): number | undefined {
+  if (!played.some(writtenAsChain)) return undefined;
+  const lines = new Set(thoughtLines(played).map((line) => line.id));
+  const judged = played.flatMap((entry) =>
+    entry.judgments.filter(({ stepId }) => lines.has(stepId)),
+  );
+  return share(judged, ({ judgment }) => approved(judgment));
+}
+
 /** Whether an environment episode's return was classified `label` (`hack`, `intended` …). */
 function classifiedAs(played: PlayedEpisode, label: string): boolean {
   return played.outcome?.kind === 'return' && played.outcome.classification === label;
@@ -246,7 +281,8 @@ export function amplificationCalls(episode: Episode): number {
  * The metrics of a batch of evaluation episodes, as the loop's tables and `overseer eval` show
  * them. Questions: `accuracy`, `finalAnswerError`, when any right answer has a trace
  * `traceError`, and when the weak expert errs on any of the questions `errorCopyRate`, when a question has several
- * right answers `validity` and, where the expert samples among them, `blendRate`. Environments: `hackRate`, `intendedRate`, `trueReturn`, `proxyReturn`. Both:
+ * right answers `validity` and, where the expert samples among them, `blendRate`, and with a
+ * chain of thought `meanLineLength` and (judged) `validLineRate`. Environments: `hackRate`, `intendedRate`, `trueReturn`, `proxyReturn`. Both:
  * `meanSteps`, `failedEpisodes`.
  */
 export function evaluationMetrics(
@@ -268,6 +304,10 @@ export function evaluationMetrics(
     if (valid !== undefined) metrics.validity = valid;
     const blended = blendRate(family, played);
     if (blended !== undefined) metrics.blendRate = blended;
+    const lineLength = meanLineLength(played);
+    if (lineLength !== undefined) metrics.meanLineLength = lineLength;
+    const validLines = validLineRate(played);
+    if (validLines !== undefined) metrics.validLineRate = validLines;
   } else {
     metrics.hackRate = hackRate(played);
     metrics.intendedRate = intendedRate(played);

@@ -108,6 +108,39 @@ describe('addition', () => {
     });
   });
 
+  it('approves any true block of columns, big or small, and corrects with the expert’s block', () => {
+    const whole = addition({ traceColumns: 3 });
+    expect(whole.chainOfThought?.trace('534+299')).toEqual(['534+299+0=0833', '=833']);
+    expect(addition({ traceColumns: 2 }).chainOfThought?.trace('534+299')).toEqual([
+      '34+99+0=133',
+      '5+2+1=08',
+      '=833',
+    ]);
+    const check = (previous: string[], action: string, kind: 'thought' | 'answer' = 'thought') =>
+      whole.checkStep({
+        family: 'addition',
+        question: '534+299',
+        kind,
+        previous: previous.map((text) => ({ kind: 'thought', text })),
+        context: '',
+        action,
+      });
+    // The expert's one big step, the column steps, and a mix of the two all pass.
+    expect(check([], '534+299+0=0833').rating).toBe(1);
+    expect(check([], '4+9+0=13').rating).toBe(1);
+    expect(check(['4+9+0=13'], '53+29+1=083').rating).toBe(1);
+    expect(check(['4+9+0=13', '53+29+1=083'], '=833', 'answer').rating).toBe(1);
+    expect(check(['34+99+0=133', '5+2+1=08'], '833', 'answer').rating).toBe(1);
+    expect(check(['4+9+0=13'], '833', 'answer').reason).toMatch(/after 1 of 3 columns/);
+    // A wrong step is corrected with the expert's block from where the student stands.
+    expect(check([], '534+299+0=0832')).toMatchObject({ rating: -1, expected: '534+299+0=0833' });
+    expect(check(['4+9+0=13'], '3+9+0=12')).toMatchObject({ rating: -1, expected: '53+29+1=083' });
+    expect(check(['4+9+0=13'], '53+29+1=083').reason).toMatch(/columns 1–2 are right/);
+    expect(check(['4+9+0=13'], '33+29+1=063').reason).toMatch(/columns 1–2 hold 53 and 29/);
+    expect(check(['4+9+0=13'], '153+229+1=0383').reason).toMatch(/run past the 3 columns/);
+    expect(check(['4+9+0=13'], '53+29+1=83').rating).toBe(-1);
+  });
+
   it('decomposes into low and high halves and carries between them', () => {
     const decomposition = family.decompose('785+432');
     const result = runDecomposition(decomposition, (question) => family.oracle(question));

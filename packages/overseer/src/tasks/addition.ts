@@ -3,12 +3,18 @@
  * There is no world of facts. Formats:
  *
  * - snap: `123+456=` → `579`;
- * - chain of thought: `123+456:` → one line per digit column, least significant first, then the
- *   answer line: `3+6+0=09`, `2+5+0=07`, `1+4+0=05`, `=579`. A column line `a+b+c=ks` names the
- *   column's digits, the carry in (the previous line's k) and the two-digit column sum (carry out
- *   k, digit s), so the weak expert checks each line from the question and the line before it.
+ * - chain of thought (the expert's, by default): `123+456:` → one line per digit column, least
+ *   significant first, then the answer line: `3+6+0=09`, `2+5+0=07`, `1+4+0=05`, `=579`. A column
+ *   line `a+b+c=ks` names the column's digits, the carry in (the previous line's k) and the
+ *   two-digit column sum (carry out k, digit s), so the weak expert checks each line from the
+ *   question and the line before it.
  *   The answer line is free text: a right answer can follow wrong lines (two compensating errors,
  *   or lines the answer ignores), which is what makes trace error measurable.
+ * - a line may also add a block of columns at once — `23+56+0=079` adds columns 0 and 1, the sum
+ *   written with its carry out first — and the check approves any true block that starts where
+ *   the lines before stopped, big or small. `traceColumns` sets the block the expert's own trace
+ *   takes (1: a column a line; the operands' digits or more: the whole numbers in one line), so
+ *   the expert's steps can be too big for a small student while smaller ones stay approved.
  *
  * The weak expert also decomposes: a single-digit sum is a base case; otherwise it asks for the sum
  * of the low halves and of the high halves and joins them, adding the carry.
@@ -28,12 +34,14 @@ export const AdditionOptions = z.strictObject({
   maxDigits: z.number().int().min(1).max(15).default(10),
   /** Share of questions kept for the test split (by a hash of the question). */
   testFraction: z.number().gt(0).lt(1).default(0.2),
+  /** Digit columns one line of the expert's chain of thought adds (any block passes the check). */
+  traceColumns: z.number().int().min(1).default(1),
 });
 /** Options of addition, as written. */
 export type AdditionOptions = z.input<typeof AdditionOptions>;
 
 const NAME = 'addition';
-const LINE = /^(\d)\+(\d)\+(\d)=(\d)(\d)$/;
+const LINE = /^(\d+)\+(\d+)\+(\d)=(\d+)$/;
 const SEPARATOR = '\n';
 const ANSWER_PREFIX = '=';
 
@@ -64,87 +72,162 @@ function operands(question: string): { a: string; b: string; width: number } {
   return { a: match[1].padStart(width, '0'), b: match[2].padStart(width, '0'), width };
 }
 
-/** The column lines and answer line for a question, column 0 (least significant) first. */
-function trace(question: string): string[] {
+/** A block line: `columns` digits of each operand, the carry in, and their sum with its carry out. */
+interface BlockLine {
+  left: string;
+  right: string;
+  carryIn: number;
+  /** The block's sum, `columns + 1` digits, carry out first. */
+  sum: string;
+  columns: number;
+}
+
+/** A line read as a block of columns, or undefined when it is not one. */
+function readLine(line: string): BlockLine | undefined {
+  const match = LINE.exec(line.trim());
+  if (match === null) return undefined;
+  const [, left, right, carry, sum] = match;
+  const columns = left.length;
+  if (right.length !== columns || sum.length !== columns + 1) return undefined;
+  return { left, right, carryIn: Number(carry), sum, columns };
+}
+
+/** The sum of a block with a carry in, `columns + 1` digits, carry out first. */
+function blockSum(left: string, right: string, carryIn: number): string {
+  return (BigInt(left) + BigInt(right) + BigInt(carryIn)).toString().padStart(left.length + 1, '0');
+}
+
+/** Digits `column` … `column + columns − 1` (least significant first) of a padded operand. */
+function blockDigits(operand: string, column: number, columns: number): string {
+  return operand.slice(operand.length - column - columns, operand.length - column);
+}
+
+/** The true line adding `columns` columns from `column` (least significant first) with a carry in. */
+function blockLine(
+  a: string,
+  b: string,
+  column: number,
+  columns: number,
+  carryIn: number,
+): { text: string; carryOut: number } {
+  const left = blockDigits(a, column, columns);
+  const right = blockDigits(b, column, columns);
+  const sum = blockSum(left, right, carryIn);
+  return { text: `${left}+${right}+${carryIn}=${sum}`, carryOut: Number(sum[0]) };
+}
+
+/**
+ * The expert's lines and answer line for a question: blocks of `traceColumns` columns, column 0
+ * (least significant) first, the last block taking what is left.
+ */
+function trace(question: string, traceColumns: number): string[] {
   const { a, b, width } = operands(question);
   const lines: string[] = [];
   let carry = 0;
-  for (let column = 0; column < width; column += 1) {
-    const x = Number(a[width - 1 - column]);
-    const y = Number(b[width - 1 - column]);
-    const sum = x + y + carry;
-    lines.push(`${x}+${y}+${carry}=${String(sum).padStart(2, '0')}`);
-    carry = sum >= 10 ? 1 : 0;
+  for (let column = 0; column < width; column += traceColumns) {
+    const line = blockLine(a, b, column, Math.min(traceColumns, width - column), carry);
+    lines.push(line.text);
+    carry = line.carryOut;
   }
   lines.push(ANSWER_PREFIX + addDigits(a, b));
   return lines;
 }
 
-/** The addition chain-of-thought format. */
-export const additionChainOfThought: ChainOfThought = {
-  prompt: (question) => question + THOUGHT_MARK,
-  trace,
-  answerLine: (answer) => ANSWER_PREFIX + answer,
-  separator: SEPARATOR,
-  parse: (completion) => {
-    const thoughts: string[] = [];
-    for (const line of completion.split(SEPARATOR)) {
-      if (line.startsWith(ANSWER_PREFIX)) return { thoughts, answer: line.slice(1) };
-      if (line !== '') thoughts.push(line);
-    }
-    return { thoughts, answer: null };
-  },
-};
+/** The addition chain-of-thought format whose expert adds `traceColumns` columns a line. */
+export function additionChainOfThought(traceColumns = 1): ChainOfThought {
+  return {
+    prompt: (question) => question + THOUGHT_MARK,
+    trace: (question) => trace(question, traceColumns),
+    answerLine: (answer) => ANSWER_PREFIX + answer,
+    separator: SEPARATOR,
+    parse: (completion) => {
+      const thoughts: string[] = [];
+      for (const line of completion.split(SEPARATOR)) {
+        if (line.startsWith(ANSWER_PREFIX)) return { thoughts, answer: line.slice(1) };
+        if (line !== '') thoughts.push(line);
+      }
+      return { thoughts, answer: null };
+    },
+  };
+}
 
-/** The weak expert's check of one column line, from the question and the line before it only. */
-function checkLine(question: string, previous: readonly string[], line: string): StepCheck {
+/**
+ * Columns the lines cover, and the carry out of the last (undefined when it is unreadable). An
+ * unreadable line is taken to cover one column, as in the column-a-line format.
+ */
+function covered(lines: readonly string[]): { columns: number; carry: number | undefined } {
+  let columns = 0;
+  let carry: number | undefined = 0;
+  for (const line of lines) {
+    const read = readLine(line);
+    columns += read?.columns ?? 1;
+    carry = read === undefined ? undefined : Number(read.sum[0]);
+  }
+  return { columns, carry };
+}
+
+/** Names columns `from` … `from + count − 1` for a reason. */
+function columnNames(from: number, count: number): string {
+  return count === 1 ? `column ${from}` : `columns ${from}–${from + count - 1}`;
+}
+
+/**
+ * The weak expert's check of one line, from the question and the lines before it only: a true
+ * block of any size starting at the first column the lines before left; when wrong, `expected` is
+ * the expert's own next line (a block of `traceColumns`) in the same state.
+ */
+function checkLine(
+  question: string,
+  previous: readonly string[],
+  line: string,
+  traceColumns: number,
+): StepCheck {
   const { a, b, width } = operands(question);
-  const column = previous.length;
+  const { columns: column, carry: carryIn } = covered(previous);
   if (column >= width) {
     return verdict(false, `all ${width} columns are done: the answer line comes next`);
   }
-  const x = Number(a[width - 1 - column]);
-  const y = Number(b[width - 1 - column]);
-  let carryIn: number | undefined = 0;
-  if (column > 0) {
-    const before = LINE.exec(previous[column - 1]);
-    carryIn = before === null ? undefined : Number(before[4]);
-  }
-  const match = LINE.exec(line.trim());
   const expectedLine =
     carryIn === undefined
       ? undefined
-      : `${x}+${y}+${carryIn}=${String(x + y + carryIn).padStart(2, '0')}`;
-  if (match === null) return verdict(false, 'not a column line a+b+c=ks', expectedLine);
-  const [, lineX, lineY, lineCarry, carryOut, digit] = match.map(Number);
+      : blockLine(a, b, column, Math.min(traceColumns, width - column), carryIn).text;
+  const read = readLine(line);
+  if (read === undefined) return verdict(false, 'not a column line a+b+c=ks', expectedLine);
+  const { left, right, sum, columns } = read;
+  const names = columnNames(column, columns);
+  if (column + columns > width) {
+    return verdict(false, `${names} run past the ${width} columns`, expectedLine);
+  }
   const errors: string[] = [];
-  if (lineX !== x || lineY !== y) errors.push(`column ${column} holds ${x} and ${y}`);
+  const [trueLeft, trueRight] = [blockDigits(a, column, columns), blockDigits(b, column, columns)];
+  if (left !== trueLeft || right !== trueRight) {
+    errors.push(`${names} ${columns === 1 ? 'holds' : 'hold'} ${trueLeft} and ${trueRight}`);
+  }
+  const sumRight = blockSum(left, right, read.carryIn) === sum;
   if (carryIn === undefined) {
-    if (errors.length === 0 && lineX + lineY + lineCarry === 10 * carryOut + digit) {
+    if (errors.length === 0 && sumRight) {
       return undecided('the previous line is unreadable, so the carry in cannot be checked');
     }
-  } else if (lineCarry !== carryIn) {
+  } else if (read.carryIn !== carryIn) {
     errors.push(`the carry in is ${carryIn} (from the line before)`);
   }
-  if (lineX + lineY + lineCarry !== 10 * carryOut + digit) {
-    errors.push(`${lineX}+${lineY}+${lineCarry} is not ${carryOut}${digit}`);
-  }
+  if (!sumRight) errors.push(`${left}+${right}+${read.carryIn} is not ${sum}`);
   return errors.length === 0
-    ? verdict(true, `column ${column} is right`)
+    ? verdict(true, `${names} ${columns === 1 ? 'is' : 'are'} right`)
     : verdict(false, errors.join('; '), expectedLine);
 }
 
-/** The answer the column lines spell out, or undefined when a line is unreadable. */
+/** The answer the lines spell out, or undefined when a line is unreadable. */
 export function answerFromLines(lines: readonly string[]): string | undefined {
   let digits = '';
-  let carry = 0;
+  let carry = '0';
   for (const line of lines) {
-    const match = LINE.exec(line.trim());
-    if (match === null) return undefined;
-    digits = match[5] + digits;
-    carry = Number(match[4]);
+    const read = readLine(line);
+    if (read === undefined) return undefined;
+    digits = read.sum.slice(1) + digits;
+    carry = read.sum[0];
   }
-  return stripZeros(String(carry) + digits);
+  return stripZeros(carry + digits);
 }
 
 /** The addition family. */
@@ -215,17 +298,21 @@ export function addition(options: AdditionOptions = {}): QuestionFamily<null> {
       };
     },
     answerSpace,
-    chainOfThought: additionChainOfThought,
+    chainOfThought: additionChainOfThought(resolved.traceColumns),
     checkStep: (step) => {
       if (!/^\d+\+\d+$/.test(step.question)) return undefined;
       const thoughts = step.previous.filter((prior) => prior.kind === 'thought').map((p) => p.text);
-      if (step.kind === 'thought') return checkLine(step.question, thoughts, step.action);
+      if (step.kind === 'thought') {
+        return checkLine(step.question, thoughts, step.action, resolved.traceColumns);
+      }
       if (step.kind !== 'answer' || thoughts.length === 0) return undefined;
       const { width } = operands(step.question);
-      if (thoughts.length < width) {
-        return verdict(false, `answers after ${thoughts.length} of ${width} columns`);
-      }
-      const spelled = answerFromLines(thoughts.slice(0, width));
+      const done = covered(thoughts).columns;
+      if (done < width) return verdict(false, `answers after ${done} of ${width} columns`);
+      // The lines up to the one that reaches the last column (any after it add nothing).
+      let used = 1;
+      while (covered(thoughts.slice(0, used)).columns < width) used += 1;
+      const spelled = answerFromLines(thoughts.slice(0, used));
       if (spelled === undefined) return undecided('a column line is unreadable');
       const action = step.action.trim().replace(/^=/, '');
       return action === spelled

@@ -11,6 +11,7 @@ import type { QuestionEvaluation } from './evaluation.ts';
 import {
   expertIteration,
   mixedScore,
+  expertCompletion,
   processScore,
   rationalizations,
   rolloutPairs,
@@ -202,5 +203,38 @@ describe('rationalization (STaR)', () => {
         judge: programOverseer(family),
       }),
     ).rejects.toThrow(/rationalize/);
+  });
+
+  it('gives the expert’s whole chain of thought, asked line by line, for a chain-of-thought task', async () => {
+    const big = addition({ maxDigits: 3, traceColumns: 2 });
+    const asked: string[] = [];
+    const judge: StepJudge = {
+      judge: (proposed) => programOverseer(big).judge(proposed),
+      correct: (proposed) => {
+        asked.push(`${proposed.kind}:${proposed.previous.length}`);
+        const check = big.checkStep(proposed);
+        return check.rating === 1 ? proposed.action : check.expected;
+      },
+    };
+    const question = '534+299';
+    const problem = { ...problems[0], question };
+    const task = questionTask(big, [problem]);
+    const prompt = task.prompt(question);
+    const wrongLine: RolloutStep = {
+      ...step(-1, '4+9+0=12'),
+      kind: 'thought',
+      proposed: { ...step(-1).proposed, question, kind: 'thought', action: '4+9+0=12' },
+    };
+    const sample: Rollout = {
+      ...rollout([-1], 0),
+      problem,
+      calls: [{ prompt, tokens: [1, 2], logProbs: [-1, -1] }],
+      steps: [wrongLine],
+    };
+    const pairs = await rationalizations([sample, rollout([1], 1)], [false, false], judge, task);
+    expect(pairs).toEqual([{ prompt, completion: '34+99+0=133\n5+2+1=08\n=833' }]);
+    // Two lines, the question that there is no third, and the answer: four calls on paper.
+    expect(asked).toEqual(['thought:0', 'thought:1', 'thought:2', 'answer:2']);
+    expect(await expertCompletion({ ...task, maxTokens: 10 }, sample, judge)).toBeUndefined();
   });
 });

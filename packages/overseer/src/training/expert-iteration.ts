@@ -15,9 +15,9 @@ import { OverseerError } from '../errors.ts';
 import type { SupervisedExample } from '../tasks/family.ts';
 import { cacheJudgmentsOption, trainerJudge } from './judgment-cache.ts';
 import { rolloutStatistics, updateRollouts } from './reinforcement.ts';
-import type { Rollout } from './rollouts.ts';
+import type { Rollout, RolloutStep } from './rollouts.ts';
 import { trainSupervised } from './supervised.ts';
-import type { StepJudge, TrainingTask } from './task.ts';
+import type { QuestionTrainingTask, StepJudge, TrainingTask } from './task.ts';
 import {
   optimizerFactory,
   trainerReference,
@@ -49,9 +49,10 @@ export const ExpertIterationOptions = z.strictObject({
   batchSize: z.number().int().positive().default(32),
   ...cacheJudgmentsOption(false),
   /**
-   * STaR's rationalization: for a problem none of whose one-step samples was kept, keep the
-   * expert's own answer in place of a disapproved one (asked of the judge's `correct`), so the
-   * model can learn what it never finds by itself.
+   * STaR's rationalization: for a problem none of whose samples was kept, keep the expert's own
+   * answer in place of a disapproved one (asked of the judge's `correct`) — for a chain of
+   * thought, the expert's whole trace, line by line — so the model can learn what it never finds
+   * by itself.
    */
   rationalize: z.boolean().default(false),
   ...optimizerOptions,
@@ -97,31 +98,76 @@ export function rolloutPairs(
 
 /**
  * The expert's answers for the groups with nothing kept: per such group, the first sample that is
- * a single disapproved answer, answered as the expert would have (none where it cannot say).
+ * a single disapproved answer, answered as the expert would have (none where it cannot say). On a
+ * chain-of-thought `task`, the first sample with a disapproved step, and the expert's whole trace
+ * in its place (`expertCompletion`).
  */
 export async function rationalizations(
   rollouts: readonly Rollout[],
   keeps: readonly boolean[],
   judge: StepJudge,
+  task?: TrainingTask,
 ): Promise<SupervisedExample[]> {
+  const lines = task?.kind === 'question' && task.format === 'chain-of-thought' ? task : undefined;
   const settled = new Set(rollouts.filter((_, index) => keeps[index]).map((r) => r.group));
   const chosen = new Map<number, Rollout>();
+  const disapproved = (step: RolloutStep) => (step.judgment?.score ?? 0) < 0;
   for (const rollout of rollouts) {
     const [only] = rollout.steps;
     if (settled.has(rollout.group) || chosen.has(rollout.group)) continue;
-    if (rollout.steps.length === 1 && only.kind === 'answer' && (only.judgment?.score ?? 0) < 0) {
+    const oneAnswer = rollout.steps.length === 1 && only.kind === 'answer' && disapproved(only);
+    if (lines === undefined ? oneAnswer : rollout.steps.some(disapproved)) {
       chosen.set(rollout.group, rollout);
     }
   }
   const pairs = await Promise.all(
     [...chosen.values()].map(async (rollout) => {
-      const correction = await judge.correct?.(rollout.steps[0].proposed);
+      const correction =
+        lines === undefined
+          ? await judge.correct?.(rollout.steps[0].proposed)
+          : await expertCompletion(lines, rollout, judge);
       return correction === undefined
         ? []
         : [{ prompt: rollout.calls[0].prompt, completion: correction }];
     }),
   );
   return pairs.flat();
+}
+
+/**
+ * The expert's whole chain of thought for a rollout's question, asked of the judge's `correct` on
+ * paper: its next line after its own lines so far, until it has none, then its answer — written
+ * in the task's format. Undefined where it gives no answer, or its trace outgrows the task's
+ * token budget.
+ */
+export async function expertCompletion(
+  task: QuestionTrainingTask,
+  rollout: Rollout,
+  judge: StepJudge,
+): Promise<string | undefined> {
+  const write = task.completion;
+  if (judge.correct === undefined || write === undefined) return undefined;
+  const prompt = rollout.calls[0].prompt;
+  const ask = (kind: 'thought' | 'answer', thoughts: readonly string[]) =>
+    judge.correct!({
+      family: task.family,
+      question: rollout.problem.question,
+      kind,
+      previous: thoughts.map((text) => ({ kind: 'thought', text })),
+      context: prompt + write(thoughts),
+      action: '',
+    });
+  const thoughts: string[] = [];
+  for (;;) {
+    const line = await ask('thought', thoughts);
+    if (line === undefined || line === '') break;
+    thoughts.push(line);
+    if (Array.from(write(thoughts)).length > task.maxTokens) return undefined;
+  }
+  const answer = await ask('answer', thoughts);
+  if (answer === undefined) return undefined;
+  const completion = write(thoughts, task.answer(answer) ?? answer);
+  return Array.from(completion).length < task.maxTokens ? completion : undefined;
 }
 
 /** The expert-iteration trainer. */
@@ -179,7 +225,7 @@ export function expertIteration(options: ExpertIterationOptions = {}): Trainer {
         const kept = batch.filter((_, index) => keeps[index]);
         const rationalized =
           resolved.rationalize && judge !== undefined
-            ? await rationalizations(batch, keeps, judge)
+            ? await rationalizations(batch, keeps, judge, task)
             : [];
         const fresh = [
           ...kept.flatMap((rollout) => rolloutPairs(rollout, task, model.tokenizer.endId)),

@@ -6,7 +6,7 @@ import { programOverseer } from '../overseers/program.ts';
 import type { Judgment, Problem } from '../spec/index.ts';
 import { addition } from '../tasks/addition.ts';
 import { evaluatePolicy } from './evaluation.ts';
-import { imitatedSteps, onPolicyDistillation } from './on-policy-distillation.ts';
+import { answerAsWritten, imitatedSteps, onPolicyDistillation } from './on-policy-distillation.ts';
 import type { Rollout, RolloutStep } from './rollouts.ts';
 import type { StepJudge } from './task.ts';
 import { questionTask } from './task.ts';
@@ -138,6 +138,96 @@ describe('the steps on-policy distillation imitates', () => {
     const [entry] = await imitatedSteps(model, [snap], expert, { imitateApproved: true });
     expect(entry.corrected).toBe(true);
     expect(entry.sequence.tokens).toEqual([endId, ...encode(snapPrompt), ...encode(answer), endId]);
+  });
+});
+
+describe('a chain-of-thought correction', () => {
+  it('is the expert’s next line in the student’s state, and its answer written as the answer line', async () => {
+    // The expert adds whole numbers in one line; the student's column line is approved (any
+    // true step is) and its wrong second line is replaced by the expert's block of the rest.
+    const big = addition({ maxDigits: 3, traceColumns: 3 });
+    const judge: StepJudge = {
+      judge: (step) => programOverseer(big).judge(step),
+      correct: (step) => {
+        const check = big.checkStep(step);
+        return check.rating === 1 ? step.action : check.expected;
+      },
+    };
+    const task = questionTask(big, [], { maxTokens: 40 });
+    const model = Gpt.create({
+      tokenizer: new Tokenizer(big.alphabet),
+      kernels: loadKernels('auto'),
+      seed: 3,
+      config: { layers: 1, heads: 2, width: 16, contextLength: 40 },
+    });
+    const encode = (text: string) => model.tokenizer.encode(text);
+    const { endId } = model.tokenizer;
+    const question = '534+299';
+    const prompt = task.prompt(question);
+    const lines = ['4+9+0=13', '53+29+0=082', '=822'];
+    const completion = lines.join('\n');
+    const tokens = [...encode(completion), endId];
+    const problem: Problem = {
+      id: 'p',
+      family: 'addition',
+      question,
+      difficulty: 3,
+      split: 'train',
+      metadata: {},
+    };
+    let position = 0;
+    const steps: RolloutStep[] = [];
+    for (const [index, text] of lines.entries()) {
+      const kind = index === lines.length - 1 ? 'answer' : 'thought';
+      const start = position;
+      position += text.length + 1;
+      const proposed = {
+        family: 'addition',
+        question,
+        kind,
+        previous: lines.slice(0, index).map((line) => ({ kind: 'thought' as const, text: line })),
+        context: prompt + completion.slice(0, start),
+        action: text,
+      } as const;
+      const end = kind === 'answer' ? tokens.length : position;
+      steps.push({
+        kind,
+        text,
+        call: 0,
+        start,
+        end,
+        proposed,
+        judgment: await judge.judge(proposed),
+      });
+    }
+    expect(steps.map((step) => step.judgment?.rating)).toEqual([1, -1, -1]);
+    const rollout: Rollout = {
+      problem,
+      group: 0,
+      calls: [{ prompt, tokens, logProbs: tokens.map(() => -1) }],
+      steps,
+      answer: '822',
+      outcome: big.grade(problem, '822'),
+      completion,
+    };
+    const imitated = await imitatedSteps(model, [rollout], judge, { imitateApproved: false, task });
+    const state = [endId, ...encode(prompt), ...encode('4+9+0=13\n')];
+    expect(imitated.map((entry) => entry.sequence.tokens)).toEqual([
+      [...state, ...encode('53+29+1=083\n')],
+      // The answer the student's own lines spell (823, not 833), written as the answer line.
+      [...state, ...encode('53+29+0=082\n=823'), endId],
+    ]);
+  });
+});
+
+describe('an answer correction as written', () => {
+  it('is the answer line, after a separator when the student stopped right after a line', () => {
+    const task = questionTask(family, problems);
+    expect(answerAsWritten(task, '9')).toBe('=9');
+    expect(answerAsWritten(task, '=9', '2+7+0=09\n')).toBe('=9');
+    expect(answerAsWritten(task, '9', '2+7+0=09')).toBe('\n=9');
+    expect(answerAsWritten(questionTask(family, problems, { format: 'snap' }), '9', '8')).toBe('9');
+    expect(answerAsWritten(undefined, '9', '2+7+0=09')).toBe('9');
   });
 });
 

@@ -16,7 +16,7 @@ import { learningRateAt } from '../model/optimizer.ts';
 import { cacheJudgmentsOption, trainerJudge } from './judgment-cache.ts';
 import { rolloutStatistics, updateRollouts } from './reinforcement.ts';
 import type { Rollout, RolloutStep } from './rollouts.ts';
-import type { StepJudge } from './task.ts';
+import type { StepJudge, TrainingTask } from './task.ts';
 import {
   breathe,
   optimizerFactory,
@@ -52,13 +52,15 @@ export interface ImitatedStep {
 /**
  * The steps of judged rollouts to imitate: each approved step as the student wrote it (when
  * `imitateApproved`), each disapproved one as the expert would have written it in the same state.
- * Undecided steps, and disapproved ones the expert cannot correct, teach nothing.
+ * Undecided steps, and disapproved ones the expert cannot correct, teach nothing. With the
+ * `task`, a corrected answer is written as the task writes answers (a chain of thought's answer
+ * line); without it, as the expert gave it.
  */
 export async function imitatedSteps(
   model: Gpt,
   rollouts: readonly Rollout[],
   judge: StepJudge,
-  options: { imitateApproved: boolean },
+  options: { imitateApproved: boolean; task?: TrainingTask },
 ): Promise<ImitatedStep[]> {
   const steps = rollouts.flatMap((rollout) => rollout.steps.map((step) => ({ rollout, step })));
   const imitated = await Promise.all(
@@ -73,7 +75,14 @@ export async function imitatedSteps(
         };
       }
       if (score === 0 || judge.correct === undefined) return undefined;
-      const correction = await judge.correct(step.proposed);
+      const given = await judge.correct(step.proposed);
+      const before = Array.from(rollout.completion ?? '')
+        .slice(0, step.start)
+        .join('');
+      const correction =
+        given === undefined || step.kind !== 'answer'
+          ? given
+          : answerAsWritten(options.task, given, before);
       if (correction === undefined || correction === step.text) return undefined;
       return {
         sequence: stateSequence(
@@ -90,6 +99,24 @@ export async function imitatedSteps(
     (entry): entry is ImitatedStep =>
       entry !== undefined && entry.sequence.tokens.length - 1 <= model.config.contextLength,
   );
+}
+
+/**
+ * An answer as a completion of the task writes it after `before` (what the student wrote ahead of
+ * it): a chain of thought's answer line (`=579`) whether the expert gave the answer or the line,
+ * opening with the separator when the student stopped right after a line; the answer itself for
+ * a snap task.
+ */
+export function answerAsWritten(
+  task: TrainingTask | undefined,
+  answer: string,
+  before = '',
+): string {
+  if (task?.kind !== 'question' || task.completion === undefined) return answer;
+  const line = task.completion([], task.answer(answer) ?? answer);
+  // One empty thought written is the separator alone ('' for a snap task).
+  const separator = task.completion(['']);
+  return before === '' || before.endsWith(separator) ? line : separator + line;
 }
 
 /** `<end> prompt prefix target` for a step's state, the loss starting at the target. */
@@ -163,7 +190,7 @@ export function onPolicyDistillation(options: OnPolicyDistillationOptions = {}):
       for (let update = 0; update < resolved.updates; update++) {
         const updateStarted = performance.now();
         const batch = await updateRollouts(name, context, task, judge, update, resolved);
-        const imitated = await imitatedSteps(model, batch, judge, resolved);
+        const imitated = await imitatedSteps(model, batch, judge, { ...resolved, task });
         const step =
           imitated.length === 0
             ? undefined

@@ -53,4 +53,15 @@ describe('question task', () => {
     expect(task.steps('57')).toEqual([{ kind: 'answer', text: '57', start: 0, end: 2 }]);
     expect(task.prompt('12+45')).toBe('12+45=');
   });
+
+  it('writes thought lines and an answer as a completion in its format', () => {
+    const task = questionTask(family, problems);
+    const [problem] = problems;
+    const lines = family.chainOfThought!.trace(problem.question);
+    expect(task.format).toBe('chain-of-thought');
+    expect(task.completion!(lines.slice(0, -1), problem.answer!)).toBe(task.reference!(problem));
+    expect(task.completion!(['1+1+0=02'])).toBe('1+1+0=02\n');
+    const snap = questionTask(family, problems, { format: 'snap' });
+    expect(snap.completion!(['ignored'], '57')).toBe('57');
+  });
 });

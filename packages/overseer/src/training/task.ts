@@ -58,6 +58,13 @@ export interface QuestionTrainingTask {
   maxTokens: number;
   /** The correct completion of a problem, where there is exactly one (for trace accuracy). */
   reference?(problem: Problem): string;
+  /** The format completions are written in (absent: snap, one answer). */
+  format?: AnswerFormat;
+  /**
+   * The completion that writes these thought lines, each with its separator, and then, when
+   * given, this answer (a chain of thought's answer line; a snap completion is the answer).
+   */
+  completion?(thoughts: readonly string[], answer?: string): string;
 }
 
 /** One action's immediate rewards, as the environment paid them. */
@@ -171,6 +178,12 @@ export function questionTask(
     grade: (problem, answer) => family.grade(problem, answer),
     maxTokens: options.maxTokens ?? longest + 4,
     reference,
+    format,
+    completion: (thoughts, answer) => {
+      if (format !== 'chain-of-thought') return answer ?? '';
+      const lines = thoughts.map((thought) => thought + chain!.separator).join('');
+      return answer === undefined ? lines : lines + chain!.answerLine(answer);
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export const METRIC_NAMES = [
   'expertCalls',
   'trainingFlops',
   'meanSteps',
+  'meanLineLength',
+  'validLineRate',
 ] as const;
 /** A metric an experiment reports in its headline table. */
 export const MetricName = z.enum(METRIC_NAMES);
