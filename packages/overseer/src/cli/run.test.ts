@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,14 @@ describe('runExperimentFile', () => {
     expect(table.text()).toContain('ida-imitation');
     expect(table.text()).toContain('report.html');
     expect(table.text()).toContain(again.runId);
+    // Every printed path works from this shell, and `overseer view` is given the store it needs.
+    const report = /^report {3}(\S+) \(and (\S+)\)$/m.exec(table.text());
+    const results = /^results {2}(\S+)$/m.exec(table.text());
+    for (const path of [report?.[1], report?.[2], results?.[1]]) {
+      expect(path !== undefined && existsSync(path), `${path} exists`).toBe(true);
+    }
+    expect(table.text()).toContain(`view     npx overseer view --store ${join(root, 'store')}\n`);
+    expect(table.text()).toContain(`list     npx overseer runs --store ${join(root, 'store')}\n`);
   }, 60_000);
 
   it('prints the table, then fails when an arm failed', async () => {
