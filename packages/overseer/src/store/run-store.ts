@@ -593,6 +593,18 @@ export class RunStore {
     return new Set(ids);
   }
 
+  /** The units (experiment, arm, seed) a run's episodes were played in, in first-played order. */
+  units(runId: string): RunUnit[] {
+    return (
+      this.sql(
+        `SELECT unit FROM episodes WHERE run_id = ? AND unit IS NOT NULL
+           GROUP BY unit ORDER BY min(started_seq)`,
+      )
+        .pluck()
+        .all(runId) as string[]
+    ).map((unit) => JSON.parse(unit) as RunUnit);
+  }
+
   /** A run's metric values in the order they were logged, optionally of one name. */
   metrics(runId: string, filters: { name?: string } = {}): MetricRecord[] {
     const rows = this.sql(
@@ -667,6 +679,14 @@ function episodeConditions(
   if (filters.split !== undefined) {
     conditions.push('e.split = ?');
     parameters.push(filters.split);
+  }
+  if (filters.experiment !== undefined) {
+    conditions.push("json_extract(e.unit, '$.experiment') = ?");
+    parameters.push(filters.experiment);
+  }
+  if (filters.arm !== undefined) {
+    conditions.push("json_extract(e.unit, '$.arm') = ?");
+    parameters.push(filters.arm);
   }
   if (filters.correct !== undefined) {
     conditions.push('e.correct = ?');
