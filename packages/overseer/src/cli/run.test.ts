@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli-fixture.ts';
 import { runExperimentFile } from './run.ts';
 
 const TINY = `name: tiny
@@ -80,6 +81,15 @@ describe('runExperimentFile', () => {
     }
     expect(table.text()).toContain(`view     npx overseer view --store ${join(root, 'store')}\n`);
     expect(table.text()).toContain(`list     npx overseer runs --store ${join(root, 'store')}\n`);
+
+    // `overseer runs` tells the run apart: its file, experiment, arms and headline numbers.
+    const listed = await runCli(['runs', '--store', join(root, 'store')]);
+    expect(listed.code).toBe(0);
+    const row = listed.stdout.split('\n').find((line) => line.startsWith(again.runId)) ?? '';
+    expect(row).toContain(`${join(root, 'tiny.yaml')}: tiny (supervised, ida-imitation)`);
+    expect(row).toMatch(
+      /tiny\/supervised accuracy [\d.]+ expertCalls \d+; tiny\/ida-imitation accuracy/,
+    );
   }, 60_000);
 
   it('prints the table, then fails when an arm failed', async () => {
