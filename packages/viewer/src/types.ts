@@ -29,6 +29,11 @@ export type {
   StoredEvent,
 } from '../../overseer/src/store/records.ts';
 export type {
+  HeadlineMetric,
+  RunListing,
+  RunOverview,
+} from '../../overseer/src/store/run-overview.ts';
+export type {
   QueueAssistance,
   QueueItem,
   QueueRating,
