@@ -108,4 +108,12 @@ describe('runExperimentFile', () => {
     ).rejects.toMatchObject({ code: 'run.arms-failed' });
     expect(output.text()).toContain('cramped (failed)');
   }, 60_000);
+
+  it('shows the key=value form when a --set was split in two by a space', async () => {
+    const { code, stderr } = await runCli(['run', join(root, 'tiny.yaml'), '--set', 'rounds', '1']);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'expected key.path=value, got "rounds": one word with no spaces, e.g. --set rounds=1',
+    );
+  });
 });

@@ -7,7 +7,7 @@ import { OverseerError } from '../errors.ts';
 import type { RunOutcome } from '../experiments/run.ts';
 import type { ProgressMode } from '../experiments/run-progress.ts';
 import { z } from 'zod';
-import { integerArgument, repeatedArgument, verbOptions } from './arguments.ts';
+import { integerArgument, settingArgument, verbOptions } from './arguments.ts';
 import { shownPath, storeCommands } from './shown-path.ts';
 import type { Verb } from './verbs.ts';
 
@@ -148,7 +148,7 @@ export const runVerb: Verb = {
       .option(
         '--set <key=value>',
         'change a key of every arm, e.g. --set rounds=1 (repeatable)',
-        repeatedArgument,
+        settingArgument,
       )
       .option('--restart', 'discard saved progress in the run directory and start over', false)
       .option('--json', 'print one JSON object, no table and no progress', false)
