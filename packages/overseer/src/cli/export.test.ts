@@ -193,17 +193,10 @@ describe('overseer export', () => {
       }
     });
     store.close();
+    const prm800k = (store: string, id: string, ...filters: string[]) =>
+      run(['export', '--store', store, '--run', id, '--format', 'prm800k', ...filters]);
     const lines = async (...filters: string[]) => {
-      const result = await run([
-        'export',
-        '--store',
-        unitStore,
-        '--run',
-        unitRun,
-        '--format',
-        'prm800k',
-        ...filters,
-      ]);
+      const result = await prm800k(unitStore, unitRun, ...filters);
       expect(result.code, result.stderr).toBe(0);
       return result.stdout
         .trimEnd()
@@ -216,46 +209,21 @@ describe('overseer export', () => {
     expect(await lines('--arm', 'supervised')).toBe(4);
     expect(await lines('--experiment', 'ida', '--arm', 'supervised')).toBe(1);
 
-    const typo = await run([
-      'export',
-      '--store',
-      unitStore,
-      '--run',
-      unitRun,
-      '--format',
-      'prm800k',
-      '--experiment',
-      'idea',
-    ]);
+    const typo = await prm800k(unitStore, unitRun, '--experiment', 'idea');
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('has no experiment "idea"; it has ida, tampering');
-    const wrongArm = await run([
-      'export',
-      '--store',
+    const wrongArm = await prm800k(
       unitStore,
-      '--run',
       unitRun,
-      '--format',
-      'prm800k',
       '--experiment',
       'tampering',
       '--arm',
       'ida-imitation',
-    ]);
+    );
     expect(wrongArm.stderr).toContain(
       'has no arm "ida-imitation" in experiment "tampering"; it has supervised',
     );
-    const unitless = await run([
-      'export',
-      '--store',
-      directory,
-      '--run',
-      runId,
-      '--format',
-      'prm800k',
-      '--arm',
-      'a',
-    ]);
+    const unitless = await prm800k(directory, runId, '--arm', 'a');
     expect(unitless.stderr).toContain('records no experiment or arm with its episodes');
   });
 

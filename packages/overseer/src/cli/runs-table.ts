@@ -3,7 +3,7 @@
  * Its own file so the verb loads it (and the store's overview code) only when it runs.
  */
 import type { RunListing } from '../store/index.ts';
-import { formatHeadline } from '../store/run-overview.ts';
+import { formatHeadline } from '../store/headline.ts';
 
 /** Text on one line: a recorded text may hold anything, newlines included. */
 function oneLine(text: string): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../spec/index.ts';
 import { RunStore } from './index.ts';
-import { formatHeadline } from './run-overview.ts';
+import { formatHeadline } from './headline.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'overseer-run-overview-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

@@ -10,16 +10,8 @@ import {
   RewardServiceRunConfiguration,
 } from '../spec/index.ts';
 import type { JsonValue } from '../spec/index.ts';
+import type { HeadlineMetric } from './headline.ts';
 import type { MetricRecord, RunRecord } from './records.ts';
-
-/** One headline number: an experiment arm's final value of a metric (or an evaluation's). */
-export interface HeadlineMetric {
-  experiment?: string;
-  arm?: string;
-  metric: string;
-  /** The last evaluation's value, averaged over the seeds that reached one. */
-  value: number;
-}
 
 /** What a run is. */
 export interface RunOverview {
@@ -90,23 +82,6 @@ function experimentHeadline(
     }
   }
   return headline;
-}
-
-/** A number as a listing shows it: integers whole, others to three significant digits. */
-export function formatHeadlineValue(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(3)));
-}
-
-/** Headline numbers as one line: `ida/supervised accuracy 0.93 expertCalls 0; …`. */
-export function formatHeadline(headline: readonly HeadlineMetric[]): string {
-  const groups = new Map<string, string[]>();
-  for (const { experiment, arm, metric, value } of headline) {
-    const key = [experiment, arm].filter((part) => part !== undefined).join('/');
-    groups.set(key, [...(groups.get(key) ?? []), `${metric} ${formatHeadlineValue(value)}`]);
-  }
-  return [...groups]
-    .map(([key, values]) => `${key === '' ? '' : `${key} `}${values.join(' ')}`)
-    .join('; ');
 }
 
 /** The overview of `run`, given its latest metric values (`RunStore.latestMetrics`). */

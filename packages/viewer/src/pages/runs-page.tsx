@@ -7,6 +7,7 @@
 import { useMemo, useState } from 'react';
 import { Chart } from '../components/line-chart.tsx';
 import { apiPaths, useApi } from '../data.ts';
+import { formatHeadline } from '../../../overseer/src/store/headline.ts';
 import { formatNumber, formatTime, nameAt, runNumber } from '../format.ts';
 import { href } from '../router.ts';
 import type { RunOverview, RunRecord, RunsResponse } from '../types.ts';
@@ -39,14 +40,7 @@ function namesOf(run: ListedRun, key: 'task' | 'scaffold' | 'policy' | 'overseer
 
 /** A run's headline numbers on one line: `ida/supervised accuracy 0.93; …`. */
 export function headlineText(run: ListedRun): string {
-  const groups = new Map<string, string[]>();
-  for (const { experiment, arm, metric, value } of run.overview?.headline ?? []) {
-    const key = [experiment, arm].filter((part) => part !== undefined).join('/');
-    groups.set(key, [...(groups.get(key) ?? []), `${metric} ${formatNumber(value)}`]);
-  }
-  return [...groups]
-    .map(([key, values]) => `${key === '' ? '' : `${key} `}${values.join(' ')}`)
-    .join('; ');
+  return formatHeadline(run.overview?.headline ?? [], formatNumber);
 }
 
 /** The text a run is searched by. */
