@@ -92,6 +92,11 @@ describe('psd CLI', () => {
     expect(readFileSync(fake, 'utf8')).toContain('dual');
   });
 
+  it('lists every verb, generate included, in --help', async () => {
+    const result = await run(['--help']);
+    expect(result.output.join('\n')).toMatch(/decide, complete, verify, square, generate,\s+bench/);
+  });
+
   it('prints help for every verb', async () => {
     for (const verb of ['decide', 'complete', 'verify', 'square', 'bench', 'generate']) {
       const result = await run([verb, '--help']);

@@ -69,7 +69,7 @@ function describeDecision(decision: Decision): string[] {
 export function buildProgram(out: (text: string) => void): Command {
   const program = new Command('psd')
     .description(
-      'Certifying solver for PSD matrix completion (ARC matrix completion problems): decide, complete, verify, square, bench.',
+      'Certifying solver for PSD matrix completion (ARC matrix completion problems): decide, complete, verify, square, generate, bench.',
     )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => out(text.trimEnd()) })

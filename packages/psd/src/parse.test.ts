@@ -66,6 +66,19 @@ describe('parseMatrixMarket', () => {
     expect(error.message).toContain('input:5');
   });
 
+  it('says an empty file is empty and that JSON is accepted too', () => {
+    let hint: string | undefined;
+    try {
+      parsePartialMatrix(' \n', 'empty.json');
+    } catch (error) {
+      if (!isPsdError(error)) throw error;
+      expect(error.code).toBe('parse.empty');
+      expect(error.message).toBe('empty.json is empty');
+      hint = error.hint;
+    }
+    expect(hint).toContain('JSON {"n", "entries"}');
+  });
+
   it('rejects malformed headers and size lines', () => {
     expect(errorOf(() => parseMatrixMarket('%%MatrixMarket tensor\n1 1 1\n1 1 1\n')).code).toBe(
       'parse.header',

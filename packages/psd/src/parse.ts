@@ -223,6 +223,13 @@ export function parseJsonMatrix(text: string, source = 'input'): PartialMatrix {
 
 /** Parses either format, chosen by the first non-blank character (`{` means JSON). */
 export function parsePartialMatrix(text: string, source = 'input'): PartialMatrix {
+  if (text.trim() === '') {
+    throw parseError(
+      'parse.empty',
+      `${source} is empty`,
+      'give a Matrix Market coordinate real symmetric file or JSON {"n", "entries"}',
+    );
+  }
   return text.trimStart().startsWith('{')
     ? parseJsonMatrix(text, source)
     : parseMatrixMarket(text, source);

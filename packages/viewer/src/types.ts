@@ -28,6 +28,8 @@ export type {
   RunRecord,
   StoredEvent,
 } from '../../overseer/src/store/records.ts';
+export type { HeadlineMetric } from '../../overseer/src/store/headline.ts';
+export type { RunListing, RunOverview } from '../../overseer/src/store/run-overview.ts';
 export type {
   QueueAssistance,
   QueueItem,

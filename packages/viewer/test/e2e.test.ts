@@ -216,6 +216,65 @@ describe.skipIf(!available)('viewer in headless Chromium', () => {
     await shoot(page, 'episode');
   });
 
+  it('tells experiment runs apart by file, experiments, arms and headline, and filters by them', async () => {
+    const writer = RunStore.open(store);
+    let experimentRunId: string;
+    try {
+      const arm = (name: string, task: string) => ({
+        name,
+        declared: name,
+        sweep: {},
+        config: { task: { name: task }, scaffold: { name: 'snap' }, overseer: { name: 'program' } },
+      });
+      experimentRunId = writer.createRun({
+        command: 'npx overseer run examples/quickstart.yaml',
+        source: 'examples/quickstart.yaml',
+        directory: 'runs/quickstart',
+        experiments: [
+          {
+            name: 'ida',
+            seeds: [1],
+            metrics: ['accuracy'],
+            arms: [arm('supervised', 'permutation-powering')],
+          },
+          {
+            name: 'tampering',
+            seeds: [1],
+            metrics: ['hackRate'],
+            arms: [arm('process-rl', 'camera-dropbox')],
+          },
+        ],
+      });
+      writer.append({
+        type: 'metric',
+        runId: experimentRunId,
+        time: new Date().toISOString(),
+        name: 'accuracy',
+        value: 0.75,
+        step: 10,
+        tags: { experiment: 'ida', arm: 'supervised', seed: '1', phase: 'evaluation' },
+      });
+    } finally {
+      writer.close();
+    }
+    await page.goto(url);
+    const table = page.getByTestId('runs-table');
+    const row = table.locator('tbody tr', { hasText: experimentRunId });
+    await row.waitFor();
+    expect(await row.getByTestId('run-what').innerText()).toBe(
+      'examples/quickstart.yaml: ida (supervised) · tampering (process-rl)',
+    );
+    expect(await row.innerText()).toContain('permutation-powering, camera-dropbox');
+    expect(await row.getByTestId('run-headline').innerText()).toBe('ida/supervised accuracy 0.75');
+    for (const needle of ['ida', 'camera-dropbox']) {
+      await page.getByLabel('filter runs').fill(needle);
+      await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+      expect(await table.locator('tbody tr').innerText()).toContain(experimentRunId);
+    }
+    await shoot(page, 'runs-filtered-by-experiment');
+    await page.getByLabel('filter runs').fill('');
+  });
+
   it('shows learning curves per arm, the event log, and two runs side by side', async () => {
     await page.goto(`${url}#/runs/${FIXTURE_RUN_ID}`);
     const chart = page.getByTestId('chart').first();

@@ -84,6 +84,19 @@ export function repeatedArgument(value: string, previous: string[] = []): string
   return [...previous, value];
 }
 
+/**
+ * Collects repeatable `--set key.path=value` settings; a value without `=` (`--set rounds 1`,
+ * where the shell split the setting in two) is refused with the form it takes.
+ */
+export function settingArgument(value: string, previous: string[] = []): string[] {
+  if (!value.includes('=')) {
+    throw new InvalidArgumentError(
+      `expected key.path=value, got "${value}": one word with no spaces, e.g. --set rounds=1`,
+    );
+  }
+  return repeatedArgument(value, previous);
+}
+
 /** The compute kernels a verb may ask for: `auto` is native when built, else the reference. */
 export const KernelsName = z.enum(['auto', 'native', 'reference']);
 /** The compute kernels a verb may ask for. */

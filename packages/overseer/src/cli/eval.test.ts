@@ -8,6 +8,9 @@ import { Gpt } from '../model/gpt.ts';
 import { referenceKernels } from '../model/reference-kernels.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
 import { RunStore } from '../store/index.ts';
+import { listOverseers } from '../overseers/registry.ts';
+import { listScaffolds } from '../scaffolds/registry.ts';
+import { listFamilies } from '../tasks/registry.ts';
 import { runEvaluation } from './eval.ts';
 
 const directories: string[] = [];
@@ -172,5 +175,84 @@ describe('overseer eval', () => {
     ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--scaffold-options/);
+  });
+
+  it('lists in --help every task family, scaffold and overseer the registries know', async () => {
+    const { code, stdout } = await run(['eval', '--help']);
+    expect(code).toBe(0);
+    const names = [...listFamilies(), ...listScaffolds(), ...listOverseers()].map(
+      (entry) => entry.name,
+    );
+    expect(names).toContain('consultancy');
+    for (const name of names) expect(stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    expect(stdout).toContain('chain-of-thought (or cot)');
+    expect((await run(['help', 'eval'])).stdout).toContain('Overseers (--overseer):');
+  });
+
+  it('refuses --n 0, which would report no data as accuracy 0', async () => {
+    const { code, stderr } = await run([
+      'eval',
+      '--task',
+      'addition',
+      '--policy',
+      'oracle',
+      '--n',
+      '0',
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--n <n>' argument '0' is invalid\. expected a whole number ≥ 1/);
+    await expect(
+      runEvaluation({ task: 'addition', scaffold: 'snap', policy: 'oracle', n: 0, seed: 0 }),
+    ).rejects.toThrow(/--n 0 evaluates no problems/);
+  });
+
+  it('asks n distinct questions unless told --with-replacement, and says which it did', async () => {
+    const request = { task: 'camera-dropbox', scaffold: 'snap', policy: 'oracle', n: 12, seed: 0 };
+    const distinct = await runEvaluation(request);
+    expect(distinct).toMatchObject({ n: 12, distinct: 12, sampling: 'without replacement' });
+    const repeated = await runEvaluation({ ...request, withReplacement: true });
+    expect(repeated.sampling).toBe('with replacement');
+    expect(repeated.distinct).toBeLessThan(12);
+    const exhausted = await runEvaluation({ ...request, n: 40 });
+    expect(exhausted.distinct).toBeLessThan(40);
+    expect(exhausted.notes.distinct).toMatch(
+      new RegExp(`test split holds only ${exhausted.distinct} distinct questions`),
+    );
+  });
+
+  it('says why a measurement is null, and that no overseer ran and how to add one', async () => {
+    const { code, stdout } = await run([
+      'eval',
+      '--task',
+      'camera-dropbox',
+      '--policy',
+      'oracle',
+      '--n',
+      '2',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^accuracy: null — camera-dropbox is an environment/m);
+    expect(stdout).toMatch(/^traceError: null — an environment has no graded trace/m);
+    expect(stdout).toMatch(
+      /^meanProcessReward: none — no overseer ran, so no step was judged; add --overseer approval/m,
+    );
+    const snap = await runEvaluation({
+      task: 'addition',
+      scaffold: 'snap',
+      policy: 'oracle',
+      n: 2,
+      seed: 0,
+    });
+    expect(snap.traceError).toBeNull();
+    expect(snap.notes.traceError).toMatch(/snap records none; use --scaffold cot or decompose/);
+    const judged = await runEvaluation({
+      task: 'addition',
+      scaffold: 'cot',
+      policy: 'oracle',
+      n: 2,
+      seed: 0,
+      overseer: 'program',
+    });
+    expect(judged.notes).toEqual({});
   });
 });

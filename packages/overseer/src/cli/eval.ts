@@ -10,6 +10,7 @@ import type { JsonObject, Split } from '../spec/index.ts';
 import { EvaluationRunConfiguration } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import type { Evaluation } from '../experiments/evaluate.ts';
+import type { EvaluationSample } from './evaluation-sample.ts';
 import { integerArgument, jsonObjectArgument, wholeNumberListArgument } from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
@@ -29,8 +30,14 @@ export interface EvaluationRequest {
   /** Judge every step with this overseer and report the mean process reward. */
   overseer?: string;
   overseerOptions?: JsonObject;
+  /** Problems to evaluate (at least 1). */
   n: number;
   seed: number;
+  /**
+   * Draw the n questions independently, so one may come up twice; by default they are n distinct
+   * questions while the split holds that many (evaluation-sample.ts).
+   */
+  withReplacement?: boolean;
   /** Episodes run at once (their policy calls are batched together); default 16. */
   concurrency?: number;
   /** Store directory: record the run there. */
@@ -48,6 +55,10 @@ export interface EvaluationSummary {
   split: Split;
   seed: number;
   n: number;
+  /** Distinct questions among the n (n unless drawn with replacement or the split ran out). */
+  distinct: number;
+  /** How the questions were drawn. */
+  sampling: 'without replacement' | 'with replacement';
   /** `failedEpisodes`: episodes that failed with an error (counted as wrong). */
   failed: number;
   /** `accuracy`: share of the n episodes whose final answer is right; null for environments. */
@@ -75,10 +86,22 @@ export interface EvaluationSummary {
   judgedSteps?: number;
   durationMs: number;
   runId?: string;
+  /**
+   * Why a measurement is null or absent, by its field (`accuracy`, `traceError`,
+   * `meanProcessReward`), and what to change to have it; and when the questions repeat, why.
+   */
+  notes: Record<string, string>;
 }
 
 /** Runs the evaluation and returns its summary (recording it when `store` is set). */
 export async function runEvaluation(request: EvaluationRequest): Promise<EvaluationSummary> {
+  if (!Number.isInteger(request.n) || request.n < 1) {
+    throw new OverseerError(
+      'cli.no-problems',
+      `--n ${request.n} evaluates no problems: there would be no data to report.`,
+      { hint: 'give --n 1 or more (the default is 100).' },
+    );
+  }
   const started = performance.now();
   // What an evaluation runs loads here, not when the verb is registered (`--help` stays fast).
   const { getFamily } = await import('../tasks/registry.ts');
@@ -93,12 +116,15 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
     ...(request.taskOptions ?? {}),
     ...(request.worldSize === undefined ? {} : { size: request.worldSize }),
   });
-  const problems = family.generate({
+  const { drawEvaluationProblems } = await import('./evaluation-sample.ts');
+  const sample = drawEvaluationProblems(family, {
+    n: request.n,
     seed: request.seed,
-    count: request.n,
     split,
+    withReplacement: request.withReplacement === true,
     ...(request.difficulty === undefined ? {} : { difficulty: request.difficulty }),
   });
+  const { problems } = sample;
   const scaffold = createScaffold(request.scaffold, request.scaffoldOptions ?? {});
   scaffold.check(family);
   const policy = batchingPolicy(
@@ -143,7 +169,14 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
       if (store !== undefined && runId !== undefined) store.failRun(runId, error);
       throw error;
     }
-    const summary = await summarise(request, family, split, scaffold.reference.name, evaluation);
+    const summary = await summarise(
+      request,
+      family,
+      split,
+      scaffold.reference.name,
+      sample,
+      evaluation,
+    );
     summary.durationMs = Math.round(performance.now() - started);
     if (store !== undefined && runId !== undefined) {
       record(store, runId, summary, request.n);
@@ -160,7 +193,7 @@ function record(store: RunStore, runId: string, summary: EvaluationSummary, step
   const time = new Date().toISOString();
   const metrics = Object.entries(summary).filter(
     (entry): entry is [string, number] =>
-      typeof entry[1] === 'number' && !['n', 'seed', 'durationMs'].includes(entry[0]),
+      typeof entry[1] === 'number' && !['n', 'distinct', 'seed', 'durationMs'].includes(entry[0]),
   );
   store.append(
     metrics.map(([name, value]) => ({
@@ -179,23 +212,26 @@ function record(store: RunStore, runId: string, summary: EvaluationSummary, step
 /**
  * The summary of an evaluation: the loop's evaluation metrics under this command's names (null
  * where the family does not have them), plus the policy calls and, with an overseer, the mean
- * process reward over judged steps.
+ * process reward over judged steps; `notes` say why a measurement is null or absent.
  */
 async function summarise(
   request: EvaluationRequest,
   family: TaskFamily,
   split: Split,
   scaffold: string,
+  sample: EvaluationSample,
   { metrics, played }: Evaluation,
 ): Promise<EvaluationSummary> {
   const { judgedSteps, meanProcessReward, policyCalls } = await import('../experiments/metrics.ts');
-  return {
+  const summary: EvaluationSummary = {
     task: family.name,
     scaffold,
     policy: request.policy,
     split,
     seed: request.seed,
     n: played.length,
+    distinct: sample.distinct,
+    sampling: request.withReplacement === true ? 'with replacement' : 'without replacement',
     failed: metrics.failedEpisodes,
     accuracy: metrics.accuracy ?? null,
     traceError: metrics.traceError ?? null,
@@ -213,39 +249,91 @@ async function summarise(
     ...(request.overseer === undefined
       ? {}
       : { meanProcessReward: meanProcessReward(played), judgedSteps: judgedSteps(played) }),
+    notes: {},
   };
+  summary.notes = evaluationNotes(summary, family, sample);
+  return summary;
 }
 
-/** Human-readable lines of a summary. */
+/** Why each null or absent measurement of `summary` is so, and what would give it a value. */
+export function evaluationNotes(
+  summary: EvaluationSummary,
+  family: Pick<TaskFamily, 'name' | 'kind'>,
+  sample: Pick<EvaluationSample, 'distinct' | 'exhausted'>,
+): Record<string, string> {
+  const notes: Record<string, string> = {};
+  if (sample.exhausted) {
+    notes.distinct = `the ${summary.split} split holds only ${sample.distinct} distinct questions at these settings, so the ${summary.n} episodes repeat them`;
+  }
+  if (summary.accuracy === null) {
+    notes.accuracy = `${family.name} is an environment: it has returns (meanTrueReturn, meanProxyReturn), not right answers`;
+  }
+  if (summary.traceError === null) {
+    notes.traceError =
+      family.kind === 'environment'
+        ? 'an environment has no graded trace; see hackRate and intendedRate'
+        : summary.accuracy === 0
+          ? 'no answer was right, and trace error is measured on right answers'
+          : `no right answer has a checkable trace: ${summary.scaffold} records none; use --scaffold cot or decompose`;
+  }
+  if (summary.meanProcessReward === undefined) {
+    const overseer = family.kind === 'environment' ? 'approval' : 'program';
+    notes.meanProcessReward = `no overseer ran, so no step was judged; add --overseer ${overseer}, or another overseer that overseer eval --help lists`;
+  }
+  return notes;
+}
+
+/** Human-readable lines of a summary; a null or absent measurement with its note. */
 function formatSummary(summary: EvaluationSummary): string {
   const show = (value: unknown): string =>
     typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(4) : String(value);
-  return Object.entries(summary)
-    .map(([key, value]) => `${key}: ${show(value)}`)
-    .join('\n');
+  const { notes, ...fields } = summary;
+  const lines = Object.entries(fields).map(
+    ([key, value]) => `${key}: ${show(value)}${notes[key] === undefined ? '' : ` — ${notes[key]}`}`,
+  );
+  for (const [key, note] of Object.entries(notes)) {
+    if (!(key in fields)) lines.push(`${key}: none — ${note}`);
+  }
+  return lines.join('\n');
 }
 
 /** `overseer eval`. */
 export const evalVerb: Verb = {
+  help: {
+    verb: 'eval',
+    async text() {
+      const { registryListing } = await import('./registry-listing.ts');
+      return registryListing();
+    },
+  },
   register(program) {
     program
       .command('eval')
       .description(
         'Evaluate a policy through a scaffold on a task family: accuracy, trace error, steps, calls.',
       )
-      .requiredOption('--task <family>', 'task family, e.g. addition, permutation-powering')
-      .option('--scaffold <name>', 'snap, cot (chain-of-thought) or decompose', 'snap')
+      .requiredOption('--task <family>', 'task family (listed below)')
+      .option(
+        '--scaffold <name>',
+        'how the policy answers (the scaffolds are listed below)',
+        'snap',
+      )
       .requiredOption(
         '--policy <name>',
-        'oracle, uniform or embedded:<checkpoint dir> (provider:model)',
+        'oracle, uniform or embedded:<checkpoint dir> (provider:model; listed below)',
       )
-      .option('--n <n>', 'episodes', integerArgument(0), 100)
+      .option('--n <n>', 'episodes: questions asked (at least 1)', integerArgument(1), 100)
+      .option(
+        '--with-replacement',
+        'draw the n questions independently, so one may repeat (default: n distinct questions while the split holds that many)',
+        false,
+      )
       .option('--seed <n>', 'seed of the problems and the policy’s draws', integerArgument(0), 0)
       .option('--split <split>', 'train or test', 'test')
       .option('--difficulty <d>', 'a difficulty or a list, e.g. 3 or 1,2,3')
       .option('--world-size <n>', 'items in the world (task option size)', integerArgument(1))
       .option('--store <dir>', 'record the run in this store directory')
-      .option('--overseer <name>', 'also judge every step: program or approval')
+      .option('--overseer <name>', 'also judge every step with this overseer (listed below)')
       .option('--task-options <json>', 'task family options as JSON')
       .option('--scaffold-options <json>', 'scaffold options as JSON, e.g. {"maxDepth":2}')
       .option('--policy-options <json>', 'policy options as JSON, e.g. {"temperature":1}')
@@ -271,6 +359,7 @@ export const evalVerb: Verb = {
           scaffold: options.scaffold as string,
           policy: options.policy as string,
           n: options.n as number,
+          withReplacement: options.withReplacement === true,
           seed: options.seed as number,
           split,
           concurrency: options.concurrency as number,

@@ -176,4 +176,60 @@ describe('overseer export', () => {
     expect(pairs.code).not.toBe(0);
     expect(pairs.stderr).toContain('--max-pairs');
   });
+
+  it('exports only the experiment and arm asked for, and names the ones a run has', async () => {
+    const unitStore = join(directory, 'units');
+    const store = RunStore.open(unitStore);
+    const unitRun = store.createRun({ experiment: 'units' });
+    const units = [
+      { experiment: 'ida', arm: 'supervised', seed: 1 },
+      { experiment: 'ida', arm: 'ida-imitation', seed: 1 },
+      { experiment: 'tampering', arm: 'supervised', seed: 1 },
+    ];
+    units.forEach((unit, index) => {
+      for (let copy = 0; copy <= index; copy += 1) {
+        const key = `${unit.experiment}/${unit.arm}/${copy}`;
+        store.recordEpisode({ ...fixtureEpisode(unitRun, key), phase: 'evaluation', unit });
+      }
+    });
+    store.close();
+    const prm800k = (store: string, id: string, ...filters: string[]) =>
+      run(['export', '--store', store, '--run', id, '--format', 'prm800k', ...filters]);
+    const lines = async (...filters: string[]) => {
+      const result = await prm800k(unitStore, unitRun, ...filters);
+      expect(result.code, result.stderr).toBe(0);
+      return result.stdout
+        .trimEnd()
+        .split('\n')
+        .filter((line) => line !== '').length;
+    };
+    expect(await lines()).toBe(6);
+    expect(await lines('--experiment', 'ida')).toBe(3);
+    expect(await lines('--experiment', 'tampering')).toBe(3);
+    expect(await lines('--arm', 'supervised')).toBe(4);
+    expect(await lines('--experiment', 'ida', '--arm', 'supervised')).toBe(1);
+
+    const typo = await prm800k(unitStore, unitRun, '--experiment', 'idea');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('has no experiment "idea"; it has ida, tampering');
+    const wrongArm = await prm800k(
+      unitStore,
+      unitRun,
+      '--experiment',
+      'tampering',
+      '--arm',
+      'ida-imitation',
+    );
+    expect(wrongArm.stderr).toContain(
+      'has no arm "ida-imitation" in experiment "tampering"; it has supervised',
+    );
+    const unitless = await prm800k(directory, runId, '--arm', 'a');
+    expect(unitless.stderr).toContain('records no experiment or arm with its episodes');
+  });
+
+  it('says in --help that html is a format too', async () => {
+    const { stdout } = await run(['export', '--help']);
+    expect(stdout).toMatch(/self-contained HTML page/);
+    expect(stdout).toMatch(/--format <name>\s+one of: [\w\s,-]*\bhtml\b/);
+  });
 });

@@ -75,6 +75,8 @@ const ExportFlags = z.object({
   store: z.string(),
   out: z.string().optional(),
   iteration: z.number().optional(),
+  experiment: z.string().optional(),
+  arm: z.string().optional(),
   onlyCorrect: z.boolean(),
   phase: LoopPhase.optional(),
   overseer: z.string().optional(),
@@ -91,11 +93,15 @@ export const exportVerb: Verb = {
   register(program) {
     const command = program
       .command('export')
-      .description('Export a stored run as JSONL for a trainer.')
+      .description(
+        'Export a stored run as JSONL for a trainer (TRL, OpenAI fine-tuning, PRM800K), or as one self-contained HTML page of the viewer (--format html --out DIR).',
+      )
       .requiredOption('--run <id>', 'run id (see `overseer runs`)')
       .requiredOption('--format <name>', `one of: ${exportFormatNames.join(', ')}, html`)
       .option('--out <file>', 'file to write (default: standard output); for html, a directory')
       .option('--iteration <n>', 'only episodes of this iteration', integerArgument(0))
+      .option('--experiment <name>', 'only episodes of this experiment of an `overseer run`')
+      .option('--arm <name>', 'only episodes of this arm (of --experiment, when given)')
       .option('--only-correct', 'only episodes whose graded answer was correct', false)
       .addOption(
         new Option(
@@ -128,6 +134,8 @@ export const exportVerb: Verb = {
         store: options.store,
         ...(out === undefined ? {} : { out }),
         ...(options.iteration === undefined ? {} : { iteration: options.iteration }),
+        ...(options.experiment === undefined ? {} : { experiment: options.experiment }),
+        ...(options.arm === undefined ? {} : { arm: options.arm }),
         onlyCorrect: options.onlyCorrect,
         ...(options.phase === undefined ? {} : { phase: options.phase }),
         ...(options.overseer === undefined ? {} : { overseer: options.overseer }),

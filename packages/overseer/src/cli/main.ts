@@ -14,10 +14,21 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Whether `argv` asks for the help of `verb` (`overseer VERB --help` or `overseer help VERB`). */
+function asksHelpOf(argv: string[], verb: string): boolean {
+  if (argv[0] === 'help') return argv[1] === verb;
+  return argv[0] === verb && argv.some((argument) => argument === '--help' || argument === '-h');
+}
+
 /** Runs the CLI on `argv`; returns the process exit code. Errors are printed, never thrown. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    for (const { help } of verbs) {
+      if (help === undefined || !asksHelpOf(argv, help.verb)) continue;
+      const command = program.commands.find((candidate) => candidate.name() === help.verb);
+      command?.addHelpText('after', `\n${await help.text()}`);
+    }
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {

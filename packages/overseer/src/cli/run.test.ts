@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli-fixture.ts';
 import { runExperimentFile } from './run.ts';
 
 const TINY = `name: tiny
@@ -71,6 +73,23 @@ describe('runExperimentFile', () => {
     expect(table.text()).toContain('ida-imitation');
     expect(table.text()).toContain('report.html');
     expect(table.text()).toContain(again.runId);
+    // Every printed path works from this shell, and `overseer view` is given the store it needs.
+    const report = /^report {3}(\S+) \(and (\S+)\)$/m.exec(table.text());
+    const results = /^results {2}(\S+)$/m.exec(table.text());
+    for (const path of [report?.[1], report?.[2], results?.[1]]) {
+      expect(path !== undefined && existsSync(path), `${path} exists`).toBe(true);
+    }
+    expect(table.text()).toContain(`view     npx overseer view --store ${join(root, 'store')}\n`);
+    expect(table.text()).toContain(`list     npx overseer runs --store ${join(root, 'store')}\n`);
+
+    // `overseer runs` tells the run apart: its file, experiment, arms and headline numbers.
+    const listed = await runCli(['runs', '--store', join(root, 'store')]);
+    expect(listed.code).toBe(0);
+    const row = listed.stdout.split('\n').find((line) => line.startsWith(again.runId)) ?? '';
+    expect(row).toContain(`${join(root, 'tiny.yaml')}: tiny (supervised, ida-imitation)`);
+    expect(row).toMatch(
+      /tiny\/supervised accuracy [\d.]+ expertCalls \d+; tiny\/ida-imitation accuracy/,
+    );
   }, 60_000);
 
   it('prints the table, then fails when an arm failed', async () => {
@@ -89,4 +108,12 @@ describe('runExperimentFile', () => {
     ).rejects.toMatchObject({ code: 'run.arms-failed' });
     expect(output.text()).toContain('cramped (failed)');
   }, 60_000);
+
+  it('shows the key=value form when a --set was split in two by a space', async () => {
+    const { code, stderr } = await runCli(['run', join(root, 'tiny.yaml'), '--set', 'rounds', '1']);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'expected key.path=value, got "rounds": one word with no spaces, e.g. --set rounds=1',
+    );
+  });
 });

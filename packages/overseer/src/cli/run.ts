@@ -3,12 +3,12 @@
  * (rounds of amplify → oversee → distill → evaluate), resumably, then prints the headline table
  * and where the report is. `runExperimentFile` is the same as a function, for `overseer start`.
  */
-import { relative } from 'node:path';
 import { OverseerError } from '../errors.ts';
 import type { RunOutcome } from '../experiments/run.ts';
 import type { ProgressMode } from '../experiments/run-progress.ts';
 import { z } from 'zod';
-import { integerArgument, repeatedArgument, verbOptions } from './arguments.ts';
+import { integerArgument, settingArgument, verbOptions } from './arguments.ts';
+import { shownPath, storeCommands } from './shown-path.ts';
 import type { Verb } from './verbs.ts';
 
 /** Options of `runExperimentFile` (the flags of `overseer run`). */
@@ -41,10 +41,6 @@ function commandLine(path: string, options: RunFileOptions): string {
   if (options.store !== undefined) parts.push(`--store ${options.store}`);
   for (const setting of options.set ?? []) parts.push(`--set ${setting}`);
   return parts.join(' ');
-}
-
-function shown(path: string): string {
-  return relative(process.cwd(), path) || '.';
 }
 
 /**
@@ -94,14 +90,17 @@ export async function runExperimentFile(
       })}\n`,
     );
   } else {
+    const commands = storeCommands(outcome.storeDirectory);
     output.write(
       [
         '',
         formatTable(outcome.results).trimEnd(),
         '',
-        `report   ${shown(outcome.report.html)} (and ${shown(outcome.report.markdown)})`,
-        `results  ${shown(outcome.resultsPath)}`,
-        `run      ${outcome.runId} in ${shown(outcome.storeDirectory)} (overseer runs, overseer view)`,
+        `report   ${shownPath(outcome.report.html)} (and ${shownPath(outcome.report.markdown)})`,
+        `results  ${shownPath(outcome.resultsPath)}`,
+        `run      ${outcome.runId} in ${shownPath(outcome.storeDirectory)}`,
+        `view     ${commands.view}`,
+        `list     ${commands.runs}`,
         `time     ${formatDuration(outcome.wallSeconds)}${outcome.resumed ? ' (this attempt; resumed)' : ''}`,
         '',
       ].join('\n'),
@@ -149,7 +148,7 @@ export const runVerb: Verb = {
       .option(
         '--set <key=value>',
         'change a key of every arm, e.g. --set rounds=1 (repeatable)',
-        repeatedArgument,
+        settingArgument,
       )
       .option('--restart', 'discard saved progress in the run directory and start over', false)
       .option('--json', 'print one JSON object, no table and no progress', false)

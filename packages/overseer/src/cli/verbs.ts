@@ -14,6 +14,11 @@ import { viewVerb } from './view.ts';
 /** A CLI verb: one file per verb, each adds its sub-command to the program. */
 export interface Verb {
   register(program: Command): void;
+  /**
+   * Text shown after the verb's `--help`, built only when that help is asked for: it may load
+   * what registering must not (the registries it lists), so `overseer --help` stays fast.
+   */
+  help?: { verb: string; text(): Promise<string> };
 }
 
 /** Every verb of the `overseer` command, in the order `--help` lists them. */

@@ -501,6 +501,47 @@ describe('applyOverrides', () => {
   });
 });
 
+describe('command-line and inherited problems', () => {
+  const experiment = () => parse(`${base}seeds: [1, 2, 3]\n`).experiments[0];
+
+  it('suggests the key an unknown --set meant, under a lead naming the flags', () => {
+    const message = problemsOf(() =>
+      applyOverrides(experiment(), { set: ['roundz=1'] }, { catalog }),
+    );
+    expect(message).toMatch(/^Invalid --seed or --set \(1 problem\):/);
+    expect(message).toContain(
+      '--set roundz: not a key --set can change — did you mean "rounds"? (it changes: task,',
+    );
+    expect(
+      problemsOf(() => applyOverrides(experiment(), { set: ['rounds'] }, { catalog })),
+    ).toContain('one word with no spaces, e.g. --set rounds=1');
+  });
+
+  it('reports a key that several arms inherit, and none accepts, once', () => {
+    const file = `${base.replace('options: { lr: 0.01 }', 'options: { lrr: 0.01 }')}arms:
+  - name: imitating
+  - name: reinforced
+    trainer: { name: process-rl }
+`;
+    const message = problemsOf(() => parse(file));
+    const lines = message.split('\n').filter((line) => line.includes('lrr'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^ {2}demo\.yaml:5:\d+: trainer\.options\.lrr: unknown key — did you mean "lr"\? \(expected one of: lr, kl\)$/,
+    );
+    const overridden = problemsOf(() =>
+      applyOverrides(
+        parse(file.replace('lrr', 'lr')).experiments[0],
+        {
+          set: ['trainer.options.lrr=1'],
+        },
+        { catalog },
+      ),
+    );
+    expect(overridden.split('\n').filter((line) => line.includes('lrr'))).toHaveLength(1);
+  });
+});
+
 describe('helpers', () => {
   it('merge patches as RFC 7396 says', () => {
     expect(

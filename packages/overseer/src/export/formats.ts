@@ -93,8 +93,11 @@ export function* exportRun(
 ): Generator<string> {
   const format = exportFormatNamed(formatName);
   store.requireRun(runId);
+  checkUnitFilters(store, runId, options);
   const records = store.episodeRecords(runId, {
     status: format.statuses,
+    ...(options.experiment === undefined ? {} : { experiment: options.experiment }),
+    ...(options.arm === undefined ? {} : { arm: options.arm }),
     ...(options.iteration === undefined ? {} : { iteration: options.iteration }),
     ...(options.phase === undefined ? {} : { phase: options.phase }),
     ...(options.onlyCorrect ? { correct: true } : {}),
@@ -107,4 +110,45 @@ export function* exportRun(
     }
   })();
   for (const row of format.rows(current, options)) yield jsonLine(row);
+}
+
+/**
+ * An `experiment` or `arm` the run never played is an error listing the ones it did, rather than
+ * an empty export that looks like a run with nothing to export.
+ */
+function checkUnitFilters(store: RunStore, runId: string, options: ExportOptions): void {
+  if (options.experiment === undefined && options.arm === undefined) return;
+  const units = store.units(runId);
+  if (units.length === 0) {
+    throw new OverseerError(
+      'export.no-units',
+      `run "${runId}" records no experiment or arm with its episodes, so --experiment and --arm select nothing`,
+      { hint: 'these filters apply to runs of `overseer run`; drop them to export the whole run' },
+    );
+  }
+  const experiments = [...new Set(units.map((unit) => unit.experiment))];
+  if (options.experiment !== undefined && !experiments.includes(options.experiment)) {
+    throw new OverseerError(
+      'export.unknown-experiment',
+      `run "${runId}" has no experiment "${options.experiment}"; it has ${experiments.join(', ')}`,
+      { hint: `e.g. --experiment ${experiments[0]}` },
+    );
+  }
+  const arms = [
+    ...new Set(
+      units
+        .filter(
+          (unit) => options.experiment === undefined || unit.experiment === options.experiment,
+        )
+        .map((unit) => unit.arm),
+    ),
+  ];
+  if (options.arm !== undefined && !arms.includes(options.arm)) {
+    const within = options.experiment === undefined ? '' : ` in experiment "${options.experiment}"`;
+    throw new OverseerError(
+      'export.unknown-arm',
+      `run "${runId}" has no arm "${options.arm}"${within}; it has ${arms.join(', ')}`,
+      { hint: `e.g. --arm ${arms[0]}` },
+    );
+  }
 }

@@ -4,6 +4,10 @@ import type { LoopPhase } from '../spec/index.ts';
 export interface ExportOptions {
   /** Only episodes of this iteration of the loop. */
   iteration?: number;
+  /** Only episodes of this experiment of an `overseer run`. */
+  experiment?: string;
+  /** Only episodes of arms of this name (within `experiment` when it is given too). */
+  arm?: string;
   /** Only graded episodes whose answer was correct (rejection sampling, STaR, expert iteration). */
   onlyCorrect?: boolean;
   /**

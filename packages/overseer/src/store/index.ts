@@ -1,6 +1,10 @@
 /** The run store: runs, their event log and the episodes, steps, judgments and metrics in it. */
 export { RunStore, defaultStoreDirectory, describeIssues, newRunId } from './run-store.ts';
 export type { OpenStoreOptions } from './run-store.ts';
+export { formatHeadline } from './headline.ts';
+export type { HeadlineMetric } from './headline.ts';
+export { runOverview } from './run-overview.ts';
+export type { RunListing, RunOverview } from './run-overview.ts';
 export { STORE_SCHEMA_VERSION, STORE_FILE_NAME } from './schema.ts';
 export type {
   CheckpointRecord,

@@ -46,6 +46,10 @@ export interface EpisodeFilters {
   phase?: LoopPhase;
   family?: string;
   split?: Split;
+  /** Only episodes of this experiment of an `overseer run` (its unit's experiment). */
+  experiment?: string;
+  /** Only episodes of arms of this name (in any experiment, unless `experiment` is given too). */
+  arm?: string;
   /** Only graded episodes whose answer was (or was not) correct; environment returns never match. */
   correct?: boolean;
   /** At most this many, in the order the episodes started. */

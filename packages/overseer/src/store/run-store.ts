@@ -27,6 +27,8 @@ import type {
   Step,
 } from '../spec/index.ts';
 import { Materialiser } from './materialise.ts';
+import { runOverview } from './run-overview.ts';
+import type { RunListing } from './run-overview.ts';
 import type {
   CheckpointRecord,
   CreateRunOptions,
@@ -441,6 +443,16 @@ export class RunStore {
     return rows.map((row) => this.runRecord(row));
   }
 
+  /** Every run with what it is (its overview: file, experiments, arms, headline), newest first. */
+  listRunListings(): RunListing[] {
+    return this.listRuns().map((run) => this.listing(run));
+  }
+
+  /** A run with its overview, as `listRunListings` gives it. */
+  listing(run: RunRecord): RunListing {
+    return { ...run, overview: runOverview(run, this.latestMetrics(run.id)) };
+  }
+
   /** One run, or undefined when the store has no run with that id. */
   getRun(runId: string): RunRecord | undefined {
     const row = this.sql('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
@@ -593,31 +605,37 @@ export class RunStore {
     return new Set(ids);
   }
 
+  /** The units (experiment, arm, seed) a run's episodes were played in, in first-played order. */
+  units(runId: string): RunUnit[] {
+    return (
+      this.sql(
+        `SELECT unit FROM episodes WHERE run_id = ? AND unit IS NOT NULL
+           GROUP BY unit ORDER BY min(started_seq)`,
+      )
+        .pluck()
+        .all(runId) as string[]
+    ).map((unit) => JSON.parse(unit) as RunUnit);
+  }
+
   /** A run's metric values in the order they were logged, optionally of one name. */
   metrics(runId: string, filters: { name?: string } = {}): MetricRecord[] {
     const rows = this.sql(
       `SELECT * FROM metrics WHERE run_id = ? ${filters.name === undefined ? '' : 'AND name = ?'}
          ORDER BY seq`,
-    ).all(runId, ...(filters.name === undefined ? [] : [filters.name])) as Array<{
-      seq: number;
-      name: string;
-      value: number;
-      step: number;
-      iteration: number | null;
-      split: MetricRecord['split'];
-      tags: string | null;
-      time: string;
-    }>;
-    return rows.map((row) => ({
-      seq: row.seq,
-      name: row.name,
-      value: row.value,
-      step: row.step,
-      iteration: row.iteration,
-      split: row.split,
-      tags: row.tags === null ? {} : JSON.parse(row.tags),
-      time: row.time,
-    }));
+    ).all(runId, ...(filters.name === undefined ? [] : [filters.name])) as MetricRow[];
+    return rows.map(metricRecord);
+  }
+
+  /**
+   * The last logged value of each of a run's metrics for each set of tags (an experiment's arm
+   * and seed and phase), so a listing reads a run's final numbers without its whole history.
+   */
+  latestMetrics(runId: string): MetricRecord[] {
+    const rows = this.sql(
+      `SELECT seq, name, value, step, iteration, split, tags, time, max(seq) FROM metrics
+         WHERE run_id = ? GROUP BY name, tags ORDER BY seq`,
+    ).all(runId) as MetricRow[];
+    return rows.map(metricRecord);
   }
 
   /** A run's checkpoints in the order they were saved. */
@@ -668,11 +686,43 @@ function episodeConditions(
     conditions.push('e.split = ?');
     parameters.push(filters.split);
   }
+  if (filters.experiment !== undefined) {
+    conditions.push("json_extract(e.unit, '$.experiment') = ?");
+    parameters.push(filters.experiment);
+  }
+  if (filters.arm !== undefined) {
+    conditions.push("json_extract(e.unit, '$.arm') = ?");
+    parameters.push(filters.arm);
+  }
   if (filters.correct !== undefined) {
     conditions.push('e.correct = ?');
     parameters.push(filters.correct ? 1 : 0);
   }
   return { where: conditions.join(' AND '), parameters };
+}
+
+interface MetricRow {
+  seq: number;
+  name: string;
+  value: number;
+  step: number;
+  iteration: number | null;
+  split: MetricRecord['split'];
+  tags: string | null;
+  time: string;
+}
+
+function metricRecord(row: MetricRow): MetricRecord {
+  return {
+    seq: row.seq,
+    name: row.name,
+    value: row.value,
+    step: row.step,
+    iteration: row.iteration,
+    split: row.split,
+    tags: row.tags === null ? {} : JSON.parse(row.tags),
+    time: row.time,
+  };
 }
 
 function episodeSummary(row: EpisodeRow): EpisodeSummary {

@@ -8,9 +8,9 @@ import type {
   EpisodeRecord,
   EpisodeSummary,
   MetricRecord,
-  RunRecord,
   StoredEvent,
 } from '../store/records.ts';
+import type { RunListing } from '../store/run-overview.ts';
 import type { QueueItem, QueueItemStatus } from '../store/human-queue-records.ts';
 
 /** `GET /api/session`: what this viewer can do. */
@@ -23,12 +23,12 @@ export interface SessionResponse {
   exportedAt?: string;
 }
 
-/** `GET /api/runs`: every run, newest first. */
-export type RunsResponse = RunRecord[];
+/** `GET /api/runs`: every run with its overview (file, experiments, arms, headline), newest first. */
+export type RunsResponse = RunListing[];
 
 /** `GET /api/runs/:run`: one run with its metrics and checkpoints. */
 export interface RunResponse {
-  run: RunRecord;
+  run: RunListing;
   metrics: MetricRecord[];
   checkpoints: CheckpointRecord[];
 }

@@ -14,6 +14,7 @@ import type {
   EventsResponse,
   QueueResponse,
   RunResponse,
+  RunsResponse,
   SessionResponse,
 } from './api-types.ts';
 import { searchTranscripts } from './search.ts';
@@ -115,12 +116,13 @@ export class ViewerApi {
       return { status: 200, body: session };
     }
     if (route.length === 1 && route[0] === 'runs') {
-      return { status: 200, body: this.store.listRuns() };
+      const body: RunsResponse = this.store.listRunListings();
+      return { status: 200, body };
     }
     if (route[0] === 'runs' && route.length >= 2) {
       const runId = route[1];
       if (route.length === 2) {
-        const run = this.store.requireRun(runId);
+        const run = this.store.listing(this.store.requireRun(runId));
         const body: RunResponse = {
           run,
           metrics: this.store.metrics(runId),

@@ -12,7 +12,13 @@ import { join, resolve } from 'node:path';
 import { OverseerError } from '../errors.ts';
 import { RunStore } from '../store/index.ts';
 import { apiPaths, STATIC_DATA_ELEMENT_ID } from './api-paths.ts';
-import type { EventsResponse, RunResponse, SessionResponse, StaticData } from './api-types.ts';
+import type {
+  EventsResponse,
+  RunResponse,
+  RunsResponse,
+  SessionResponse,
+  StaticData,
+} from './api-types.ts';
 import { requireViewerBuild } from './static-files.ts';
 
 /** What an HTML export wrote. */
@@ -26,12 +32,13 @@ export interface HtmlExportResult {
 
 /** The API answers of one run, keyed by the paths the viewer requests. */
 export function runStaticData(store: RunStore, runId: string, time = new Date()): StaticData {
-  const run = store.requireRun(runId);
+  const run = store.listing(store.requireRun(runId));
   const episodes = store.episodes(runId);
   const responses: Record<string, unknown> = {};
   const session: SessionResponse = { mode: 'static', exportedAt: time.toISOString() };
   responses[apiPaths.session()] = session;
-  responses[apiPaths.runs()] = [run];
+  const runs: RunsResponse = [run];
+  responses[apiPaths.runs()] = runs;
   const detail: RunResponse = {
     run,
     metrics: store.metrics(runId),

@@ -9,11 +9,11 @@ import {
   runNumber,
 } from '../format.ts';
 import { href, parseRoute } from '../router.ts';
-import type { EpisodeSummary, MetricRecord, RunRecord } from '../types.ts';
+import type { EpisodeSummary, MetricRecord, RunListing, RunRecord } from '../types.ts';
 import { configDifferences } from './compare-page.tsx';
 import { isCurve, metricSeries, seriesLabel } from './metrics-view.tsx';
 import { correctness, filterEpisodes } from './run-page.tsx';
-import { filterRuns } from './runs-page.tsx';
+import { filterRuns, headlineText } from './runs-page.tsx';
 
 const time = '2025-01-31T12:00:00.000Z';
 
@@ -41,6 +41,39 @@ const runs = [
 ];
 
 describe('runs page', () => {
+  it('finds an experiment run by its file, experiment, arm and task family', () => {
+    const experiment: RunListing = {
+      ...run('x1', 'finished', { command: 'npx overseer run examples/quickstart.yaml' }),
+      overview: {
+        kind: 'experiment',
+        source: 'examples/quickstart.yaml',
+        experiments: [
+          { name: 'ida', arms: ['supervised', 'ida-imitation'] },
+          { name: 'tampering', arms: ['process-rl'] },
+        ],
+        tasks: ['permutation-powering', 'camera-dropbox'],
+        scaffolds: ['decompose'],
+        policies: [],
+        overseers: ['program', 'approval'],
+        headline: [
+          { experiment: 'ida', arm: 'supervised', metric: 'accuracy', value: 0.93 },
+          { experiment: 'ida', arm: 'supervised', metric: 'expertCalls', value: 0 },
+          { experiment: 'tampering', arm: 'process-rl', metric: 'hackRate', value: 0 },
+        ],
+        label: 'examples/quickstart.yaml: ida (supervised, ida-imitation) · tampering (process-rl)',
+      },
+    };
+    const listed = [...runs.map((item) => ({ ...item })), experiment];
+    for (const needle of ['ida', 'quickstart', 'tampering', 'ida-imitation', 'process-rl']) {
+      expect(filterRuns(listed, '', needle).map((item) => item.id)).toEqual(['x1']);
+    }
+    expect(filterRuns(listed, '', 'camera-dropbox').map((item) => item.id)).toEqual(['r2', 'x1']);
+    expect(headlineText(experiment)).toBe(
+      'ida/supervised accuracy 0.93 expertCalls 0; tampering/process-rl hackRate 0',
+    );
+    expect(headlineText(runs[0])).toBe('');
+  });
+
   it('filters runs by status and by text in their id, task, policy and overseer', () => {
     expect(filterRuns(runs, '', '').map((item) => item.id)).toEqual(['r1', 'r2']);
     expect(filterRuns(runs, 'failed', '').map((item) => item.id)).toEqual(['r2']);

@@ -1,14 +1,16 @@
 /**
- * Every run in the store: task, scaffold, policy, overseer, status, date and key metrics; filter by
- * status, search by text, plot one summary metric against calls or λ across the listed runs, and
+ * Every run in the store: what it is (an experiment file with its experiments and arms, or what was
+ * evaluated), task, scaffold, policy, overseer, status, date, headline and key metrics; filter by
+ * status, search by text (file, experiment, arm, family …), plot one summary metric against calls or λ across the listed runs, and
  * pick two runs to compare side by side.
  */
 import { useMemo, useState } from 'react';
 import { Chart } from '../components/line-chart.tsx';
 import { apiPaths, useApi } from '../data.ts';
+import { formatHeadline } from '../../../overseer/src/store/headline.ts';
 import { formatNumber, formatTime, nameAt, runNumber } from '../format.ts';
 import { href } from '../router.ts';
-import type { RunRecord, RunsResponse } from '../types.ts';
+import type { RunOverview, RunRecord, RunsResponse } from '../types.ts';
 import { Failure, Loading } from './page-state.tsx';
 
 /** The metrics shown as columns when a run's summary has them. */
@@ -21,9 +23,36 @@ const KEY_METRICS = [
   'calls',
 ];
 
+/** A run as the runs page reads it: its record, with its overview when the API gave one. */
+type ListedRun = RunRecord & { overview?: RunOverview };
+
+/** The names of one kind a run used: from its overview, else from its configuration. */
+function namesOf(run: ListedRun, key: 'task' | 'scaffold' | 'policy' | 'overseer'): string {
+  const plural = {
+    task: 'tasks',
+    scaffold: 'scaffolds',
+    policy: 'policies',
+    overseer: 'overseers',
+  } as const;
+  const names = run.overview?.[plural[key]] ?? [];
+  return names.length > 0 ? names.join(', ') : nameAt(run.config, key);
+}
+
+/** A run's headline numbers on one line: `ida/supervised accuracy 0.93; …`. */
+export function headlineText(run: ListedRun): string {
+  return formatHeadline(run.overview?.headline ?? [], formatNumber);
+}
+
 /** The text a run is searched by. */
-export function runSearchText(run: RunRecord): string {
+export function runSearchText(run: ListedRun): string {
+  const overview = run.overview;
   return [
+    overview?.label ?? '',
+    overview?.source ?? '',
+    ...(overview?.experiments ?? []).flatMap(({ name, arms }) => [name, ...arms]),
+    ...(overview === undefined
+      ? []
+      : [...overview.tasks, ...overview.scaffolds, ...overview.policies, ...overview.overseers]),
     run.id,
     run.status,
     nameAt(run.config, 'task'),
@@ -38,7 +67,11 @@ export function runSearchText(run: RunRecord): string {
 }
 
 /** The runs matching a status and a text filter. */
-export function filterRuns(runs: RunRecord[], status: string, text: string): RunRecord[] {
+export function filterRuns<Run extends ListedRun>(
+  runs: Run[],
+  status: string,
+  text: string,
+): Run[] {
   const needle = text.trim().toLowerCase();
   return runs.filter(
     (run) =>
@@ -127,7 +160,7 @@ export function RunsPage() {
       <div className="controls">
         <input
           type="search"
-          placeholder="filter by id, task, scaffold, policy, overseer"
+          placeholder="filter by id, file, experiment, arm, task, scaffold, policy, overseer"
           value={text}
           onChange={(event) => setText(event.target.value)}
           aria-label="filter runs"
@@ -164,6 +197,7 @@ export function RunsPage() {
             <tr>
               <th />
               <th>run</th>
+              <th>what</th>
               <th>task</th>
               <th>scaffold</th>
               <th>policy</th>
@@ -171,6 +205,7 @@ export function RunsPage() {
               <th>status</th>
               <th>started</th>
               <th>episodes ok/failed/running</th>
+              <th>headline</th>
               {metricColumns.map((name) => (
                 <th key={name}>{name}</th>
               ))}
@@ -190,10 +225,11 @@ export function RunsPage() {
                 <td>
                   <a href={href('runs', run.id)}>{run.id}</a>
                 </td>
-                <td>{nameAt(run.config, 'task')}</td>
-                <td>{nameAt(run.config, 'scaffold')}</td>
-                <td>{nameAt(run.config, 'policy')}</td>
-                <td>{nameAt(run.config, 'overseer') || '—'}</td>
+                <td data-testid="run-what">{run.overview.label || '—'}</td>
+                <td>{namesOf(run, 'task') || '—'}</td>
+                <td>{namesOf(run, 'scaffold') || '—'}</td>
+                <td>{namesOf(run, 'policy') || '—'}</td>
+                <td>{namesOf(run, 'overseer') || '—'}</td>
                 <td>
                   <span className={`status status-${run.status}`}>{run.status}</span>
                 </td>
@@ -201,6 +237,7 @@ export function RunsPage() {
                 <td>
                   {run.episodes.finished}/{run.episodes.failed}/{run.episodes.running}
                 </td>
+                <td data-testid="run-headline">{headlineText(run) || '—'}</td>
                 {metricColumns.map((name) => (
                   <td key={name} className="number">
                     {formatNumber(

@@ -313,7 +313,7 @@ export function applyOverrides(
   overrides: ExperimentOverrides,
   options: ParseOptions = {},
 ): Experiment {
-  const problems = new Problems('command line', new Map());
+  const problems = new Problems('command line', new Map(), 'Invalid --seed or --set');
   let seeds = experiment.seeds;
   if (overrides.seeds !== undefined) seeds = overrides.seeds;
   if (overrides.seed !== undefined) seeds = [overrides.seed];
@@ -327,14 +327,17 @@ export function applyOverrides(
     const equals = setting.indexOf('=');
     const key = equals < 0 ? '' : setting.slice(0, equals).trim();
     if (equals < 0 || !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(key)) {
-      problems.add(['--set'], `expected key.path=value, got "${setting}"`);
+      problems.add(
+        ['--set'],
+        `expected key.path=value, got "${setting}": one word with no spaces, e.g. --set rounds=1`,
+      );
       continue;
     }
     const keyPath = key.split('.');
     if (!(ARM_CONFIG_KEYS as string[]).includes(keyPath[0])) {
       problems.add(
         ['--set', key],
-        `not a key --set can change (it changes: ${ARM_CONFIG_KEYS.join(', ')})`,
+        `not a key --set can change${suggestion(keyPath[0], ARM_CONFIG_KEYS)} (it changes: ${ARM_CONFIG_KEYS.join(', ')})`,
       );
       continue;
     }

@@ -53,13 +53,22 @@ export function attribute(
   return undefined;
 }
 
-/** Collects problems as `file:line:col: key.path: message` lines. */
+/** `unknown key — did you mean "x"?` and the keys it lists, split so two lists can merge. */
+const UNKNOWN_KEY = /^(.*unknown key(?: — did you mean "[^"]*"\?)?) \(expected one of: (.*)\)$/;
+
+/**
+ * Collects problems as `file:line:col: key.path: message` lines. One place in the file is one
+ * line: a key several arms inherit from it (the base, a `--set`) that is unknown to each of them
+ * is reported once, listing the keys any of them accepts, not once per arm with different lists.
+ */
 export class Problems {
-  private readonly lines: string[] = [];
+  private readonly lines: Array<{ head: string; known?: string[] }> = [];
 
   constructor(
     private readonly source: string,
     private readonly positions: ReadonlyMap<string, string>,
+    /** The error's first line, when not `Invalid experiment file SOURCE`. */
+    private readonly lead?: string,
   ) {}
 
   get count(): number {
@@ -69,8 +78,17 @@ export class Problems {
   add(path: PathSegment[], message: string): void {
     const position = this.positionOf(path);
     const where = path.length === 0 ? '' : `${formatPath(path)}: `;
-    const line = `${this.source}${position === undefined ? '' : `:${position}`}: ${where}${message}`;
-    if (!this.lines.includes(line)) this.lines.push(line);
+    const place = `${this.source}${position === undefined ? '' : `:${position}`}: ${where}`;
+    const unknown = UNKNOWN_KEY.exec(message);
+    const head = `${place}${unknown === null ? message : unknown[1]}`;
+    const known = unknown === null ? undefined : unknown[2].split(', ');
+    const same = this.lines.find((line) => line.head === head);
+    if (same === undefined) this.lines.push({ head, ...(known === undefined ? {} : { known }) });
+    else if (same.known !== undefined && known !== undefined) {
+      same.known = [...new Set([...same.known, ...known])];
+    } else if (same.known !== undefined || known !== undefined) {
+      this.lines.push({ head, ...(known === undefined ? {} : { known }) });
+    }
   }
 
   addIssue(path: PathSegment[], issue: z.core.$ZodIssue, schema: z.ZodType): void {
@@ -78,7 +96,12 @@ export class Problems {
   }
 
   error(): OverseerError {
-    return invalid(this.source, this.lines);
+    const lines = this.lines.map(({ head, known }) =>
+      known === undefined ? head : `${head} (expected one of: ${known.join(', ')})`,
+    );
+    if (this.lead === undefined) return invalid(this.source, lines);
+    const count = `${lines.length} problem${lines.length === 1 ? '' : 's'}`;
+    return invalid(this.source, lines, `${this.lead} (${count}):`);
   }
 
   private positionOf(path: PathSegment[]): string | undefined {
