@@ -39,7 +39,11 @@ export function groundTruth(unit: Unit, problems: Problem[]): Lessons {
  * The lessons of the amplified episodes the overseer approved — or, for behaviour cloning
  * (`amplified-answers`), of every answered one, the overseer's check not applied.
  */
-export function oversee(unit: Unit, problems: Problem[], played: PlayedEpisode[]): Lessons {
+export function oversee(
+  unit: Pick<Unit, 'family' | 'format' | 'lesson'>,
+  problems: Problem[],
+  played: PlayedEpisode[],
+): Lessons {
   const checked = unit.lesson !== 'amplified-answers';
   const kept = new Map<string, PlayedEpisode>();
   for (const entry of played) {
