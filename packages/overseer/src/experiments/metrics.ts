@@ -105,10 +105,7 @@ export interface ExpertError {
  * The episodes on questions where the weak expert errs, each with its wrong answer; none when the
  * family has no fallible expert.
  */
-export function expertErrors(
-  family: TaskFamily,
-  played: readonly PlayedEpisode[],
-): ExpertError[] {
+export function expertErrors(family: TaskFamily, played: readonly PlayedEpisode[]): ExpertError[] {
   if (family.kind !== 'question' || family.fallibleExpert === undefined) return [];
   const expert = family.fallibleExpert;
   return played.flatMap((entry) => {

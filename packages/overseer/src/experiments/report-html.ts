@@ -151,7 +151,10 @@ function transcriptHtml(transcript: TranscriptOutline): string {
 
 /** A copied and a corrected error of the weak expert: question, answers and arm, or why none. */
 function expertErrorsHtml(cases: readonly ExpertErrorCase[]): string[] {
-  const body = ['<h3>Copied and corrected errors</h3>', `<p class="muted">${EXPERT_ERRORS_NOTE}</p>`];
+  const body = [
+    '<h3>Copied and corrected errors</h3>',
+    `<p class="muted">${EXPERT_ERRORS_NOTE}</p>`,
+  ];
   for (const { heading, meaning, error, absent } of cases) {
     if (error === undefined) {
       body.push(`<p><b>${escapeHtml(heading)}</b>: ${escapeHtml(absent)}</p>`);
@@ -245,7 +248,8 @@ function experimentHtml(experiment: ExperimentOutline): string[] {
       ...experiment.transcripts.map(transcriptHtml),
     );
   }
-  if (experiment.expertErrors !== undefined) body.push(...expertErrorsHtml(experiment.expertErrors));
+  if (experiment.expertErrors !== undefined)
+    body.push(...expertErrorsHtml(experiment.expertErrors));
   return body;
 }
 

@@ -70,11 +70,7 @@ export interface UnitContext {
  *   judgments           the overseer's judgments of the model's own samples (plain RL).
  */
 export type Lesson =
-  | 'ground-truth'
-  | 'approved-answers'
-  | 'amplified-answers'
-  | 'amplified-judgments'
-  | 'judgments';
+  'ground-truth' | 'approved-answers' | 'amplified-answers' | 'amplified-judgments' | 'judgments';
 
 /** A unit set up: what every phase reads. */
 export interface Unit extends UnitContext {
