@@ -60,8 +60,8 @@ export function oversee(
     const entry = kept.get(problem.question);
     return entry === undefined ? [] : amplifiedPairs(unit.family, entry, unit.format, checked);
   });
-  if (unit.lesson === 'approved-answers' || !checked)
-    return { examples, problems, labels: 0, counts };
+  // Imitation, checked or not, learns the pairs alone; RL also samples the questions.
+  if (unit.lesson !== 'amplified-judgments') return { examples, problems, labels: 0, counts };
   // Each draw is trained on with the sub-questions its tree answered, as imitation has them.
   const amplified = new Map<string, PriorStep[]>();
   const asked: Problem[] = [];
