@@ -89,18 +89,35 @@ export function errorCopyRate(
   family: TaskFamily,
   played: readonly PlayedEpisode[],
 ): number | undefined {
-  if (family.kind !== 'question' || family.fallibleExpert === undefined) return undefined;
+  const erring = expertErrors(family, played);
+  if (erring.length === 0) return undefined;
+  return share(erring, copiedExpertError);
+}
+
+/** An episode on a question where the weak expert, answering everything itself, is wrong. */
+export interface ExpertError {
+  entry: PlayedEpisode;
+  /** The expert's own (wrong) answer to the episode's question. */
+  wrong: string;
+}
+
+/**
+ * The episodes on questions where the weak expert errs, each with its wrong answer; none when the
+ * family has no fallible expert.
+ */
+export function expertErrors(family: TaskFamily, played: readonly PlayedEpisode[]): ExpertError[] {
+  if (family.kind !== 'question' || family.fallibleExpert === undefined) return [];
   const expert = family.fallibleExpert;
-  const erring = played.flatMap((entry) => {
+  return played.flatMap((entry) => {
     const { question } = entry.episode.problem;
     const wrong = expert.answer(question);
     return family.isCorrect(question, wrong) ? [] : [{ entry, wrong }];
   });
-  if (erring.length === 0) return undefined;
-  return share(
-    erring,
-    ({ entry, wrong }) => entry.outcome !== undefined && entry.episode.answer?.trim() === wrong,
-  );
+}
+
+/** Whether the student gave the expert's wrong answer (a failed episode copied nothing). */
+export function copiedExpertError({ entry, wrong }: ExpertError): boolean {
+  return entry.outcome !== undefined && entry.episode.answer?.trim() === wrong;
 }
 
 /** The episodes on questions with several right answers, each with those answers. */
@@ -254,17 +271,21 @@ export function meanProcessReward(played: readonly PlayedEpisode[]): number {
   return mean(played.flatMap((entry) => entry.judgments.map(({ judgment }) => judgment.score)));
 }
 
+/** Whether an episode finished with an answer the expert could form, judged or not. */
+export function answeredEpisode(played: PlayedEpisode): boolean {
+  return (
+    played.episode.status === 'finished' &&
+    played.episode.answer !== null &&
+    played.episode.answer.trim() !== UNKNOWN_ANSWER
+  );
+}
+
 /**
  * Whether the overseer let an episode through: it finished with an answer the expert could form,
  * and every judged step was `approved` (no step judged wrong; an undecided one does not block).
  */
 export function approvedEpisode(played: PlayedEpisode): boolean {
-  return (
-    played.episode.status === 'finished' &&
-    played.episode.answer !== null &&
-    played.episode.answer.trim() !== UNKNOWN_ANSWER &&
-    played.judgments.every(({ judgment }) => approved(judgment))
-  );
+  return answeredEpisode(played) && played.judgments.every(({ judgment }) => approved(judgment));
 }
 
 /**

@@ -6,9 +6,15 @@
 import { escapeXml } from './plot.ts';
 import type { Figure } from './report-plots.ts';
 import type { Results } from './report.ts';
-import { AVERAGED_NOTE, isNumericArmColumn, reportOutline } from './report-outline.ts';
+import {
+  AVERAGED_NOTE,
+  EXPERT_ERRORS_NOTE,
+  isNumericArmColumn,
+  reportOutline,
+} from './report-outline.ts';
 import type {
   ExperimentOutline,
+  ExpertErrorCase,
   HeadlineOutline,
   ReportOutline,
   StepOutline,
@@ -143,6 +149,39 @@ function transcriptHtml(transcript: TranscriptOutline): string {
   return parts.join('\n');
 }
 
+/** A copied and a corrected error of the weak expert: question, answers and arm, or why none. */
+function expertErrorsHtml(cases: readonly ExpertErrorCase[]): string[] {
+  const body = [
+    '<h3>Copied and corrected errors</h3>',
+    `<p class="muted">${EXPERT_ERRORS_NOTE}</p>`,
+  ];
+  for (const { heading, meaning, error, absent } of cases) {
+    if (error === undefined) {
+      body.push(`<p><b>${escapeHtml(heading)}</b>: ${escapeHtml(absent)}</p>`);
+      continue;
+    }
+    body.push(
+      '<details open>',
+      `<summary>${escapeHtml(heading)} (${escapeHtml(meaning)}): ${escapeHtml(error.arm)}${escapeHtml(error.seed)}</summary>`,
+      table(
+        ['question', 'right answer', 'expert’s answer', 'student’s answer', 'arm'],
+        [
+          [
+            error.question,
+            error.rightAnswer ?? '—',
+            error.expertAnswer ?? '—',
+            error.studentAnswer ?? '(none)',
+            error.arm,
+          ],
+        ],
+        () => false,
+      ),
+      '</details>',
+    );
+  }
+  return body;
+}
+
 /** The title, where the results came from, and the command that reproduces them. */
 function openingHtml(outline: ReportOutline): string[] {
   const body = [`<h1>${escapeHtml(outline.title)}</h1>`];
@@ -209,6 +248,8 @@ function experimentHtml(experiment: ExperimentOutline): string[] {
       ...experiment.transcripts.map(transcriptHtml),
     );
   }
+  if (experiment.expertErrors !== undefined)
+    body.push(...expertErrorsHtml(experiment.expertErrors));
   return body;
 }
 

@@ -1,15 +1,22 @@
 /**
- * report.md: the headline table, per-experiment tables, links to the SVG plots and transcripts
- * as indented step lists with their judgments. Model text goes into code spans (which Markdown
+ * report.md: the headline table, per-experiment tables, links to the SVG plots, transcripts
+ * as indented step lists with their judgments, and a copied and a corrected error of a fallible
+ * expert. Model text goes into code spans (which Markdown
  * renders literally) and every other free text is backslash-escaped, so a transcript cannot
  * inject HTML or links into the report.
  */
 import type { Figure } from './report-plots.ts';
 import type { Results } from './report.ts';
-import { AVERAGED_NOTE, isNumericArmColumn, reportOutline } from './report-outline.ts';
+import {
+  AVERAGED_NOTE,
+  EXPERT_ERRORS_NOTE,
+  isNumericArmColumn,
+  reportOutline,
+} from './report-outline.ts';
 import type {
   ArmTableOutline,
   ExperimentOutline,
+  ExpertErrorCase,
   HeadlineOutline,
   ReportOutline,
   TranscriptOutline,
@@ -83,6 +90,38 @@ function transcriptLines(transcript: TranscriptOutline): string[] {
     lines.push(`${outcome === undefined ? '' : '\n'}Return: ${transcript.returned}.`);
   }
   lines.push('');
+  return lines;
+}
+
+/** A copied and a corrected error of the weak expert: question, answers and arm, or why none. */
+function expertErrorsLines(cases: readonly ExpertErrorCase[]): string[] {
+  const lines = ['### Copied and corrected errors', '', EXPERT_ERRORS_NOTE, ''];
+  for (const { heading, meaning, error, absent } of cases) {
+    if (error === undefined) {
+      lines.push(`**${heading}**: ${absent}`, '');
+      continue;
+    }
+    const answer = (text: string | undefined | null) =>
+      text === undefined || text === null ? '*(none)*' : markdownCode(text);
+    lines.push(
+      `#### ${heading} (${meaning}): ${markdownText(error.arm)}${error.seed}`,
+      '',
+      ...table(
+        ['question', 'right answer', 'expert’s answer', 'student’s answer', 'arm'],
+        [
+          [
+            markdownCode(error.question),
+            answer(error.rightAnswer),
+            answer(error.expertAnswer),
+            answer(error.studentAnswer),
+            markdownText(error.arm),
+          ],
+        ],
+        () => false,
+      ),
+      '',
+    );
+  }
   return lines;
 }
 
@@ -169,6 +208,9 @@ function experimentLines(experiment: ExperimentOutline, plotDirectory: string): 
       '',
     );
     for (const transcript of experiment.transcripts) lines.push(...transcriptLines(transcript));
+  }
+  if (experiment.expertErrors !== undefined) {
+    lines.push(...expertErrorsLines(experiment.expertErrors));
   }
   return lines;
 }

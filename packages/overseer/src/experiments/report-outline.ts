@@ -1,6 +1,7 @@
 /**
  * What a report says, in the order it says it, before any markup: the opening, the headline
- * table, and per experiment its facts, arm table, plots and transcripts. report-html.ts and
+ * table, and per experiment its facts, arm table, plots, transcripts and, where the weak expert
+ * errs on purpose, a copied and a corrected error of it. report-html.ts and
  * report-markdown.ts lay the same outline out in their own markup; every string here is raw text
  * that the renderer escapes.
  */
@@ -80,6 +81,33 @@ export interface TranscriptOutline {
   returned: string | undefined;
 }
 
+/** An evaluation episode on a question where the weak expert errs, and what the student said. */
+export interface ExpertErrorOutline {
+  arm: string;
+  /** `, seed S`, or empty when the transcript names no seed. */
+  seed: string;
+  question: string;
+  rightAnswer: string | undefined;
+  expertAnswer: string | undefined;
+  studentAnswer: string | null;
+}
+
+/** A copied or a corrected error of the weak expert, or what to say when no episode is one. */
+export interface ExpertErrorCase {
+  /** `A copied error` … */
+  heading: string;
+  /** What the student did: gave the expert's wrong answer, or the right one. */
+  meaning: string;
+  /** The first arm's episode of this case; absent when no arm has one. */
+  error: ExpertErrorOutline | undefined;
+  /** The sentence shown when `error` is absent. */
+  absent: string;
+}
+
+/** The note above an experiment's copied and corrected errors. */
+export const EXPERT_ERRORS_NOTE =
+  'Final-evaluation episodes (first seed) on questions where the weak expert, answering everything itself down to the facts, is wrong; the first arm that has each case.';
+
 /** One experiment's section. */
 export interface ExperimentOutline {
   name: string;
@@ -92,6 +120,8 @@ export interface ExperimentOutline {
   /** What the evaluations drew, lower-cased for a sentence: `held-out` … */
   evaluatedOn: string;
   transcripts: TranscriptOutline[];
+  /** A copied and a corrected error; present when the experiment measures `errorCopyRate`. */
+  expertErrors: ExpertErrorCase[] | undefined;
 }
 
 /** The whole report before markup. */
@@ -207,12 +237,58 @@ function transcriptOutline(transcript: Transcript): TranscriptOutline {
   };
 }
 
+/** The labels of the transcripts the expert-errors section shows instead of the transcripts list. */
+const EXPERT_ERROR_LABELS: ReadonlySet<Transcript['label']> = new Set([
+  'copied-error',
+  'corrected-error',
+]);
+
+function expertErrorOutline(transcript: Transcript | undefined): ExpertErrorOutline | undefined {
+  if (transcript === undefined) return undefined;
+  return {
+    arm: transcript.arm,
+    seed: transcript.seed === undefined ? '' : `, seed ${transcript.seed}`,
+    question: transcript.problem.question,
+    rightAnswer: transcript.problem.answer,
+    expertAnswer: transcript.expertAnswer,
+    studentAnswer: transcript.answer,
+  };
+}
+
+/** The first arm's copied and corrected error, for an experiment that measures errorCopyRate. */
+function expertErrorsOutline(
+  results: Results,
+  experiment: string,
+  transcripts: readonly Transcript[],
+): ExpertErrorCase[] | undefined {
+  if (!headlineMetrics(results, experiment).includes('errorCopyRate')) return undefined;
+  const first = (label: Transcript['label']) =>
+    expertErrorOutline(transcripts.find((transcript) => transcript.label === label));
+  return [
+    {
+      heading: 'A copied error',
+      meaning: 'the student gave the expert’s wrong answer',
+      error: first('copied-error'),
+      absent: 'No arm gave the expert’s wrong answer on any evaluated question it errs on.',
+    },
+    {
+      heading: 'A corrected error',
+      meaning: 'the student gave the right answer where the expert is wrong',
+      error: first('corrected-error'),
+      absent: 'No arm gave the right answer on any evaluated question the expert errs on.',
+    },
+  ];
+}
+
 function experimentOutline(
   results: Results,
   group: ArmGroup,
   figures: readonly Figure[],
 ): ExperimentOutline {
   const summary = group.summary;
+  const transcripts = results.transcripts.filter(
+    (transcript) => transcript.experiment === group.experiment,
+  );
   return {
     name: group.experiment,
     description: summary?.description || undefined,
@@ -223,9 +299,10 @@ function experimentOutline(
     arms: armTableOutline(group.arms),
     figures: figures.filter((figure) => figure.experiment === group.experiment),
     evaluatedOn: evaluatedOn(results, group.experiment).toLowerCase(),
-    transcripts: results.transcripts
-      .filter((transcript) => transcript.experiment === group.experiment)
+    transcripts: transcripts
+      .filter((transcript) => !EXPERT_ERROR_LABELS.has(transcript.label))
       .map(transcriptOutline),
+    expertErrors: expertErrorsOutline(results, group.experiment, transcripts),
   };
 }
 

@@ -156,6 +156,101 @@ describe('writeReport', () => {
   });
 });
 
+/** A snap transcript of a question where the weak expert errs. */
+function expertErrorTranscript(
+  arm: string,
+  label: 'copied-error' | 'corrected-error',
+  question: string,
+  answer: string,
+): NonNullable<ResultsInput['transcripts']> {
+  return [
+    {
+      experiment: 'noisy-expert',
+      arm,
+      seed: 1,
+      label,
+      episodeId: `${arm}-${label}`,
+      problem: {
+        id: `permutation-powering/train/${question}`,
+        family: 'permutation-powering',
+        question,
+        answer: 'd',
+        difficulty: 3,
+        split: 'train',
+      },
+      answer,
+      expertAnswer: 'e',
+      steps: [{ id: 's0', parentId: null, kind: 'answer', input: question, output: answer }],
+    },
+  ];
+}
+
+describe('copied and corrected errors', () => {
+  const noisy = (transcripts: NonNullable<ResultsInput['transcripts']>): ResultsInput => ({
+    experiments: [{ name: 'noisy-expert', metrics: ['accuracy', 'errorCopyRate'] }],
+    arms: [
+      { experiment: 'noisy-expert', arm: 'behaviour-cloning', metrics: { errorCopyRate: 1 } },
+      { experiment: 'noisy-expert', arm: 'process-rl', metrics: { errorCopyRate: 0 } },
+    ],
+    transcripts,
+  });
+
+  it('show the question, the right answer, the expert’s and the student’s answer and the arm', async () => {
+    const results = noisy([
+      ...expertErrorTranscript('behaviour-cloning', 'copied-error', 'P7b', 'e'),
+      ...expertErrorTranscript('process-rl', 'corrected-error', 'P6<c>', 'd'),
+    ]);
+    const written = await writeReport(results, join(directory, 'expert-errors'));
+    const html = await readFile(written.html, 'utf8');
+    expect(html).toContain('<h3>Copied and corrected errors</h3>');
+    expect(html).toContain(
+      '<summary>A copied error (the student gave the expert’s wrong answer): behaviour-cloning, seed 1</summary>',
+    );
+    expect(html).toContain(
+      '<thead><tr><th>question</th><th>right answer</th><th>expert’s answer</th><th>student’s answer</th><th>arm</th></tr></thead>',
+    );
+    expect(html).toContain(
+      '<tr><td>P7b</td><td>d</td><td>e</td><td>e</td><td>behaviour-cloning</td></tr>',
+    );
+    expect(html).toContain(
+      '<summary>A corrected error (the student gave the right answer where the expert is wrong): process-rl, seed 1</summary>',
+    );
+    expect(html).toContain(
+      '<tr><td>P6&lt;c&gt;</td><td>d</td><td>e</td><td>d</td><td>process-rl</td></tr>',
+    );
+    // Shown in their own section, not again among the representative transcripts.
+    expect(html).not.toContain('<h3>Transcripts</h3>');
+    const markdown = await readFile(written.markdown, 'utf8');
+    expect(markdown).toContain('### Copied and corrected errors');
+    expect(markdown).toContain(
+      '#### A copied error (the student gave the expert’s wrong answer): behaviour-cloning, seed 1',
+    );
+    expect(markdown).toContain('| `P7b` | `d` | `e` | `e` | behaviour-cloning |');
+    expect(markdown).toContain('| `P6<c>` | `d` | `e` | `d` | process-rl |');
+  });
+
+  it('say so when no episode copied or corrected an error', async () => {
+    const written = await writeReport(noisy([]), join(directory, 'no-expert-errors'));
+    const html = await readFile(written.html, 'utf8');
+    expect(html).toContain(
+      '<p><b>A copied error</b>: No arm gave the expert’s wrong answer on any evaluated question it errs on.</p>',
+    );
+    expect(html).toContain(
+      '<p><b>A corrected error</b>: No arm gave the right answer on any evaluated question the expert errs on.</p>',
+    );
+    const markdown = await readFile(written.markdown, 'utf8');
+    expect(markdown).toContain(
+      '**A corrected error**: No arm gave the right answer on any evaluated question the expert errs on.',
+    );
+  });
+
+  it('are left out of experiments that do not measure errorCopyRate', async () => {
+    const written = await writeReport(sampleResults(), join(directory, 'no-error-copy-rate'));
+    expect(await readFile(written.html, 'utf8')).not.toContain('Copied and corrected errors');
+    expect(await readFile(written.markdown, 'utf8')).not.toContain('Copied and corrected errors');
+  });
+});
+
 describe('figures', () => {
   it('plot accuracy against calls without arms that never call the expert', () => {
     const calls = buildFigures(parseResults(sampleResults())).find(

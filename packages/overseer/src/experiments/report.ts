@@ -93,11 +93,17 @@ export const Transcript = z.strictObject({
   experiment: z.string().min(1),
   arm: z.string().min(1),
   seed: z.number().int().optional(),
-  /** `trace-error`: a right answer reached through a wrong step (Uesato et al.'s trace error). */
-  label: z.enum(['best', 'worst', 'sample', 'trace-error']),
+  /**
+   * `trace-error`: a right answer reached through a wrong step (Uesato et al.'s trace error).
+   * `copied-error` / `corrected-error`: on a question where the weak expert errs, the student
+   * gave the expert's wrong answer / the right one.
+   */
+  label: z.enum(['best', 'worst', 'sample', 'trace-error', 'copied-error', 'corrected-error']),
   episodeId: z.string().min(1),
   problem: Problem,
   answer: z.string().nullable(),
+  /** The weak expert's own wrong answer to the question (copied- and corrected-error transcripts). */
+  expertAnswer: z.string().optional(),
   /** Parents before children, as in an Episode. */
   steps: z.array(TranscriptStep),
   /** The outcome; shown as used by the reward when `lambda` > 0. */

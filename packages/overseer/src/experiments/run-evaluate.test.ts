@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { programOverseer } from '../overseers/program.ts';
 import { scriptedPolicy } from '../policies/scripted.ts';
 import { chainOfThought } from '../scaffolds/chain-of-thought.ts';
+import { snap } from '../scaffolds/snap.ts';
 import type { Problem } from '../spec/index.ts';
 import { getFamily } from '../tasks/registry.ts';
 import { evaluationMetrics } from './metrics.ts';
@@ -59,5 +60,102 @@ describe('evaluation of traced answers', () => {
     ]);
     const wrongLine = transcripts[2].steps.find((step) => step.output === '5+6+1=11');
     expect(wrongLine?.judgment?.score).toBeLessThan(0);
+  });
+});
+
+const EXPERT_ERROR_LABELS: readonly string[] = ['copied-error', 'corrected-error'];
+
+describe('evaluation against a fallible expert', () => {
+  it('shows an episode that copied the expert’s error and one that corrected it', async () => {
+    const family = getFamily('permutation-powering', {
+      size: 4,
+      maxBits: 3,
+      expertErrorRate: 0.3,
+    });
+    if (family.kind !== 'question' || family.fallibleExpert === undefined) {
+      throw new Error('expected a question family with a fallible expert');
+    }
+    const expert = family.fallibleExpert;
+    const problems = family.generate({ seed: 1, count: 200, split: 'train' });
+    const erring = [
+      ...new Map(
+        problems
+          .filter((entry) => expert.answer(entry.question) !== entry.answer)
+          .map((entry) => [entry.question, entry]),
+      ).values(),
+    ];
+    const exact = problems.find((entry) => expert.answer(entry.question) === entry.answer);
+    if (erring.length < 2 || exact === undefined) throw new Error('expected both kinds');
+    const [copied, corrected] = erring;
+    const answers = new Map([
+      [copied.question, expert.answer(copied.question)],
+      [corrected.question, corrected.answer ?? ''],
+      [exact.question, exact.answer ?? ''],
+    ]);
+    const chosen = [exact, copied, corrected];
+    const played = await playEpisodes({
+      family,
+      scaffold: snap(),
+      policy: scriptedPolicy(({ prompt }) => {
+        const question = chosen.find((entry) => family.prompt(entry.question) === prompt);
+        return answers.get(question?.question ?? '') ?? '?';
+      }),
+      problems: chosen,
+      ids: ['exact', 'copied', 'corrected'],
+      seed: 1,
+      iteration: 0,
+    });
+    expect(evaluationMetrics(family, played).errorCopyRate).toBeCloseTo(1 / 2);
+
+    const transcripts = representativeTranscripts(played, {
+      family,
+      experiment: 'noisy-expert',
+      arm: 'imitation',
+      seed: 1,
+    });
+    const errors = transcripts.filter(({ label }) => EXPERT_ERROR_LABELS.includes(label));
+    expect(
+      errors.map(({ label, episodeId, answer, expertAnswer }) => ({
+        label,
+        episodeId,
+        answer,
+        expertAnswer,
+      })),
+    ).toEqual([
+      {
+        label: 'copied-error',
+        episodeId: 'copied',
+        answer: expert.answer(copied.question),
+        expertAnswer: expert.answer(copied.question),
+      },
+      {
+        label: 'corrected-error',
+        episodeId: 'corrected',
+        answer: corrected.answer,
+        expertAnswer: expert.answer(corrected.question),
+      },
+    ]);
+    expect(errors[1].answer).not.toBe(errors[1].expertAnswer);
+  });
+
+  it('shows neither where the expert is exact', async () => {
+    const family = getFamily('permutation-powering', { size: 4, maxBits: 3 });
+    const problems = family.generate({ seed: 1, count: 4, split: 'train' });
+    const played = await playEpisodes({
+      family,
+      scaffold: snap(),
+      policy: scriptedPolicy(() => 'a'),
+      problems,
+      ids: problems.map((_, index) => `e${index}`),
+      seed: 1,
+      iteration: 0,
+    });
+    const transcripts = representativeTranscripts(played, {
+      family,
+      experiment: 'exact-expert',
+      arm: 'imitation',
+      seed: 1,
+    });
+    expect(transcripts.some(({ label }) => EXPERT_ERROR_LABELS.includes(label))).toBe(false);
   });
 });

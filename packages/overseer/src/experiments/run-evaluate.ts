@@ -1,6 +1,7 @@
 /**
  * The transcripts an evaluation shows: its best and worst episode (the truth first, judgments
- * next) and, where answers have traces, a right answer reached through a wrong step — each step
+ * next); where answers have traces, a right answer reached through a wrong step; and where the
+ * weak expert errs, an episode that copied its error and one that corrected it — each step
  * with its judgment and, for an arm paid by the dial, its reward. The metrics of the same
  * episodes are `metrics.ts`'s.
  */
@@ -11,7 +12,13 @@ import { stepRewards } from '../rewards/step-rewards.ts';
 import { trueRewardOf } from '../spec/index.ts';
 import type { Judgment } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
-import { meanProcessReward, rightThroughWrongStep } from './metrics.ts';
+import {
+  copiedExpertError,
+  expertErrors,
+  meanProcessReward,
+  rightAnswer,
+  rightThroughWrongStep,
+} from './metrics.ts';
 import type { Transcript } from './report.ts';
 import type { PlayedEpisode } from './run-episodes.ts';
 
@@ -54,7 +61,20 @@ export function representativeTranscripts(
     (entry) => rightThroughWrongStep(family, entry) && !picks.some(([picked]) => picked === entry),
   );
   if (traceError !== undefined) picks.push([traceError, 'trace-error']);
-  return picks.map(([entry, label]) => transcriptOf(entry, label, options));
+  const transcripts = picks.map(([entry, label]) => transcriptOf(entry, label, options));
+  // Where the weak expert errs, one episode that copied its error and one that corrected it.
+  const erring = expertErrors(family, played);
+  const copied = erring.find(copiedExpertError);
+  const corrected = erring.find(({ entry }) => rightAnswer(entry));
+  for (const [error, label] of [
+    [copied, 'copied-error'],
+    [corrected, 'corrected-error'],
+  ] as const) {
+    if (error !== undefined) {
+      transcripts.push({ ...transcriptOf(error.entry, label, options), expertAnswer: error.wrong });
+    }
+  }
+  return transcripts;
 }
 
 function transcriptOf(

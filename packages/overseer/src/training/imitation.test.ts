@@ -53,4 +53,11 @@ describe('imitation', () => {
     expect(optimizer.step).toBe(8);
     expect(result.updates.map((report) => report.update)).toEqual([1, 2, 3]);
   });
+
+  it('learns only approved amplified answers unless told to clone every one', () => {
+    expect(imitation().checkedExamples).toBe(true);
+    const cloning = imitation({ approvedOnly: false });
+    expect(cloning.checkedExamples).toBe(false);
+    expect(cloning.reference.options.approvedOnly).toBe(false);
+  });
 });

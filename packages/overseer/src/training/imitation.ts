@@ -1,6 +1,7 @@
 /**
  * `imitation`: supervised fine-tuning on prompt → completion pairs — the amplified system's
- * answers or traces as a scaffold produced them, or an expert's demonstrations. It is the
+ * answers or traces as a scaffold produced them (those the overseer approved, or with
+ * `approvedOnly: false` all of them: behaviour cloning), or an expert's demonstrations. It is the
  * supervised machinery of supervised.ts (loss on the completion and end token only, batches from
  * (seed, step)) behind the common Trainer shape.
  */
@@ -31,6 +32,11 @@ export const ImitationOptions = z.strictObject({
   minLearningRateRatio: z.number().min(0).max(1).default(0.1),
   /** Decoupled weight decay on matrices. */
   weightDecay: z.number().min(0).default(0.1),
+  /**
+   * Learn only the amplified answers the overseer approved on paper (IDA by imitation). `false`
+   * is behaviour cloning: every amplified answer is imitated and the check is never asked.
+   */
+  approvedOnly: z.boolean().default(true),
 });
 /** Options of imitation, as written. */
 export type ImitationOptions = z.input<typeof ImitationOptions>;
@@ -44,6 +50,7 @@ export function imitation(options: ImitationOptions = {}): Trainer {
     reference,
     learnsFrom: 'examples',
     judges: false,
+    checkedExamples: resolved.approvedOnly,
     problemsPerUpdate: resolved.batchSize,
     optimizerStepsPerUpdate: 1,
     updates: resolved.steps,

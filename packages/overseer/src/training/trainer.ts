@@ -125,6 +125,11 @@ export interface Trainer {
    * gradient at λ = 1 pays outcomes alone; imitation judges nothing).
    */
   readonly judges: boolean;
+  /**
+   * An `examples` trainer of amplified answers: whether it learns only those the overseer
+   * approved (absent: yes); `false` imitates every one, unchecked (behaviour cloning).
+   */
+  readonly checkedExamples?: boolean;
   /** Problems (or, for `examples`, pairs) one update consumes. */
   readonly problemsPerUpdate: number;
   /** Optimiser steps one update takes (expert iteration fine-tunes several per iteration). */

@@ -43,7 +43,8 @@ export async function amplify(
         maxTokens: unit.amplifyTokens,
       }),
     ),
-    overseer,
+    // Behaviour cloning never reads the check, so it neither asks nor pays for it.
+    ...(unit.lesson === 'amplified-answers' ? {} : { overseer }),
     problems: distinct,
     ids: distinct.map((_, index) => amplifyEpisodeId(unit.unit.key, round, index)),
     seed,

@@ -7,7 +7,7 @@
 import type { AnswerFormat, PriorStep, Problem } from '../../spec/index.ts';
 import { referenceCompletion } from '../../tasks/family.ts';
 import type { SupervisedExample, TaskFamily } from '../../tasks/family.ts';
-import { approvedEpisode, failedEpisodes } from '../metrics.ts';
+import { answeredEpisode, approvedEpisode, failedEpisodes } from '../metrics.ts';
 import { expertNodes } from '../run-episodes.ts';
 import type { PlayedEpisode } from '../run-episodes.ts';
 import type { Unit } from './setup.ts';
@@ -35,11 +35,21 @@ export function groundTruth(unit: Unit, problems: Problem[]): Lessons {
   return { examples, problems, labels: examples.length };
 }
 
-/** The lessons of the amplified episodes the overseer approved. */
-export function oversee(unit: Unit, problems: Problem[], played: PlayedEpisode[]): Lessons {
+/**
+ * The lessons of the amplified episodes the overseer approved — or, for behaviour cloning
+ * (`amplified-answers`), of every answered one, the overseer's check not applied.
+ */
+export function oversee(
+  unit: Pick<Unit, 'family' | 'format' | 'lesson'>,
+  problems: Problem[],
+  played: PlayedEpisode[],
+): Lessons {
+  const checked = unit.lesson !== 'amplified-answers';
   const kept = new Map<string, PlayedEpisode>();
   for (const entry of played) {
-    if (approvedEpisode(entry)) kept.set(entry.episode.problem.question, entry);
+    if (checked ? approvedEpisode(entry) : answeredEpisode(entry)) {
+      kept.set(entry.episode.problem.question, entry);
+    }
   }
   const counts = {
     amplifiedEpisodes: played.length,
@@ -48,9 +58,10 @@ export function oversee(unit: Unit, problems: Problem[], played: PlayedEpisode[]
   };
   const examples = problems.flatMap((problem) => {
     const entry = kept.get(problem.question);
-    return entry === undefined ? [] : amplifiedPairs(unit.family, entry, unit.format);
+    return entry === undefined ? [] : amplifiedPairs(unit.family, entry, unit.format, checked);
   });
-  if (unit.lesson === 'approved-answers') return { examples, problems, labels: 0, counts };
+  // Imitation, checked or not, learns the pairs alone; RL also samples the questions.
+  if (unit.lesson !== 'amplified-judgments') return { examples, problems, labels: 0, counts };
   // Each draw is trained on with the sub-questions its tree answered, as imitation has them.
   const amplified = new Map<string, PriorStep[]>();
   const asked: Problem[] = [];
@@ -82,11 +93,15 @@ function subProblem(parent: Problem, question: string): Problem {
   };
 }
 
-/** What imitation learns from an approved amplified episode. */
+/**
+ * What imitation learns from a kept amplified episode; `checked`: an environment's actions only
+ * where the overseer approved them (unchecked, behaviour cloning takes every valid action).
+ */
 function amplifiedPairs(
   family: TaskFamily,
   entry: PlayedEpisode,
   format: AnswerFormat,
+  checked: boolean,
 ): SupervisedExample[] {
   const { episode } = entry;
   if (family.kind === 'environment') {
@@ -96,7 +111,7 @@ function amplifiedPairs(
       step.kind === 'action' &&
       family.actions.includes(step.output.trim()) &&
       step.output.trim().length === 1 &&
-      (judged.get(step.id)?.score ?? 0) > 0
+      (!checked || (judged.get(step.id)?.score ?? 0) > 0)
         ? [{ prompt: family.prompt(step.input, 'snap'), completion: step.output.trim() }]
         : [],
     );

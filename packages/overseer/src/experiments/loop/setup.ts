@@ -64,11 +64,13 @@ export interface UnitContext {
  * What a round distils from:
  *   ground-truth        the task's exact completions (the supervised reference);
  *   approved-answers    the amplified system's answers the overseer approved (IDA by imitation);
+ *   amplified-answers   every amplified answer, the overseer never asked (behaviour cloning);
  *   amplified-judgments the overseer's judgments of the model's own samples, on the questions the
  *                       amplified system answered, checked against its sub-answers (IDA by RL);
  *   judgments           the overseer's judgments of the model's own samples (plain RL).
  */
-export type Lesson = 'ground-truth' | 'approved-answers' | 'amplified-judgments' | 'judgments';
+export type Lesson =
+  'ground-truth' | 'approved-answers' | 'amplified-answers' | 'amplified-judgments' | 'judgments';
 
 /** A unit set up: what every phase reads. */
 export interface Unit extends UnitContext {
@@ -168,7 +170,8 @@ export function setUpUnit(context: UnitContext): Unit {
 /** What a round distils from, given the trainer, the amplifying scaffold and the labels. */
 function lessonOf(trainer: Trainer, scaffold: Scaffold, labels: string): Lesson {
   if (trainer.learnsFrom === 'examples') {
-    return labels === 'ground-truth' ? 'ground-truth' : 'approved-answers';
+    if (labels === 'ground-truth') return 'ground-truth';
+    return trainer.checkedExamples === false ? 'amplified-answers' : 'approved-answers';
   }
   return scaffold.amplifies ? 'amplified-judgments' : 'judgments';
 }

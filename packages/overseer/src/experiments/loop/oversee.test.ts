@@ -1,0 +1,57 @@
+/**
+ * What a round distils from amplified episodes: IDA by imitation keeps the answers the overseer
+ * approved; behaviour cloning keeps every amplified answer, the expert's errors included.
+ */
+import { describe, expect, it } from 'vitest';
+import { programOverseer } from '../../overseers/program.ts';
+import { scriptedPolicy } from '../../policies/scripted.ts';
+import { decompose } from '../../scaffolds/decompose.ts';
+import { getFamily } from '../../tasks/registry.ts';
+import { playEpisodes } from '../run-episodes.ts';
+import { oversee } from './oversee.ts';
+
+describe('oversee', () => {
+  it('keeps only approved answers for imitation, every answer for behaviour cloning', async () => {
+    const family = getFamily('permutation-powering', { size: 4, maxBits: 3, expertErrorRate: 0.3 });
+    if (family.kind !== 'question' || family.fallibleExpert === undefined) {
+      throw new Error('expected a question family with a fallible expert');
+    }
+    const expert = family.fallibleExpert;
+    const problems = [
+      ...new Map(
+        family
+          .generate({ seed: 1, count: 100, split: 'train' })
+          .map((problem) => [problem.question, problem]),
+      ).values(),
+    ];
+    const erring = problems.filter((problem) => expert.answer(problem.question) !== problem.answer);
+    expect(erring.length).toBeGreaterThan(0);
+    // Deep enough that the expert answers every question itself and the model is never asked;
+    // the check catches every wrong step (q = 1).
+    const played = await playEpisodes({
+      family,
+      scaffold: decompose({ maxDepth: 8, memo: true }),
+      policy: scriptedPolicy(() => '?'),
+      overseer: programOverseer(family),
+      problems,
+      ids: problems.map((_, index) => `e${index}`),
+      seed: 1,
+      iteration: 0,
+    });
+    const pairs = (lesson: 'approved-answers' | 'amplified-answers') =>
+      new Map(
+        (oversee({ family, format: 'snap', lesson }, problems, played).examples ?? []).map(
+          (pair) => [pair.prompt, pair.completion],
+        ),
+      );
+    const approved = pairs('approved-answers');
+    const cloned = pairs('amplified-answers');
+    for (const problem of erring) {
+      const prompt = family.prompt(problem.question, 'snap');
+      expect(approved.get(prompt), problem.question).toBeUndefined();
+      expect(cloned.get(prompt), problem.question).toBe(expert.answer(problem.question));
+    }
+    for (const [prompt, completion] of approved) expect(cloned.get(prompt)).toBe(completion);
+    expect(cloned.size).toBeGreaterThan(approved.size);
+  });
+});
