@@ -4,12 +4,13 @@
 // to dist/ with source maps on, copies the files that are not TypeScript beside the JavaScript that
 // finds them through import.meta.url, and stamps the build. Either tsc emits one JavaScript file per
 // source (the package's tsconfig.build.json), or, with `bundle`, esbuild bundles the command's entry
-// with its dependencies into a few files: one module to resolve and compile instead of dozens is
-// most of a short command's start-up.
+// with its dependencies into one file and a V8 code cache: one module to load, already compiled,
+// instead of dozens to resolve and compile is most of a short command's start-up.
 // A failing build must not fail `npm ci`: the package's bin then runs the sources through tsx, so
 // this prints why and exits 0.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 /** Runs tsc on the package's tsconfig.build.json; returns the failure's last lines, or undefined. */
@@ -58,13 +59,13 @@ const lazyBuiltinPlugin = {
 };
 
 /**
- * Bundles src/<entry>.ts of each entry into one file dist/<entry>.js with its dependencies from
- * node_modules. A dynamic import() stays lazy — the module it names is evaluated when the import
- * runs — so a verb still runs only what it uses, without a file per module to resolve. The source
- * map holds positions only (no sources: the .ts files are beside it). Returns the failure, or
- * undefined.
+ * Bundles src/<entry>.ts into one CommonJS file dist/<entry>.cjs with its dependencies from
+ * node_modules (CommonJS: it loads without Node's ES module loader, and through the V8 code cache
+ * of scripts/run-compiled.cjs). A dynamic import() stays lazy — the module it names is evaluated
+ * when the import runs — so a verb still runs only what it uses. The source map holds positions
+ * only (the .ts files are beside it). Returns the failure, or undefined.
  */
-async function emitWithEsbuild(root, entries) {
+async function emitWithEsbuild(root, entry) {
   let esbuild;
   try {
     esbuild = require(require.resolve('esbuild', { paths: [root] }));
@@ -73,18 +74,19 @@ async function emitWithEsbuild(root, entries) {
   }
   try {
     await esbuild.build({
-      entryPoints: entries.map((entry) => path.join(root, 'src', `${entry}.ts`)),
-      outdir: path.join(root, 'dist'),
+      entryPoints: [path.join(root, 'src', `${entry}.ts`)],
+      outfile: path.join(root, 'dist', `${entry}.cjs`),
       bundle: true,
-      format: 'esm',
+      format: 'cjs',
       platform: 'node',
       target: 'node20',
       sourcemap: 'linked',
       sourcesContent: false,
       plugins: [lazyBuiltinPlugin],
-      // Bundled CommonJS dependencies call require() for Node's built-ins, which ESM lacks.
+      // The sources find files beside them through import.meta.url, which CommonJS lacks.
+      define: { 'import.meta.url': 'importMetaUrlOfBundle' },
       banner: {
-        js: "import { createRequire as createRequireOfBundle } from 'node:module';\nconst require = createRequireOfBundle(import.meta.url);",
+        js: "const importMetaUrlOfBundle = require('node:url').pathToFileURL(__filename).href;",
       },
       logLevel: 'silent',
     });
@@ -95,8 +97,38 @@ async function emitWithEsbuild(root, entries) {
 }
 
 /**
- * Compiles the package at `root` (its name and command word the messages); `bundle` lists the
- * entries (paths below src/ without `.ts`) to bundle with esbuild instead of compiling with tsc.
+ * Writes the bundle's V8 code cache (scripts/run-compiled.cjs) after running it on the argv lists
+ * `warmUp(directory)` gives for a scratch directory, so the cache holds the code those commands
+ * call. Without a cache the command still runs, compiling as it goes: a failure only warns.
+ */
+function writeCodeCache(root, name, entry, warmUp) {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'code-cache-'));
+  try {
+    const launcher = path.join(__dirname, 'run-compiled.cjs');
+    const bundle = path.join(root, 'dist', `${entry}.cjs`);
+    const result = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `require(${JSON.stringify(launcher)}).writeCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(warmUp(scratch))})`,
+      ],
+      { cwd: scratch, encoding: 'utf8' },
+    );
+    if (result.status !== 0) {
+      process.stderr.write(
+        `${name}: WARNING: no code cache (warm-up exited with ${result.status}): ` +
+          `${(result.stderr ?? '').trim().split('\n').slice(-5).join('\n')}\n`,
+      );
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Compiles the package at `root` (its name and command word the messages). With `bundle` —
+ * `{ entry, warmUp }`, entry a path below src/ without `.ts` — esbuild bundles that entry instead
+ * of tsc compiling every file, and the code cache is written after the warm-up commands.
  * Never rejects: a failure is printed.
  */
 async function compilePackage(root, name, command, { bundle } = {}) {
@@ -104,7 +136,7 @@ async function compilePackage(root, name, command, { bundle } = {}) {
   const distribution = path.join(root, 'dist');
   // A clean output: files of deleted sources must not linger in dist/.
   fs.rmSync(distribution, { recursive: true, force: true });
-  const failure = bundle ? await emitWithEsbuild(root, bundle) : emitWithTsc(root);
+  const failure = bundle ? await emitWithEsbuild(root, bundle.entry) : emitWithTsc(root);
   if (failure !== undefined) {
     fs.rmSync(distribution, { recursive: true, force: true });
     process.stderr.write(
@@ -119,6 +151,7 @@ async function compilePackage(root, name, command, { bundle } = {}) {
     fs.mkdirSync(path.dirname(path.join(distribution, file)), { recursive: true });
     fs.copyFileSync(source, path.join(distribution, file));
   }
+  if (bundle) writeCodeCache(root, name, bundle.entry, bundle.warmUp);
   // The bin runs dist/ only while this stamp is newer than every source file.
   fs.writeFileSync(path.join(distribution, 'build-stamp'), `${new Date().toISOString()}\n`);
   process.stdout.write(`${name}: ${bundle ? 'bundled' : 'compiled'} to dist/\n`);
