@@ -402,7 +402,23 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--max-seconds <s>', 'our budget per instance', positiveNumber, 120)
     .option('--seed <s>', 'seed', integer, 1)
     .option('--json', 'print the report as JSON (progress rows go to stderr)')
+    .option(
+      '--startup',
+      'instead: time `psd decide` on a random YES instance of order --startup-n (seed 3) as a user waits for it — a new process through the bin, start-up included — beside `node -e 0` and CSDP, medians of --runs interleaved runs, as JSON',
+    )
+    .option('--startup-n <n>', 'order of the --startup instance', integer, 200)
+    .option('--runs <k>', 'interleaved runs of --startup', integer, 7)
     .action(async (options) => {
+      if (options.startup) {
+        const { runStartupBench } = await import('./startup-bench.ts');
+        const report = runStartupBench({
+          runs: options.runs,
+          n: options.startupN,
+          peerTimeout: options.peerTimeout,
+        });
+        out(JSON.stringify(report));
+        return;
+      }
       const { formatBenchTable, runBench } = await import('./bench.ts');
       const specs = (options.peers as string[])
         .filter((p) => p !== 'none')
