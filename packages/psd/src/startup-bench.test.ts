@@ -7,13 +7,8 @@ describe('runStartupBench', () => {
     const report = runStartupBench({ runs: 1, n: 30 });
     expect(report).toMatchObject({ n: 30, runs: 1, correct: true });
     expect(report.m).toBeGreaterThan(30);
-    for (const milliseconds of [
-      report.nodeMilliseconds,
-      report.nodeWithoutExtraCaMilliseconds,
-      report.oursMilliseconds,
-    ]) {
-      expect(milliseconds).toBeGreaterThan(0);
-    }
+    expect(report.nodeMilliseconds).toBeGreaterThan(0);
+    expect(report.oursMilliseconds).toBeGreaterThan(0);
     if (peerAvailable('csdp')) {
       expect(report.csdpMilliseconds).toBeGreaterThan(0);
       expect(report.ratio).toBeCloseTo(report.oursMilliseconds / report.csdpMilliseconds!, 2);

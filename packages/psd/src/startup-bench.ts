@@ -26,15 +26,11 @@ export interface StartupBenchReport {
   runs: number;
   /** The 1-minute load average before and after the runs. */
   loadAverage: [number, number];
-  /** `node -e 0`: Node's own start in this environment. */
-  nodeMilliseconds: number;
   /**
-   * Whether NODE_EXTRA_CA_CERTS is set: Node 20 then parses those certificates before running any
-   * JavaScript, inside `nodeMilliseconds`; the bin's shebang drops it (psd opens no TLS connection).
+   * `node -e 0` as the bin runs Node: without NODE_EXTRA_CA_CERTS, which the bin's shebang drops
+   * (Node 20 parses those certificates before any JavaScript runs; psd opens no TLS connection).
    */
-  extraCaCertificates: boolean;
-  /** `node -e 0` without NODE_EXTRA_CA_CERTS: the start the bin pays for. */
-  nodeWithoutExtraCaMilliseconds: number;
+  nodeMilliseconds: number;
   /** `psd decide FILE --json` through the installed bin (its shebang), output discarded. */
   oursMilliseconds: number;
   /** CSDP on the same instance's max-t form, timed as the benchmark times it. */
@@ -53,7 +49,7 @@ function median(values: number[]): number {
 function timed(
   command: string,
   args: string[],
-  environment: NodeJS.ProcessEnv = process.env,
+  environment: NodeJS.ProcessEnv,
 ): { milliseconds: number; stdout: string } {
   const started = performance.now();
   const result = spawnSync(command, args, {
@@ -77,20 +73,14 @@ export function runStartupBench(options: StartupBenchOptions = {}): StartupBench
   const bin = fileURLToPath(new URL('../bin/psd.cjs', import.meta.url));
   const file = join(directory, 'instance.mtx');
   writeFileSync(file, formatMatrixMarket(instance.matrix));
-  const { NODE_EXTRA_CA_CERTS: extraCa, ...withoutExtraCa } = process.env;
-  const times = {
-    node: [] as number[],
-    bareNode: [] as number[],
-    ours: [] as number[],
-    csdp: [] as number[],
-  };
+  const { NODE_EXTRA_CA_CERTS: _extraCa, ...environment } = process.env;
+  const times = { node: [] as number[], ours: [] as number[], csdp: [] as number[] };
   const loadBefore = loadavg()[0];
   let correct = true;
   try {
     for (let run = 0; run < runs; run++) {
-      times.node.push(timed(process.execPath, ['-e', '0']).milliseconds);
-      times.bareNode.push(timed(process.execPath, ['-e', '0'], withoutExtraCa).milliseconds);
-      const ours = timed(bin, ['decide', file, '--json']);
+      times.node.push(timed(process.execPath, ['-e', '0'], environment).milliseconds);
+      const ours = timed(bin, ['decide', file, '--json'], process.env);
       times.ours.push(ours.milliseconds);
       if (!ours.stdout.startsWith('{"verdict":"completable"')) correct = false;
       const csdp = runPeer('csdp', instance.matrix, directory, 'startup', peerTimeout);
@@ -111,8 +101,6 @@ export function runStartupBench(options: StartupBenchOptions = {}): StartupBench
     runs,
     loadAverage: [loadBefore, loadavg()[0]],
     nodeMilliseconds: rounded(median(times.node)),
-    extraCaCertificates: extraCa !== undefined,
-    nodeWithoutExtraCaMilliseconds: rounded(median(times.bareNode)),
     oursMilliseconds: rounded(oursMilliseconds),
     csdpMilliseconds: csdpMilliseconds === null ? null : rounded(csdpMilliseconds),
     ratio:
