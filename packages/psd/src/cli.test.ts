@@ -133,7 +133,7 @@ describe('psd CLI', () => {
           [2, 1, value],
         ],
       });
-    const bin = fileURLToPath(new URL('../bin/psd.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../bin/psd.cjs', import.meta.url));
     const result = spawnSync(process.execPath, [bin, 'decide', '-', '--eps', '0.05'], {
       input: `${json(0.5)}\n${json(2)}\n`,
       encoding: 'utf8',

@@ -482,6 +482,12 @@ export function buildProgram(out: (text: string) => void): Command {
     )
     .option('--sparse-columns <p>', '--square: columns of the sparse A', integer, 1000)
     .option('--fill <f>', '--square: non-zero probability of the sparse A', positiveNumber, 0.01)
+    .option(
+      '--startup',
+      'instead: time `psd decide` on a random YES instance of order --startup-n (seed 3) as a user waits for it — a new process through the bin, start-up included — beside `node -e 0` and CSDP, medians of --runs interleaved runs, as JSON',
+    )
+    .option('--startup-n <n>', 'order of the --startup instance', integer, 200)
+    .option('--runs <k>', 'interleaved runs of --startup', integer, 7)
     .action(async (options, command: Command) => {
       if (options.square) {
         const { formatSquareBenchTable, runSquareBench } = await import('./square-bench.ts');
@@ -496,6 +502,16 @@ export function buildProgram(out: (text: string) => void): Command {
           onRow: (row) => process.stderr.write(`${JSON.stringify(row)}\n`),
         });
         out(options.json ? JSON.stringify(report) : formatSquareBenchTable(report));
+        return;
+      }
+      if (options.startup) {
+        const { runStartupBench } = await import('./startup-bench.ts');
+        const report = runStartupBench({
+          runs: options.runs,
+          n: options.startupN,
+          peerTimeout: options.peerTimeout,
+        });
+        out(JSON.stringify(report));
         return;
       }
       const { formatBenchTable, runBench } = await import('./bench.ts');
