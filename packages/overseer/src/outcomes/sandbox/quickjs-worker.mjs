@@ -5,6 +5,12 @@ import { parentPort } from 'node:worker_threads';
 import { getQuickJS } from 'quickjs-emscripten';
 
 const quickJS = await getQuickJS();
+// This build of QuickJS cannot measure its allocations (no malloc_usable_size), so its memory limit
+// only refuses single allocations larger than the limit; the growth of the WebAssembly memory is
+// the measure of everything else. It never shrinks, so a worker whose memory has grown retires.
+const memory = quickJS.getWasmMemory();
+const startBytes = memory.buffer.byteLength;
+const retireAboveBytes = startBytes + 16 * 1024 * 1024;
 
 /** The program's console and workspace, defined inside the runtime over two host functions. */
 const prelude = `(() => {
@@ -20,6 +26,7 @@ const prelude = `(() => {
 /** Runs one job; returns what the host turns into a SandboxResult. */
 function run(job) {
   const deadline = Date.now() + job.timeoutMs;
+  const baseBytes = memory.buffer.byteLength;
   const output = ['', ''];
   const files = new Map(Object.entries(job.files));
   let fileBytes = [...files.values()].reduce((total, text) => total + text.length, 0);
@@ -29,6 +36,9 @@ function run(job) {
   runtime.setMaxStackSize(job.stackBytes);
   // Checked every few thousand instructions: the host's hard terminate() covers an overshoot.
   runtime.setInterruptHandler(() => {
+    if (limit === undefined && memory.buffer.byteLength - baseBytes > job.memoryBytes) {
+      limit = 'memory';
+    }
     if (limit === undefined && Date.now() > deadline) limit = 'timeout';
     return limit !== undefined;
   });
@@ -93,9 +103,15 @@ function run(job) {
     error = context.dump(evaluated.error);
     evaluated.error.dispose();
   }
+  // The interrupt handler runs every few thousand instructions: a short program that allocated
+  // past the limit between two checks is caught here.
+  if (limit === undefined && memory.buffer.byteLength - baseBytes > job.memoryBytes) {
+    limit = 'memory';
+  }
   const stderr = error === undefined ? output[1] : `${output[1]}${describe(error)}\n`;
   const status = limit ?? (error === undefined ? 'ok' : errorStatus(error));
   const reply = { status, stdout: output[0], stderr, value, files: Object.fromEntries(files) };
+  if (memory.buffer.byteLength > retireAboveBytes) reply.retire = true;
   try {
     context.dispose();
     runtime.dispose();
