@@ -113,6 +113,9 @@ function sandboxCommand(
     String(temporaryBytes),
     '--tmpfs',
     '/tmp',
+    // The root bwrap builds is a tmpfs of its own: read-only, so /tmp is the one place to write.
+    '--remount-ro',
+    '/',
     '--chdir',
     '/tmp',
     '--',
