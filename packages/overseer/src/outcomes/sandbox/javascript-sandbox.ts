@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { OverseerError } from '../../errors.ts';
-import { capText, programOf, SandboxLimits, Workspace } from './sandbox.ts';
+import { capText, programOf, SandboxLimits, Workspace, workspaceFiles } from './sandbox.ts';
 import type { ExecRequest, Sandbox, SandboxResult, SandboxStatus } from './sandbox.ts';
 
 const workerFile = new URL('./quickjs-worker.mjs', import.meta.url);
@@ -181,12 +181,7 @@ export function createJavaScriptSandbox(options: JavaScriptSandboxOptions = {}):
         ...(reply.value === undefined ? {} : { value: reply.value }),
       };
     },
-    async readFile(path) {
-      return workspace.read(path);
-    },
-    async writeFile(path, contents) {
-      workspace.write(path, contents);
-    },
+    ...workspaceFiles(workspace),
     async close() {
       if (ownsPool) await pool.close();
     },

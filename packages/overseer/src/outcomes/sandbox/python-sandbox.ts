@@ -18,6 +18,7 @@ import {
   SandboxLimits,
   SandboxStatus,
   Workspace,
+  workspaceFiles,
   workspacePath,
 } from './sandbox.ts';
 import type { ExecRequest, Sandbox, SandboxResult } from './sandbox.ts';
@@ -293,12 +294,7 @@ export function createPythonSandbox(options: PythonSandboxOptions = {}): Sandbox
         durationMs: Math.round(performance.now() - started),
       };
     },
-    async readFile(path) {
-      return workspace.read(path);
-    },
-    async writeFile(path, contents) {
-      workspace.write(path, contents);
-    },
+    ...workspaceFiles(workspace),
     async close() {},
   };
 }

@@ -167,6 +167,18 @@ export class Workspace {
   }
 }
 
+/** A sandbox's `readFile` and `writeFile` over its workspace. */
+export function workspaceFiles(workspace: Workspace): Pick<Sandbox, 'readFile' | 'writeFile'> {
+  return {
+    async readFile(path) {
+      return workspace.read(path);
+    },
+    async writeFile(path, contents) {
+      workspace.write(path, contents);
+    },
+  };
+}
+
 /** The program a request runs: its code, or the workspace file it names. */
 export function programOf(request: ExecRequest, workspace: Workspace): string {
   if (request.code !== undefined) return request.code;

@@ -8,7 +8,7 @@ import {
   evaluateStraightLineProgram,
   parseStraightLineProgram,
 } from '../../tasks/straight-line-language.ts';
-import { programOf, SandboxLimits, Workspace } from './sandbox.ts';
+import { programOf, SandboxLimits, Workspace, workspaceFiles } from './sandbox.ts';
 import type { ExecRequest, Sandbox, SandboxResult, SandboxStatus } from './sandbox.ts';
 
 /** Options of the straight-line sandbox: its limits, and the interpreter's caps. */
@@ -71,12 +71,7 @@ export function createStraightLineSandbox(options: StraightLineSandboxOptions = 
         };
       }
     },
-    async readFile(path) {
-      return workspace.read(path);
-    },
-    async writeFile(path, contents) {
-      workspace.write(path, contents);
-    },
+    ...workspaceFiles(workspace),
     async close() {},
   };
 }
