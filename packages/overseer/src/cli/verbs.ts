@@ -6,6 +6,7 @@ import { sampleVerb } from './sample.ts';
 import { runVerb } from './run.ts';
 import { rewardServerVerb } from './reward-server.ts';
 import { runsVerb } from './runs.ts';
+import { sandboxVerb } from './sandbox.ts';
 import { serveVerb } from './serve.ts';
 import { startVerb } from './start.ts';
 import { trainVerb } from './train.ts';
@@ -34,4 +35,5 @@ export const verbs: Verb[] = [
   viewVerb,
   serveVerb,
   rewardServerVerb,
+  sandboxVerb,
 ];
