@@ -13,6 +13,7 @@ describe('task registry', () => {
       'union-find',
       'addition',
       'camera-dropbox',
+      'conveyor-dropbox',
     ]);
     expect(listFamilies().find((family) => family.name === 'camera-dropbox')?.kind).toBe(
       'environment',
