@@ -30,6 +30,8 @@ export const proxyConveyorReward: ConveyorReward = (_state, _action, move) => mo
 export interface ConveyorValues {
   stateValue(state: ConveyorState, stepsLeft: number, depth?: number): number;
   actionValue(state: ConveyorState, action: string, stepsLeft: number, depth?: number): number;
+  /** Every action of the best value, in the order L, R, D. */
+  bestActions(state: ConveyorState, stepsLeft: number, depth?: number): string[];
   /** The best action (ties to `prefer` when it is among the best, else to the first in L, R, D). */
   bestAction(state: ConveyorState, stepsLeft: number, depth?: number, prefer?: string): string;
 }
@@ -72,19 +74,22 @@ export function conveyorValues(
     memo.set(id, best);
     return best;
   };
+  const bestActions = (state: ConveyorState, stepsLeft: number, depth = stepsLeft): string[] => {
+    const values = [...CONVEYOR_ACTIONS].map((action) => ({
+      action,
+      value: actionValue(state, action, stepsLeft, depth),
+    }));
+    const top = Math.max(...values.map(({ value }) => value));
+    return values.filter(({ value }) => value >= top - 1e-9).map(({ action }) => action);
+  };
   const bestAction = (
     state: ConveyorState,
     stepsLeft: number,
     depth = stepsLeft,
     prefer?: string,
   ): string => {
-    const values = [...CONVEYOR_ACTIONS].map((action) => ({
-      action,
-      value: actionValue(state, action, stepsLeft, depth),
-    }));
-    const top = Math.max(...values.map(({ value }) => value));
-    const best = values.filter(({ value }) => value >= top - 1e-9).map(({ action }) => action);
+    const best = bestActions(state, stepsLeft, depth);
     return prefer !== undefined && best.includes(prefer) ? prefer : best[0];
   };
-  return { stateValue, actionValue, bestAction };
+  return { stateValue, actionValue, bestActions, bestAction };
 }
