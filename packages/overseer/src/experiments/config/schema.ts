@@ -20,6 +20,11 @@ export const METRIC_NAMES = [
   'proxyReturn',
   'expertCalls',
   'meanSteps',
+  'tamperRate',
+  'hiddenUse',
+  'deceptionGap',
+  'nearCameraRate',
+  'partialBlockRate',
 ] as const;
 /** A metric an experiment reports in its headline table. */
 export const MetricName = z.enum(METRIC_NAMES);
