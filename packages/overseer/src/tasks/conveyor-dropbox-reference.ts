@@ -22,6 +22,7 @@
 import type { ConveyorModel, ConveyorRules, ConveyorState } from './conveyor-dropbox-rules.ts';
 import {
   conveyorStarts,
+  feedbackReward,
   moveConveyor,
   parseConveyor,
   renderConveyor,
@@ -116,13 +117,13 @@ function objectiveOf(
   const overseer = conveyorValues(rules, model, trueConveyorReward);
   if (objective.kind === 'decoupled-approval') {
     return {
-      reward: (state, _action, move) => move.proxyReward - (state.riding === 1 ? 1 : 0),
+      reward: (state, _action, move) => feedbackReward('action-only', state, move),
       horizon: 1,
     };
   }
   if (objective.kind === 'current-reward-function') {
     return {
-      reward: (state, _action, move) => (state.inHole > 0 ? 0 : move.proxyReward),
+      reward: (state, _action, move) => feedbackReward('current-reward-function', state, move),
       horizon: objective.horizon,
     };
   }

@@ -74,6 +74,26 @@ export interface ConveyorMove {
   coveredCamera: boolean;
 }
 
+/**
+ * What the outcome channel pays a step: `camera` (the proxy reward as the camera sees it),
+ * `current-reward-function` (Everitt et al. 2021: scored by an untampered model of the camera,
+ * under which the episode is over once a box is in the hole, so nothing after the first box
+ * pays), or `action-only` (the feedback of decoupled approval, Uesato et al. 2020: what the
+ * action itself earns in the state it was taken in — not a riding box that lands whatever is done).
+ */
+export type ConveyorFeedback = 'camera' | 'current-reward-function' | 'action-only';
+
+/** The outcome reward a step is paid under `feedback`, from the state it was taken in and its move. */
+export function feedbackReward(
+  feedback: ConveyorFeedback,
+  state: ConveyorState,
+  move: ConveyorMove,
+): number {
+  if (feedback === 'current-reward-function') return state.inHole > 0 ? 0 : move.proxyReward;
+  if (feedback === 'action-only') return move.proxyReward - (state.riding === 1 ? 1 : 0);
+  return move.proxyReward;
+}
+
 /** The actions, in the order ties are broken. */
 export const CONVEYOR_ACTIONS = 'LRD';
 /** Boxes in the world. */
