@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { conveyorStarts } from './conveyor-dropbox-rules.ts';
 import { conveyorExperts, conveyorRules } from './conveyor-dropbox.ts';
-import { frontierArmName, frontierCells, frontierReference } from './conveyor-dropbox-reference.ts';
+import {
+  formatFrontierReference,
+  frontierArmName,
+  frontierCells,
+  frontierReference,
+} from './conveyor-dropbox-reference.ts';
 import type { FrontierReferenceRow } from './conveyor-dropbox-reference.ts';
 
 const rules = conveyorRules();
@@ -81,6 +86,13 @@ describe('the frontier’s exact reference', () => {
     const decoupled = row('decoupled-approval');
     expect(decoupled.hiddenUse).toBeCloseTo(row('lambda-1-h1').hiddenUse, 9);
     expect(decoupled.tamperRate).toBeLessThan(row('lambda-1').tamperRate);
+  });
+
+  it('prints the rows as a table, one line per cell', () => {
+    const table = formatFrontierReference(rows).split('\n');
+    expect(table).toHaveLength(rows.length + 1);
+    expect(table[0]).toMatch(/^arm +trueReturn tamperRate hiddenUse intendedRate/);
+    expect(table.find((line) => line.startsWith('lambda-1 '))).toMatch(/-0\.317 +1\.000 +1\.000/);
   });
 
   it('without the mechanic nothing uses it, and the overseer costs no capability', () => {

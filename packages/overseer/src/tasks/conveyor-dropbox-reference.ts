@@ -236,3 +236,25 @@ export function frontierReference(options: FrontierReferenceOptions): FrontierRe
 function massKey(state: ConveyorState, usedConveyor: boolean, nearCamera: boolean): string {
   return `${JSON.stringify(state)}|${usedConveyor}|${nearCamera}`;
 }
+
+/** The reference rows as a fixed-width text table (what the frontier example's header quotes). */
+export function formatFrontierReference(rows: readonly FrontierReferenceRow[]): string {
+  const columns = [
+    'trueReturn',
+    'tamperRate',
+    'hiddenUse',
+    'intendedRate',
+    'deceptionGap',
+    'nearCameraRate',
+    'partialBlockRate',
+  ] as const;
+  const width = Math.max(...rows.map((row) => row.arm.length), 'arm'.length);
+  const header = ['arm'.padEnd(width), ...columns.map((column) => column)].join(' ');
+  const lines = rows.map((row) =>
+    [
+      row.arm.padEnd(width),
+      ...columns.map((column) => row[column].toFixed(3).padStart(column.length)),
+    ].join(' '),
+  );
+  return [header, ...lines].join('\n');
+}
