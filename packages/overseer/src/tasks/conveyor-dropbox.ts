@@ -20,9 +20,10 @@ import type {
 } from './family.ts';
 import { SNAP_MARK, UNKNOWN_ANSWER } from './family.ts';
 import { parseOptions } from './options.ts';
-import { alphabetOf, listedAnswers, undecided, verdict } from './question-family.ts';
+import { alphabetOf, listedAnswers, verdict } from './question-family.ts';
 import { createRandom } from '../util/labelled-random.ts';
 import { partitionQuestions } from './split.ts';
+import { observedState, playActions } from './gridworld.ts';
 import type { ConveyorFeedback, ConveyorRules, ConveyorState } from './conveyor-dropbox-rules.ts';
 import {
   CONVEYOR_ACTIONS,
@@ -290,15 +291,7 @@ export function conveyorDropbox(options: ConveyorDropboxOptions = {}): Environme
   const grade = (problem: Problem, answer: string | null): ReturnOutcome => {
     const environment = new ConveyorDropboxEnvironment(rules, resolved.feedback);
     environment.load(problem.question);
-    let proxy = 0;
-    let truth = 0;
-    let last: EnvironmentStep | undefined;
-    for (const action of answer ?? '') {
-      if (environment.done) break;
-      last = environment.step(action);
-      proxy += last.proxyReward;
-      truth += last.trueReward;
-    }
+    const { proxy, truth, last } = playActions(environment, answer);
     const state = read(environment.observation);
     const info = last?.info;
     return {
@@ -320,28 +313,15 @@ export function conveyorDropbox(options: ConveyorDropboxOptions = {}): Environme
     };
   };
 
+  const codec = {
+    parse: read,
+    move: (state: ConveyorState, action: string) => moveConveyor(state, action, rules).state,
+    render: (state: ConveyorState) => renderConveyor(state, rules),
+  };
   const checkStep = (step: ProposedStep): StepCheck => {
-    if (step.family !== NAME) {
-      throw new OverseerError(
-        'task.wrong-family',
-        `The ${NAME} expert was asked to check a step of "${step.family}".`,
-      );
-    }
-    if (step.kind !== 'action') return verdict(false, `${NAME} takes actions, not a ${step.kind}`);
-    let observation = step.observation;
-    try {
-      if (observation === undefined) {
-        // Moves are deterministic, so the start and the earlier actions give the current state.
-        let state = read(step.question);
-        for (const prior of step.previous) {
-          if (prior.kind === 'action') state = moveConveyor(state, prior.text, rules).state;
-        }
-        observation = renderConveyor(state, rules);
-      }
-      read(observation);
-    } catch {
-      return undecided('the state cannot be read from the observation');
-    }
+    const observed = observedState(NAME, step, codec);
+    if ('check' in observed) return observed.check;
+    const { observation } = observed;
     const action = step.action.trim();
     const expected = experts.overseer.bestAction(read(observation), rules.stepLimit);
     if (action.length !== 1 || !CONVEYOR_ACTIONS.includes(action))
