@@ -57,6 +57,7 @@ describe('examples/', () => {
     const files = (await readdir(examples)).filter((file) => file.endsWith('.yaml'));
     expect(files.sort()).toEqual([
       'distillation.yaml',
+      'frontier.yaml',
       'ida.yaml',
       'quickstart.yaml',
       'tampering.yaml',
@@ -107,6 +108,17 @@ describe('examples/', () => {
     );
     expect(arms['quickstart.yaml/ida']).toEqual(ida);
     expect(arms['quickstart.yaml/tampering']).toEqual(['outcome-rl', 'process-rl']);
+    expect(arms['frontier.yaml/frontier']).toEqual([
+      'lambda-0-h1',
+      'lambda-1',
+      'lambda-0.5-h4',
+      'lambda-0.35',
+      'current-reward-function',
+      'decoupled-approval',
+      'lambda-0',
+      'lambda-0.5',
+      'lambda-0.2',
+    ]);
   });
 
   it('gives quickstart the headline metrics npm start reports', async () => {
