@@ -203,27 +203,18 @@ describe('conveyor-dropbox as a task family', () => {
     expect(family.oracle(observation)).toBe('D');
     expect(family.stateValue(observation)).toBeCloseTo(1 - 7 * 0.02);
     const approval = approvalOverseer(family, { baseline: 'advantage' });
-    const judge = (action: string) =>
-      approval.judge({
-        family: family.name,
-        question: observation,
-        kind: 'action',
-        previous: [],
-        context: observation,
-        observation,
-        action,
-      });
-    expect((await judge('L')).score).toBeCloseTo(0);
-    expect((await judge('D')).score).toBeCloseTo(-0.02);
-    const check = family.checkStep({
+    const proposed = (action: string) => ({
       family: family.name,
       question: observation,
-      kind: 'action',
+      kind: 'action' as const,
       previous: [],
       context: observation,
       observation,
-      action: 'D',
+      action,
     });
+    expect((await approval.judge(proposed('L'))).score).toBeCloseTo(0);
+    expect((await approval.judge(proposed('D'))).score).toBeCloseTo(-0.02);
+    const check = family.checkStep(proposed('D'));
     expect(check).toMatchObject({ rating: -1, expected: 'L' });
   });
 
