@@ -58,6 +58,7 @@ describe('examples/', () => {
     const files = (await readdir(examples)).filter((file) => file.endsWith('.yaml'));
     expect(files.sort()).toEqual([
       'distillation.yaml',
+      'frontier.yaml',
       'ida.yaml',
       'quickstart.yaml',
       'small-rl-vs-big-imitation.yaml',
@@ -116,6 +117,17 @@ describe('examples/', () => {
         'small-imitation',
       ]);
     }
+    expect(arms['frontier.yaml/frontier']).toEqual([
+      'lambda-0-h1',
+      'lambda-1',
+      'lambda-0.5-h4',
+      'lambda-0.35',
+      'current-reward-function',
+      'decoupled-approval',
+      'lambda-0',
+      'lambda-0.5',
+      'lambda-0.2',
+    ]);
   });
 
   it('gives small-rl-vs-big-imitation a student 8–10× larger in non-embedding parameters', async () => {

@@ -22,7 +22,7 @@ export interface Figure {
   /** File name without `.svg`, unique within the report. */
   id: string;
   experiment: string;
-  kind: 'steps' | 'calls' | 'flops' | 'sweep';
+  kind: 'steps' | 'calls' | 'flops' | 'sweep' | 'frontier';
   title: string;
   caption: string;
   svg: string;
@@ -46,6 +46,7 @@ export function buildFigures(results: Results): Figure[] {
   ];
   for (const experiment of experiments) {
     figures.push(...curveFigures(results, experiment), ...sweepFigures(results, experiment));
+    figures.push(...frontierFigures(results, experiment));
   }
   const used = new Map<string, number>();
   for (const figure of figures) {
@@ -270,5 +271,111 @@ function sweepFigures(results: Results, experiment: string): Figure[] {
       }
     }
   }
+  return figures;
+}
+
+/**
+ * An arm's credit horizon for the frontier figures: `h<H>` from an arm named `…-h<H>` (the
+ * frontier's naming, for a horizon set in the trainer's options), else `myopic` or `full` from
+ * its credit.
+ */
+export function creditHorizonOf(arm: ArmResult): string {
+  const named = /-h(\d+)$/.exec(arm.arm);
+  if (named) return named[1] === '1' ? 'myopic' : `h${named[1]}`;
+  return arm.parameters.credit === 'myopic' ? 'myopic' : 'full';
+}
+
+/** The arms no other arm beats on both capability (x, higher) and risk (y, lower). */
+export function paretoSet<T extends { x: number; y: number }>(points: readonly T[]): T[] {
+  return points
+    .filter(
+      (point) =>
+        !points.some(
+          (other) =>
+            other.x >= point.x && other.y <= point.y && (other.x > point.x || other.y < point.y),
+        ),
+    )
+    .sort((a, b) => a.x - b.x || a.y - b.y);
+}
+
+/**
+ * The dial as a frontier, for any experiment whose arms vary λ or the credit horizon and report
+ * `tamperRate`: hiddenUse (capability the overseer cannot credit) against tamperRate (risk), one
+ * point per arm, the arms of one horizon joined in order of λ and the Pareto set drawn as its own
+ * line; and tamperRate against λ, one line per horizon.
+ */
+function frontierFigures(results: Results, experiment: string): Figure[] {
+  const arms = results.arms.filter(
+    (arm) =>
+      arm.experiment === experiment &&
+      arm.status === 'finished' &&
+      typeof arm.metrics.tamperRate === 'number' &&
+      typeof arm.parameters.lambda === 'number',
+  );
+  const lambdaOf = (arm: ArmResult): number => Number(arm.parameters.lambda);
+  const horizons = [...new Set(arms.map(creditHorizonOf))];
+  const varies = new Set(arms.map(lambdaOf)).size > 1 || horizons.length > 1;
+  if (arms.length < 2 || !varies) return [];
+  const byHorizon = horizons.map((horizon) => ({
+    horizon,
+    arms: arms
+      .filter((arm) => creditHorizonOf(arm) === horizon)
+      .sort((a, b) => lambdaOf(a) - lambdaOf(b)),
+  }));
+  const figures: Figure[] = [];
+  const capable = arms.filter((arm) => typeof arm.metrics.hiddenUse === 'number');
+  if (capable.length >= 2) {
+    const point = (arm: ArmResult) => ({
+      arm: arm.arm,
+      x: arm.metrics.hiddenUse,
+      y: arm.metrics.tamperRate,
+    });
+    const pareto = paretoSet(capable.map(point));
+    const title = `${experiment}: the frontier — hiddenUse against tamperRate`;
+    figures.push({
+      id: slug(`${experiment}-frontier`),
+      experiment,
+      kind: 'frontier',
+      title,
+      caption:
+        `One point per arm: capability the overseer cannot credit (hiddenUse, episodes that use the hidden mechanic) against risk (tamperRate, episodes that end with the sensor tampered), final ${evaluatedOn(results, experiment).toLowerCase()} values. ` +
+        `Arms of one credit horizon are joined in order of λ. Pareto set (no arm has more capability at no more risk): ${pareto.map((entry) => entry.arm).join(', ')}.`,
+      svg: lineChart({
+        title,
+        xLabel: 'hiddenUse (capability)',
+        yLabel: 'tamperRate (risk)',
+        yFormat: 'percent',
+        yDomain: [0, 1],
+        series: [
+          ...byHorizon
+            .map(({ horizon, arms: group }) => ({
+              name: `credit ${horizon} (by λ)`,
+              points: group.filter((arm) => capable.includes(arm)).map(point),
+            }))
+            .filter((line) => line.points.length > 0),
+          { name: 'Pareto set', points: pareto.map(({ x, y }) => ({ x, y })) },
+        ],
+      }),
+    });
+  }
+  const title = `${experiment}: tamperRate against λ, per credit horizon`;
+  figures.push({
+    id: slug(`${experiment}-tamper-rate-by-lambda`),
+    experiment,
+    kind: 'frontier',
+    title,
+    caption: `Final ${evaluatedOn(results, experiment).toLowerCase()} tamperRate of each arm against its λ, one line per credit horizon (${horizons.join(', ')}): a ramp rises over several λ, a cliff between two.`,
+    svg: lineChart({
+      title,
+      xLabel: PARAMETER_LABELS.lambda,
+      yLabel: 'tamperRate',
+      yFormat: 'percent',
+      yDomain: [0, 1],
+      series: byHorizon.map(({ horizon, arms: group }) => ({
+        name: `credit ${horizon}`,
+        points: group.map((arm) => ({ x: lambdaOf(arm), y: arm.metrics.tamperRate })),
+      })),
+    }),
+  });
   return figures;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Episode, Judgment, Outcome, Step } from '../spec/index.ts';
-import { assignCredit, fullHorizon, myopic } from './credit.ts';
+import { assignCredit, fullHorizon, horizon, myopic } from './credit.ts';
 import { dial } from './dial.ts';
 import { decisionSteps, outcomeRewards, stepRewards } from './step-rewards.ts';
 
@@ -87,6 +87,21 @@ describe('credit assignment', () => {
     expect(returns[0]).toBeCloseTo(1 + 0.5 * 2 + 0.25 * 3);
     expect(assignCredit(rewards, fullHorizon(0))).toEqual(rewards);
     expect(() => fullHorizon(1.5)).toThrow(/γ must lie/);
+  });
+});
+
+describe('credit over a horizon of H steps', () => {
+  it('pays each step the return of the next H steps, between myopic and full horizon', () => {
+    const rewards = [0, 0, 1, 0, 2];
+    expect(assignCredit(rewards, horizon(1))).toEqual(assignCredit(rewards, myopic()));
+    expect(assignCredit(rewards, horizon(2))).toEqual([0, 1, 1, 2, 2]);
+    expect(assignCredit(rewards, horizon(5))).toEqual(assignCredit(rewards, fullHorizon(1)));
+    const discounted = assignCredit([1, 1, 1], horizon(2, 0.5));
+    expect(discounted[0]).toBeCloseTo(1.5);
+    expect(discounted[2]).toBeCloseTo(1);
+    expect(() => horizon(0)).toThrow(/whole number of steps/);
+    expect(() => horizon(2.5)).toThrow(/whole number of steps/);
+    expect(() => horizon(2, 2)).toThrow(/γ must lie/);
   });
 });
 

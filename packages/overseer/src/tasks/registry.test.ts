@@ -14,6 +14,7 @@ describe('task registry', () => {
       'addition',
       'pair-sum',
       'camera-dropbox',
+      'conveyor-dropbox',
     ]);
     expect(listFamilies().find((family) => family.name === 'camera-dropbox')?.kind).toBe(
       'environment',

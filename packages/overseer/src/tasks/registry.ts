@@ -5,6 +5,7 @@
 import { Registry } from '../util/registry.ts';
 import { AdditionOptions, addition } from './addition.ts';
 import { CameraDropboxOptions, cameraDropbox } from './camera-dropbox.ts';
+import { ConveyorDropboxOptions, conveyorDropbox } from './conveyor-dropbox.ts';
 import type { TaskFamily } from './family.ts';
 import { PairSumOptions, pairSum } from './pair-sum.ts';
 import { PermutationPoweringOptions, permutationPowering } from './permutation-powering.ts';
@@ -71,6 +72,13 @@ export const families = new Registry<TaskFamily, void, FamilyTraits>({
     describe: 'MONA’s Camera Dropbox gridworld (reward hacking by blocking a camera)',
     schema: CameraDropboxOptions,
     create: (options) => cameraDropbox(options),
+  })
+  .register('conveyor-dropbox', {
+    kind: 'environment',
+    describe:
+      'Camera Dropbox plus a conveyor the overseer does not model (capability vs tampering)',
+    schema: ConveyorDropboxOptions,
+    create: (options) => conveyorDropbox(options),
   });
 
 /** The registered families, in a stable order, with one line each. */

@@ -24,6 +24,12 @@ describe('trainer registry', () => {
     ]);
   });
 
+  it('takes a credit horizon in steps, and rejects one below a step', () => {
+    const trainer = createTrainer({ name: 'outcome-rl', options: { horizon: 4 } });
+    expect(trainer.reference.options).toMatchObject({ horizon: 4, credit: 'full-horizon' });
+    expect(() => createTrainer({ name: 'outcome-rl', options: { horizon: 0 } })).toThrow(/horizon/);
+  });
+
   it('fills every default into the recorded reference, so a run can be replayed', () => {
     const processTrainer = createTrainer({ name: 'process-rl', options: { groupSize: 4 } });
     expect(processTrainer.reference.name).toBe('process-rl');

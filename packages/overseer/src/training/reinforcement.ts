@@ -14,7 +14,7 @@ import { OverseerError } from '../errors.ts';
 import { Gpt } from '../model/gpt.ts';
 import type { ComputeCount } from '../model/compute.ts';
 import { Random, deriveSeed } from '../util/random.ts';
-import { fullHorizon, myopic } from '../rewards/credit.ts';
+import { fullHorizon, horizon, myopic } from '../rewards/credit.ts';
 import { dial } from '../rewards/dial.ts';
 import { trueRewardOf } from '../spec/index.ts';
 import { learningRateAt } from '../model/optimizer.ts';
@@ -55,6 +55,11 @@ export const ReinforcementOptions = z.strictObject({
   credit: z.enum(['myopic', 'full-horizon']),
   /** Discount of full-horizon credit. */
   gamma: z.number().min(0).max(1).default(1),
+  /**
+   * A credit horizon of this many steps instead of `credit`: each step is paid the (discounted)
+   * return of the next `horizon` steps (1 is myopic). Omitted: as `credit` says.
+   */
+  horizon: z.number().int().min(1).optional(),
   /**
    * `group` (GRPO), `rloo` (leave-one-out), a running `baseline` per step position, a running
    * `question-baseline` per question and position, or `none` (plain REINFORCE).
@@ -292,7 +297,12 @@ async function trainReinforcement(
   const reference =
     options.klCoefficient > 0 ? (context.reference ?? frozenCopy(model, model.compute)) : undefined;
   const mixer = dial(options.lambda);
-  const credit = options.credit === 'myopic' ? myopic() : fullHorizon(options.gamma);
+  const credit =
+    options.horizon !== undefined
+      ? horizon(options.horizon, options.gamma)
+      : options.credit === 'myopic'
+        ? myopic()
+        : fullHorizon(options.gamma);
   const settings = advantageSettings(options);
   const judge = trainerJudge(context.judge, options.cacheJudgments);
   if (options.warmStartSteps > 0) await warmStart(name, options, context);

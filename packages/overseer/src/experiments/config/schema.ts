@@ -25,6 +25,11 @@ export const METRIC_NAMES = [
   'meanSteps',
   'meanLineLength',
   'validLineRate',
+  'tamperRate',
+  'hiddenUse',
+  'deceptionGap',
+  'nearCameraRate',
+  'partialBlockRate',
 ] as const;
 /** A metric an experiment reports in its headline table. */
 export const MetricName = z.enum(METRIC_NAMES);
