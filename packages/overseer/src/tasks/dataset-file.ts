@@ -115,8 +115,8 @@ export function datasetFormat(file: string): DatasetFormat {
   if (extension === '.csv') return 'csv';
   throw new OverseerError(
     'task.bad-dataset-format',
-    `Dataset ${file}: cannot tell its format from the extension "${extension}".`,
-    { hint: 'Name the file .jsonl, .json or .csv (or give the task option `format`).' },
+    `Dataset ${file}: cannot tell its format from the extension "${extension}"; name it .jsonl, .json or .csv.`,
+    { hint: 'Or give the task option `format` (jsonl, json or csv).' },
   );
 }
 
@@ -304,8 +304,8 @@ function jsonRecords(text: string, problems: DatasetProblem[]): LocatedRecord[] 
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
     problems.push({
-      line: position === null ? 1 : lineAt(text, Number(position[1])),
-      message: `not JSON (${message})`,
+      line: position === null ? firstBadElementLine(text) : lineAt(text, Number(position[1])),
+      message: `not JSON (${message.split('\n')[0]})`,
     });
     return [];
   }
@@ -320,7 +320,28 @@ function jsonRecords(text: string, problems: DatasetProblem[]): LocatedRecord[] 
   }));
 }
 
-/** Where each element of a valid top-level JSON list starts. */
+/**
+ * The line of the first element of a top-level list that does not parse alone (Node's messages
+ * do not always give a position); line 1 when the text is not a list.
+ */
+function firstBadElementLine(text: string): number {
+  const starts = topLevelElementOffsets(text);
+  for (let index = 0; index < starts.length; index += 1) {
+    const end = index + 1 < starts.length ? starts[index + 1] : text.length;
+    const element = text
+      .slice(starts[index], end)
+      .trim()
+      .replace(/[,\]]$/, '');
+    try {
+      JSON.parse(element);
+    } catch {
+      return lineAt(text, starts[index]);
+    }
+  }
+  return 1;
+}
+
+/** Where each element of a top-level JSON list starts. */
 function topLevelElementOffsets(text: string): number[] {
   const offsets: number[] = [];
   let depth = 0;
