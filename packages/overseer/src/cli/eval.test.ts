@@ -11,7 +11,8 @@ import { RunStore } from '../store/index.ts';
 import { listOverseers } from '../overseers/registry.ts';
 import { listScaffolds } from '../scaffolds/registry.ts';
 import { listFamilies } from '../tasks/registry.ts';
-import { runEvaluation } from './eval.ts';
+import { fieldMapping, runEvaluation } from './eval.ts';
+import { writeFile } from 'node:fs/promises';
 
 const directories: string[] = [];
 afterAll(async () => {
@@ -254,5 +255,70 @@ describe('overseer eval', () => {
       overseer: 'program',
     });
     expect(judged.notes).toEqual({});
+  });
+
+  it('evaluates a dataset file: --dataset, --field and --grader, with the run recorded', async () => {
+    const directory = await temporaryDirectory();
+    const file = join(directory, 'questions.csv');
+    await writeFile(
+      file,
+      'question,answer,options\nWhat is 6*7?,42,\n"Which is prime?",B,"[""4"", ""7""]"\n',
+    );
+    const store = await temporaryDirectory();
+    const { code, stdout } = await run([
+      'eval',
+      '--dataset',
+      file,
+      '--field',
+      'input=question,target=answer,choices=options',
+      '--grader',
+      'match',
+      '--scaffold',
+      'cot',
+      '--policy',
+      'oracle',
+      '--overseer',
+      'program',
+      '--n',
+      '2',
+      '--store',
+      store,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({
+      task: 'dataset',
+      scaffold: 'chain-of-thought',
+      n: 2,
+      distinct: 2,
+      failed: 0,
+      accuracy: 1,
+      meanProcessReward: 1,
+    });
+    const opened = RunStore.open(store);
+    try {
+      const [episode] = opened.episodes(summary.runId);
+      expect(episode.outcome).toMatchObject({ info: { grader: 'match', extracted: '42' } });
+    } finally {
+      opened.close();
+    }
+  });
+
+  it('refuses a malformed dataset with its line and field, and a task and dataset together', async () => {
+    const file = join(await temporaryDirectory(), 'bad.jsonl');
+    await writeFile(file, '{"input": "a?", "target": "1"}\n{"input": "b?"}\n');
+    const bad = await run(['eval', '--dataset', file, '--policy', 'oracle', '--n', '1']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/line 2, field target: required/);
+    const both = await run(['eval', '--dataset', file, '--task', 'addition', '--policy', 'oracle']);
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toMatch(/exactly one of --task <family> and --dataset <file>/);
+    expect(fieldMapping('input=q,metadata=a,metadata=b')).toEqual({
+      input: 'q',
+      metadata: ['a', 'b'],
+    });
+    expect(() => fieldMapping('input')).toThrow(/not field=column/);
+    expect(() => fieldMapping('target=a,target=b')).toThrow(/twice/);
   });
 });

@@ -16,7 +16,10 @@ import type { Verb } from './verbs.ts';
 
 /** What to evaluate, as the flags give it. */
 export interface EvaluationRequest {
+  /** A task family by name; ignored when `dataset` is given. */
   task: string;
+  /** Evaluate on the samples of a dataset file instead of a named family. */
+  dataset?: DatasetRequest;
   taskOptions?: JsonObject;
   /** Shorthand for the task option `size` (items in the world). */
   worldSize?: number;
@@ -42,6 +45,14 @@ export interface EvaluationRequest {
   concurrency?: number;
   /** Store directory: record the run there. */
   store?: string;
+}
+
+/** A dataset file, the columns that hold Inspect's sample fields, and the grader. */
+export interface DatasetRequest {
+  file: string;
+  fields?: Record<string, string | string[]>;
+  grader?: string;
+  graderOptions?: JsonObject;
 }
 
 /**
@@ -112,10 +123,25 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
   const { RunStore } = await import('../store/index.ts');
   const { evaluate } = await import('../experiments/evaluate.ts');
   const split = request.split ?? 'test';
-  const family = getFamily(request.task, {
-    ...(request.taskOptions ?? {}),
-    ...(request.worldSize === undefined ? {} : { size: request.worldSize }),
-  });
+  const family =
+    request.dataset === undefined
+      ? getFamily(request.task, {
+          ...(request.taskOptions ?? {}),
+          ...(request.worldSize === undefined ? {} : { size: request.worldSize }),
+        })
+      : (await import('../tasks/dataset.ts')).dataset({
+          ...(request.taskOptions ?? {}),
+          file: request.dataset.file,
+          ...(request.dataset.fields === undefined ? {} : { fields: request.dataset.fields }),
+          ...(request.dataset.grader === undefined
+            ? {}
+            : {
+                grader: {
+                  name: request.dataset.grader,
+                  options: request.dataset.graderOptions ?? {},
+                },
+              }),
+        });
   const { drawEvaluationProblems } = await import('./evaluation-sample.ts');
   const sample = drawEvaluationProblems(family, {
     n: request.n,
@@ -297,6 +323,35 @@ function formatSummary(summary: EvaluationSummary): string {
   return lines.join('\n');
 }
 
+/**
+ * `--field input=question,target=answer,metadata=source,metadata=year`: the column of each sample
+ * field; `choices` and `metadata` may name several columns by repeating the field.
+ */
+export function fieldMapping(text: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const pair of text.split(',')) {
+    const [field, column, ...rest] = pair.split('=').map((part) => part.trim());
+    if (field === undefined || column === undefined || rest.length > 0 || !field || !column) {
+      throw new OverseerError(
+        'cli.bad-field',
+        `--field ${JSON.stringify(pair)} is not field=column.`,
+        {
+          hint: 'Write --field input=question,target=answer (fields: input, target, choices, id, metadata).',
+        },
+      );
+    }
+    const earlier = fields[field];
+    const several = field === 'choices' || field === 'metadata';
+    if (earlier !== undefined && !several) {
+      throw new OverseerError('cli.bad-field', `--field names the column of ${field} twice.`, {
+        hint: 'Only choices and metadata may gather several columns.',
+      });
+    }
+    fields[field] = earlier === undefined ? column : [earlier, column].flat();
+  }
+  return fields;
+}
+
 /** `overseer eval`. */
 export const evalVerb: Verb = {
   help: {
@@ -312,7 +367,17 @@ export const evalVerb: Verb = {
       .description(
         'Evaluate a policy through a scaffold on a task family: accuracy, trace error, steps, calls.',
       )
-      .requiredOption('--task <family>', 'task family (listed below)')
+      .option('--task <family>', 'task family (listed below); or --dataset')
+      .option('--dataset <file>', 'evaluate on a .jsonl, .json or .csv file of Inspect samples')
+      .option(
+        '--field <mapping>',
+        'dataset columns of the sample fields, e.g. input=question,target=answer,metadata=source',
+      )
+      .option(
+        '--grader <name>',
+        'dataset grader: exact, includes, match, choice, regex (default: choice with choices, else match)',
+      )
+      .option('--grader-options <json>', 'grader options as JSON, e.g. {"location":"first"}')
       .option(
         '--scaffold <name>',
         'how the policy answers (the scaffolds are listed below)',
@@ -354,8 +419,28 @@ export const evalVerb: Verb = {
         const scaffoldOptions = optional('--scaffold-options', 'scaffoldOptions');
         const policyOptions = optional('--policy-options', 'policyOptions');
         const overseerOptions = optional('--overseer-options', 'overseerOptions');
+        const graderOptions = optional('--grader-options', 'graderOptions');
+        if ((options.task === undefined) === (options.dataset === undefined)) {
+          throw new OverseerError(
+            'cli.no-task',
+            'overseer eval needs exactly one of --task <family> and --dataset <file>.',
+            { hint: 'Name a task family (listed by overseer eval --help) or give a dataset file.' },
+          );
+        }
+        const dataset =
+          options.dataset === undefined
+            ? undefined
+            : {
+                file: options.dataset as string,
+                ...(options.field === undefined
+                  ? {}
+                  : { fields: fieldMapping(options.field as string) }),
+                ...(options.grader === undefined ? {} : { grader: options.grader as string }),
+                ...(graderOptions === undefined ? {} : { graderOptions }),
+              };
         const summary = await runEvaluation({
-          task: options.task as string,
+          task: (options.task as string | undefined) ?? 'dataset',
+          ...(dataset === undefined ? {} : { dataset }),
           scaffold: options.scaffold as string,
           policy: options.policy as string,
           n: options.n as number,

@@ -1,0 +1,108 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataset } from './dataset.ts';
+
+let directory = '';
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'overseer-dataset-family-'));
+});
+afterAll(() => rm(directory, { recursive: true, force: true }));
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(directory, name);
+  await writeFile(path, text);
+  return path;
+}
+
+describe('the dataset family', () => {
+  it('asks the samples in file order, letters the choices and grades with the default graders', async () => {
+    const family = dataset({
+      file: await file(
+        'mixed.jsonl',
+        [
+          '{"id": "sum", "input": "What is 6*7?", "target": "42"}',
+          '{"id": "prime", "input": "Which is prime?", "choices": ["4", "7"], "target": "7"}',
+        ].join('\n'),
+      ),
+    });
+    const problems = family.generate({ seed: 0, count: 3, split: 'test' });
+    expect(problems.map((problem) => problem.id)).toEqual([
+      'dataset/test/sum',
+      'dataset/test/prime',
+      'dataset/test/sum#1',
+    ]);
+    expect(problems[1].question).toBe(
+      'Which is prime?\n\nA) 4\nB) 7\n\nAnswer with the letter of the right choice, as "ANSWER: <letter>".',
+    );
+    expect(problems[1].answer).toBe('B');
+    // With choices in the file, the default grader is `choice`.
+    expect(family.grade(problems[1], 'ANSWER: B')).toMatchObject({
+      correct: true,
+      expected: '7',
+      info: { grader: 'choice', extracted: 'B', sample: 'prime' },
+    });
+    expect(family.grade(problems[0], 'the answer is 42')).toMatchObject({ correct: false });
+  });
+
+  it('grades with the grader the options name, and shows what it extracted', async () => {
+    const family = dataset({
+      file: await file('numbers.csv', 'question,answer\nWhat is 6*7?,42\n'),
+      fields: { input: 'question', target: 'answer' },
+      grader: { name: 'match', options: { location: 'last' } },
+    });
+    const [problem] = family.generate({ seed: 0, count: 1, split: 'test' });
+    expect(family.grade(problem, '6*7 = 40 + 2 = 42')).toMatchObject({
+      answer: '6*7 = 40 + 2 = 42',
+      correct: true,
+      reward: 1,
+      info: { grader: 'match', extracted: '42' },
+    });
+    expect(family.grade(problem, null)).toMatchObject({
+      correct: false,
+      info: { extracted: null },
+    });
+    expect(family.options).toMatchObject({
+      grader: { name: 'match' },
+      fields: { input: 'question' },
+    });
+  });
+
+  it('reads a chain of thought up to its ANSWER line, and checks answer steps', async () => {
+    const family = dataset({ file: await file('one.json', '[{"input": "6*7?", "target": "42"}]') });
+    const format = family.chainOfThought;
+    expect(format?.parse('6*7 is 42\nANSWER: 42')).toEqual({
+      thoughts: ['6*7 is 42'],
+      answer: '42',
+    });
+    expect(format?.parse('just 41')).toEqual({ thoughts: [], answer: 'just 41' });
+    expect(format?.trace('6*7?')).toEqual(['ANSWER: 42']);
+    const step = {
+      family: 'dataset',
+      question: '6*7?',
+      previous: [],
+      context: '6*7?',
+    };
+    expect(family.checkStep({ ...step, kind: 'answer', action: '42' }).rating).toBe(1);
+    expect(family.checkStep({ ...step, kind: 'answer', action: '41' })).toMatchObject({
+      rating: -1,
+      expected: '42',
+    });
+    expect(family.checkStep({ ...step, kind: 'thought', action: 'hmm' }).rating).toBe(0);
+  });
+
+  it('refuses a bad file before anything runs, and a model grader it cannot wait for', async () => {
+    await expect(
+      (async () => dataset({ file: await file('bad.jsonl', '{"input": "x"}\n') }))(),
+    ).rejects.toThrow(/line 1, field target: required/);
+    const family = dataset({
+      file: await file('graded.jsonl', '{"input": "x", "target": "y"}\n'),
+      grader: { name: 'includes' },
+    });
+    expect(family.isCorrect('x', 'so: Y')).toBe(true);
+    expect(() =>
+      dataset({ file: join(directory, 'graded.jsonl'), grader: 'model-graded' }),
+    ).toThrow(/Bad options for grader model-graded: policy: required/);
+  });
+});
