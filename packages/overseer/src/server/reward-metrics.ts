@@ -78,14 +78,18 @@ function latencyWindow(size: number): { add(value: number): void; summary(): Lat
     },
     summary() {
       const sorted = [...values].sort((a, b) => a - b);
+      // Microseconds are plenty, and keep the JSON readable.
+      const rounded = (value: number): number => Math.round(value * 1000) / 1000;
       const rank = (quantile: number): number =>
-        sorted.length === 0 ? 0 : sorted[Math.max(0, Math.ceil(quantile * sorted.length) - 1)];
+        sorted.length === 0
+          ? 0
+          : rounded(sorted[Math.max(0, Math.ceil(quantile * sorted.length) - 1)]);
       return {
         count: sorted.length,
         p50: rank(0.5),
         p90: rank(0.9),
         p99: rank(0.99),
-        max: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
+        max: sorted.length === 0 ? 0 : rounded(sorted[sorted.length - 1]),
       };
     },
   };
