@@ -50,7 +50,7 @@ export const rewardServerVerb: Verb = {
         );
         const { config, overseer } = running.service;
         process.stdout.write(
-          `reward server at ${running.url}/ (overseer ${overseer.reference.name}, λ = ${config.lambda}, ${config.format} on ${config.task.name}); Ctrl-C stops\n`,
+          `reward server at ${running.url}/ (overseer ${overseer.reference.name}, λ = ${config.lambda}, ${config.format} on ${config.task.name}, ${config.concurrency} judge slots); GET /health, /metrics; Ctrl-C stops\n`,
         );
         const signal = await untilStopped();
         await running.close();

@@ -13,7 +13,15 @@
  * A sample that cannot be scored gets `failureReward` and its error in `errors` (and a 1 in
  * `extra_logs.failed`) — it is never dropped, and never fails the batch. With `store`, every
  * episode, its judgments and outcome are recorded in a run, like any other run.
+ *
+ * Trainers send both a few batches of thousands (OpenRLHF up to 0.9.0) and hundreds of concurrent
+ * single-sample requests on fresh connections, retried on failure (OpenRLHF from 0.9.1, verl's
+ * per-sample `compute_score`). So each sample is keyed by a hash of (query, prompt, label,
+ * scoring config): a result is remembered (`cacheSize`) and a sample already being scored is
+ * joined, so a retry costs nothing and scores the same; samples wait their turn for one of
+ * `concurrency` judge slots rather than being refused; `GET /metrics` says how it is going.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
@@ -41,6 +49,9 @@ import type { QuestionFamily } from '../tasks/family.ts';
 import { getFamily } from '../tasks/registry.ts';
 import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import { ApiError, readJsonBody, sendError, sendJson } from './http.ts';
+import { rewardCache } from './reward-cache.ts';
+import { prometheusText, rewardMetrics } from './reward-metrics.ts';
+import type { RewardMetricsSnapshot } from './reward-metrics.ts';
 
 /** The reward service's configuration file (YAML or JSON), parsed strictly. */
 export const RewardServiceConfig = z.strictObject({
@@ -61,10 +72,12 @@ export const RewardServiceConfig = z.strictObject({
   questionPattern: z.string().min(1).optional(),
   /** Reward of a sample that could not be scored. */
   failureReward: z.number().default(0),
-  /** Samples judged at once. */
+  /** Samples judged at once; the rest wait in arrival order (never refused). */
   concurrency: z.number().int().positive().default(4),
   /** Most samples per request. */
   maxBatch: z.number().int().positive().default(4096),
+  /** Most scored samples remembered, so retries and repeats are free (0 remembers none). */
+  cacheSize: z.number().int().nonnegative().default(100_000),
   /** A run store directory to record every episode in (off when absent). */
   store: z.string().min(1).optional(),
 });
@@ -108,7 +121,7 @@ export async function readRewardServiceConfig(path: string): Promise<RewardServi
 
 const RewardRequest = z.object({
   query: z.array(z.string(), { error: 'query must be a list of strings (prompt + response)' }),
-  prompts: z.array(z.string()).nullable().optional(),
+  prompts: z.array(z.string().nullable()).nullable().optional(),
   labels: z.array(z.string().nullable()).nullable().optional(),
 });
 /** A reward request as OpenRLHF sends it. */
@@ -138,7 +151,11 @@ export interface RewardService {
   readonly overseer: Overseer;
   /** The run episodes are recorded in, when `store` is set. */
   readonly runId: string | undefined;
+  /** A hash of everything in the config that changes a score (replicas serving alike share it). */
+  readonly configHash: string;
   score(request: RewardRequest): Promise<RewardResponse>;
+  /** Counters, queue and latency percentiles, as `GET /metrics` returns them. */
+  metrics(): RewardMetricsSnapshot;
   handler: RequestListener;
   close(): void;
 }
@@ -162,6 +179,15 @@ export function rewardService(config: RewardServiceConfig): RewardService {
   }
   const questions: QuestionFamily = family;
   const overseer = createOverseer(config.overseer.name, config.overseer.options, { family });
+  const metrics = rewardMetrics();
+  // The scoring path judges through this, so /metrics counts the judge calls a sample really cost.
+  const countedOverseer: Overseer = {
+    reference: overseer.reference,
+    judge: (step) => {
+      metrics.judgeCall();
+      return overseer.judge(step);
+    },
+  };
   const scaffold = config.format === 'snap' ? snap() : chainOfThought();
   scaffold.check(family);
   const mark = config.format === 'snap' ? SNAP_MARK : THOUGHT_MARK;
@@ -181,6 +207,33 @@ export function rewardService(config: RewardServiceConfig): RewardService {
     }),
   );
   let served = 0;
+  let queueDepth = 0;
+  const cache = rewardCache<SampleResult>({
+    capacity: config.cacheSize,
+    // A failure may be transient (a model judge timing out), so a retry scores it afresh.
+    keep: (result) => result.error === null,
+  });
+  const configHash = createHash('sha256')
+    .update(
+      JSON.stringify([
+        config.task,
+        config.format,
+        overseer.reference,
+        config.lambda,
+        config.aggregate,
+        config.questionPattern ?? null,
+        config.failureReward,
+      ]),
+    )
+    .digest('hex');
+  const sampleKey = (
+    query: string,
+    prompt: string | undefined,
+    label: string | undefined,
+  ): string =>
+    createHash('sha256')
+      .update(JSON.stringify([configHash, query, prompt ?? null, label ?? null]))
+      .digest('hex');
 
   /** The question a prompt asks, and the response after it. */
   const split = (
@@ -213,14 +266,14 @@ export function rewardService(config: RewardServiceConfig): RewardService {
   };
 
   const scoreOne = async (
-    index: number,
+    sampleId: string,
     query: string,
     prompt: string | undefined,
-    label: string | null | undefined,
+    label: string | undefined,
   ): Promise<SampleResult> => {
     const { question, response } = split(query, prompt);
     // Without a label the family's exact solver says what the answer is, where it can read the question.
-    let expected = label ?? undefined;
+    let expected = label;
     if (expected === undefined) {
       try {
         expected = questions.oracle(question);
@@ -229,7 +282,7 @@ export function rewardService(config: RewardServiceConfig): RewardService {
       }
     }
     const problem: Problem = {
-      id: `reward/${served}/${index}`,
+      id: `reward/${sampleId}`,
       family: family.name,
       question,
       ...(expected === undefined ? {} : { answer: expected }),
@@ -245,7 +298,7 @@ export function rewardService(config: RewardServiceConfig): RewardService {
     });
     if (episode.status === 'failed')
       throw new Error(episode.error?.message ?? 'the response could not be read');
-    const judgments = await judgeEpisode(overseer, episode);
+    const judgments = await judgeEpisode(countedOverseer, episode);
     const process = aggregate(
       judgments.map(({ judgment }) => judgment.score),
       config.aggregate,
@@ -311,21 +364,36 @@ export function rewardService(config: RewardServiceConfig): RewardService {
       }
     }
     served += 1;
+    const batch = served;
     const results = await Promise.all(
-      query.map((text, index) =>
-        limit(() =>
-          scoreOne(index, text, prompts?.[index], labels?.[index]).catch(
-            (error: unknown): SampleResult => ({
-              reward: config.failureReward,
-              process: 0,
-              outcome: 0,
-              steps: 0,
-              correct: 0,
-              error: toErrorRecord(error).message,
-            }),
-          ),
-        ),
-      ),
+      query.map(async (text, index) => {
+        const prompt = prompts?.[index] ?? undefined;
+        const label = labels?.[index] ?? undefined;
+        const { value, source } = await cache.get(sampleKey(text, prompt, label), () => {
+          queueDepth += 1;
+          return limit(async () => {
+            queueDepth -= 1;
+            // Yield to the event loop first, so a batch of thousands of fast samples still lets
+            // other requests (and /health) in between.
+            await new Promise((resolve) => setImmediate(resolve));
+            const started = performance.now();
+            const result = await scoreOne(`${batch}/${index}`, text, prompt, label).catch(
+              (error: unknown): SampleResult => ({
+                reward: config.failureReward,
+                process: 0,
+                outcome: 0,
+                steps: 0,
+                correct: 0,
+                error: toErrorRecord(error).message,
+              }),
+            );
+            metrics.scored(performance.now() - started);
+            return result;
+          });
+        });
+        metrics.sample(source, value.error !== null);
+        return value;
+      }),
     );
     const rewards = results.map((result) => result.reward);
     return {
@@ -343,25 +411,59 @@ export function rewardService(config: RewardServiceConfig): RewardService {
     };
   };
 
+  const metricsNow = (): RewardMetricsSnapshot =>
+    metrics.snapshot({
+      queueDepth,
+      inFlight: limit.inFlight,
+      concurrency: config.concurrency,
+      cacheEntries: cache.size,
+    });
+
+  /** Whether a `/metrics` caller asked for Prometheus text (a scraper's Accept, or `?format=prometheus`). */
+  const wantsPrometheus = (request: IncomingMessage, url: URL): boolean => {
+    const format = url.searchParams.get('format');
+    if (format !== null) return format === 'prometheus';
+    const accept = request.headers.accept ?? '';
+    return accept.includes('text/plain') || accept.includes('application/openmetrics-text');
+  };
+
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const path =
-      new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/health') {
       sendJson(response, 200, {
         status: 'ok',
         overseer: overseer.reference,
         lambda: config.lambda,
+        configHash,
+        queueDepth,
+        inFlight: limit.inFlight,
       });
+      return;
+    }
+    if (path === '/metrics') {
+      const snapshot = metricsNow();
+      if (!wantsPrometheus(request, url)) {
+        sendJson(response, 200, snapshot);
+        return;
+      }
+      const text = prometheusText(snapshot);
+      response.writeHead(200, {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
+      response.end(text);
       return;
     }
     if (path !== '/' && path !== '/get_reward') {
       throw new ApiError(
         404,
-        `no route ${path}; POST / (or /get_reward) with {"query", "prompts", "labels"}`,
+        `no route ${path}; POST / (or /get_reward) with {"query", "prompts", "labels"}, or GET /health, /metrics`,
       );
     }
     if (request.method !== 'POST') throw new ApiError(405, `use POST for ${path}`);
-    const parsed = RewardRequest.safeParse(await readJsonBody(request, 64 << 20));
+    // Room for a full batch (maxBatch samples of long responses) in one body.
+    const parsed = RewardRequest.safeParse(await readJsonBody(request, 256 << 20));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ApiError(400, `${issue.path.join('.') || '(body)'}: ${issue.message}`, {
@@ -375,9 +477,17 @@ export function rewardService(config: RewardServiceConfig): RewardService {
     config,
     overseer,
     runId,
+    configHash,
     score,
+    metrics: metricsNow,
     handler: (request, response) => {
-      route(request, response).catch((error: unknown) => sendError(response, error));
+      const started = performance.now();
+      route(request, response)
+        .catch((error: unknown) => sendError(response, error))
+        .finally(() => {
+          if (request.method === 'POST')
+            metrics.request(performance.now() - started, response.statusCode >= 400);
+        });
     },
     close: () => {
       if (store !== undefined && runId !== undefined) store.finishRun(runId, { batches: served });
