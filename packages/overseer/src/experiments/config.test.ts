@@ -98,6 +98,8 @@ describe('examples/', () => {
     expect(arms['trace-error.yaml/trace-error']).toEqual(['outcome-rl', 'process-rl']);
     const distillers = [
       'imitation',
+      'behaviour-cloning',
+      'on-policy-distillation',
       'process-rl',
       'expert-iteration',
       'sft-then-process-rl',
@@ -108,6 +110,21 @@ describe('examples/', () => {
         distillers.map((arm) => arm + point),
       ),
     );
+    const multimodal = [
+      'imitation',
+      'process-rl',
+      'expert-iteration',
+      'sft-then-process-rl',
+      'group-pg',
+      'on-policy-distillation',
+    ];
+    // One sweep: the arms at the file's point, then each arm at the sweep's other points.
+    const swept = (points: string[]) => [
+      ...multimodal,
+      ...multimodal.flatMap((arm) => points.map((point) => `${arm}@${point}`)),
+    ];
+    expect(arms['distillation.yaml/multimodal-expert']).toEqual(swept(['m=4', 'm=16']));
+    expect(arms['distillation.yaml/capacity-gap']).toEqual(swept(['width=64', 'width=128']));
     expect(arms['quickstart.yaml/ida']).toEqual(ida);
     expect(arms['quickstart.yaml/tampering']).toEqual(['outcome-rl', 'process-rl']);
     for (const experiment of ['clean-expert', 'noisy-expert']) {
