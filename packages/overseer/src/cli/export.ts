@@ -130,7 +130,7 @@ export const exportVerb: Verb = {
     const command = program
       .command('export')
       .description(
-        'Export a stored run as JSONL for a trainer (TRL, OpenAI fine-tuning, PRM800K), as Inspect .eval logs (--format inspect --out DIR), or as one self-contained HTML page of the viewer (--format html --out DIR).',
+        'Export a stored run as one self-contained HTML page of the viewer (--format html --out DIR), as JSONL for a trainer (TRL, OpenAI fine-tuning, PRM800K), or as Inspect .eval logs (--format inspect --out DIR).',
       )
       .requiredOption('--run <id>', 'run id (see `overseer runs`)')
       .requiredOption(
