@@ -7,7 +7,13 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Option } from 'commander';
 import { z } from 'zod';
-import { exportFormatNames, exportFormatNamed, exportRun } from '../export/index.ts';
+import { OverseerError } from '../errors.ts';
+import {
+  directoryExportFormats,
+  exportFormatNames,
+  exportFormatNamed,
+  exportRun,
+} from '../export/index.ts';
 import type { ExportOptions } from '../export/index.ts';
 import { addStoreOption } from './runs.ts';
 import { integerArgument, numberArgument, verbOptions } from './arguments.ts';
@@ -88,17 +94,53 @@ const ExportFlags = z.object({
   maxPairs: z.number().optional(),
 });
 
+/** `overseer export --format inspect`: the run as Inspect logs in the `--out` directory. */
+async function exportInspect(options: z.infer<typeof ExportFlags>): Promise<void> {
+  if (options.out === undefined) {
+    throw new OverseerError('cli.missing-out', '--format inspect writes a directory of logs', {
+      hint: 'add --out DIR (e.g. --out logs), then `inspect view --log-dir DIR`',
+    });
+  }
+  const { RunStore } = await import('../store/index.ts');
+  const store = RunStore.open(options.store, { readOnly: true });
+  try {
+    const { files, samples } = directoryExportFormats.inspect.write(
+      store,
+      options.run,
+      options.out,
+      {
+        ...(options.iteration === undefined ? {} : { iteration: options.iteration }),
+        ...(options.experiment === undefined ? {} : { experiment: options.experiment }),
+        ...(options.arm === undefined ? {} : { arm: options.arm }),
+        onlyCorrect: options.onlyCorrect,
+        ...(options.phase === undefined ? {} : { phase: options.phase }),
+      },
+    );
+    process.stderr.write(
+      `wrote ${files.length} Inspect log${files.length === 1 ? '' : 's'} (${samples} sample${samples === 1 ? '' : 's'}) and listing.json to ${options.out}\n`,
+    );
+  } finally {
+    store.close();
+  }
+}
+
 /** `overseer export`. */
 export const exportVerb: Verb = {
   register(program) {
     const command = program
       .command('export')
       .description(
-        'Export a stored run as JSONL for a trainer (TRL, OpenAI fine-tuning, PRM800K), or as one self-contained HTML page of the viewer (--format html --out DIR).',
+        'Export a stored run as one self-contained HTML page of the viewer (--format html --out DIR), as JSONL for a trainer (TRL, OpenAI fine-tuning, PRM800K), or as Inspect .eval logs (--format inspect --out DIR).',
       )
       .requiredOption('--run <id>', 'run id (see `overseer runs`)')
-      .requiredOption('--format <name>', `one of: ${exportFormatNames.join(', ')}, html`)
-      .option('--out <file>', 'file to write (default: standard output); for html, a directory')
+      .requiredOption(
+        '--format <name>',
+        `one of: ${[...exportFormatNames, ...Object.keys(directoryExportFormats)].join(', ')}, html`,
+      )
+      .option(
+        '--out <file>',
+        'file to write (default: standard output); for html and inspect, a directory',
+      )
       .option('--iteration <n>', 'only episodes of this iteration', integerArgument(0))
       .option('--experiment <name>', 'only episodes of this experiment of an `overseer run`')
       .option('--arm <name>', 'only episodes of this arm (of --experiment, when given)')
@@ -126,6 +168,8 @@ export const exportVerb: Verb = {
         const { exportHtmlVerb } = await import('../viewer-server/html-export.ts');
         return exportHtmlVerb(given);
       }
+      // inspect writes a directory of logs, not JSONL rows.
+      if (given.format === 'inspect') return exportInspect(verbOptions(ExportFlags, given));
       const options = verbOptions(ExportFlags, given);
       const out = options.out;
       const count = await runExport({

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { benchVerb } from './bench.ts';
 import { evalVerb } from './eval.ts';
 import { exportVerb } from './export.ts';
+import { importVerb } from './import.ts';
 import { sampleVerb } from './sample.ts';
 import { runVerb } from './run.ts';
 import { rewardServerVerb } from './reward-server.ts';
@@ -32,6 +33,7 @@ export const verbs: Verb[] = [
   evalVerb,
   runsVerb,
   exportVerb,
+  importVerb,
   viewVerb,
   serveVerb,
   rewardServerVerb,

@@ -5,6 +5,7 @@
 import { OverseerError } from '../errors.ts';
 import type { EpisodeStatus, JsonObject } from '../spec/index.ts';
 import type { EpisodeRecord, RunStore } from '../store/index.ts';
+import { writeInspectLogs } from './inspect-log.ts';
 import { openAiSftRows } from './openai-sft.ts';
 import type { ExportOptions } from './options.ts';
 import { prm800kRows } from './prm800k.ts';
@@ -56,6 +57,30 @@ export const exportFormats = {
     rows: prm800kRows,
   },
 } satisfies Record<string, ExportFormat>;
+
+/** An export format that writes a directory of files (`--out DIR`) rather than JSONL lines. */
+export interface DirectoryExportFormat {
+  name: string;
+  /** One line for `--help` and error messages. */
+  description: string;
+  /** Writes the run's files into `directory`; returns their names and how many samples. */
+  write(
+    store: RunStore,
+    runId: string,
+    directory: string,
+    options: ExportOptions,
+  ): { files: string[]; samples: number };
+}
+
+/** Every directory export format, by the name `overseer export --format` takes. */
+export const directoryExportFormats = {
+  inspect: {
+    name: 'inspect',
+    description:
+      'Inspect .eval logs (log schema version 2, checked against Inspect 0.3.260) and listing.json',
+    write: writeInspectLogs,
+  },
+} satisfies Record<string, DirectoryExportFormat>;
 
 /** The name of an export format. */
 export type ExportFormatName = keyof typeof exportFormats;
