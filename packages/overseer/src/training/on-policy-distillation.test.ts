@@ -5,6 +5,7 @@ import { Tokenizer } from '../model/tokenizer.ts';
 import { programOverseer } from '../overseers/program.ts';
 import type { Judgment, Problem } from '../spec/index.ts';
 import { addition } from '../tasks/addition.ts';
+import type { QuestionFamily } from '../tasks/family.ts';
 import { evaluatePolicy } from './evaluation.ts';
 import { answerAsWritten, imitatedSteps, onPolicyDistillation } from './on-policy-distillation.ts';
 import type { Rollout, RolloutStep } from './rollouts.ts';
@@ -23,14 +24,33 @@ function fresh(width = 16): Gpt {
   });
 }
 
-/** The weak expert as an overseer that can also say what it would have written. */
-const expert: StepJudge = {
-  judge: (step) => programOverseer(family).judge(step),
-  correct: (step) => {
-    const check = family.checkStep(step);
-    return check.rating === 1 ? step.action : check.expected;
-  },
-};
+/** The weak expert of `of` as an overseer that can also say what it would have written. */
+function expertJudge(of: QuestionFamily): StepJudge {
+  return {
+    judge: (step) => programOverseer(of).judge(step),
+    correct: (step) => {
+      const check = of.checkStep(step);
+      return check.rating === 1 ? step.action : check.expected;
+    },
+  };
+}
+
+const expert = expertJudge(family);
+
+/**
+ * An expert that adds the whole numbers in one line (any true block of columns approved), its
+ * task and a tiny student.
+ */
+function bigSteps() {
+  const big = addition({ maxDigits: 3, traceColumns: 3 });
+  const model = Gpt.create({
+    tokenizer: new Tokenizer(big.alphabet),
+    kernels: loadKernels('auto'),
+    seed: 3,
+    config: { layers: 1, heads: 2, width: 16, contextLength: 40 },
+  });
+  return { big, judge: expertJudge(big), task: questionTask(big, [], { maxTokens: 40 }), model };
+}
 
 function judgment(score: number): Judgment {
   return { score, rationale: '', overseer: { name: 'test', options: {} }, method: 'program' };
@@ -145,21 +165,7 @@ describe('a chain-of-thought correction', () => {
   it('is the expert’s next line in the student’s state, and its answer written as the answer line', async () => {
     // The expert adds whole numbers in one line; the student's column line is approved (any
     // true step is) and its wrong second line is replaced by the expert's block of the rest.
-    const big = addition({ maxDigits: 3, traceColumns: 3 });
-    const judge: StepJudge = {
-      judge: (step) => programOverseer(big).judge(step),
-      correct: (step) => {
-        const check = big.checkStep(step);
-        return check.rating === 1 ? step.action : check.expected;
-      },
-    };
-    const task = questionTask(big, [], { maxTokens: 40 });
-    const model = Gpt.create({
-      tokenizer: new Tokenizer(big.alphabet),
-      kernels: loadKernels('auto'),
-      seed: 3,
-      config: { layers: 1, heads: 2, width: 16, contextLength: 40 },
-    });
+    const { big, judge, task, model } = bigSteps();
     const encode = (text: string) => model.tokenizer.encode(text);
     const { endId } = model.tokenizer;
     const question = '534+299';
@@ -264,22 +270,7 @@ describe('on-policy distillation', () => {
 });
 
 describe('on-policy distillation labels the student’s next action in its own state', () => {
-  // The expert adds whole numbers in one line; any true block of columns is approved.
-  const big = addition({ maxDigits: 3, traceColumns: 3 });
-  const judge: StepJudge = {
-    judge: (step) => programOverseer(big).judge(step),
-    correct: (step) => {
-      const check = big.checkStep(step);
-      return check.rating === 1 ? step.action : check.expected;
-    },
-  };
-  const task = questionTask(big, [], { maxTokens: 40 });
-  const model = Gpt.create({
-    tokenizer: new Tokenizer(big.alphabet),
-    kernels: loadKernels('auto'),
-    seed: 3,
-    config: { layers: 1, heads: 2, width: 16, contextLength: 40 },
-  });
+  const { big, judge, task, model } = bigSteps();
   const { endId } = model.tokenizer;
   const show = (tokens: readonly number[]) =>
     tokens.map((token) => (token === endId ? '<end>' : model.tokenizer.decode([token]))).join('');
@@ -369,16 +360,12 @@ describe('on-policy distillation of a chain of thought', () => {
   it('teaches a cold student to write its line and then the answer line', async () => {
     const task = questionTask(family, problems);
     const model = fresh(32);
-    const judge: StepJudge = {
-      judge: (step) => programOverseer(family).judge(step),
-      correct: expert.correct,
-    };
     await onPolicyDistillation({
       updates: 150,
       problemsPerUpdate: 8,
       groupSize: 2,
       learningRate: 1e-2,
-    }).train({ model, seed: 2, task, judge });
+    }).train({ model, seed: 2, task, judge: expert });
     const evaluation = await evaluatePolicy(model, task);
     expect(evaluation.kind).toBe('question');
     if (evaluation.kind !== 'question') return;
