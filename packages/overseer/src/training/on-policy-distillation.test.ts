@@ -5,6 +5,7 @@ import { Tokenizer } from '../model/tokenizer.ts';
 import { programOverseer } from '../overseers/program.ts';
 import type { Judgment, Problem } from '../spec/index.ts';
 import { addition } from '../tasks/addition.ts';
+import type { QuestionFamily } from '../tasks/family.ts';
 import { evaluatePolicy } from './evaluation.ts';
 import { answerAsWritten, imitatedSteps, onPolicyDistillation } from './on-policy-distillation.ts';
 import type { Rollout, RolloutStep } from './rollouts.ts';
@@ -23,14 +24,33 @@ function fresh(width = 16): Gpt {
   });
 }
 
-/** The weak expert as an overseer that can also say what it would have written. */
-const expert: StepJudge = {
-  judge: (step) => programOverseer(family).judge(step),
-  correct: (step) => {
-    const check = family.checkStep(step);
-    return check.rating === 1 ? step.action : check.expected;
-  },
-};
+/** The weak expert of `of` as an overseer that can also say what it would have written. */
+function expertJudge(of: QuestionFamily): StepJudge {
+  return {
+    judge: (step) => programOverseer(of).judge(step),
+    correct: (step) => {
+      const check = of.checkStep(step);
+      return check.rating === 1 ? step.action : check.expected;
+    },
+  };
+}
+
+const expert = expertJudge(family);
+
+/**
+ * An expert that adds the whole numbers in one line (any true block of columns approved), its
+ * task and a tiny student.
+ */
+function bigSteps() {
+  const big = addition({ maxDigits: 3, traceColumns: 3 });
+  const model = Gpt.create({
+    tokenizer: new Tokenizer(big.alphabet),
+    kernels: loadKernels('auto'),
+    seed: 3,
+    config: { layers: 1, heads: 2, width: 16, contextLength: 40 },
+  });
+  return { big, judge: expertJudge(big), task: questionTask(big, [], { maxTokens: 40 }), model };
+}
 
 function judgment(score: number): Judgment {
   return { score, rationale: '', overseer: { name: 'test', options: {} }, method: 'program' };
@@ -145,21 +165,7 @@ describe('a chain-of-thought correction', () => {
   it('is the expert’s next line in the student’s state, and its answer written as the answer line', async () => {
     // The expert adds whole numbers in one line; the student's column line is approved (any
     // true step is) and its wrong second line is replaced by the expert's block of the rest.
-    const big = addition({ maxDigits: 3, traceColumns: 3 });
-    const judge: StepJudge = {
-      judge: (step) => programOverseer(big).judge(step),
-      correct: (step) => {
-        const check = big.checkStep(step);
-        return check.rating === 1 ? step.action : check.expected;
-      },
-    };
-    const task = questionTask(big, [], { maxTokens: 40 });
-    const model = Gpt.create({
-      tokenizer: new Tokenizer(big.alphabet),
-      kernels: loadKernels('auto'),
-      seed: 3,
-      config: { layers: 1, heads: 2, width: 16, contextLength: 40 },
-    });
+    const { big, judge, task, model } = bigSteps();
     const encode = (text: string) => model.tokenizer.encode(text);
     const { endId } = model.tokenizer;
     const question = '534+299';
@@ -260,5 +266,109 @@ describe('on-policy distillation', () => {
     expect(before).toBeLessThan(0.2);
     expect(result.updates[0].correctedSteps).toBeGreaterThan(0);
     expect(await evaluate()).toBeGreaterThanOrEqual(0.7);
+  });
+});
+
+describe('on-policy distillation labels the student’s next action in its own state', () => {
+  const { big, judge, task, model } = bigSteps();
+  const { endId } = model.tokenizer;
+  const show = (tokens: readonly number[]) =>
+    tokens.map((token) => (token === endId ? '<end>' : model.tokenizer.decode([token]))).join('');
+
+  /** A sampled completion split and judged as rollouts are (`ended`: the end token sampled). */
+  async function sampled(question: string, completion: string, ended: boolean): Promise<Rollout> {
+    const prompt = task.prompt(question);
+    const tokens = [...model.tokenizer.encode(completion), ...(ended ? [endId] : [])];
+    const pieces = task.steps(completion);
+    pieces[pieces.length - 1].end = tokens.length;
+    const steps: RolloutStep[] = [];
+    for (const piece of pieces) {
+      const proposed = {
+        family: big.name,
+        question,
+        kind: piece.kind,
+        previous: steps.map((step) => ({ kind: step.kind, text: step.text })),
+        context: prompt + completion.slice(0, piece.start),
+        action: piece.text,
+      };
+      const judgment = await judge.judge(proposed);
+      steps.push({ ...piece, call: 0, proposed, judgment });
+    }
+    const problem: Problem = {
+      id: question,
+      family: big.name,
+      question,
+      difficulty: 1,
+      split: 'train',
+      metadata: {},
+    };
+    const answer = task.answer(completion);
+    return {
+      problem,
+      group: 0,
+      calls: [{ prompt, tokens, logProbs: tokens.map(() => -1) }],
+      steps,
+      answer,
+      outcome: big.grade(problem, answer),
+      completion,
+    };
+  }
+
+  /** What is learnt, as `state → target` text. */
+  async function learnt(rollout: Rollout): Promise<string[]> {
+    const imitated = await imitatedSteps(model, [rollout], judge, { imitateApproved: true, task });
+    const prompt = model.tokenizer.encode(rollout.calls[0].prompt).length;
+    return imitated.map(({ sequence }) => {
+      const state = show(sequence.tokens.slice(1 + prompt, sequence.lossStart));
+      return `${state} → ${show(sequence.tokens.slice(sequence.lossStart))}`;
+    });
+  }
+
+  it('after a right line the student followed with empty lines to the token limit: the answer line', async () => {
+    // What the student fell into when a line was learnt with the empty lines it wrote after it:
+    // every approved or corrected line taught more empty lines, and nothing taught the answer.
+    const rollout = await sampled('7+5', '7+5+0=12\n\n\n\n\n', false);
+    expect(rollout.steps.map((step) => [step.kind, step.judgment?.rating])).toEqual([
+      ['thought', 1],
+    ]);
+    expect(await learnt(rollout)).toEqual([' → 7+5+0=12\n', '7+5+0=12\n → =12<end>']);
+  });
+
+  it('after a wrong line followed by empty lines: the expert’s line, then the answer its line spells', async () => {
+    const rollout = await sampled('7+5', '7+5+0=13\n\n\n', true);
+    expect(await learnt(rollout)).toEqual([' → 7+5+0=12\n', '7+5+0=13\n → =13<end>']);
+  });
+
+  it('a line after the last column is corrected by the answer line', async () => {
+    const rollout = await sampled('34+29', '34+29+0=063\n4+9+0=13\n=63', true);
+    expect(rollout.steps.map((step) => step.judgment?.rating)).toEqual([1, -1, 1]);
+    expect(await learnt(rollout)).toEqual([
+      ' → 34+29+0=063\n',
+      '34+29+0=063\n → =63<end>',
+      '34+29+0=063\n4+9+0=13\n → =63<end>',
+    ]);
+  });
+
+  it('an answer before the lines are done is corrected by the next line', async () => {
+    const rollout = await sampled('34+29', '4+9+0=13\n=13', true);
+    expect(rollout.steps.map((step) => step.judgment?.rating)).toEqual([1, -1]);
+    expect(await learnt(rollout)).toEqual([' → 4+9+0=13\n', '4+9+0=13\n → 3+2+1=06\n']);
+  });
+});
+
+describe('on-policy distillation of a chain of thought', () => {
+  it('teaches a cold student to write its line and then the answer line', async () => {
+    const task = questionTask(family, problems);
+    const model = fresh(32);
+    await onPolicyDistillation({
+      updates: 150,
+      problemsPerUpdate: 8,
+      groupSize: 2,
+      learningRate: 1e-2,
+    }).train({ model, seed: 2, task, judge: expert });
+    const evaluation = await evaluatePolicy(model, task);
+    expect(evaluation.kind).toBe('question');
+    if (evaluation.kind !== 'question') return;
+    expect(evaluation.answerAccuracy).toBeGreaterThanOrEqual(0.5);
   });
 });

@@ -16,6 +16,7 @@ import { learningRateAt } from '../model/optimizer.ts';
 import { cacheJudgmentsOption, trainerJudge } from './judgment-cache.ts';
 import { rolloutStatistics, updateRollouts } from './reinforcement.ts';
 import type { Rollout, RolloutStep } from './rollouts.ts';
+import type { ProposedStep } from '../spec/index.ts';
 import type { StepJudge, TrainingTask } from './task.ts';
 import {
   breathe,
@@ -50,11 +51,18 @@ export interface ImitatedStep {
 }
 
 /**
- * The steps of judged rollouts to imitate: each approved step as the student wrote it (when
- * `imitateApproved`), each disapproved one as the expert would have written it in the same state.
- * Undecided steps, and disapproved ones the expert cannot correct, teach nothing. With the
- * `task`, a corrected answer is written as the task writes answers (a chain of thought's answer
- * line); without it, as the expert gave it.
+ * The steps of judged rollouts to imitate — a label for every state the student visited, as
+ * DAgger gives: each approved step as the student wrote it (when `imitateApproved`), each
+ * disapproved one as the expert would have written it in the same state. Undecided steps, and
+ * disapproved ones the expert cannot correct, teach nothing.
+ *
+ * With a chain-of-thought `task` a step is learnt as the format writes it: a line with one
+ * separator, the answer line with the end token. The student's next action after a line is a
+ * state of its own: where it wrote empty lines instead of a step, the expert's step there (the
+ * next line, or the answer line once the lines are done) is learnt. A correction may change a
+ * step's kind, as the expert's next action does: an answer before the lines are done is
+ * corrected by the next line, a line after the last one by the answer line. Without the task
+ * steps are learnt as sampled and corrections keep the step's kind.
  */
 export async function imitatedSteps(
   model: Gpt,
@@ -62,38 +70,13 @@ export async function imitatedSteps(
   judge: StepJudge,
   options: { imitateApproved: boolean; task?: TrainingTask },
 ): Promise<ImitatedStep[]> {
+  const separator = lineSeparator(options.task);
   const steps = rollouts.flatMap((rollout) => rollout.steps.map((step) => ({ rollout, step })));
   const imitated = await Promise.all(
-    steps.map(async ({ rollout, step }): Promise<ImitatedStep | undefined> => {
-      const score = step.judgment?.score ?? 0;
-      if (score > 0) {
-        if (!options.imitateApproved) return undefined;
-        const call = rollout.calls[step.call];
-        return {
-          sequence: stateSequence(model, rollout, step, call.tokens.slice(step.start, step.end)),
-          corrected: false,
-        };
-      }
-      if (score === 0 || judge.correct === undefined) return undefined;
-      const given = await judge.correct(step.proposed);
-      const before = Array.from(rollout.completion ?? '')
-        .slice(0, step.start)
-        .join('');
-      const correction =
-        given === undefined || step.kind !== 'answer'
-          ? given
-          : answerAsWritten(options.task, given, before);
-      if (correction === undefined || correction === step.text) return undefined;
-      return {
-        sequence: stateSequence(
-          model,
-          rollout,
-          step,
-          correctionTokens(model, rollout, step, correction),
-        ),
-        corrected: true,
-      };
-    }),
+    steps.flatMap(({ rollout, step }) => [
+      imitatedStep(model, rollout, step, judge, { ...options, separator }),
+      afterEmptyLines(model, rollout, step, judge, { task: options.task, separator }),
+    ]),
   );
   return imitated.filter(
     (entry): entry is ImitatedStep =>
@@ -101,6 +84,100 @@ export async function imitatedSteps(
   );
 }
 
+/** How `imitatedSteps` reads a step: the task, and its line separator ('' outside a chain of thought). */
+interface StepReading {
+  task?: TrainingTask;
+  separator: string;
+}
+
+/** A step's label: the student's own where approved, else the expert's step in its state. */
+async function imitatedStep(
+  model: Gpt,
+  rollout: Rollout,
+  step: RolloutStep,
+  judge: StepJudge,
+  options: StepReading & { imitateApproved: boolean },
+): Promise<ImitatedStep | undefined> {
+  const score = step.judgment?.score ?? 0;
+  const call = rollout.calls[step.call];
+  const state = call.tokens.slice(0, step.start);
+  if (score > 0) {
+    if (!options.imitateApproved) return undefined;
+    const own =
+      options.separator === '' || step.kind === 'action'
+        ? call.tokens.slice(step.start, step.end)
+        : stepTokens(model, rollout, step, step.kind, step.text, options);
+    return { sequence: stateSequence(model, call.prompt, state, own), corrected: false };
+  }
+  if (score === 0) return undefined;
+  const expert = await expertStep(judge, step.proposed, options.separator !== '');
+  if (expert === undefined) return undefined;
+  if (expert.kind === step.kind && expert.text === step.text) return undefined;
+  const target = stepTokens(model, rollout, step, expert.kind, expert.text, options);
+  return { sequence: stateSequence(model, call.prompt, state, target), corrected: true };
+}
+
+/**
+ * The expert's step in the state after a line the student followed with empty lines (the
+ * empty lines are its next action there, never judged as a step of their own), or undefined.
+ */
+async function afterEmptyLines(
+  model: Gpt,
+  rollout: Rollout,
+  step: RolloutStep,
+  judge: StepJudge,
+  options: StepReading,
+): Promise<ImitatedStep | undefined> {
+  if (options.separator === '' || step.kind !== 'thought') return undefined;
+  const call = rollout.calls[step.call];
+  const { endId } = model.tokenizer;
+  const lineEnd = step.start + Array.from(step.text + options.separator).length;
+  const tail = call.tokens.slice(step.start + Array.from(step.text).length, step.end);
+  const separatorTokens = model.tokenizer.encode(options.separator);
+  const wroteSeparator = separatorTokens.every((token, index) => tail[index] === token);
+  const after = call.tokens.slice(lineEnd, step.end).filter((token) => token !== endId);
+  if (!wroteSeparator || after.length === 0) return undefined;
+  const line = step.text + options.separator;
+  const empty: ProposedStep = {
+    ...step.proposed,
+    kind: 'thought',
+    previous: [...step.proposed.previous, { kind: 'thought', text: step.text }],
+    context: step.proposed.context + line,
+    action: '',
+  };
+  const expert = await expertStep(judge, empty, true);
+  if (expert === undefined || expert.text === '') return undefined;
+  const next: RolloutStep = { ...step, kind: 'thought', text: '', start: lineEnd, proposed: empty };
+  const target = stepTokens(model, rollout, next, expert.kind, expert.text, options);
+  return {
+    sequence: stateSequence(model, call.prompt, call.tokens.slice(0, lineEnd), target),
+    corrected: true,
+  };
+}
+
+/**
+ * The expert's own step in a proposed step's state: of the step's kind, else — when `anyKind`
+ * (a chain of thought, whose next action is a line or the answer line) — of the other kind, as
+ * the expert continues where the student answered too early or answers where it wrote a line
+ * too many. Undefined where the expert knows none.
+ */
+async function expertStep(
+  judge: StepJudge,
+  proposed: ProposedStep,
+  anyKind: boolean,
+): Promise<{ kind: RolloutStep['kind']; text: string } | undefined> {
+  const given = await judge.correct?.(proposed);
+  if (given !== undefined) return { kind: proposed.kind as RolloutStep['kind'], text: given };
+  if (!anyKind || (proposed.kind !== 'thought' && proposed.kind !== 'answer')) return undefined;
+  const kind = proposed.kind === 'thought' ? 'answer' : 'thought';
+  const instead = await judge.correct?.({ ...proposed, kind, action: '' });
+  return instead === undefined || instead === '' ? undefined : { kind, text: instead };
+}
+
+/** The separator after a chain of thought's line: one empty thought written ('' for a snap task). */
+function lineSeparator(task: TrainingTask | undefined): string {
+  return task?.kind === 'question' && task.completion !== undefined ? task.completion(['']) : '';
+}
 /**
  * An answer as a completion of the task writes it after `before` (what the student wrote ahead of
  * it): a chain of thought's answer line (`=579`) whether the expert gave the answer or the line,
@@ -114,40 +191,47 @@ export function answerAsWritten(
 ): string {
   if (task?.kind !== 'question' || task.completion === undefined) return answer;
   const line = task.completion([], task.answer(answer) ?? answer);
-  // One empty thought written is the separator alone ('' for a snap task).
-  const separator = task.completion(['']);
+  const separator = lineSeparator(task);
   return before === '' || before.endsWith(separator) ? line : separator + line;
 }
 
-/** `<end> prompt prefix target` for a step's state, the loss starting at the target. */
+/** `<end> prompt state target` for a step's state, the loss starting at the target. */
 function stateSequence(
   model: Gpt,
-  rollout: Rollout,
-  step: RolloutStep,
+  prompt: string,
+  state: readonly number[],
   target: readonly number[],
 ): SequenceForBatch {
-  const call = rollout.calls[step.call];
-  const prefix = [...model.tokenizer.encode(call.prompt), ...call.tokens.slice(0, step.start)];
+  const prefix = [...model.tokenizer.encode(prompt), ...state];
   return { tokens: [model.tokenizer.endId, ...prefix, ...target], lossStart: 1 + prefix.length };
 }
 
 /**
- * The tokens of the expert's step in the student's place, ending as a step of its kind ends: an
- * answer with the end token, a thought with the separator the student wrote after its own line.
+ * The tokens of a step of `kind` written as `text` in `step`'s state, ending as a step of its
+ * kind ends: an answer (written as the task writes answers) with the end token, a line with its
+ * separator — without a chain-of-thought task, the separators the student wrote after its own
+ * line — and an action as it is.
  */
-function correctionTokens(
+function stepTokens(
   model: Gpt,
   rollout: Rollout,
   step: RolloutStep,
-  correction: string,
+  kind: RolloutStep['kind'],
+  text: string,
+  options: StepReading,
 ): number[] {
   const { endId } = model.tokenizer;
-  const body = model.tokenizer.encode(correction);
-  if (step.kind === 'answer') return [...body, endId];
-  if (step.kind === 'action') return body;
+  if (kind === 'answer') {
+    const before = Array.from(rollout.completion ?? '')
+      .slice(0, step.start)
+      .join('');
+    return [...model.tokenizer.encode(answerAsWritten(options.task, text, before)), endId];
+  }
+  if (kind === 'action') return model.tokenizer.encode(text);
+  if (options.separator !== '') return model.tokenizer.encode(text + options.separator);
   const call = rollout.calls[step.call];
   const written = call.tokens.slice(step.start + Array.from(step.text).length, step.end);
-  return [...body, ...written.filter((token) => token !== endId)];
+  return [...model.tokenizer.encode(text), ...written.filter((token) => token !== endId)];
 }
 
 /** The on-policy distillation trainer. */
