@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decide } from './decide.ts';
 import { generateInstance, type InstanceOptions, type PatternKind } from './generate.ts';
+import { logLogFigure, type LogLogChartOptions } from './log-log-plot.ts';
 import { formatMatrixMarket, parsePartialMatrix } from './parse.ts';
 import { runPeer, type PeerName, type PeerResult } from './peers.ts';
 
@@ -291,25 +292,7 @@ export function runBench(options: BenchOptions = {}): BenchReport {
     rmSync(directory, { recursive: true, force: true });
   }
   const exponentsNm: Record<string, number> = {};
-  const groups = new Map<string, BenchRow[]>();
-  for (const row of rows) {
-    if (row.sweep) continue;
-    const key = `${row.pattern}-${row.kind}${row.family && row.family !== 'large' ? `-${row.family.replace(/-\d+$/, '')}` : ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  }
-  for (const [key, group] of groups) {
-    exponentsNm[`ours:${key}`] = logLogSlope(group.map((r) => [r.n * r.m, r.seconds]));
-    for (const peer of resolved.peers) {
-      const solved = group.filter(
-        (r) => (r.peers[peer] as PeerResult | undefined)?.status === 'solved',
-      );
-      if (solved.length >= 2) {
-        exponentsNm[`${peer}:${key}`] = logLogSlope(
-          solved.map((r) => [r.n * r.m, (r.peers[peer] as PeerResult).seconds]),
-        );
-      }
-    }
-  }
+  for (const [key, points] of benchPointsNm(rows)) exponentsNm[key] = logLogSlope(points);
   const sweep = rows.filter((r) => r.sweep);
   return {
     rows,
@@ -319,6 +302,74 @@ export function runBench(options: BenchOptions = {}): BenchReport {
       : {}),
     allCorrect: rows.every((r) => r.correct),
   };
+}
+
+/**
+ * Points (n·m, seconds) per solver and family, keyed as in exponentsNm (`ours:random-yes`,
+ * `csdp:band-no`, `ours:random-no-cycle`); ε-sweep rows are left out, and a peer's family only
+ * appears with at least two solved rows.
+ */
+export function benchPointsNm(rows: BenchRow[]): Map<string, [number, number][]> {
+  const groups = new Map<string, BenchRow[]>();
+  for (const row of rows) {
+    if (row.sweep) continue;
+    const key = `${row.pattern}-${row.kind}${row.family && row.family !== 'large' ? `-${row.family.replace(/-\d+$/, '')}` : ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const peers = [...new Set(rows.flatMap((row) => Object.keys(row.peers) as PeerName[]))];
+  const points = new Map<string, [number, number][]>();
+  for (const [key, group] of groups) {
+    points.set(
+      `ours:${key}`,
+      group.map((r) => [r.n * r.m, r.seconds]),
+    );
+    for (const peer of peers) {
+      const solved = group.filter(
+        (r) => (r.peers[peer] as PeerResult | undefined)?.status === 'solved',
+      );
+      if (solved.length >= 2) {
+        points.set(
+          `${peer}:${key}`,
+          solved.map((r) => [r.n * r.m, (r.peers[peer] as PeerResult).seconds]),
+        );
+      }
+    }
+  }
+  return points;
+}
+
+/** The report as an SVG figure: seconds against n·m per solver and family, and against 1/ε on the sweep, log–log with fitted exponents. */
+export function benchPlot(report: BenchReport): string {
+  const charts: LogLogChartOptions[] = [
+    {
+      title: 'psd bench: seconds against n·m',
+      note: "slope 1 is the prize's O(nm/ε) at fixed ε; m counts the positions plus the diagonal",
+      xLabel: 'n·m',
+      yLabel: 'seconds',
+      series: [...benchPointsNm(report.rows)].map(([name, points]) => ({
+        name,
+        points,
+        exponent: report.exponentsNm[name],
+      })),
+    },
+  ];
+  const sweep = report.rows.filter((row) => row.sweep);
+  if (sweep.length > 0) {
+    charts.push({
+      title: `psd bench: seconds against 1/ε (random-yes, n = ${sweep[0].n}, t* = ε)`,
+      note: "slope 1 is the prize's O(nm/ε) at fixed n·m",
+      xLabel: '1/ε',
+      yLabel: 'seconds',
+      series: [
+        {
+          name: 'ours:random-yes',
+          points: sweep.map((row) => [1 / row.epsilon, row.seconds]),
+          exponent: report.exponentEpsilon ?? Number.NaN,
+        },
+      ],
+    });
+  }
+  return logLogFigure(charts);
 }
 
 function peerCell(row: BenchRow, peer: PeerName): string {

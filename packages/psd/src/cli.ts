@@ -465,6 +465,10 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--seed <s>', 'seed', integer, 1)
     .option('--json', 'print the report as JSON (progress rows go to stderr)')
     .option(
+      '--plot <file>',
+      'also write an SVG figure: seconds against n·m per family (and against 1/ε on the sweep), log–log, fitted exponents in the legend',
+    )
+    .option(
       '--square',
       'benchmark approximate squaring instead (families dense, sparse, low-rank, power-law; --sizes are rows n, default 1000…100000)',
     )
@@ -484,7 +488,8 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--fill <f>', '--square: non-zero probability of the sparse A', positiveNumber, 0.01)
     .action(async (options, command: Command) => {
       if (options.square) {
-        const { formatSquareBenchTable, runSquareBench } = await import('./square-bench.ts');
+        const { formatSquareBenchTable, runSquareBench, squareBenchPlot } =
+          await import('./square-bench.ts');
         const report = runSquareBench({
           ...(command.getOptionValueSource('sizes') === 'cli' ? { sizes: options.sizes } : {}),
           families: options.squareFamilies as SquareFamily[],
@@ -495,10 +500,11 @@ export function buildProgram(out: (text: string) => void): Command {
           seed: options.seed,
           onRow: (row) => process.stderr.write(`${JSON.stringify(row)}\n`),
         });
+        if (options.plot) writeFileSync(options.plot, squareBenchPlot(report));
         out(options.json ? JSON.stringify(report) : formatSquareBenchTable(report));
         return;
       }
-      const { formatBenchTable, runBench } = await import('./bench.ts');
+      const { benchPlot, formatBenchTable, runBench } = await import('./bench.ts');
       const specs = (options.peers as string[])
         .filter((p) => p !== 'none')
         .map((p) => p.split(':'));
@@ -532,6 +538,7 @@ export function buildProgram(out: (text: string) => void): Command {
         // Progress on stderr, one JSON row per line (a killed run keeps its finished rows).
         onRow: (row) => process.stderr.write(`${JSON.stringify(row)}\n`),
       });
+      if (options.plot) writeFileSync(options.plot, benchPlot(report));
       out(options.json ? JSON.stringify(report) : formatBenchTable(report));
     });
 
