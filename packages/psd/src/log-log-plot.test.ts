@@ -5,7 +5,8 @@ const chart = {
   title: 'seconds against n·m',
   xLabel: 'n·m',
   yLabel: 'wall seconds',
-  note: "slope 1 is the prize's O(nm)",
+  note: "the prize's O(nm)",
+  reference: { slope: 1, name: 'slope 1' },
   series: [
     {
       name: 'dense',
@@ -27,6 +28,8 @@ describe('logLogChart', () => {
     expect(svg).toContain('>n·m</text>');
     expect(svg).toContain('>wall seconds</text>');
     expect(svg).toContain('prize&#39;s O(nm)');
+    expect(svg).toContain('<g class="reference"');
+    expect(svg).toContain('>slope 1</text>');
     expect(svg.match(/<g class="series"/g)).toHaveLength(2);
     expect(svg).toContain('dense: exponent 0.50');
     // A series of one point has no slope: a dash, no fitted line, and its name escaped.

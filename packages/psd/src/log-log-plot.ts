@@ -17,8 +17,10 @@ export interface LogLogChartOptions {
   xLabel: string;
   yLabel: string;
   series: LogLogSeries[];
-  /** Text under the title, e.g. the reference exponent the prize asks for. */
+  /** Text under the title. */
   note?: string;
+  /** A grey dotted line of this slope through the centroid of all points, named in the legend (e.g. the prize's exponent 1). */
+  reference?: { slope: number; name: string };
   /** Pixels (default 760 × 420). */
   width?: number;
   height?: number;
@@ -55,6 +57,15 @@ function plotted(points: [number, number][]): [number, number][] {
   return points.filter(([x, y]) => x > 0 && y >= 0).map(([x, y]) => [x, Math.max(y, 1e-6)]);
 }
 
+/** The ends, over the points' x range, of the line of this log–log slope through the centroid of the logged points. */
+function fittedLine(points: [number, number][], slope: number): [number, number][] {
+  const logs = points.map(([x, y]) => [Math.log10(x), Math.log10(y)]);
+  const mx = logs.reduce((sum, [x]) => sum + x, 0) / logs.length;
+  const my = logs.reduce((sum, [, y]) => sum + y, 0) / logs.length;
+  const ends = [Math.min(...logs.map(([x]) => x)), Math.max(...logs.map(([x]) => x))];
+  return ends.map((x): [number, number] => [10 ** x, 10 ** (my + slope * (x - mx))]);
+}
+
 function power(exponent: number): string {
   return `10<tspan dy="-6" font-size="9">${exponent}</tspan>`;
 }
@@ -64,8 +75,10 @@ export function logLogChart(options: LogLogChartOptions): string {
   const { title, xLabel, yLabel, note, width = 760, height = 420 } = options;
   const series = options.series.map((entry) => ({ ...entry, points: plotted(entry.points) }));
   const all = series.flatMap((entry) => entry.points);
+  const line = options.reference && all.length >= 2 ? fittedLine(all, options.reference.slope) : [];
   const [xLow, xHigh] = decades(all.map(([x]) => x));
-  const [yLow, yHigh] = decades(all.map(([, y]) => y));
+  // The reference line's ends widen the y range so that it stays inside the plot.
+  const [yLow, yHigh] = decades([...all, ...line].map(([, y]) => y));
   const plotWidth = width - MARGIN.left - MARGIN.right;
   const plotHeight = height - MARGIN.top - MARGIN.bottom;
   const px = (x: number): number =>
@@ -103,7 +116,8 @@ export function logLogChart(options: LogLogChartOptions): string {
     const dash = DASHES[Math.floor(index / COLORS.length) % DASHES.length];
     const legendY = MARGIN.top + 8 + index * 18;
     const legendX = MARGIN.left + plotWidth + 16;
-    const exponent = Number.isFinite(entry.exponent) ? entry.exponent.toFixed(2) : '—';
+    // `+ 0` turns a slope that rounds to −0.00 into 0.00.
+    const exponent = Number.isFinite(entry.exponent) ? (entry.exponent + 0).toFixed(2) : '—';
     parts.push(
       `<g class="series" data-series="${xml(entry.name)}" stroke="${color}" fill="${color}">`,
     );
@@ -112,15 +126,10 @@ export function logLogChart(options: LogLogChartOptions): string {
         ([x, y]) => `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5"/>`,
       ),
     );
-    const logs = entry.points.map(([x, y]) => [Math.log10(x), Math.log10(y)]);
-    if (Number.isFinite(entry.exponent) && logs.length >= 2) {
-      // The fitted line passes through the centroid of the logged points with the fitted slope.
-      const mx = logs.reduce((sum, [x]) => sum + x, 0) / logs.length;
-      const my = logs.reduce((sum, [, y]) => sum + y, 0) / logs.length;
-      const ends = [Math.min(...logs.map(([x]) => x)), Math.max(...logs.map(([x]) => x))];
-      const [a, b] = ends.map((x) => [px(10 ** x), py(10 ** (my + entry.exponent * (x - mx)))]);
+    if (Number.isFinite(entry.exponent) && entry.points.length >= 2) {
+      const [a, b] = fittedLine(entry.points, entry.exponent);
       parts.push(
-        `<line class="fit" x1="${a[0].toFixed(1)}" y1="${a[1].toFixed(1)}" x2="${b[0].toFixed(1)}" y2="${b[1].toFixed(1)}" stroke-dasharray="${dash}" stroke-width="1.5"/>`,
+        `<line class="fit" x1="${px(a[0]).toFixed(1)}" y1="${py(a[1]).toFixed(1)}" x2="${px(b[0]).toFixed(1)}" y2="${py(b[1]).toFixed(1)}" stroke-dasharray="${dash}" stroke-width="1.5"/>`,
       );
     }
     parts.push(
@@ -129,6 +138,18 @@ export function logLogChart(options: LogLogChartOptions): string {
       '</g>',
     );
   });
+  if (options.reference && line.length === 2) {
+    const [a, b] = line;
+    const legendY = MARGIN.top + 8 + series.length * 18;
+    const legendX = MARGIN.left + plotWidth + 16;
+    parts.push(
+      `<g class="reference" stroke="#777" fill="#555">`,
+      `<line x1="${px(a[0]).toFixed(1)}" y1="${py(a[1]).toFixed(1)}" x2="${px(b[0]).toFixed(1)}" y2="${py(b[1]).toFixed(1)}" stroke-dasharray="1 3" stroke-width="1.5"/>`,
+      `<line x1="${legendX}" y1="${legendY}" x2="${legendX + 12}" y2="${legendY}" stroke-dasharray="1 3" stroke-width="1.5"/>`,
+      `<text class="legend" x="${legendX + 16}" y="${legendY}" dominant-baseline="middle" stroke="none">${xml(options.reference.name)}</text>`,
+      '</g>',
+    );
+  }
   parts.push('</svg>');
   return parts.join('\n');
 }

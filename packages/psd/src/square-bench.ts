@@ -149,7 +149,8 @@ export function squareBenchPlot(report: SquareBenchReport): string {
     label: string,
   ) => ({
     title: `psd bench --square: ${label} against n·m`,
-    note: "slope 1 is the prize's O(nm); m counts the positions plus the diagonal",
+    note: 'm counts the positions plus the diagonal; p is fixed per family',
+    reference: { slope: 1, name: "slope 1: the prize's O(nm)" },
     xLabel: 'n·m',
     yLabel: label,
     series: families.map((family) => ({
