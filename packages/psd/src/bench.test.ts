@@ -65,10 +65,13 @@ describe('psd bench', () => {
       patterns: ['random', 'band'],
       peers: [],
       epsilonSweep: true,
+      epsilonSweepSize: 50,
     });
     expect(report.rows.filter((row) => row.sweep).map((row) => row.epsilon)).toEqual([
       0.2, 0.1, 0.05, 0.02, 0.01, 0.005,
     ]);
+    expect(report.rows.filter((row) => row.sweep).every((row) => row.n === 50)).toBe(true);
+    expect(report.rows.every((row) => row.cpuSeconds > 0)).toBe(true);
     const points = benchPointsNm(report.rows);
     expect([...points.keys()]).toEqual(Object.keys(report.exponentsNm));
     expect(points.get('ours:band-no')).toHaveLength(2);
@@ -76,7 +79,7 @@ describe('psd bench', () => {
     expect(svg).toContain('>n·m</text>');
     expect(svg).toContain('>1/ε</text>');
     expect(svg).toContain('>seconds</text>');
-    expect(svg).toContain('seconds against 1/ε (random-yes, n = 60, t* = ε)');
+    expect(svg).toContain('seconds against 1/ε (random-yes, n = 50, t* = ε)');
     // Four families against n·m, the sweep against 1/ε.
     expect(svg.match(/<g class="series"/g)).toHaveLength(5);
     for (const [name, exponent] of Object.entries(report.exponentsNm)) {

@@ -31,6 +31,8 @@ export interface BenchOptions {
   epsilon?: number;
   /** Also sweep ε at a fixed size to measure the 1/ε exponent. Default true. */
   epsilonSweep?: boolean;
+  /** Order n of the ε sweep (random pattern, YES, m/n = 5). Default the smaller of 800 and the largest size. */
+  epsilonSweepSize?: number;
   /** Our time budget per instance. Default 120. */
   maxSeconds?: number;
   /** Seed of the generated instances. Default 1. */
@@ -59,6 +61,8 @@ export interface BenchRow {
   verdict: string;
   certified: boolean;
   seconds: number;
+  /** CPU seconds of the process over parse and decide (user + system): the machine's load inflates `seconds`, not this. */
+  cpuSeconds: number;
   peers: Partial<Record<PeerName, PeerResult | { status: 'skipped'; reason: string }>>;
   /** Peer seconds / our seconds. */
   ratio: Partial<Record<PeerName, number>>;
@@ -112,6 +116,7 @@ function runOne(
       | 'densities'
       | 'denseSizes'
       | 'epsilonSweep'
+      | 'epsilonSweepSize'
       | 'hardNoSizes'
       | 'largeSizes'
     >
@@ -130,9 +135,11 @@ function runOne(
   });
   const text = formatMatrixMarket(instance.matrix);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const matrix = parsePartialMatrix(text);
   const decision = decide(matrix, { epsilon, maxSeconds: options.maxSeconds, seed: options.seed });
   const seconds = (performance.now() - started) / 1000;
+  const cpuUsed = process.cpuUsage(cpu);
   const verification = decision.stats.verification as { valid?: boolean } | undefined;
   const m = n + matrix.values.length;
   const row: BenchRow = {
@@ -146,6 +153,7 @@ function runOne(
     verdict: decision.verdict,
     certified: verification?.valid === true,
     seconds,
+    cpuSeconds: (cpuUsed.user + cpuUsed.system) / 1e6,
     peers: {},
     ratio: {},
     correct: decision.verdict === instance.expected,
@@ -272,7 +280,7 @@ export function runBench(options: BenchOptions = {}): BenchReport {
       }
     }
     if (epsilonSweep) {
-      const n = Math.min(800, sorted[sorted.length - 1] ?? 800);
+      const n = options.epsilonSweepSize ?? Math.min(800, sorted[sorted.length - 1] ?? 800);
       for (const epsilon of [0.2, 0.1, 0.05, 0.02, 0.01, 0.005]) {
         const row = runOne(
           'random',

@@ -450,6 +450,11 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--eps <e>', 'ε (YES instances have t* = ε)', positiveNumber, 0.05)
     .option('--no-epsilon-sweep', 'skip the 1/ε sweep')
     .option(
+      '--epsilon-sweep-n <n>',
+      'order n of the 1/ε sweep (default the smaller of 800 and the largest size)',
+      integer,
+    )
+    .option(
       '--hard-no-sizes <list>',
       'orders of the NO families without a small witness (random pattern: a 30-cycle, an n/10-cycle, spread; "" for none)',
       (v) => list(v).map(Number),
@@ -531,6 +536,7 @@ export function buildProgram(out: (text: string) => void): Command {
         peerTimeout: options.peerTimeout,
         epsilon: options.eps,
         epsilonSweep: options.epsilonSweep,
+        epsilonSweepSize: options.epsilonSweepN,
         hardNoSizes: options.hardNoSizes,
         largeSizes: options.largeSizes,
         maxSeconds: options.maxSeconds,
