@@ -114,12 +114,14 @@ export function logLogChart(options: LogLogChartOptions): string {
   series.forEach((entry, index) => {
     const color = COLORS[index % COLORS.length];
     const dash = DASHES[Math.floor(index / COLORS.length) % DASHES.length];
+    // Past the palette, hollow markers tell a series from the one that shares its colour.
+    const fill = index < COLORS.length ? color : '#fff';
     const legendY = MARGIN.top + 8 + index * 18;
     const legendX = MARGIN.left + plotWidth + 16;
     // `+ 0` turns a slope that rounds to −0.00 into 0.00.
     const exponent = Number.isFinite(entry.exponent) ? (entry.exponent + 0).toFixed(2) : '—';
     parts.push(
-      `<g class="series" data-series="${xml(entry.name)}" stroke="${color}" fill="${color}">`,
+      `<g class="series" data-series="${xml(entry.name)}" stroke="${color}" fill="${fill}">`,
     );
     parts.push(
       ...entry.points.map(
