@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBenchTable, runBench } from './bench.ts';
+import { benchPlot, benchPointsNm, formatBenchTable, runBench } from './bench.ts';
 import { peerAvailable } from './peers.ts';
 
 describe('psd bench', () => {
@@ -56,5 +56,35 @@ describe('psd bench', () => {
     expect(report.allCorrect).toBe(true);
     expect(report.rows.every((row) => row.certified && row.peakMegabytes > 0)).toBe(true);
     expect(formatBenchTable(report)).toContain('| random-no (spread) | 300 |');
+  });
+
+  it('plots seconds against n·m per family and against 1/ε on the sweep, with the fitted exponents', () => {
+    const report = runBench({
+      sizes: [30, 60],
+      denseSizes: [],
+      patterns: ['random', 'band'],
+      peers: [],
+      epsilonSweep: true,
+      epsilonSweepSize: 50,
+    });
+    expect(report.rows.filter((row) => row.sweep).map((row) => row.epsilon)).toEqual([
+      0.2, 0.1, 0.05, 0.02, 0.01, 0.005,
+    ]);
+    expect(report.rows.filter((row) => row.sweep).every((row) => row.n === 50)).toBe(true);
+    expect(report.rows.every((row) => row.cpuSeconds > 0)).toBe(true);
+    const points = benchPointsNm(report.rows);
+    expect([...points.keys()]).toEqual(Object.keys(report.exponentsNm));
+    expect(points.get('ours:band-no')).toHaveLength(2);
+    const svg = benchPlot(report);
+    expect(svg).toContain('>n·m</text>');
+    expect(svg).toContain('>1/ε</text>');
+    expect(svg).toContain('>seconds</text>');
+    expect(svg).toContain('seconds against 1/ε (random-yes, n = 50, t* = ε)');
+    // Four families against n·m, the sweep against 1/ε.
+    expect(svg.match(/<g class="series"/g)).toHaveLength(5);
+    for (const [name, exponent] of Object.entries(report.exponentsNm)) {
+      expect(svg).toContain(`${name}: exponent ${exponent.toFixed(2)}`);
+    }
+    expect(svg).toContain(`ours:random-yes: exponent ${report.exponentEpsilon!.toFixed(2)}`);
   });
 });

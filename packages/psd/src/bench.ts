@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decide } from './decide.ts';
 import { generateInstance, type InstanceOptions, type PatternKind } from './generate.ts';
+import { logLogFigure, type LogLogChartOptions } from './log-log-plot.ts';
 import { formatMatrixMarket, parsePartialMatrix } from './parse.ts';
 import { runPeer, type PeerName, type PeerResult } from './peers.ts';
 
@@ -30,6 +31,8 @@ export interface BenchOptions {
   epsilon?: number;
   /** Also sweep ε at a fixed size to measure the 1/ε exponent. Default true. */
   epsilonSweep?: boolean;
+  /** Order n of the ε sweep (random pattern, YES, m/n = 5). Default the smaller of 800 and the largest size. */
+  epsilonSweepSize?: number;
   /** Our time budget per instance. Default 120. */
   maxSeconds?: number;
   /** Seed of the generated instances. Default 1. */
@@ -58,6 +61,8 @@ export interface BenchRow {
   verdict: string;
   certified: boolean;
   seconds: number;
+  /** CPU seconds of the process over parse and decide (user + system): the machine's load inflates `seconds`, not this. */
+  cpuSeconds: number;
   peers: Partial<Record<PeerName, PeerResult | { status: 'skipped'; reason: string }>>;
   /** Peer seconds / our seconds. */
   ratio: Partial<Record<PeerName, number>>;
@@ -111,6 +116,7 @@ function runOne(
       | 'densities'
       | 'denseSizes'
       | 'epsilonSweep'
+      | 'epsilonSweepSize'
       | 'hardNoSizes'
       | 'largeSizes'
     >
@@ -129,9 +135,11 @@ function runOne(
   });
   const text = formatMatrixMarket(instance.matrix);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const matrix = parsePartialMatrix(text);
   const decision = decide(matrix, { epsilon, maxSeconds: options.maxSeconds, seed: options.seed });
   const seconds = (performance.now() - started) / 1000;
+  const cpuUsed = process.cpuUsage(cpu);
   const verification = decision.stats.verification as { valid?: boolean } | undefined;
   const m = n + matrix.values.length;
   const row: BenchRow = {
@@ -145,6 +153,7 @@ function runOne(
     verdict: decision.verdict,
     certified: verification?.valid === true,
     seconds,
+    cpuSeconds: (cpuUsed.user + cpuUsed.system) / 1e6,
     peers: {},
     ratio: {},
     correct: decision.verdict === instance.expected,
@@ -271,7 +280,7 @@ export function runBench(options: BenchOptions = {}): BenchReport {
       }
     }
     if (epsilonSweep) {
-      const n = Math.min(800, sorted[sorted.length - 1] ?? 800);
+      const n = options.epsilonSweepSize ?? Math.min(800, sorted[sorted.length - 1] ?? 800);
       for (const epsilon of [0.2, 0.1, 0.05, 0.02, 0.01, 0.005]) {
         const row = runOne(
           'random',
@@ -291,25 +300,7 @@ export function runBench(options: BenchOptions = {}): BenchReport {
     rmSync(directory, { recursive: true, force: true });
   }
   const exponentsNm: Record<string, number> = {};
-  const groups = new Map<string, BenchRow[]>();
-  for (const row of rows) {
-    if (row.sweep) continue;
-    const key = `${row.pattern}-${row.kind}${row.family && row.family !== 'large' ? `-${row.family.replace(/-\d+$/, '')}` : ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  }
-  for (const [key, group] of groups) {
-    exponentsNm[`ours:${key}`] = logLogSlope(group.map((r) => [r.n * r.m, r.seconds]));
-    for (const peer of resolved.peers) {
-      const solved = group.filter(
-        (r) => (r.peers[peer] as PeerResult | undefined)?.status === 'solved',
-      );
-      if (solved.length >= 2) {
-        exponentsNm[`${peer}:${key}`] = logLogSlope(
-          solved.map((r) => [r.n * r.m, (r.peers[peer] as PeerResult).seconds]),
-        );
-      }
-    }
-  }
+  for (const [key, points] of benchPointsNm(rows)) exponentsNm[key] = logLogSlope(points);
   const sweep = rows.filter((r) => r.sweep);
   return {
     rows,
@@ -319,6 +310,76 @@ export function runBench(options: BenchOptions = {}): BenchReport {
       : {}),
     allCorrect: rows.every((r) => r.correct),
   };
+}
+
+/**
+ * Points (n·m, seconds) per solver and family, keyed as in exponentsNm (`ours:random-yes`,
+ * `csdp:band-no`, `ours:random-no-cycle`); ε-sweep rows are left out, and a peer's family only
+ * appears with at least two solved rows.
+ */
+export function benchPointsNm(rows: BenchRow[]): Map<string, [number, number][]> {
+  const groups = new Map<string, BenchRow[]>();
+  for (const row of rows) {
+    if (row.sweep) continue;
+    const key = `${row.pattern}-${row.kind}${row.family && row.family !== 'large' ? `-${row.family.replace(/-\d+$/, '')}` : ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const peers = [...new Set(rows.flatMap((row) => Object.keys(row.peers) as PeerName[]))];
+  const points = new Map<string, [number, number][]>();
+  for (const [key, group] of groups) {
+    points.set(
+      `ours:${key}`,
+      group.map((r) => [r.n * r.m, r.seconds]),
+    );
+    for (const peer of peers) {
+      const solved = group.filter(
+        (r) => (r.peers[peer] as PeerResult | undefined)?.status === 'solved',
+      );
+      if (solved.length >= 2) {
+        points.set(
+          `${peer}:${key}`,
+          solved.map((r) => [r.n * r.m, (r.peers[peer] as PeerResult).seconds]),
+        );
+      }
+    }
+  }
+  return points;
+}
+
+/** The report as an SVG figure: seconds against n·m per solver and family, and against 1/ε on the sweep, log–log with fitted exponents. */
+export function benchPlot(report: BenchReport): string {
+  const charts: LogLogChartOptions[] = [
+    {
+      title: 'psd bench: seconds against n·m',
+      note: `ε = ${report.rows.find((row) => !row.sweep)?.epsilon ?? '—'}; m counts the positions plus the diagonal`,
+      reference: { slope: 1, name: "slope 1: the prize's O(nm/ε)" },
+      xLabel: 'n·m',
+      yLabel: 'seconds',
+      series: [...benchPointsNm(report.rows)].map(([name, points]) => ({
+        name,
+        points,
+        exponent: report.exponentsNm[name],
+      })),
+    },
+  ];
+  const sweep = report.rows.filter((row) => row.sweep);
+  if (sweep.length > 0) {
+    charts.push({
+      title: `psd bench: seconds against 1/ε (random-yes, n = ${sweep[0].n}, t* = ε)`,
+      note: 'YES instances at the edge of the promise, n·m fixed',
+      reference: { slope: 1, name: "slope 1: the prize's O(nm/ε)" },
+      xLabel: '1/ε',
+      yLabel: 'seconds',
+      series: [
+        {
+          name: 'ours:random-yes',
+          points: sweep.map((row) => [1 / row.epsilon, row.seconds]),
+          exponent: report.exponentEpsilon ?? Number.NaN,
+        },
+      ],
+    });
+  }
+  return logLogFigure(charts);
 }
 
 function peerCell(row: BenchRow, peer: PeerName): string {

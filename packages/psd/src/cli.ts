@@ -450,6 +450,11 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--eps <e>', 'ε (YES instances have t* = ε)', positiveNumber, 0.05)
     .option('--no-epsilon-sweep', 'skip the 1/ε sweep')
     .option(
+      '--epsilon-sweep-n <n>',
+      'order n of the 1/ε sweep (default the smaller of 800 and the largest size)',
+      integer,
+    )
+    .option(
       '--hard-no-sizes <list>',
       'orders of the NO families without a small witness (random pattern: a 30-cycle, an n/10-cycle, spread; "" for none)',
       (v) => list(v).map(Number),
@@ -464,6 +469,10 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--max-seconds <s>', 'our budget per instance', positiveNumber, 120)
     .option('--seed <s>', 'seed', integer, 1)
     .option('--json', 'print the report as JSON (progress rows go to stderr)')
+    .option(
+      '--plot <file>',
+      'also write an SVG figure: seconds against n·m per family (and against 1/ε on the sweep), log–log, fitted exponents in the legend',
+    )
     .option(
       '--square',
       'benchmark approximate squaring instead (families dense, sparse, low-rank, power-law; --sizes are rows n, default 1000…100000)',
@@ -490,7 +499,8 @@ export function buildProgram(out: (text: string) => void): Command {
     .option('--runs <k>', 'interleaved runs of --startup', integer, 7)
     .action(async (options, command: Command) => {
       if (options.square) {
-        const { formatSquareBenchTable, runSquareBench } = await import('./square-bench.ts');
+        const { formatSquareBenchTable, runSquareBench, squareBenchPlot } =
+          await import('./square-bench.ts');
         const report = runSquareBench({
           ...(command.getOptionValueSource('sizes') === 'cli' ? { sizes: options.sizes } : {}),
           families: options.squareFamilies as SquareFamily[],
@@ -501,6 +511,7 @@ export function buildProgram(out: (text: string) => void): Command {
           seed: options.seed,
           onRow: (row) => process.stderr.write(`${JSON.stringify(row)}\n`),
         });
+        if (options.plot) writeFileSync(options.plot, squareBenchPlot(report));
         out(options.json ? JSON.stringify(report) : formatSquareBenchTable(report));
         return;
       }
@@ -514,7 +525,7 @@ export function buildProgram(out: (text: string) => void): Command {
         out(JSON.stringify(report));
         return;
       }
-      const { formatBenchTable, runBench } = await import('./bench.ts');
+      const { benchPlot, formatBenchTable, runBench } = await import('./bench.ts');
       const specs = (options.peers as string[])
         .filter((p) => p !== 'none')
         .map((p) => p.split(':'));
@@ -541,6 +552,7 @@ export function buildProgram(out: (text: string) => void): Command {
         peerTimeout: options.peerTimeout,
         epsilon: options.eps,
         epsilonSweep: options.epsilonSweep,
+        epsilonSweepSize: options.epsilonSweepN,
         hardNoSizes: options.hardNoSizes,
         largeSizes: options.largeSizes,
         maxSeconds: options.maxSeconds,
@@ -548,6 +560,7 @@ export function buildProgram(out: (text: string) => void): Command {
         // Progress on stderr, one JSON row per line (a killed run keeps its finished rows).
         onRow: (row) => process.stderr.write(`${JSON.stringify(row)}\n`),
       });
+      if (options.plot) writeFileSync(options.plot, benchPlot(report));
       out(options.json ? JSON.stringify(report) : formatBenchTable(report));
     });
 

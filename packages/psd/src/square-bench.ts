@@ -1,4 +1,5 @@
 import { logLogSlope } from './bench.ts';
+import { logLogFigure } from './log-log-plot.ts';
 import { approximateSquare } from './square.ts';
 import {
   generateSquareInstance,
@@ -137,4 +138,31 @@ export function formatSquareBenchTable(report: SquareBenchReport): string {
   }
   lines.push(`All answered low-rank within 1e-8: ${report.allLow ? 'yes' : 'NO'}`);
   return lines.join('\n');
+}
+
+/** The squaring report as an SVG figure: wall and CPU seconds against n·m, log–log, one series per family with its exponent. */
+export function squareBenchPlot(report: SquareBenchReport): string {
+  const families = Object.keys(report.exponentsNm);
+  const chart = (
+    measure: 'seconds' | 'cpuSeconds',
+    exponents: Record<string, number>,
+    label: string,
+  ) => ({
+    title: `psd bench --square: ${label} against n·m`,
+    note: 'm counts the positions plus the diagonal; p is fixed per family',
+    reference: { slope: 1, name: "slope 1: the prize's O(nm)" },
+    xLabel: 'n·m',
+    yLabel: label,
+    series: families.map((family) => ({
+      name: family,
+      points: report.rows
+        .filter((row) => row.family === family)
+        .map((row): [number, number] => [row.n * row.m, row[measure]]),
+      exponent: exponents[family],
+    })),
+  });
+  return logLogFigure([
+    chart('seconds', report.exponentsNm, 'wall seconds'),
+    chart('cpuSeconds', report.cpuExponentsNm, 'CPU seconds'),
+  ]);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli.ts';
-import { formatSquareBenchTable, runSquareBench } from './square-bench.ts';
+import { formatSquareBenchTable, runSquareBench, squareBenchPlot } from './square-bench.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'psd-square-cli-test-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -82,9 +82,73 @@ describe('psd bench --square', () => {
     expect(Object.keys(report.exponentsNm)).toEqual(['dense', 'sparse', 'low-rank', 'power-law']);
     expect(Number.isFinite(report.cpuExponentsNm.sparse)).toBe(true);
     expect(formatSquareBenchTable(report)).toContain('| sparse | 400 | 200 | 2400 |');
+    const svg = squareBenchPlot(report);
+    expect(svg).toContain('>wall seconds</text>');
+    expect(svg).toContain('>CPU seconds</text>');
+    // One series per family in each of the two charts, each legend with its exponent.
+    expect(svg.match(/<g class="series"/g)).toHaveLength(8);
+    for (const family of ['dense', 'sparse', 'low-rank', 'power-law']) {
+      expect(svg).toContain(`${family}: exponent ${report.exponentsNm[family].toFixed(2)}`);
+      expect(svg).toContain(`${family}: exponent ${report.cpuExponentsNm[family].toFixed(2)}`);
+    }
+  });
+
+  it('writes the plot with --plot and prints the report with --json', async () => {
+    const plot = join(directory, 'square-bench.svg');
+    const { code, output } = await run([
+      'bench',
+      '--square',
+      '--sizes',
+      '100,200',
+      '--square-families',
+      'sparse,power-law',
+      '--sparse-columns',
+      '100',
+      '--fill',
+      '0.05',
+      '--plot',
+      plot,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(output[0]);
+    expect(report.rows).toHaveLength(4);
+    const svg = readFileSync(plot, 'utf8');
+    expect(svg).toContain('psd bench --square: wall seconds against n·m');
+    expect(svg.match(/data-series="sparse"/g)).toHaveLength(2);
+    expect(svg).toContain(`power-law: exponent ${report.exponentsNm['power-law'].toFixed(2)}`);
   });
 
   it('rejects an unknown family before running anything', () => {
     expect(() => runSquareBench({ families: ['banded' as 'dense'] })).toThrow(/unknown squaring/);
+  });
+});
+
+describe('psd bench --plot', () => {
+  it('writes time against n·m per family and against 1/ε for decide', async () => {
+    const plot = join(directory, 'bench.svg');
+    const { code } = await run([
+      'bench',
+      '--sizes',
+      '30,40',
+      '--patterns',
+      'random',
+      '--dense-sizes',
+      '',
+      '--hard-no-sizes',
+      '',
+      '--large-sizes',
+      '',
+      '--peers',
+      'none',
+      '--plot',
+      plot,
+    ]);
+    expect(code).toBe(0);
+    const svg = readFileSync(plot, 'utf8');
+    expect(svg).toContain('data-series="ours:random-yes"');
+    expect(svg).toContain('data-series="ours:random-no"');
+    expect(svg).toMatch(/ours:random-no: exponent -?\d+\.\d\d/);
+    expect(svg).toContain('>1/ε</text>');
   });
 });
