@@ -26,7 +26,15 @@ export {
   Generation,
 } from './policy.ts';
 export type { Policy } from './policy.ts';
-export { Rating, JudgmentMethod, Turn, Judgment, approved } from './judgment.ts';
+export {
+  Rating,
+  JudgmentMethod,
+  Turn,
+  Judgment,
+  approved,
+  ratingAgrees,
+  ratingOfScore,
+} from './judgment.ts';
 export { GradeOutcome, ReturnOutcome, Outcome, trueRewardOf } from './outcome.ts';
 export {
   ArmRunConfiguration,
