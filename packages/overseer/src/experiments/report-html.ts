@@ -11,6 +11,7 @@ import {
   EXPERT_ERRORS_NOTE,
   isNumericArmColumn,
   reportOutline,
+  transcriptsNote,
 } from './report-outline.ts';
 import type {
   ExperimentOutline,
@@ -90,8 +91,8 @@ function stepHtml({ step, judgment, reward }: StepOutline): string {
   if (reward !== undefined) item += ` <span class="producer">reward ${escapeHtml(reward)}</span>`;
   if (judgment !== undefined) {
     item +=
-      `<span class="judgment"><b class="${tone(judgment.score)}">${escapeHtml(judgment.signedScore)}</b> ` +
-      `<span class="muted">(${escapeHtml(judgment.judgedBy)})</span> ` +
+      `<span class="judgment"><b class="${tone(judgment.score)}" title="score: the number the reward used">${escapeHtml(judgment.signedScore)}</b> ` +
+      `<span class="muted">(${judgment.clipped === undefined ? '' : `${escapeHtml(judgment.clipped)}; `}${escapeHtml(judgment.judgedBy)})</span> ` +
       `${escapeHtml(judgment.rationale)}</span>`;
     if (judgment.turns.length > 0) {
       item += `<div class="turns">${judgment.turns
@@ -136,14 +137,17 @@ function transcriptHtml(transcript: TranscriptOutline): string {
         ? ''
         : ` · reference answer ${code(transcript.referenceAnswer)}`) +
       ` · answer ${transcript.answer === null ? '<em class="muted">(none)</em>' : code(transcript.answer)}</p>`,
+    ...(transcript.chosen === undefined
+      ? []
+      : [`<p class="muted">${escapeHtml(transcript.chosen)}</p>`]),
     ...stepsHtml(transcript.steps),
   ];
   if (transcript.outcome !== undefined) {
     const { use, description } = transcript.outcome;
     parts.push(`<p>${escapeHtml(use)}: ${escapeHtml(description)}.</p>`);
   }
-  if (transcript.returned !== undefined) {
-    parts.push(`<p>Return: ${escapeHtml(transcript.returned)}.</p>`);
+  if (transcript.returns !== undefined) {
+    parts.push(`<p>Returns: ${escapeHtml(transcript.returns)}.</p>`);
   }
   parts.push('</details>');
   return parts.join('\n');
@@ -244,7 +248,7 @@ function experimentHtml(experiment: ExperimentOutline): string[] {
   if (experiment.transcripts.length > 0) {
     body.push(
       '<h3>Transcripts</h3>',
-      `<p class="muted">Representative ${experiment.evaluatedOn} episodes: each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).</p>`,
+      `<p class="muted">${escapeHtml(transcriptsNote(experiment.evaluatedOn))}</p>`,
       ...experiment.transcripts.map(transcriptHtml),
     );
   }

@@ -12,6 +12,7 @@ import {
   EXPERT_ERRORS_NOTE,
   isNumericArmColumn,
   reportOutline,
+  transcriptsNote,
 } from './report-outline.ts';
 import type {
   ArmTableOutline,
@@ -61,6 +62,7 @@ function transcriptLines(transcript: TranscriptOutline): string[] {
   const lines = [
     `#### ${markdownText(transcript.arm)}: ${transcript.heading}${transcript.seed}`,
     '',
+    ...(transcript.chosen === undefined ? [] : [markdownText(transcript.chosen), '']),
     `Question ${markdownCode(transcript.question)}` +
       (transcript.referenceAnswer === undefined
         ? ''
@@ -72,7 +74,8 @@ function transcriptLines(transcript: TranscriptOutline): string[] {
     const indent = '  '.repeat(depth);
     let line = `${indent}- **${step.kind}** ${markdownCode(step.input)} → ${markdownCode(step.output)} · ${markdownText(step.producer)}`;
     if (judgment !== undefined) {
-      line += ` — judged **${judgment.signedScore}** (${markdownText(judgment.judgedBy)}): ${markdownText(judgment.rationale)}`;
+      const clipped = judgment.clipped === undefined ? '' : `${judgment.clipped}; `;
+      line += ` — judged **${judgment.signedScore}** (${clipped}${markdownText(judgment.judgedBy)}): ${markdownText(judgment.rationale)}`;
     }
     if (reward !== undefined) line += ` · reward ${reward}`;
     lines.push(line);
@@ -86,8 +89,8 @@ function transcriptLines(transcript: TranscriptOutline): string[] {
   const outcome = transcript.outcome;
   lines.push('');
   if (outcome !== undefined) lines.push(`${outcome.use}: ${markdownText(outcome.description)}.`);
-  if (transcript.returned !== undefined) {
-    lines.push(`${outcome === undefined ? '' : '\n'}Return: ${transcript.returned}.`);
+  if (transcript.returns !== undefined) {
+    lines.push(`${outcome === undefined ? '' : '\n'}Returns: ${markdownText(transcript.returns)}.`);
   }
   lines.push('');
   return lines;
@@ -201,12 +204,7 @@ function experimentLines(experiment: ExperimentOutline, plotDirectory: string): 
     }
   }
   if (experiment.transcripts.length > 0) {
-    lines.push(
-      '### Transcripts',
-      '',
-      `Representative ${experiment.evaluatedOn} episodes. Each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).`,
-      '',
-    );
+    lines.push('### Transcripts', '', markdownText(transcriptsNote(experiment.evaluatedOn)), '');
     for (const transcript of experiment.transcripts) lines.push(...transcriptLines(transcript));
   }
   if (experiment.expertErrors !== undefined) {

@@ -7,10 +7,12 @@
  */
 import type { Judgment, Turn } from '../spec/index.ts';
 import type { Figure } from './report-plots.ts';
+import { TRANSCRIPT_RANKING } from './report.ts';
 import type { ArmResult, Results, Transcript, TranscriptStep } from './report.ts';
 import {
   allMetrics,
   armGroups,
+  clippedFrom,
   describeOutcome,
   evaluatedOn,
   formatMetric,
@@ -20,6 +22,7 @@ import {
   signed,
   transcriptHeading,
   transcriptTree,
+  trueReturn,
 } from './report-format.ts';
 import type { ArmGroup } from './report-format.ts';
 
@@ -46,8 +49,10 @@ export interface ArmTableOutline {
 export interface JudgmentOutline {
   /** −1 … +1, for its colour. */
   score: number;
-  /** The score signed: `+1.00`, `−0.50`. */
+  /** The score signed: `+1.00`, `−0.50` — the number the reward used. */
   signedScore: string;
+  /** `clipped from −1.010` when the score was clipped into [−1, 1]. */
+  clipped: string | undefined;
   /** Who judged and how (see `judgedBy`). */
   judgedBy: string;
   rationale: string;
@@ -71,14 +76,25 @@ export interface TranscriptOutline {
   heading: string;
   /** `, seed S`, or empty when the transcript names no seed. */
   seed: string;
+  /** How a best or worst episode was picked; absent for the others, whose heading says it. */
+  chosen: string | undefined;
   question: string;
   referenceAnswer: string | undefined;
   answer: string | null;
   steps: StepOutline[];
   /** How the outcome entered the reward, and the outcome in words. */
   outcome: { use: string; description: string } | undefined;
-  /** The λ-mixed return, signed. */
-  returned: string | undefined;
+  /** The paid and the true return, labelled, when the arm was paid rewards. */
+  returns: string | undefined;
+}
+
+/** What a transcript's step line shows, said once above the transcripts. */
+export function transcriptsNote(evaluatedOn: string): string {
+  return (
+    `Representative ${evaluatedOn} episodes. Each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper: ` +
+    'its score in [−1, 1] — the number the process reward is built from, and a step is approved when it is ≥ 0 — then, in brackets, the rating that summarises the score’s sign and who judged (“clipped from” gives a value the score was clipped from); ' +
+    '“reward” is what the step was paid after the dial λ and credit assignment.'
+  );
 }
 
 /** An evaluation episode on a question where the weak expert errs, and what the student said. */
@@ -210,6 +226,7 @@ function judgmentOutline(judgment: Judgment): JudgmentOutline {
   return {
     score: judgment.score,
     signedScore: signed(judgment.score),
+    clipped: clippedFrom(judgment),
     judgedBy: judgedBy(judgment),
     rationale: judgment.rationale,
     turns: judgment.transcript ?? [],
@@ -222,6 +239,10 @@ function transcriptOutline(transcript: Transcript): TranscriptOutline {
     arm: transcript.arm,
     heading: transcriptHeading(transcript.label),
     seed: transcript.seed === undefined ? '' : `, seed ${transcript.seed}`,
+    chosen:
+      transcript.label === 'best' || transcript.label === 'worst'
+        ? `The ${transcript.label} of the arm’s evaluation episodes, ${TRANSCRIPT_RANKING}.`
+        : undefined,
     question: transcript.problem.question,
     referenceAnswer: transcript.problem.answer,
     answer: transcript.answer,
@@ -233,7 +254,17 @@ function transcriptOutline(transcript: Transcript): TranscriptOutline {
     })),
     outcome:
       outcome === undefined ? undefined : { use: outcomeUse(transcript), description: outcome },
-    returned: transcript.return === undefined ? undefined : signed(transcript.return),
+    returns:
+      transcript.return === undefined
+        ? undefined
+        : [
+            `paid return ${signed(transcript.return)} (the sum of the step rewards the trainer was paid)`,
+            trueReturn(transcript) === undefined
+              ? undefined
+              : `true return ${trueReturn(transcript)} (the outcome’s true reward)`,
+          ]
+            .filter((part) => part !== undefined)
+            .join(' · '),
   };
 }
 

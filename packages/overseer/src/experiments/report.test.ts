@@ -118,6 +118,35 @@ describe('writeReport', () => {
     expect(html).toContain('Outcome (in the reward with weight λ = 1)');
   });
 
+  it('say which number the reward used, mark clipped scores, and say how best and worst were picked', async () => {
+    const written = await writeReport(sampleResults(), join(directory, 'judgment-meaning'));
+    const markdown = await readFile(written.markdown, 'utf8');
+    const html = await readFile(written.html, 'utf8');
+    for (const text of [markdown, html]) {
+      expect(text).toContain('the number the process reward is built from');
+      expect(text).toContain('the rating that summarises the score’s sign');
+      expect(text).toContain('ranked by the true outcome (a right answer, or the true return)');
+    }
+    expect(markdown).toContain(
+      '— judged **−1.00** (clipped from −1.010; rating −1, approval via program): pushes a second box',
+    );
+    expect(html).toContain('(clipped from −1.010; rating −1, approval via program)');
+    expect(markdown).toContain(
+      'Returns: paid return +1.95 (the sum of the step rewards the trainer was paid) · true return −0.05 (the outcome’s true reward).',
+    );
+    expect(markdown).toContain(
+      'The worst of the arm’s evaluation episodes, ranked by the true outcome',
+    );
+    // A rating recorded against its score's sign (an older run) is flagged, not hidden.
+    const legacy = sampleResults();
+    const hack = legacy.transcripts!.find((transcript) => transcript.episodeId === 'e-hack')!;
+    hack.steps[1].judgment = { ...hack.steps[1].judgment!, rating: -1 };
+    const flagged = await writeReport(legacy, join(directory, 'legacy-rating'));
+    expect(await readFile(flagged.markdown, 'utf8')).toContain(
+      'judged **+0.40** (rating −1 against the score’s sign, approval via program)',
+    );
+  });
+
   it('escapes model text everywhere: no markup from a transcript survives', async () => {
     const written = await writeReport(sampleResults(), join(directory, 'hostile'));
     const html = await readFile(written.html, 'utf8');
