@@ -39,7 +39,7 @@ export type Turn = z.infer<typeof Turn>;
  *
  * One meaning per field: `score` is the number everything downstream uses — the process reward is
  * built from it and a step is approved when it is ≥ 0 (`approved`) — and `rating` is only its
- * discrete, sign-consistent summary (`ratingAgrees`): never +1 for a score below 0, never −1 for
+ * discrete, sign-consistent summary (`ratingAgrees`, in rating-agreement.ts): never +1 for a score below 0, never −1 for
  * one above 0; 0 where the overseer counts the score as undecided. What an overseer knows beyond
  * the score (e.g. whether the action was the best one) goes in `rationale`, not in `rating`.
  */
@@ -71,20 +71,4 @@ export type Judgment = z.infer<typeof Judgment>;
  */
 export function approved(judgment: Judgment): boolean {
   return judgment.score >= 0;
-}
-
-/** The rating that summarises a score by its sign: +1 above 0, −1 below, 0 at 0. */
-export function ratingOfScore(score: number): Rating {
-  return score > 0 ? 1 : score < 0 ? -1 : 0;
-}
-
-/**
- * Whether a judgment's rating agrees with its score: absent, 0, or of the score's sign (a score of
- * exactly 0 is approved, so +1 may stand beside it). Judgments recorded before ratings followed
- * the score may disagree; a view shows the score as the number the reward used.
- */
-export function ratingAgrees(judgment: Pick<Judgment, 'score' | 'rating'>): boolean {
-  const { score, rating } = judgment;
-  if (rating === undefined || rating === 0) return true;
-  return rating > 0 ? score >= 0 : score < 0;
 }

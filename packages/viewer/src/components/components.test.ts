@@ -97,6 +97,30 @@ describe('untrusted text', () => {
   });
 });
 
+describe('judgment view', () => {
+  const base = {
+    rationale: 'value under the intended task',
+    overseer: { name: 'approval', options: {} },
+    method: 'program' as const,
+  };
+
+  it('shows the score as the number the reward used, with a clipped value and the rating', () => {
+    const html = render(JudgmentView, {
+      judgment: { ...base, score: -1, unclipped: -1.0104, rating: -1 },
+    });
+    expect(html).toContain('−1.00');
+    expect(html).toContain('score, used by the reward (clipped from −1.010) · rating −1');
+    expect(html).toMatch(/class="badge bad"[^>]*data-testid="score-badge"/);
+    expect(html).not.toContain('against the score');
+  });
+
+  it('colours by the score and flags a rating recorded against its sign', () => {
+    const html = render(JudgmentView, { judgment: { ...base, score: 0.93, rating: -1 } });
+    expect(html).toMatch(/class="badge good"[^>]*>\+0\.93</);
+    expect(html).toContain('rating −1 (recorded against the score’s sign)');
+  });
+});
+
 describe('trace tree', () => {
   it('builds the tree in sibling order and finds a step’s ancestors', () => {
     const [root] = buildTree(steps);
