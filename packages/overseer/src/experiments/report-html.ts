@@ -54,6 +54,8 @@ ul.steps > li { margin: .25rem 0; }
 .turns { margin: .2rem 0 .2rem 6.5rem; font-size: .88rem; color: #333; }
 .failed { color: #b3261e; }
 .muted { color: #666; }
+dl.notation dt { font-weight: 600; }
+dl.notation dd { margin: 0 0 .6rem 1.2rem; }
 `;
 
 function cell(text: string, numeric = false): string {
@@ -73,6 +75,14 @@ function table(headers: string[], rows: string[][], numeric: (column: number) =>
     .map((row) => `<tr>${row.map((text, index) => cell(text, numeric(index))).join('')}</tr>`)
     .join('\n');
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+/** Text whose `backticked` spans become <code>, everything escaped. */
+function withCodeSpans(text: string): string {
+  return text
+    .split('`')
+    .map((part, index) => (index % 2 === 1 ? `<code>${escapeHtml(part)}</code>` : escapeHtml(part)))
+    .join('');
 }
 
 function code(text: string): string {
@@ -244,6 +254,17 @@ function experimentHtml(experiment: ExperimentOutline): string[] {
         `<figure>\n${figure.svg}\n<figcaption>${escapeHtml(figure.caption)}</figcaption>\n</figure>`,
       );
     }
+  }
+  if (experiment.notation.length > 0) {
+    body.push(
+      '<h3>Task notation</h3>',
+      '<dl class="notation">',
+      ...experiment.notation.map(
+        ({ family, notation }) =>
+          `<dt>${escapeHtml(family)}</dt><dd>${withCodeSpans(notation)}</dd>`,
+      ),
+      '</dl>',
+    );
   }
   if (experiment.transcripts.length > 0) {
     body.push(

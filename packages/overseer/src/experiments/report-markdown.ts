@@ -203,6 +203,14 @@ function experimentLines(experiment: ExperimentOutline, plotDirectory: string): 
       );
     }
   }
+  if (experiment.notation.length > 0) {
+    // The legends are the registry's own text, already written as Markdown with code spans.
+    lines.push('### Task notation', '');
+    for (const { family, notation } of experiment.notation) {
+      lines.push(`- **${markdownText(family)}**: ${notation}`);
+    }
+    lines.push('');
+  }
   if (experiment.transcripts.length > 0) {
     lines.push('### Transcripts', '', markdownText(transcriptsNote(experiment.evaluatedOn)), '');
     for (const transcript of experiment.transcripts) lines.push(...transcriptLines(transcript));

@@ -6,6 +6,7 @@
  * that the renderer escapes.
  */
 import type { Judgment, Turn } from '../spec/index.ts';
+import { familyNotation } from '../tasks/registry.ts';
 import type { Figure } from './report-plots.ts';
 import { TRANSCRIPT_RANKING } from './report.ts';
 import type { ArmResult, Results, Transcript, TranscriptStep } from './report.ts';
@@ -136,6 +137,8 @@ export interface ExperimentOutline {
   /** What the evaluations drew, lower-cased for a sentence: `held-out` … */
   evaluatedOn: string;
   transcripts: TranscriptOutline[];
+  /** The notation of each task family whose questions the experiment's transcripts show. */
+  notation: Array<{ family: string; notation: string }>;
   /** A copied and a corrected error; present when the experiment measures `errorCopyRate`. */
   expertErrors: ExpertErrorCase[] | undefined;
 }
@@ -333,8 +336,21 @@ function experimentOutline(
     transcripts: transcripts
       .filter((transcript) => !EXPERT_ERROR_LABELS.has(transcript.label))
       .map(transcriptOutline),
+    notation: notationOutline(transcripts),
     expertErrors: expertErrorsOutline(results, group.experiment, transcripts),
   };
+}
+
+/** The legend of every family the transcripts' questions come from, in first-seen order. */
+function notationOutline(
+  transcripts: readonly Transcript[],
+): Array<{ family: string; notation: string }> {
+  const families = [...new Set(transcripts.map((transcript) => transcript.problem.family))];
+  return families.flatMap((family) => {
+    const notation = familyNotation(family);
+    // A family the registry no longer knows (older results) has no legend to show.
+    return notation === undefined ? [] : [{ family, notation }];
+  });
 }
 
 /** The report's content in order, for a renderer to lay out. */

@@ -147,6 +147,25 @@ describe('writeReport', () => {
     );
   });
 
+  it('explain the notation of every family an experiment’s transcripts show', async () => {
+    const written = await writeReport(sampleResults(), join(directory, 'notation'));
+    const markdown = await readFile(written.markdown, 'utf8');
+    const html = await readFile(written.html, 'utf8');
+    const ida = markdown.slice(markdown.indexOf('## ida'), markdown.indexOf('## tampering'));
+    expect(ida).toContain('### Task notation');
+    expect(ida).toContain('- **permutation-powering**: `P<k><x>` asks for σ^k(x)');
+    expect(ida).not.toContain('camera-dropbox**');
+    expect(markdown).toContain('- **camera-dropbox**: An observation is the 4×4 grid');
+    expect(html).toContain(
+      '<dt>permutation-powering</dt><dd><code>P&lt;k&gt;&lt;x&gt;</code> asks for σ^k(x)',
+    );
+    // A family the registry does not know (older results) gets no legend rather than a failure.
+    const unknown = sampleResults();
+    for (const transcript of unknown.transcripts!) transcript.problem.family = 'retired-family';
+    const old = await writeReport(unknown, join(directory, 'notation-unknown'));
+    expect(await readFile(old.markdown, 'utf8')).not.toContain('### Task notation');
+  });
+
   it('escapes model text everywhere: no markup from a transcript survives', async () => {
     const written = await writeReport(sampleResults(), join(directory, 'hostile'));
     const html = await readFile(written.html, 'utf8');
