@@ -33,6 +33,8 @@ h1 { font-size: 1.7rem; margin-bottom: .25rem; }
 h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd; padding-bottom: .25rem; }
 h3 { margin-top: 1.75rem; }
 table { border-collapse: collapse; margin: .75rem 0 1rem; font-variant-numeric: tabular-nums; }
+/* A table wider than the page scrolls inside itself, so the page never scrolls sideways. */
+table { display: block; max-width: 100%; overflow-x: auto; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: .3rem .7rem; text-align: left; }
 th { background: #f6f6f6; font-weight: 600; }
 td.number, th.number { text-align: right; white-space: nowrap; }

@@ -166,6 +166,32 @@ describe('writeReport', () => {
     expect(await readFile(old.markdown, 'utf8')).not.toContain('### Task notation');
   });
 
+  it('give each arm one colour in every chart of its experiment', () => {
+    const results = parseResults(sampleResults());
+    const colours = new Map<string, Set<string>>();
+    const figures = buildFigures(results).filter((figure) =>
+      ['steps', 'calls', 'flops'].includes(figure.kind),
+    );
+    expect(new Set(figures.map((figure) => figure.kind)).size).toBeGreaterThan(1);
+    for (const figure of figures) {
+      for (const [, arm, colour] of figure.svg.matchAll(
+        /<g class="series"><title>([^<]+)<\/title>\s*(?:<polyline[^>]*stroke="([^"]+)")?/g,
+      )) {
+        if (colour === undefined) continue;
+        const key = `${figure.experiment}/${arm}`;
+        colours.set(key, (colours.get(key) ?? new Set()).add(colour));
+      }
+    }
+    expect(colours.size).toBeGreaterThan(3);
+    for (const [arm, seen] of colours)
+      expect([arm, [...seen]]).toEqual([arm, [...seen].slice(0, 1)]);
+    // Within an experiment, different arms take different colours.
+    const ida = [...colours]
+      .filter(([key]) => key.startsWith('ida/'))
+      .map(([, seen]) => [...seen][0]);
+    expect(new Set(ida).size).toBe(ida.length);
+  });
+
   it('escapes model text everywhere: no markup from a transcript survives', async () => {
     const written = await writeReport(sampleResults(), join(directory, 'hostile'));
     const html = await readFile(written.html, 'utf8');
