@@ -6,7 +6,7 @@
  * that the renderer escapes.
  */
 import type { Judgment, Turn } from '../spec/index.ts';
-import { familyNotation } from '../tasks/registry.ts';
+import { notationOf } from '../tasks/notation.ts';
 import type { Figure } from './report-plots.ts';
 import { TRANSCRIPT_RANKING } from './report.ts';
 import type { ArmResult, Results, Transcript, TranscriptStep } from './report.ts';
@@ -347,7 +347,7 @@ function notationOutline(
 ): Array<{ family: string; notation: string }> {
   const families = [...new Set(transcripts.map((transcript) => transcript.problem.family))];
   return families.flatMap((family) => {
-    const notation = familyNotation(family);
+    const notation = notationOf(family);
     // A family the registry no longer knows (older results) has no legend to show.
     return notation === undefined ? [] : [{ family, notation }];
   });

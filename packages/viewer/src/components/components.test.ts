@@ -11,7 +11,8 @@ import { HOSTILE_TEXT } from '../../../overseer/src/viewer-server/viewer-fixture
 import type { JudgmentRecord, QueueItem, RunEvent, Step, StoredEvent } from '../types.ts';
 import { EventView, eventViews } from './event-views.tsx';
 import { JudgmentView } from './judgment-view.tsx';
-import { Chart } from './line-chart.tsx';
+import { Chart, styleByLabel } from './line-chart.tsx';
+import type { Series } from './line-chart.tsx';
 import { OutcomeView } from './outcome-view.tsx';
 import { QueueItemCard } from './queue-item-card.tsx';
 import { ShortText, TextBlock } from './text-block.tsx';
@@ -311,6 +312,29 @@ describe('event log', () => {
       expect(html, event.type).toContain(expected[event.type]);
       expect(html, event.type).not.toMatch(/<script|<img|<b>/);
     });
+  });
+});
+
+describe('chart colours', () => {
+  it('give a series label one colour in every chart, whatever a chart leaves out', () => {
+    const line = (label: string): Series => ({ label, points: [{ x: 0, y: 1 }] });
+    const styled = styleByLabel(
+      new Map([
+        ['accuracy', [line('arm=a'), line('arm=b'), line('arm=c')]],
+        ['calls', [line('arm=c'), line('arm=b')]],
+      ]),
+    );
+    const styleOf = (chart: string, label: string) =>
+      styled.get(chart)!.find((series) => series.label === label)!.style;
+    expect(styleOf('calls', 'arm=c')).toBe(styleOf('accuracy', 'arm=c'));
+    expect(styleOf('calls', 'arm=b')).toBe(1);
+    const html = render(Chart, {
+      title: 'calls',
+      series: styled.get('calls')!,
+      xLabel: 'x',
+      yLabel: 'y',
+    });
+    expect(html).toContain('fill="#16a34a"');
   });
 });
 

@@ -4,9 +4,33 @@
 export interface Series {
   label: string;
   points: Array<{ x: number; y: number; title?: string }>;
+  /** The series' colour (default: its position in the chart); see `styleByLabel`. */
+  style?: number;
+}
+
+/**
+ * Gives every series label one colour across a page's charts, in first-seen order, so an arm (or
+ * a run × arm) keeps its colour whatever other series a chart leaves out.
+ */
+export function styleByLabel<Key>(charts: ReadonlyMap<Key, Series[]>): Map<Key, Series[]> {
+  const styles = new Map<string, number>();
+  for (const series of charts.values()) {
+    for (const line of series) if (!styles.has(line.label)) styles.set(line.label, styles.size);
+  }
+  return new Map(
+    [...charts].map(([key, series]) => [
+      key,
+      series.map((line) => ({ ...line, style: styles.get(line.label) })),
+    ]),
+  );
 }
 
 const palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563'];
+
+/** The colour of the `index`th series of a chart: its style's, else its position's. */
+function colourOf(series: Series, index: number): string {
+  return palette[(series.style ?? index) % palette.length];
+}
 
 const WIDTH = 520;
 const HEIGHT = 240;
@@ -101,7 +125,7 @@ export function Chart({
           {yLabel}
         </text>
         {series.map((item, index) => {
-          const colour = palette[index % palette.length];
+          const colour = colourOf(item, index);
           const sorted = [...item.points].sort((a, b) => a.x - b.x);
           return (
             <g key={item.label}>
@@ -134,7 +158,7 @@ export function Chart({
         <ul className="legend">
           {series.map((item, index) => (
             <li key={item.label}>
-              <span className="swatch" style={{ background: palette[index % palette.length] }} />
+              <span className="swatch" style={{ background: colourOf(item, index) }} />
               {item.label}
             </li>
           ))}
