@@ -8,6 +8,8 @@ import type { Figure } from './report-plots.ts';
 import type { Results } from './report.ts';
 import {
   AVERAGED_NOTE,
+  WALL_TIME_COLUMN,
+  WALL_TIME_NOTE,
   EXPERT_ERRORS_NOTE,
   isNumericArmColumn,
   reportOutline,
@@ -226,10 +228,11 @@ function headlineHtml(headline: HeadlineOutline | undefined): string[] {
 function armsHtml(arms: NonNullable<ExperimentOutline['arms']>): string[] {
   const body = [
     table(
-      ['arm', ...arms.metrics, ...arms.parameters, 'wall time'],
+      ['arm', ...arms.metrics, ...arms.parameters, WALL_TIME_COLUMN],
       arms.rows.map((row) => [row.arm, ...row.metrics, ...row.parameters, row.wallTime]),
       (column) => isNumericArmColumn(arms, column),
     ),
+    `<p class="muted">${escapeHtml(WALL_TIME_NOTE)}</p>`,
   ];
   if (arms.described.length > 0) {
     body.push(

@@ -9,6 +9,8 @@ import type { Figure } from './report-plots.ts';
 import type { Results } from './report.ts';
 import {
   AVERAGED_NOTE,
+  WALL_TIME_COLUMN,
+  WALL_TIME_NOTE,
   EXPERT_ERRORS_NOTE,
   isNumericArmColumn,
   reportOutline,
@@ -162,7 +164,7 @@ function headlineLines(headline: HeadlineOutline | undefined): string[] {
 function armsLines(arms: ArmTableOutline): string[] {
   const lines = [
     ...table(
-      ['arm', ...arms.metrics, ...arms.parameters.map(markdownText), 'wall time'],
+      ['arm', ...arms.metrics, ...arms.parameters.map(markdownText), WALL_TIME_COLUMN],
       arms.rows.map((row) => [
         markdownText(row.arm),
         ...row.metrics,
@@ -171,6 +173,8 @@ function armsLines(arms: ArmTableOutline): string[] {
       ]),
       (column) => isNumericArmColumn(arms, column),
     ),
+    '',
+    WALL_TIME_NOTE,
     '',
   ];
   if (arms.described.length > 0) {

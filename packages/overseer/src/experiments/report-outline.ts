@@ -154,6 +154,12 @@ export interface ReportOutline {
   experiments: ExperimentOutline[];
 }
 
+/** The arm table's last column, and what it counts. */
+export const WALL_TIME_COLUMN = 'wall time, all seeds';
+/** The sentence under an arm table that says what its wall time counts. */
+export const WALL_TIME_NOTE =
+  'Wall time: what an arm took on this machine — pretraining, rounds and evaluations — summed over its seeds and over resumptions (time between interrupted runs not counted); the experiment’s wall time adds up its arms.';
+
 /** The note under a headline of means over seeds. */
 export const AVERAGED_NOTE =
   'Values are means over seeds ± one standard deviation (percentage points for rates).';

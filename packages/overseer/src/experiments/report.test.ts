@@ -96,6 +96,8 @@ describe('writeReport', () => {
     expect(markdown).toContain('| ida | supervised | 99.0% ± 1.4 |  |  |');
     expect(markdown).toContain('| tampering | outcome-rl |  | 88.0% ± 2.1 | 9.0% ± 1.4 |');
     expect(markdown).toContain('Reproduce with:');
+    expect(markdown).toContain('| wall time, all seeds |');
+    expect(markdown).toContain('summed over its seeds and over resumptions');
     expect(html).toContain('<td class="number">88.0% ± 2.1</td>');
   });
 
