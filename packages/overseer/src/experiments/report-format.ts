@@ -6,6 +6,7 @@
 import { ratingAgrees, trueRewardOf } from '../spec/index.ts';
 import type { Judgment } from '../spec/index.ts';
 import { mean } from '../util/mean.ts';
+import { isRate } from './rate-metrics.ts';
 import type {
   ArmResult,
   CurvePoint,
@@ -63,10 +64,7 @@ export function allMetrics(arms: readonly ArmResult[]): string[] {
   return [...new Set(arms.flatMap((arm) => Object.keys(arm.metrics)))];
 }
 
-/** Whether a metric is a fraction best shown as a percentage (accuracy, hackRate, traceError …). */
-export function isRate(metric: string): boolean {
-  return /^(accuracy|.*Rate|.*Error)$/.test(metric);
-}
+export { isRate } from './rate-metrics.ts';
 
 /** One value of a metric: `91.5%` for rates, three significant digits otherwise. */
 export function formatValue(metric: string, value: number): string {

@@ -11,7 +11,7 @@ import { HOSTILE_TEXT } from '../../../overseer/src/viewer-server/viewer-fixture
 import type { JudgmentRecord, QueueItem, RunEvent, Step, StoredEvent } from '../types.ts';
 import { EventView, eventViews } from './event-views.tsx';
 import { JudgmentView } from './judgment-view.tsx';
-import { Chart, styleByLabel } from './line-chart.tsx';
+import { Chart, chartAxis, styleByLabel } from './line-chart.tsx';
 import type { Series } from './line-chart.tsx';
 import { OutcomeView } from './outcome-view.tsx';
 import { QueueItemCard } from './queue-item-card.tsx';
@@ -312,6 +312,39 @@ describe('event log', () => {
       expect(html, event.type).toContain(expected[event.type]);
       expect(html, event.type).not.toMatch(/<script|<img|<b>/);
     });
+  });
+});
+
+describe('chart axes', () => {
+  it('tick round numbers, whole ones for steps, and draw a rate on 0–1', () => {
+    expect(chartAxis([0, 3, 7])).toEqual({ ticks: [0, 2, 4, 6, 8], low: 0, high: 8 });
+    expect(chartAxis([0, 1]).ticks).toEqual([0, 1]);
+    expect(chartAxis([0.12, 0.31])).toEqual({
+      ticks: [0.1, 0.15, 0.2, 0.25, 0.3, 0.35],
+      low: 0.1,
+      high: 0.35,
+    });
+    expect(chartAxis([0.4, 0.6], [0, 1])).toEqual({
+      ticks: [0, 0.25, 0.5, 0.75, 1],
+      low: 0,
+      high: 1,
+    });
+    const html = render(Chart, {
+      title: 'accuracy',
+      series: [
+        {
+          label: 'a',
+          points: [
+            { x: 0, y: 0.4 },
+            { x: 2, y: 0.6 },
+          ],
+        },
+      ],
+      xLabel: 'step',
+      yLabel: 'accuracy',
+    });
+    for (const label of ['>0<', '>0.25<', '>1<', '>2<']) expect(html).toContain(label);
+    expect(html).not.toContain('>1.5<');
   });
 });
 
