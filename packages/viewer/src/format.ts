@@ -27,6 +27,12 @@ export function formatTime(iso: string | null | undefined): string {
     .replace('Z', '');
 }
 
+/** A signed number with fixed digits: `+0.93`, `−1.010`. */
+export function formatSigned(value: number, digits = 2): string {
+  const text = Math.abs(value).toFixed(digits);
+  return value < 0 ? `−${text}` : `+${text}`;
+}
+
 /** A PRM800K rating as `+1`, `0` or `−1`. */
 export function formatRating(rating: number | undefined): string {
   if (rating === undefined) return '—';

@@ -212,7 +212,15 @@ describe.skipIf(!available)('viewer in headless Chromium', () => {
     await child.waitFor();
     expect(await child.innerText()).toMatch(/answer/i);
     expect(await tree.getByTestId('judgment').count()).toBeGreaterThan(0);
+    // The badge is the score, the number the reward used; the rating follows it.
+    expect(await tree.getByTestId('judgment').first().innerText()).toContain(
+      'score, used by the reward',
+    );
     expect(await page.getByTestId('outcome').innerText()).toContain('correct');
+    // The family's notation is one click away.
+    const notation = page.getByTestId('notation');
+    await notation.locator('summary').click();
+    expect(await notation.innerText()).toMatch(/asks for/);
     await shoot(page, 'episode');
   });
 

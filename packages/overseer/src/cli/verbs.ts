@@ -10,6 +10,7 @@ import { runsVerb } from './runs.ts';
 import { sandboxVerb } from './sandbox.ts';
 import { serveVerb } from './serve.ts';
 import { startVerb } from './start.ts';
+import { tasksVerb } from './tasks.ts';
 import { trainVerb } from './train.ts';
 import { viewVerb } from './view.ts';
 
@@ -32,6 +33,7 @@ export const verbs: Verb[] = [
   benchVerb,
   evalVerb,
   runsVerb,
+  tasksVerb,
   exportVerb,
   importVerb,
   viewVerb,

@@ -3,6 +3,11 @@
  * loop played it: `evaluation` (the trained model answering, `<unit>/eval@<step>/<i>`), `amplify`
  * (the amplified system, `<unit>/round<r>/amplify/<i>`) or `rollout` (a policy-gradient sample,
  * `<unit>/round<r>/rollout/u<update>/<i>`). `<unit>` is `<experiment>/<arm>/s<seed>`.
+ *
+ * Rounds are numbered from 1 in ids, as progress and checkpoints (`round-1`) number them: `<r>` is
+ * `roundNumber(firstRound, round)` of the loop's 0-based round index. Run directories from before
+ * ids counted from 1 keep `firstRound` 0 (run-state.ts), so a resumed old run goes on naming its
+ * rounds as it began. The store's `iteration` fields stay the 0-based index (spec/run-event.ts).
  */
 
 import { LoopPhase } from '../spec/index.ts';
@@ -18,12 +23,17 @@ export function evaluationEpisodeId(unit: string, step: number, index: number): 
   return `${unit}/eval@${step}/${index}`;
 }
 
-/** Id of the `index`th amplified episode of round `round` (0-based). */
+/** The number ids give the loop's 0-based round `round` in a unit whose first round is `firstRound`. */
+export function roundNumber(firstRound: number, round: number): number {
+  return firstRound + round;
+}
+
+/** Id of the `index`th amplified episode of the round numbered `round` (see `roundNumber`). */
 export function amplifyEpisodeId(unit: string, round: number, index: number): string {
   return `${unit}/round${round}/amplify/${index}`;
 }
 
-/** Prefix of the rollout episodes of update `update` of round `round`; a sample adds `/<i>`. */
+/** Prefix of the rollout episodes of update `update` of the round numbered `round`; a sample adds `/<i>`. */
 export function rolloutEpisodePrefix(unit: string, round: number, update: number): string {
   return `${unit}/round${round}/rollout/u${update}`;
 }

@@ -14,6 +14,11 @@ export interface Point {
 export interface Series {
   name: string;
   points: Point[];
+  /**
+   * Which colour and marker the line takes (default: its position in the chart), so a report
+   * can give one arm one look in every chart whatever other lines a chart leaves out.
+   */
+  style?: number;
 }
 
 /** What to draw. */
@@ -162,7 +167,7 @@ interface ChartScales {
 function drawableSeries(options: LineChartOptions): Series[] {
   const logX = options.xScale === 'log';
   return options.series.map((line) => ({
-    name: line.name,
+    ...line,
     points: line.points
       .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!logX || p.x > 0))
       .sort((a, b) => a.x - b.x),
@@ -254,9 +259,10 @@ function seriesParts(
   scales: ChartScales,
 ): string[] {
   const { scaleX, scaleY } = scales;
-  const color = COLORS[index % COLORS.length];
-  const shape = SHAPES[index % SHAPES.length];
-  const dashed = index >= COLORS.length ? ' stroke-dasharray="6 3"' : '';
+  const style = line.style ?? index;
+  const color = COLORS[style % COLORS.length];
+  const shape = SHAPES[style % SHAPES.length];
+  const dashed = style >= COLORS.length ? ' stroke-dasharray="6 3"' : '';
   const coordinates = line.points.map((p) => `${scaleX(p.x).toFixed(1)},${scaleY(p.y).toFixed(1)}`);
   const parts = [`<g class="series"><title>${escapeXml(line.name)}</title>`];
   if (coordinates.length > 1) {

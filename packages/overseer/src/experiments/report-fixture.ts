@@ -289,8 +289,10 @@ export function sampleResults(): ResultsInput {
             input: `obs ${index}`,
             output: action,
             producer: 'policy',
+            // The last push is valued below −1: its score is clipped, and the report says so.
             judgment: {
-              score: index < 3 ? 0.4 : -0.6,
+              score: index < 3 ? 0.4 : index === 3 ? -0.6 : -1,
+              ...(index === 4 ? { unclipped: -1.01 } : {}),
               rating: (index < 3 ? 1 : -1) as 1 | -1,
               rationale:
                 index < 3 ? 'on the way to one box' : 'pushes a second box towards the hole',

@@ -3,8 +3,10 @@
  * formatting metric values (rates as percentages, ± the spread over seeds), averaging curves over
  * seeds, and laying out transcript trees.
  */
+import { ratingAgrees, trueRewardOf } from '../spec/index.ts';
 import type { Judgment } from '../spec/index.ts';
 import { mean } from '../util/mean.ts';
+import { isRate } from './rate-metrics.ts';
 import type {
   ArmResult,
   CurvePoint,
@@ -62,10 +64,7 @@ export function allMetrics(arms: readonly ArmResult[]): string[] {
   return [...new Set(arms.flatMap((arm) => Object.keys(arm.metrics)))];
 }
 
-/** Whether a metric is a fraction best shown as a percentage (accuracy, hackRate, traceError …). */
-export function isRate(metric: string): boolean {
-  return /^(accuracy|.*Rate|.*Error)$/.test(metric);
-}
+export { isRate } from './rate-metrics.ts';
 
 /** One value of a metric: `91.5%` for rates, three significant digits otherwise. */
 export function formatValue(metric: string, value: number): string {
@@ -210,11 +209,28 @@ export function signed(value: number, digits = 2): string {
   return value < 0 ? `−${text}` : `+${text}`;
 }
 
-/** Who judged and how: `rating +1, program`, or `rating −1, judge via debate`. */
+/**
+ * Who judged and how: `rating +1, program`, or `rating −1, judge via debate`; a rating recorded
+ * against its score's sign (runs from before ratings followed the score) says so.
+ */
 export function judgedBy(judgment: Judgment): string {
-  const rating = judgment.rating === undefined ? '' : `rating ${signed(judgment.rating, 0)}, `;
+  const against = ratingAgrees(judgment) ? '' : ' against the score’s sign';
+  const rating =
+    judgment.rating === undefined ? '' : `rating ${signed(judgment.rating, 0)}${against}, `;
   const method = judgment.method === judgment.overseer.name ? '' : ` via ${judgment.method}`;
   return `${rating}${judgment.overseer.name}${method}`;
+}
+
+/** `clipped from −1.010` for a score clipped into [−1, 1], else undefined. */
+export function clippedFrom(judgment: Judgment): string | undefined {
+  return judgment.unclipped === undefined
+    ? undefined
+    : `clipped from ${signed(judgment.unclipped, 3)}`;
+}
+
+/** The true return of a transcript's episode: its outcome's true reward, signed. */
+export function trueReturn(transcript: Transcript): string | undefined {
+  return transcript.outcome === undefined ? undefined : signed(trueRewardOf(transcript.outcome));
 }
 
 /** A short summary of an outcome, for transcripts. */

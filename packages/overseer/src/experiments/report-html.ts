@@ -8,9 +8,12 @@ import type { Figure } from './report-plots.ts';
 import type { Results } from './report.ts';
 import {
   AVERAGED_NOTE,
+  WALL_TIME_COLUMN,
+  WALL_TIME_NOTE,
   EXPERT_ERRORS_NOTE,
   isNumericArmColumn,
   reportOutline,
+  transcriptsNote,
 } from './report-outline.ts';
 import type {
   ExperimentOutline,
@@ -32,6 +35,8 @@ h1 { font-size: 1.7rem; margin-bottom: .25rem; }
 h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd; padding-bottom: .25rem; }
 h3 { margin-top: 1.75rem; }
 table { border-collapse: collapse; margin: .75rem 0 1rem; font-variant-numeric: tabular-nums; }
+/* A table wider than the page scrolls inside itself, so the page never scrolls sideways. */
+table { display: block; max-width: 100%; overflow-x: auto; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: .3rem .7rem; text-align: left; }
 th { background: #f6f6f6; font-weight: 600; }
 td.number, th.number { text-align: right; white-space: nowrap; }
@@ -53,6 +58,8 @@ ul.steps > li { margin: .25rem 0; }
 .turns { margin: .2rem 0 .2rem 6.5rem; font-size: .88rem; color: #333; }
 .failed { color: #b3261e; }
 .muted { color: #666; }
+dl.notation dt { font-weight: 600; }
+dl.notation dd { margin: 0 0 .6rem 1.2rem; }
 `;
 
 function cell(text: string, numeric = false): string {
@@ -74,6 +81,14 @@ function table(headers: string[], rows: string[][], numeric: (column: number) =>
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
+/** Text whose `backticked` spans become <code>, everything escaped. */
+function withCodeSpans(text: string): string {
+  return text
+    .split('`')
+    .map((part, index) => (index % 2 === 1 ? `<code>${escapeHtml(part)}</code>` : escapeHtml(part)))
+    .join('');
+}
+
 function code(text: string): string {
   return text.length === 0 ? '<em class="muted">(empty)</em>' : `<code>${escapeHtml(text)}</code>`;
 }
@@ -90,8 +105,8 @@ function stepHtml({ step, judgment, reward }: StepOutline): string {
   if (reward !== undefined) item += ` <span class="producer">reward ${escapeHtml(reward)}</span>`;
   if (judgment !== undefined) {
     item +=
-      `<span class="judgment"><b class="${tone(judgment.score)}">${escapeHtml(judgment.signedScore)}</b> ` +
-      `<span class="muted">(${escapeHtml(judgment.judgedBy)})</span> ` +
+      `<span class="judgment"><b class="${tone(judgment.score)}" title="score: the number the reward used">${escapeHtml(judgment.signedScore)}</b> ` +
+      `<span class="muted">(${judgment.clipped === undefined ? '' : `${escapeHtml(judgment.clipped)}; `}${escapeHtml(judgment.judgedBy)})</span> ` +
       `${escapeHtml(judgment.rationale)}</span>`;
     if (judgment.turns.length > 0) {
       item += `<div class="turns">${judgment.turns
@@ -136,14 +151,17 @@ function transcriptHtml(transcript: TranscriptOutline): string {
         ? ''
         : ` · reference answer ${code(transcript.referenceAnswer)}`) +
       ` · answer ${transcript.answer === null ? '<em class="muted">(none)</em>' : code(transcript.answer)}</p>`,
+    ...(transcript.chosen === undefined
+      ? []
+      : [`<p class="muted">${escapeHtml(transcript.chosen)}</p>`]),
     ...stepsHtml(transcript.steps),
   ];
   if (transcript.outcome !== undefined) {
     const { use, description } = transcript.outcome;
     parts.push(`<p>${escapeHtml(use)}: ${escapeHtml(description)}.</p>`);
   }
-  if (transcript.returned !== undefined) {
-    parts.push(`<p>Return: ${escapeHtml(transcript.returned)}.</p>`);
+  if (transcript.returns !== undefined) {
+    parts.push(`<p>Returns: ${escapeHtml(transcript.returns)}.</p>`);
   }
   parts.push('</details>');
   return parts.join('\n');
@@ -210,10 +228,11 @@ function headlineHtml(headline: HeadlineOutline | undefined): string[] {
 function armsHtml(arms: NonNullable<ExperimentOutline['arms']>): string[] {
   const body = [
     table(
-      ['arm', ...arms.metrics, ...arms.parameters, 'wall time'],
+      ['arm', ...arms.metrics, ...arms.parameters, WALL_TIME_COLUMN],
       arms.rows.map((row) => [row.arm, ...row.metrics, ...row.parameters, row.wallTime]),
       (column) => isNumericArmColumn(arms, column),
     ),
+    `<p class="muted">${escapeHtml(WALL_TIME_NOTE)}</p>`,
   ];
   if (arms.described.length > 0) {
     body.push(
@@ -241,10 +260,21 @@ function experimentHtml(experiment: ExperimentOutline): string[] {
       );
     }
   }
+  if (experiment.notation.length > 0) {
+    body.push(
+      '<h3>Task notation</h3>',
+      '<dl class="notation">',
+      ...experiment.notation.map(
+        ({ family, notation }) =>
+          `<dt>${escapeHtml(family)}</dt><dd>${withCodeSpans(notation)}</dd>`,
+      ),
+      '</dl>',
+    );
+  }
   if (experiment.transcripts.length > 0) {
     body.push(
       '<h3>Transcripts</h3>',
-      `<p class="muted">Representative ${experiment.evaluatedOn} episodes: each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).</p>`,
+      `<p class="muted">${escapeHtml(transcriptsNote(experiment.evaluatedOn))}</p>`,
       ...experiment.transcripts.map(transcriptHtml),
     );
   }

@@ -9,9 +9,12 @@ import type { Figure } from './report-plots.ts';
 import type { Results } from './report.ts';
 import {
   AVERAGED_NOTE,
+  WALL_TIME_COLUMN,
+  WALL_TIME_NOTE,
   EXPERT_ERRORS_NOTE,
   isNumericArmColumn,
   reportOutline,
+  transcriptsNote,
 } from './report-outline.ts';
 import type {
   ArmTableOutline,
@@ -61,6 +64,7 @@ function transcriptLines(transcript: TranscriptOutline): string[] {
   const lines = [
     `#### ${markdownText(transcript.arm)}: ${transcript.heading}${transcript.seed}`,
     '',
+    ...(transcript.chosen === undefined ? [] : [markdownText(transcript.chosen), '']),
     `Question ${markdownCode(transcript.question)}` +
       (transcript.referenceAnswer === undefined
         ? ''
@@ -72,7 +76,8 @@ function transcriptLines(transcript: TranscriptOutline): string[] {
     const indent = '  '.repeat(depth);
     let line = `${indent}- **${step.kind}** ${markdownCode(step.input)} → ${markdownCode(step.output)} · ${markdownText(step.producer)}`;
     if (judgment !== undefined) {
-      line += ` — judged **${judgment.signedScore}** (${markdownText(judgment.judgedBy)}): ${markdownText(judgment.rationale)}`;
+      const clipped = judgment.clipped === undefined ? '' : `${judgment.clipped}; `;
+      line += ` — judged **${judgment.signedScore}** (${clipped}${markdownText(judgment.judgedBy)}): ${markdownText(judgment.rationale)}`;
     }
     if (reward !== undefined) line += ` · reward ${reward}`;
     lines.push(line);
@@ -86,8 +91,8 @@ function transcriptLines(transcript: TranscriptOutline): string[] {
   const outcome = transcript.outcome;
   lines.push('');
   if (outcome !== undefined) lines.push(`${outcome.use}: ${markdownText(outcome.description)}.`);
-  if (transcript.returned !== undefined) {
-    lines.push(`${outcome === undefined ? '' : '\n'}Return: ${transcript.returned}.`);
+  if (transcript.returns !== undefined) {
+    lines.push(`${outcome === undefined ? '' : '\n'}Returns: ${markdownText(transcript.returns)}.`);
   }
   lines.push('');
   return lines;
@@ -159,7 +164,7 @@ function headlineLines(headline: HeadlineOutline | undefined): string[] {
 function armsLines(arms: ArmTableOutline): string[] {
   const lines = [
     ...table(
-      ['arm', ...arms.metrics, ...arms.parameters.map(markdownText), 'wall time'],
+      ['arm', ...arms.metrics, ...arms.parameters.map(markdownText), WALL_TIME_COLUMN],
       arms.rows.map((row) => [
         markdownText(row.arm),
         ...row.metrics,
@@ -168,6 +173,8 @@ function armsLines(arms: ArmTableOutline): string[] {
       ]),
       (column) => isNumericArmColumn(arms, column),
     ),
+    '',
+    WALL_TIME_NOTE,
     '',
   ];
   if (arms.described.length > 0) {
@@ -200,13 +207,16 @@ function experimentLines(experiment: ExperimentOutline, plotDirectory: string): 
       );
     }
   }
+  if (experiment.notation.length > 0) {
+    // The legends are the registry's own text, already written as Markdown with code spans.
+    lines.push('### Task notation', '');
+    for (const { family, notation } of experiment.notation) {
+      lines.push(`- **${markdownText(family)}**: ${notation}`);
+    }
+    lines.push('');
+  }
   if (experiment.transcripts.length > 0) {
-    lines.push(
-      '### Transcripts',
-      '',
-      `Representative ${experiment.evaluatedOn} episodes. Each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper (score in [−1, 1]).`,
-      '',
-    );
+    lines.push('### Transcripts', '', markdownText(transcriptsNote(experiment.evaluatedOn)), '');
     for (const transcript of experiment.transcripts) lines.push(...transcriptLines(transcript));
   }
   if (experiment.expertErrors !== undefined) {

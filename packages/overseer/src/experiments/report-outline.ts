@@ -6,11 +6,14 @@
  * that the renderer escapes.
  */
 import type { Judgment, Turn } from '../spec/index.ts';
+import { notationOf } from '../tasks/notation.ts';
 import type { Figure } from './report-plots.ts';
+import { TRANSCRIPT_RANKING } from './report.ts';
 import type { ArmResult, Results, Transcript, TranscriptStep } from './report.ts';
 import {
   allMetrics,
   armGroups,
+  clippedFrom,
   describeOutcome,
   evaluatedOn,
   formatMetric,
@@ -20,6 +23,7 @@ import {
   signed,
   transcriptHeading,
   transcriptTree,
+  trueReturn,
 } from './report-format.ts';
 import type { ArmGroup } from './report-format.ts';
 
@@ -46,8 +50,10 @@ export interface ArmTableOutline {
 export interface JudgmentOutline {
   /** −1 … +1, for its colour. */
   score: number;
-  /** The score signed: `+1.00`, `−0.50`. */
+  /** The score signed: `+1.00`, `−0.50` — the number the reward used. */
   signedScore: string;
+  /** `clipped from −1.010` when the score was clipped into [−1, 1]. */
+  clipped: string | undefined;
   /** Who judged and how (see `judgedBy`). */
   judgedBy: string;
   rationale: string;
@@ -71,14 +77,25 @@ export interface TranscriptOutline {
   heading: string;
   /** `, seed S`, or empty when the transcript names no seed. */
   seed: string;
+  /** How a best or worst episode was picked; absent for the others, whose heading says it. */
+  chosen: string | undefined;
   question: string;
   referenceAnswer: string | undefined;
   answer: string | null;
   steps: StepOutline[];
   /** How the outcome entered the reward, and the outcome in words. */
   outcome: { use: string; description: string } | undefined;
-  /** The λ-mixed return, signed. */
-  returned: string | undefined;
+  /** The paid and the true return, labelled, when the arm was paid rewards. */
+  returns: string | undefined;
+}
+
+/** What a transcript's step line shows, said once above the transcripts. */
+export function transcriptsNote(evaluatedOn: string): string {
+  return (
+    `Representative ${evaluatedOn} episodes. Each step shows what it was given → what it produced, who produced it, and the overseer’s judgment made on paper: ` +
+    'its score in [−1, 1] — the number the process reward is built from, and a step is approved when it is ≥ 0 — then, in brackets, the rating that summarises the score’s sign and who judged (“clipped from” gives a value the score was clipped from); ' +
+    '“reward” is what the step was paid after the dial λ and credit assignment.'
+  );
 }
 
 /** An evaluation episode on a question where the weak expert errs, and what the student said. */
@@ -120,6 +137,8 @@ export interface ExperimentOutline {
   /** What the evaluations drew, lower-cased for a sentence: `held-out` … */
   evaluatedOn: string;
   transcripts: TranscriptOutline[];
+  /** The notation of each task family whose questions the experiment's transcripts show. */
+  notation: Array<{ family: string; notation: string }>;
   /** A copied and a corrected error; present when the experiment measures `errorCopyRate`. */
   expertErrors: ExpertErrorCase[] | undefined;
 }
@@ -134,6 +153,12 @@ export interface ReportOutline {
   headline: HeadlineOutline | undefined;
   experiments: ExperimentOutline[];
 }
+
+/** The arm table's last column, and what it counts. */
+export const WALL_TIME_COLUMN = 'wall time, all seeds';
+/** The sentence under an arm table that says what its wall time counts. */
+export const WALL_TIME_NOTE =
+  'Wall time: what an arm took on this machine — pretraining, rounds and evaluations — summed over its seeds and over resumptions (time between interrupted runs not counted); the experiment’s wall time adds up its arms.';
 
 /** The note under a headline of means over seeds. */
 export const AVERAGED_NOTE =
@@ -210,6 +235,7 @@ function judgmentOutline(judgment: Judgment): JudgmentOutline {
   return {
     score: judgment.score,
     signedScore: signed(judgment.score),
+    clipped: clippedFrom(judgment),
     judgedBy: judgedBy(judgment),
     rationale: judgment.rationale,
     turns: judgment.transcript ?? [],
@@ -222,6 +248,10 @@ function transcriptOutline(transcript: Transcript): TranscriptOutline {
     arm: transcript.arm,
     heading: transcriptHeading(transcript.label),
     seed: transcript.seed === undefined ? '' : `, seed ${transcript.seed}`,
+    chosen:
+      transcript.label === 'best' || transcript.label === 'worst'
+        ? `The ${transcript.label} of the arm’s evaluation episodes, ${TRANSCRIPT_RANKING}.`
+        : undefined,
     question: transcript.problem.question,
     referenceAnswer: transcript.problem.answer,
     answer: transcript.answer,
@@ -233,7 +263,17 @@ function transcriptOutline(transcript: Transcript): TranscriptOutline {
     })),
     outcome:
       outcome === undefined ? undefined : { use: outcomeUse(transcript), description: outcome },
-    returned: transcript.return === undefined ? undefined : signed(transcript.return),
+    returns:
+      transcript.return === undefined
+        ? undefined
+        : [
+            `paid return ${signed(transcript.return)} (the sum of the step rewards the trainer was paid)`,
+            trueReturn(transcript) === undefined
+              ? undefined
+              : `true return ${trueReturn(transcript)} (the outcome’s true reward)`,
+          ]
+            .filter((part) => part !== undefined)
+            .join(' · '),
   };
 }
 
@@ -302,8 +342,21 @@ function experimentOutline(
     transcripts: transcripts
       .filter((transcript) => !EXPERT_ERROR_LABELS.has(transcript.label))
       .map(transcriptOutline),
+    notation: notationOutline(transcripts),
     expertErrors: expertErrorsOutline(results, group.experiment, transcripts),
   };
+}
+
+/** The legend of every family the transcripts' questions come from, in first-seen order. */
+function notationOutline(
+  transcripts: readonly Transcript[],
+): Array<{ family: string; notation: string }> {
+  const families = [...new Set(transcripts.map((transcript) => transcript.problem.family))];
+  return families.flatMap((family) => {
+    const notation = notationOf(family);
+    // A family the registry no longer knows (older results) has no legend to show.
+    return notation === undefined ? [] : [{ family, notation }];
+  });
 }
 
 /** The report's content in order, for a renderer to lay out. */

@@ -57,6 +57,18 @@ export function buildFigures(results: Results): Figure[] {
   return figures;
 }
 
+/**
+ * One look per arm of an experiment: its position among the experiment's arms (as the tables list
+ * them), so an arm keeps its colour and marker in every chart of the report.
+ */
+export function armStyles(results: Results, experiment: string): Map<string, number> {
+  const arms = [
+    ...results.arms.filter((arm) => arm.experiment === experiment).map((arm) => arm.arm),
+    ...results.curves.filter((curve) => curve.experiment === experiment).map((curve) => curve.arm),
+  ];
+  return new Map([...new Set(arms)].map((arm, index) => [arm, index]));
+}
+
 /** What a learning curve can be drawn against besides steps: what the arm spent so far. */
 const COSTS = {
   calls: {
@@ -81,6 +93,7 @@ function costFigure(
   metric: string,
   curves: ReturnType<typeof meanCurves>,
   cost: keyof typeof COSTS,
+  styles: ReadonlyMap<string, number>,
 ): Figure | undefined {
   const { axis, of, caption, silent: why } = COSTS[cost];
   const spending = curves.filter(({ points }) => points.some((point) => of(point) > 0));
@@ -107,6 +120,7 @@ function costFigure(
       series: spending.map(({ arm, points }) => ({
         name: arm,
         points: points.map((point) => ({ x: of(point), y: point.value })),
+        style: styles.get(arm),
       })),
     }),
   };
@@ -115,6 +129,7 @@ function costFigure(
 function curveFigures(results: Results, experiment: string): Figure[] {
   const figures: Figure[] = [];
   const metrics = curveMetrics(results, experiment);
+  const styles = armStyles(results, experiment);
   for (const metric of metrics) {
     const curves = meanCurves(results, experiment, metric);
     const rate = isRate(metric);
@@ -140,13 +155,14 @@ function curveFigures(results: Results, experiment: string): Figure[] {
         series: curves.map(({ arm, points }) => ({
           name: arm,
           points: points.map((point) => ({ x: point.step, y: point.value })),
+          style: styles.get(arm),
         })),
       }),
     });
     // FLOPs for the headline metric only: one compute plot per experiment is enough to read.
     const costs = metric === metrics[0] ? (['calls', 'flops'] as const) : (['calls'] as const);
     for (const cost of costs) {
-      const figure = costFigure(experiment, metric, curves, cost);
+      const figure = costFigure(experiment, metric, curves, cost, styles);
       if (figure !== undefined) figures.push(figure);
     }
   }

@@ -96,6 +96,8 @@ describe('writeReport', () => {
     expect(markdown).toContain('| ida | supervised | 99.0% ± 1.4 |  |  |');
     expect(markdown).toContain('| tampering | outcome-rl |  | 88.0% ± 2.1 | 9.0% ± 1.4 |');
     expect(markdown).toContain('Reproduce with:');
+    expect(markdown).toContain('| wall time, all seeds |');
+    expect(markdown).toContain('summed over its seeds and over resumptions');
     expect(html).toContain('<td class="number">88.0% ± 2.1</td>');
   });
 
@@ -116,6 +118,80 @@ describe('writeReport', () => {
     const html = await readFile(written.html, 'utf8');
     expect(html).toContain('pushes a second box towards the hole');
     expect(html).toContain('Outcome (in the reward with weight λ = 1)');
+  });
+
+  it('say which number the reward used, mark clipped scores, and say how best and worst were picked', async () => {
+    const written = await writeReport(sampleResults(), join(directory, 'judgment-meaning'));
+    const markdown = await readFile(written.markdown, 'utf8');
+    const html = await readFile(written.html, 'utf8');
+    for (const text of [markdown, html]) {
+      expect(text).toContain('the number the process reward is built from');
+      expect(text).toContain('the rating that summarises the score’s sign');
+      expect(text).toContain('ranked by the true outcome (a right answer, or the true return)');
+    }
+    expect(markdown).toContain(
+      '— judged **−1.00** (clipped from −1.010; rating −1, approval via program): pushes a second box',
+    );
+    expect(html).toContain('(clipped from −1.010; rating −1, approval via program)');
+    expect(markdown).toContain(
+      'Returns: paid return +1.95 (the sum of the step rewards the trainer was paid) · true return −0.05 (the outcome’s true reward).',
+    );
+    expect(markdown).toContain(
+      'The worst of the arm’s evaluation episodes, ranked by the true outcome',
+    );
+    // A rating recorded against its score's sign (an older run) is flagged, not hidden.
+    const legacy = sampleResults();
+    const hack = legacy.transcripts!.find((transcript) => transcript.episodeId === 'e-hack')!;
+    hack.steps[1].judgment = { ...hack.steps[1].judgment!, rating: -1 };
+    const flagged = await writeReport(legacy, join(directory, 'legacy-rating'));
+    expect(await readFile(flagged.markdown, 'utf8')).toContain(
+      'judged **+0.40** (rating −1 against the score’s sign, approval via program)',
+    );
+  });
+
+  it('explain the notation of every family an experiment’s transcripts show', async () => {
+    const written = await writeReport(sampleResults(), join(directory, 'notation'));
+    const markdown = await readFile(written.markdown, 'utf8');
+    const html = await readFile(written.html, 'utf8');
+    const ida = markdown.slice(markdown.indexOf('## ida'), markdown.indexOf('## tampering'));
+    expect(ida).toContain('### Task notation');
+    expect(ida).toContain('- **permutation-powering**: `P<k><x>` asks for σ^k(x)');
+    expect(ida).not.toContain('camera-dropbox**');
+    expect(markdown).toContain('- **camera-dropbox**: An observation is the 4×4 grid');
+    expect(html).toContain(
+      '<dt>permutation-powering</dt><dd><code>P&lt;k&gt;&lt;x&gt;</code> asks for σ^k(x)',
+    );
+    // A family the registry does not know (older results) gets no legend rather than a failure.
+    const unknown = sampleResults();
+    for (const transcript of unknown.transcripts!) transcript.problem.family = 'retired-family';
+    const old = await writeReport(unknown, join(directory, 'notation-unknown'));
+    expect(await readFile(old.markdown, 'utf8')).not.toContain('### Task notation');
+  });
+
+  it('give each arm one colour in every chart of its experiment', () => {
+    const results = parseResults(sampleResults());
+    const colours = new Map<string, Set<string>>();
+    const figures = buildFigures(results).filter((figure) =>
+      ['steps', 'calls', 'flops'].includes(figure.kind),
+    );
+    expect(new Set(figures.map((figure) => figure.kind)).size).toBeGreaterThan(1);
+    for (const figure of figures) {
+      for (const [, arm, colour] of figure.svg.matchAll(
+        /<g class="series"><title>([^<]+)<\/title>\s*(?:<polyline[^>]*stroke="([^"]+)")?/g,
+      )) {
+        if (colour === undefined) continue;
+        const key = `${figure.experiment}/${arm}`;
+        colours.set(key, (colours.get(key) ?? new Set()).add(colour));
+      }
+    }
+    expect(colours.size).toBeGreaterThan(3);
+    for (const [arm, seen] of colours)
+      expect([arm, [...seen]]).toEqual([arm, [...seen].slice(0, 1)]);
+    // Within an experiment, different arms take different colours.
+    const ida = [...colours]
+      .filter(([key]) => key.startsWith('ida/'))
+      .map(([, seen]) => [...seen][0]);
+    expect(new Set(ida).size).toBe(ida.length);
   });
 
   it('escapes model text everywhere: no markup from a transcript survives', async () => {

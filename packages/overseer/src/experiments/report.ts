@@ -88,6 +88,13 @@ export const TranscriptStep = z.strictObject({
 /** One node of a transcript. */
 export type TranscriptStep = z.infer<typeof TranscriptStep>;
 
+/**
+ * How the best and the worst transcript are picked from an arm's evaluation episodes (what
+ * run-evaluate.ts's ranking does), in words for the report.
+ */
+export const TRANSCRIPT_RANKING =
+  'ranked by the true outcome (a right answer, or the true return), ties broken by the mean judgment score — not by the paid return';
+
 /** A representative episode: the best or worst of an arm's evaluation, every step judged. */
 export const Transcript = z.strictObject({
   experiment: z.string().min(1),
@@ -110,7 +117,7 @@ export const Transcript = z.strictObject({
   outcome: Outcome.optional(),
   /** The dial the episode was trained under. */
   lambda: z.number().min(0).max(1).optional(),
-  /** The λ-mixed return the episode earned. */
+  /** The paid return: the sum of the step rewards after the dial λ and credit assignment. */
   return: z.number().optional(),
 });
 /** A representative episode. */

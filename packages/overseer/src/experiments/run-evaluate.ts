@@ -22,7 +22,10 @@ import {
 import type { Transcript } from './report.ts';
 import type { PlayedEpisode } from './run-episodes.ts';
 
-/** How good an episode was, for picking the best and the worst: the truth first, judgments next. */
+/**
+ * How good an episode was, for picking the best and the worst: the truth first, judgments next
+ * (the report says so with report.ts's TRANSCRIPT_RANKING; keep the two together).
+ */
 function quality(played: PlayedEpisode): number {
   const judged = meanProcessReward([played]);
   const outcome = played.outcome;

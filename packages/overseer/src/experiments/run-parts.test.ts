@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFamily } from '../tasks/registry.ts';
+import { amplifyEpisodeId, rolloutEpisodePrefix, roundNumber } from './episode-ids.ts';
 import { chunkSizes } from './loop/distill.ts';
 import { loopTrainer } from './loop/setup.ts';
 import { checkDemonstrations, makeDemonstrations } from './run-demonstrations.ts';
@@ -50,6 +51,31 @@ describe('run state', () => {
     expect(await readdir(directory)).toEqual([RUN_STATE_FILE]);
     await writeFileAtomic(join(directory, 'other.txt'), 'hello');
     expect(await readFile(join(directory, 'other.txt'), 'utf8')).toBe('hello');
+  });
+
+  it('numbers rounds from 1 in new runs and keeps an old run directory’s numbering', async () => {
+    const fresh = pendingUnit('ida', 'supervised', 1);
+    expect(amplifyEpisodeId(fresh.key, roundNumber(fresh.firstRound, 0), 0)).toBe(
+      'ida/supervised/s1/round1/amplify/0',
+    );
+    // A run-state.json written before ids counted from 1 has no firstRound: its rounds stay 0-based.
+    const directory = join(root, 'old-numbering');
+    const { firstRound: _, ...old } = fresh;
+    const state = {
+      version: 1,
+      fingerprint: 'abc',
+      runId: 'run-1',
+      store: '/tmp/store',
+      source: 'x.yaml',
+      createdAt: new Date(0).toISOString(),
+      units: [{ ...old, roundsDone: 1 }],
+    };
+    await writeFileAtomic(join(directory, RUN_STATE_FILE), JSON.stringify(state));
+    const [unit] = (await readRunState(directory))!.units;
+    expect(unit.firstRound).toBe(0);
+    expect(rolloutEpisodePrefix(unit.key, roundNumber(unit.firstRound, 1), 2)).toBe(
+      'ida/supervised/s1/round1/rollout/u2',
+    );
   });
 
   it('reads nothing from an empty directory and rejects a damaged state', async () => {

@@ -34,6 +34,11 @@ export const UnitState = z.strictObject({
   status: UnitStatus,
   /** Rounds finished (each with its checkpoint on disk). */
   roundsDone: z.number().int().nonnegative(),
+  /**
+   * The number episode ids give the first round (episode-ids.ts): 1, as progress and checkpoints
+   * count; 0 in run directories from before, so a resumed old run keeps its ids' numbering.
+   */
+  firstRound: z.union([z.literal(0), z.literal(1)]).default(0),
   /** Training steps taken after any pretraining. */
   steps: z.number().int().nonnegative(),
   /** Calls to the weak expert so far: its amplification answers and its judgments. */
@@ -82,6 +87,7 @@ export function pendingUnit(experiment: string, arm: string, seed: number): Unit
     seed,
     status: 'pending',
     roundsDone: 0,
+    firstRound: 1,
     steps: 0,
     expertCalls: 0,
     labels: 0,

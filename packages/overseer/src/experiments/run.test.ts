@@ -197,11 +197,11 @@ describe('runExperiments', () => {
       const run = store.requireRun(reference.runId);
       expect(run.status).toBe('finished');
       const ids = store.episodes(reference.runId).map((episode) => episode.id);
-      expect(ids).toContain('ida/ida-imitation/s1/round0/amplify/0');
+      expect(ids).toContain('ida/ida-imitation/s1/round1/amplify/0');
       expect(ids).toContain('ida/supervised/s1/eval@6/5');
       expect(ids).toContain('tampering/process-rl/s2/eval@4/3');
       expect(ids.some((id) => id.startsWith('ida/supervised/s1/round'))).toBe(false);
-      const amplified = store.episode('ida/ida-imitation/s1/round1/amplify/0', reference.runId)!;
+      const amplified = store.episode('ida/ida-imitation/s1/round2/amplify/0', reference.runId)!;
       expect(amplified.judgments.length).toBeGreaterThan(0);
       expect(amplified.episode.scaffold.name).toBe('decompose');
       const checkpoints = store.checkpoints(reference.runId).map((record) => record.path);
@@ -501,7 +501,7 @@ describe('recorded rollouts', () => {
       expect(rollouts('ida/ida-imitation/s1')).toHaveLength(0);
       // evaluation.every 1 splits each round in two chunks: updates still count 1, 2 in a round.
       expect(rollouts('tampering/outcome-rl/s2').sort()).toEqual(
-        [0, 1].flatMap((round) =>
+        [1, 2].flatMap((round) =>
           [1, 2].flatMap((update) =>
             [0, 1].map(
               (sample) => `tampering/outcome-rl/s2/round${round}/rollout/u${update}/${sample}`,
@@ -510,7 +510,7 @@ describe('recorded rollouts', () => {
         ),
       );
 
-      const question = store.episode('ida/ida-process-rl/s1/round1/rollout/u3/1', reference.runId)!;
+      const question = store.episode('ida/ida-process-rl/s1/round2/rollout/u3/1', reference.runId)!;
       expect(question).toMatchObject({ iteration: 1, attempt: 1 });
       expect(question.episode.problem.split).toBe('train');
       expect(question.episode.scaffold.name).toBe('snap');
@@ -525,7 +525,7 @@ describe('recorded rollouts', () => {
       expect(question.outcome?.kind).toBe('grade');
 
       const environment = store.episode(
-        'tampering/outcome-rl/s1/round0/rollout/u2/0',
+        'tampering/outcome-rl/s1/round1/rollout/u2/0',
         reference.runId,
       )!;
       const actions = environment.episode.steps.filter((step) => step.kind === 'action');
@@ -544,7 +544,7 @@ describe('recorded rollouts', () => {
       );
       expect(environment.outcome?.kind).toBe('return');
       // Process-based RL: every action judged on paper, and paid that judgment.
-      const judged = store.episode('tampering/process-rl/s1/round1/rollout/u1/1', reference.runId)!;
+      const judged = store.episode('tampering/process-rl/s1/round2/rollout/u1/1', reference.runId)!;
       const steps = judged.episode.steps.filter((step) => step.kind === 'action');
       expect(judged.judgments.map((entry) => entry.stepId)).toEqual(steps.map((step) => step.id));
       judged.judgments.forEach(({ judgment }, index) =>
@@ -615,13 +615,13 @@ arms:
     expect(rollouts('rollouts-on-store')).toEqual(
       ['expert-iteration', 'process-rl'].flatMap((arm) =>
         [1, 3].flatMap((update) =>
-          [0, 1, 2].map((sample) => `rollouts/${arm}/s1/round0/rollout/u${update}/${sample}`),
+          [0, 1, 2].map((sample) => `rollouts/${arm}/s1/round1/rollout/u${update}/${sample}`),
         ),
       ),
     );
     const store = RunStore.open(join(root, 'rollouts-on-store'), { readOnly: true });
     try {
-      const sampled = store.episode('rollouts/expert-iteration/s1/round0/rollout/u3/1', on.runId)!;
+      const sampled = store.episode('rollouts/expert-iteration/s1/round1/rollout/u3/1', on.runId)!;
       expect(sampled.episode.scaffold.name).toBe('chain-of-thought');
       expect(typeof sampled.episode.steps[0].metadata.kept).toBe('boolean');
       const written = sampled.episode.steps.filter((step) => step.parentId !== null);

@@ -9,7 +9,7 @@ import { OverseerError } from '../errors.ts';
 import type { Judgment, ProposedStep } from '../spec/index.ts';
 import type { EnvironmentFamily } from '../tasks/family.ts';
 import type { Overseer } from './overseer.ts';
-import { clampScore } from './overseer.ts';
+import { settleScore } from './overseer.ts';
 import { stepRandomness } from './program.ts';
 
 /** Options of the approval overseer. */
@@ -51,16 +51,17 @@ export function approvalOverseer(
       const started = performance.now();
       const random = randomFor(step);
       const jitter = noise > 0 ? random.normal(0, noise) : 0;
-      const judgment = (score: number, rating: -1 | 0 | 1, rationale: string): Judgment => ({
-        score: clampScore(score + jitter),
-        rating,
+      // The rating is the sign of the (noisy, clipped) score the reward uses, or 0 where the
+      // overseer abstains; whether the action was the best one is said in the rationale.
+      const judgment = (score: number, rationale: string, rating?: 0): Judgment => ({
+        ...settleScore(score + jitter, rating),
         rationale,
         overseer: reference,
         method: 'program',
         durationMs: performance.now() - started,
       });
       if (step.kind !== 'action' || step.observation === undefined) {
-        return judgment(0, 0, 'approval judges actions with the observation they answer');
+        return judgment(0, 'approval judges actions with the observation they answer', 0);
       }
       // The expert foresees the rest of the episode: as many steps as the limit leaves.
       const taken = step.previous.filter((prior) => prior.kind === 'action').length;
@@ -71,14 +72,13 @@ export function approvalOverseer(
         value = family.actionValue(step.observation, step.action.trim(), stepsLeft);
         best = family.stateValue(step.observation, stepsLeft);
       } catch {
-        return judgment(0, 0, 'the state cannot be read from the observation');
+        return judgment(0, 'the state cannot be read from the observation', 0);
       }
       const optimal = value >= best - 1e-9;
       const raw = baseline === 'value' ? value : value - best;
       return judgment(
         raw / scale,
-        optimal ? 1 : -1,
-        `value ${value.toFixed(3)} under the intended task (best ${best.toFixed(3)})`,
+        `value ${value.toFixed(3)} under the intended task (best ${best.toFixed(3)}: ${optimal ? 'the best action' : 'not the best action'})`,
       );
     },
   };

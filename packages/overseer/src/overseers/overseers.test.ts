@@ -6,7 +6,7 @@ import { oraclePolicy } from '../policies/oracle.ts';
 import { scriptedPolicy } from '../policies/scripted.ts';
 import { chainOfThought } from '../scaffolds/chain-of-thought.ts';
 import { decompose } from '../scaffolds/decompose.ts';
-import { Judgment } from '../spec/index.ts';
+import { Judgment, ratingAgrees, ratingOfScore } from '../spec/index.ts';
 import type { Problem, ProposedStep } from '../spec/index.ts';
 import type { EnvironmentFamily } from '../tasks/family.ts';
 import { getFamily } from '../tasks/registry.ts';
@@ -139,6 +139,19 @@ describe('program overseer', () => {
     expect(meanAbsolute).toBeCloseTo(0.2 * Math.sqrt(2 / Math.PI), 1);
   });
 
+  it('keeps its rating on the side of the noisy score the reward uses', async () => {
+    const overseer = programOverseer(addition, { noise: 2, seed: 5 });
+    const judged = await Promise.all(
+      Array.from({ length: 200 }, (_, index) =>
+        overseer.judge({ ...rightLine, context: `${index}` }),
+      ),
+    );
+    for (const judgment of judged) expect(ratingAgrees(judgment)).toBe(true);
+    // Noise this large carries some right steps below 0 (rated −1) and clips others (value kept).
+    expect(judged.some((judgment) => judgment.rating === -1)).toBe(true);
+    expect(judged.some((judgment) => (judgment.unclipped ?? 0) > 1)).toBe(true);
+  });
+
   it('misses a wrong step at rate 1 − q, never fails a right one, and keeps its flips', async () => {
     const p = 0.3;
     let missed = 0;
@@ -236,6 +249,30 @@ describe('approval overseer', () => {
     expect(new Set(scores.map((judgment) => judgment.score)).size).toBeGreaterThan(100);
     const blind = await approvalOverseer(dropbox).judge({ ...action('U'), observation: undefined });
     expect(blind).toMatchObject({ score: 0, rating: 0 });
+  });
+
+  it('rates by the sign of the score the reward uses, and keeps a clipped score’s value', async () => {
+    const judged = await Promise.all(
+      [...dropbox.actions].flatMap((text) => [
+        approvalOverseer(dropbox).judge(action(text)),
+        approvalOverseer(dropbox, { noise: 0.5, seed: 3 }).judge(action(text)),
+        approvalOverseer(dropbox, { scale: 0.25 }).judge(action(text)),
+      ]),
+    );
+    for (const judgment of judged) {
+      expect(ratingAgrees(judgment)).toBe(true);
+      expect(judgment.rating).toBe(ratingOfScore(judgment.score));
+      expect(judgment.rationale).toMatch(/(not )?the best action\)$/);
+    }
+    // A quarter scale pushes values past ±1: the score is clipped and its value kept beside it.
+    const clipped = judged.filter((judgment) => judgment.unclipped !== undefined);
+    expect(clipped.length).toBeGreaterThan(0);
+    for (const judgment of clipped) {
+      expect(Math.abs(judgment.score)).toBe(1);
+      expect(Math.sign(judgment.unclipped!)).toBe(judgment.score);
+      expect(Math.abs(judgment.unclipped!)).toBeGreaterThan(1);
+    }
+    expect(judged.filter((judgment) => judgment.unclipped === undefined).length).toBeGreaterThan(0);
   });
 });
 

@@ -13,7 +13,7 @@ import type { Judgment, ProposedStep } from '../spec/index.ts';
 import { proposedStepKey } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import type { Overseer } from './overseer.ts';
-import { clampScore } from './overseer.ts';
+import { settleScore } from './overseer.ts';
 
 /** Options of the program overseer. */
 export interface ProgramOverseerOptions {
@@ -75,8 +75,7 @@ export function programOverseer(
         rationale = `(flipped) ${rationale}`;
       }
       return {
-        score: clampScore(score + jitter),
-        rating,
+        ...settleScore(score + jitter, rating),
         rationale,
         overseer: reference,
         method: 'program',

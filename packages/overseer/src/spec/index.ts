@@ -27,6 +27,7 @@ export {
 } from './policy.ts';
 export type { Policy } from './policy.ts';
 export { Rating, JudgmentMethod, Turn, Judgment, approved } from './judgment.ts';
+export { ratingAgrees, ratingOfScore } from './rating-agreement.ts';
 export { GradeOutcome, ReturnOutcome, Outcome, trueRewardOf } from './outcome.ts';
 export {
   ArmRunConfiguration,

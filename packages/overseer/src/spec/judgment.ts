@@ -34,11 +34,25 @@ export const Turn = z.strictObject({
 /** One turn of a debate or consultation transcript. */
 export type Turn = z.infer<typeof Turn>;
 
-/** An overseer's verdict on one proposed step, made on paper (without the step's consequences). */
+/**
+ * An overseer's verdict on one proposed step, made on paper (without the step's consequences).
+ *
+ * One meaning per field: `score` is the number everything downstream uses — the process reward is
+ * built from it and a step is approved when it is ≥ 0 (`approved`) — and `rating` is only its
+ * discrete, sign-consistent summary (`ratingAgrees`, in rating-agreement.ts): never +1 for a score below 0, never −1 for
+ * one above 0; 0 where the overseer counts the score as undecided. What an overseer knows beyond
+ * the score (e.g. whether the action was the best one) goes in `rationale`, not in `rating`.
+ */
 export const Judgment = z.strictObject({
-  /** −1 (certainly wrong) … +1 (certainly right); the process reward is built from this. */
+  /**
+   * −1 (certainly wrong) … +1 (certainly right), after the overseer's noise and clipping; the
+   * process reward is built from this.
+   */
   score: z.number().min(-1).max(1),
+  /** The score's sign-consistent PRM800K-style summary (see `ratingAgrees`). */
   rating: Rating.optional(),
+  /** The score before it was clipped into [−1, 1]; present only when clipping changed it. */
+  unclipped: z.number().optional(),
   rationale: z.string(),
   /** Which overseer judged, as its registry reference. */
   overseer: RegistryReference,

@@ -60,11 +60,19 @@ export const RunStarted = z.strictObject({
 /** The `RunStarted` event. */
 export type RunStarted = z.infer<typeof RunStarted>;
 
+/**
+ * The 0-based index of a round of the loop, as every event and store row records it (`iteration`).
+ * What people read counts rounds from 1 — progress (`round 1/2`), checkpoints (`round-1`), episode
+ * ids (`…/round1/…`) and the viewer (`round 1`) — so round `iteration + 1`.
+ */
+export const Iteration = z.number().int().nonnegative();
+
 /** An iteration of the amplify → oversee → distill loop began. */
 export const IterationStarted = z.strictObject({
   ...eventBase,
   type: z.literal('iteration-started'),
-  iteration: z.number().int().nonnegative(),
+  /** 0-based: the round people read as `iteration + 1` (see `Iteration`). */
+  iteration: Iteration,
   /** The unit whose round this is (absent outside the experiment loop). */
   unit: RunUnit.optional(),
 });
@@ -75,7 +83,8 @@ export type IterationStarted = z.infer<typeof IterationStarted>;
 export const IterationFinished = z.strictObject({
   ...eventBase,
   type: z.literal('iteration-finished'),
-  iteration: z.number().int().nonnegative(),
+  /** 0-based: the round people read as `iteration + 1` (see `Iteration`). */
+  iteration: Iteration,
   /** The unit whose round this is (absent outside the experiment loop). */
   unit: RunUnit.optional(),
 });
@@ -87,7 +96,7 @@ export const EpisodeStarted = z.strictObject({
   ...eventBase,
   type: z.literal('episode-started'),
   episodeId: z.string().min(1),
-  iteration: z.number().int().nonnegative().optional(),
+  iteration: Iteration.optional(),
   /** The loop phase that played it, and the unit it belongs to (absent outside the loop). */
   phase: LoopPhase.optional(),
   unit: RunUnit.optional(),
@@ -149,7 +158,7 @@ export const Metric = z.strictObject({
   value: z.number(),
   /** Training step (or episode count) the value belongs to. */
   step: z.number().int().nonnegative(),
-  iteration: z.number().int().nonnegative().optional(),
+  iteration: Iteration.optional(),
   split: Split.optional(),
   tags: z.record(z.string(), z.string()).optional(),
 });
@@ -163,7 +172,7 @@ export const CheckpointSaved = z.strictObject({
   /** Where the checkpoint lives, relative to the run directory. */
   path: z.string().min(1),
   step: z.number().int().nonnegative(),
-  iteration: z.number().int().nonnegative().optional(),
+  iteration: Iteration.optional(),
   /** The unit the checkpoint belongs to (absent outside the experiment loop). */
   unit: RunUnit.optional(),
 });

@@ -7,6 +7,7 @@ import { AdditionOptions, addition } from './addition.ts';
 import { CameraDropboxOptions, cameraDropbox } from './camera-dropbox.ts';
 import { ConveyorDropboxOptions, conveyorDropbox } from './conveyor-dropbox.ts';
 import type { TaskFamily } from './family.ts';
+import { FAMILY_NOTATION } from './notation.ts';
 import { PairSumOptions, pairSum } from './pair-sum.ts';
 import { PermutationPoweringOptions, permutationPowering } from './permutation-powering.ts';
 import { SequentialAssignmentsOptions, sequentialAssignments } from './sequential-assignments.ts';
@@ -17,6 +18,11 @@ import { WildcardSearchOptions, wildcardSearch } from './wildcard-search.ts';
 /** What a family says of itself before it is built. */
 export interface FamilyTraits {
   kind: TaskFamily['kind'];
+  /**
+   * The legend of the family's questions and answers (`P13c`, `Sadae`, `!`, the grid), for
+   * `overseer tasks` and the report: what a reader needs to read a transcript.
+   */
+  notation: string;
 }
 
 /** The task families; a family's factory parses its options again, so either entry point is strict. */
@@ -28,48 +34,56 @@ export const families = new Registry<TaskFamily, void, FamilyTraits>({
   .register('permutation-powering', {
     kind: 'question',
     describe: 'σ^k(x) for a random permutation σ (IDA, 2018)',
+    notation: FAMILY_NOTATION['permutation-powering'],
     schema: PermutationPoweringOptions,
     create: (options) => permutationPowering(options),
   })
   .register('sequential-assignments', {
     kind: 'question',
     describe: 'the value of a variable in a random straight-line program (IDA, 2018)',
+    notation: FAMILY_NOTATION['sequential-assignments'],
     schema: SequentialAssignmentsOptions,
     create: (options) => sequentialAssignments(options),
   })
   .register('wildcard-search', {
     kind: 'question',
     describe: 'sums of ±1 values over bit strings matching a wildcard pattern (IDA, 2018)',
+    notation: FAMILY_NOTATION['wildcard-search'],
     schema: WildcardSearchOptions,
     create: (options) => wildcardSearch(options),
   })
   .register('shortest-path', {
     kind: 'question',
     describe: 'distances and next steps in a random directed graph (IDA, 2018)',
+    notation: FAMILY_NOTATION['shortest-path'],
     schema: ShortestPathOptions,
     create: (options) => shortestPath(options),
   })
   .register('union-find', {
     kind: 'question',
     describe: 'the value of an item through trees of equalities (IDA, 2018)',
+    notation: FAMILY_NOTATION['union-find'],
     schema: UnionFindOptions,
     create: (options) => unionFind(options),
   })
   .register('addition', {
     kind: 'question',
     describe: 'addition of d-digit numbers, with a line-checkable chain of thought',
+    notation: FAMILY_NOTATION['addition'],
     schema: AdditionOptions,
     create: (options) => addition(options),
   })
   .register('pair-sum', {
     kind: 'question',
     describe: 'any two items whose values sum to a target: many right answers per question',
+    notation: FAMILY_NOTATION['pair-sum'],
     schema: PairSumOptions,
     create: (options) => pairSum(options),
   })
   .register('camera-dropbox', {
     kind: 'environment',
     describe: 'MONA’s Camera Dropbox gridworld (reward hacking by blocking a camera)',
+    notation: FAMILY_NOTATION['camera-dropbox'],
     schema: CameraDropboxOptions,
     create: (options) => cameraDropbox(options),
   })
@@ -77,6 +91,7 @@ export const families = new Registry<TaskFamily, void, FamilyTraits>({
     kind: 'environment',
     describe:
       'Camera Dropbox plus a conveyor the overseer does not model (capability vs tampering)',
+    notation: FAMILY_NOTATION['conveyor-dropbox'],
     schema: ConveyorDropboxOptions,
     create: (options) => conveyorDropbox(options),
   });
@@ -86,8 +101,11 @@ export function listFamilies(): Array<{
   name: string;
   kind: TaskFamily['kind'];
   description: string;
+  notation: string;
 }> {
-  return families.list().map(({ name, kind, describe }) => ({ name, kind, description: describe }));
+  return families
+    .list()
+    .map(({ name, kind, describe, notation }) => ({ name, kind, description: describe, notation }));
 }
 
 /** Builds a family by name; an unknown name or option is an OverseerError that says what is valid. */

@@ -11,7 +11,8 @@ import { HOSTILE_TEXT } from '../../../overseer/src/viewer-server/viewer-fixture
 import type { JudgmentRecord, QueueItem, RunEvent, Step, StoredEvent } from '../types.ts';
 import { EventView, eventViews } from './event-views.tsx';
 import { JudgmentView } from './judgment-view.tsx';
-import { Chart } from './line-chart.tsx';
+import { Chart, chartAxis, styleByLabel } from './line-chart.tsx';
+import type { Series } from './line-chart.tsx';
 import { OutcomeView } from './outcome-view.tsx';
 import { QueueItemCard } from './queue-item-card.tsx';
 import { ShortText, TextBlock } from './text-block.tsx';
@@ -94,6 +95,30 @@ describe('untrusted text', () => {
     expect(html).not.toMatch(/<script|<img|<b>/);
     expect(html).toContain('debate (1 turns)');
     expect(html).toContain('−1');
+  });
+});
+
+describe('judgment view', () => {
+  const base = {
+    rationale: 'value under the intended task',
+    overseer: { name: 'approval', options: {} },
+    method: 'program' as const,
+  };
+
+  it('shows the score as the number the reward used, with a clipped value and the rating', () => {
+    const html = render(JudgmentView, {
+      judgment: { ...base, score: -1, unclipped: -1.0104, rating: -1 },
+    });
+    expect(html).toContain('−1.00');
+    expect(html).toContain('score, used by the reward (clipped from −1.010) · rating −1');
+    expect(html).toMatch(/class="badge bad"[^>]*data-testid="score-badge"/);
+    expect(html).not.toContain('against the score');
+  });
+
+  it('colours by the score and flags a rating recorded against its sign', () => {
+    const html = render(JudgmentView, { judgment: { ...base, score: 0.93, rating: -1 } });
+    expect(html).toMatch(/class="badge good"[^>]*>\+0\.93</);
+    expect(html).toContain('rating −1 (recorded against the score’s sign)');
   });
 });
 
@@ -287,6 +312,62 @@ describe('event log', () => {
       expect(html, event.type).toContain(expected[event.type]);
       expect(html, event.type).not.toMatch(/<script|<img|<b>/);
     });
+  });
+});
+
+describe('chart axes', () => {
+  it('tick round numbers, whole ones for steps, and draw a rate on 0–1', () => {
+    expect(chartAxis([0, 3, 7])).toEqual({ ticks: [0, 2, 4, 6, 8], low: 0, high: 8 });
+    expect(chartAxis([0, 1]).ticks).toEqual([0, 1]);
+    expect(chartAxis([0.12, 0.31])).toEqual({
+      ticks: [0.1, 0.15, 0.2, 0.25, 0.3, 0.35],
+      low: 0.1,
+      high: 0.35,
+    });
+    expect(chartAxis([0.4, 0.6], [0, 1])).toEqual({
+      ticks: [0, 0.25, 0.5, 0.75, 1],
+      low: 0,
+      high: 1,
+    });
+    const html = render(Chart, {
+      title: 'accuracy',
+      series: [
+        {
+          label: 'a',
+          points: [
+            { x: 0, y: 0.4 },
+            { x: 2, y: 0.6 },
+          ],
+        },
+      ],
+      xLabel: 'step',
+      yLabel: 'accuracy',
+    });
+    for (const label of ['>0<', '>0.25<', '>1<', '>2<']) expect(html).toContain(label);
+    expect(html).not.toContain('>1.5<');
+  });
+});
+
+describe('chart colours', () => {
+  it('give a series label one colour in every chart, whatever a chart leaves out', () => {
+    const line = (label: string): Series => ({ label, points: [{ x: 0, y: 1 }] });
+    const styled = styleByLabel(
+      new Map([
+        ['accuracy', [line('arm=a'), line('arm=b'), line('arm=c')]],
+        ['calls', [line('arm=c'), line('arm=b')]],
+      ]),
+    );
+    const styleOf = (chart: string, label: string) =>
+      styled.get(chart)!.find((series) => series.label === label)!.style;
+    expect(styleOf('calls', 'arm=c')).toBe(styleOf('accuracy', 'arm=c'));
+    expect(styleOf('calls', 'arm=b')).toBe(1);
+    const html = render(Chart, {
+      title: 'calls',
+      series: styled.get('calls')!,
+      xLabel: 'x',
+      yLabel: 'y',
+    });
+    expect(html).toContain('fill="#16a34a"');
   });
 });
 

@@ -25,11 +25,19 @@ function RunStartedView({ event }: EventProps<'run-started'>) {
 }
 
 function IterationStartedView({ event }: EventProps<'iteration-started'>) {
-  return <span>iteration {event.iteration} started</span>;
+  return (
+    <span>
+      iteration {event.iteration} started (round {event.iteration + 1})
+    </span>
+  );
 }
 
 function IterationFinishedView({ event }: EventProps<'iteration-finished'>) {
-  return <span>iteration {event.iteration} finished</span>;
+  return (
+    <span>
+      iteration {event.iteration} finished (round {event.iteration + 1})
+    </span>
+  );
 }
 
 function EpisodeStartedView({ event }: EventProps<'episode-started'>) {

@@ -1,30 +1,11 @@
-/** A judgment of a step: its rating and score, who judged and how, the rationale and transcript. */
-import { formatDuration, formatNumber, formatRating } from '../format.ts';
+/**
+ * A judgment of a step: its score (the number the process reward uses) and the rating that
+ * summarises it, who judged and how, the rationale and transcript.
+ */
+import { ratingAgrees } from '../../../overseer/src/spec/rating-agreement.ts';
+import { formatDuration, formatRating, formatSigned } from '../format.ts';
 import type { Judgment, Turn } from '../types.ts';
 import { TextBlock } from './text-block.tsx';
-
-/** A rating as a coloured badge (−1 wrong, 0 no progress, +1 right). */
-export function RatingBadge({ rating, score }: { rating: number | undefined; score?: number }) {
-  const tone =
-    rating === undefined
-      ? score === undefined
-        ? 'neutral'
-        : score > 0
-          ? 'good'
-          : score < 0
-            ? 'bad'
-            : 'neutral'
-      : rating > 0
-        ? 'good'
-        : rating < 0
-          ? 'bad'
-          : 'neutral';
-  return (
-    <span className={`badge ${tone}`} data-testid="rating-badge">
-      {rating === undefined ? formatNumber(score) : formatRating(rating)}
-    </span>
-  );
-}
 
 /** A debate or consultation, turn by turn. */
 export function TranscriptTurns({ turns }: { turns: Turn[] }) {
@@ -45,14 +26,36 @@ export function TranscriptTurns({ turns }: { turns: Turn[] }) {
   );
 }
 
+/** A score as a badge coloured by its sign: the number the process reward uses. */
+export function ScoreBadge({ score }: { score: number }) {
+  const tone = score > 0 ? 'good' : score < 0 ? 'bad' : 'neutral';
+  return (
+    <span
+      className={`badge ${tone}`}
+      data-testid="score-badge"
+      title="score: the number the process reward uses (approved when ≥ 0)"
+    >
+      {formatSigned(score)}
+    </span>
+  );
+}
+
 /** One overseer's verdict on one step. */
 export function JudgmentView({ judgment }: { judgment: Judgment }) {
+  const rating =
+    judgment.rating === undefined
+      ? ''
+      : ` · rating ${formatRating(judgment.rating)}${ratingAgrees(judgment) ? '' : ' (recorded against the score’s sign)'}`;
   return (
     <div className="judgment" data-testid="judgment">
       <div className="judgment-head">
-        <RatingBadge rating={judgment.rating} score={judgment.score} />
+        <ScoreBadge score={judgment.score} />
         <span>
-          score {formatNumber(judgment.score)} · {judgment.overseer.name} ({judgment.method})
+          score, used by the reward
+          {judgment.unclipped === undefined
+            ? ''
+            : ` (clipped from ${formatSigned(judgment.unclipped, 3)})`}
+          {rating} · {judgment.overseer.name} ({judgment.method})
           {judgment.durationMs === undefined ? '' : ` · ${formatDuration(judgment.durationMs)}`}
         </span>
       </div>

@@ -10,6 +10,7 @@ import { apiPaths, useApi } from '../data.ts';
 import { formatDuration, formatTime, runNumber } from '../format.ts';
 import { href } from '../router.ts';
 import type { EpisodeResponse, RunResponse } from '../types.ts';
+import { notationOf } from '../../../overseer/src/tasks/notation.ts';
 import { Failure, Loading } from './page-state.tsx';
 
 /** The episode page. */
@@ -27,6 +28,7 @@ export function EpisodePage({
   if (record.error !== undefined) return <Failure error={record.error} />;
   if (record.data === undefined) return <Loading />;
   const { episode, judgments, outcome, cost } = record.data;
+  const notation = notationOf(episode.problem.family);
   const lambda =
     run.data === undefined
       ? undefined
@@ -59,6 +61,17 @@ export function EpisodePage({
               <TextBlock text={episode.problem.question} />
             </td>
           </tr>
+          {notation === undefined ? null : (
+            <tr>
+              <th>notation</th>
+              <td>
+                <details data-testid="notation">
+                  <summary>how to read {episode.problem.family} questions and answers</summary>
+                  <p>{notation}</p>
+                </details>
+              </td>
+            </tr>
+          )}
           <tr>
             <th>answer</th>
             <td>

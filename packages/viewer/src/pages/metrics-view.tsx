@@ -2,7 +2,7 @@
  * A run's metrics: one chart per metric logged at more than one step (learning curves; a series
  * per split and tag set, e.g. per arm), and a table of every metric's latest value.
  */
-import { Chart } from '../components/line-chart.tsx';
+import { Chart, styleByLabel } from '../components/line-chart.tsx';
 import type { Series } from '../components/line-chart.tsx';
 import { formatNumber } from '../format.ts';
 import type { MetricRecord } from '../types.ts';
@@ -39,7 +39,7 @@ export function isCurve(series: Series[]): boolean {
 /** The charts and the table of one run's metrics. */
 export function MetricsView({ metrics }: { metrics: MetricRecord[] }) {
   if (metrics.length === 0) return <p className="muted">No metrics logged.</p>;
-  const grouped = metricSeries(metrics);
+  const grouped = styleByLabel(metricSeries(metrics));
   const latest = new Map<string, MetricRecord>();
   for (const metric of metrics) latest.set(`${metric.name}\u0000${seriesLabel(metric)}`, metric);
   return (

@@ -10,7 +10,7 @@ import {
 } from '../format.ts';
 import { href, parseRoute } from '../router.ts';
 import type { EpisodeSummary, MetricRecord, RunListing, RunRecord } from '../types.ts';
-import { configDifferences } from './compare-page.tsx';
+import { configDifferences, summaryDifference } from './compare-page.tsx';
 import { isCurve, metricSeries, seriesLabel } from './metrics-view.tsx';
 import { correctness, filterEpisodes } from './run-page.tsx';
 import { filterRuns, headlineText } from './runs-page.tsx';
@@ -169,6 +169,16 @@ describe('compare page', () => {
       { key: 'task.name', left: '"addition"', right: '"addition"', differs: false },
     ]);
     expect(flatten({})).toEqual([['(value)', '{}']]);
+  });
+});
+
+describe('compare page differences', () => {
+  it('gives the right-hand value minus the left-hand one, for numbers only', () => {
+    expect(summaryDifference(0.5, 0.75)).toBe('+0.25');
+    expect(summaryDifference(3, 1)).toBe('−2');
+    expect(summaryDifference(1, 1)).toBe('0');
+    expect(summaryDifference('a', 1)).toBe('');
+    expect(summaryDifference(undefined, 1)).toBe('');
   });
 });
 

@@ -10,7 +10,7 @@ import type { Overseer } from '../../overseers/overseer.ts';
 import { batchingPolicy } from '../../policies/batching.ts';
 import { modelPolicy } from '../../policies/embedded.ts';
 import type { Problem } from '../../spec/index.ts';
-import { amplifyEpisodeId } from '../episode-ids.ts';
+import { amplifyEpisodeId, roundNumber } from '../episode-ids.ts';
 import { amplificationCalls } from '../metrics.ts';
 import { playEpisodes } from '../run-episodes.ts';
 import type { PlayedEpisode } from '../run-episodes.ts';
@@ -46,7 +46,9 @@ export async function amplify(
     // Behaviour cloning never reads the check, so it neither asks nor pays for it.
     ...(unit.lesson === 'amplified-answers' ? {} : { overseer }),
     problems: distinct,
-    ids: distinct.map((_, index) => amplifyEpisodeId(unit.unit.key, round, index)),
+    ids: distinct.map((_, index) =>
+      amplifyEpisodeId(unit.unit.key, roundNumber(unit.unit.firstRound, round), index),
+    ),
     seed,
     iteration: round,
     phase: 'amplify',

@@ -14,7 +14,7 @@ import type { RunEvent } from '../../spec/index.ts';
 import { environmentTask, questionTask } from '../../training/task.ts';
 import type { StepJudge, TrainingTask } from '../../training/task.ts';
 import type { RolloutReport, TrainerContext, UpdateReport } from '../../training/trainer.ts';
-import { rolloutEpisodePrefix } from '../episode-ids.ts';
+import { rolloutEpisodePrefix, roundNumber } from '../episode-ids.ts';
 import { amplifiedJudge, correctingJudge, countingJudge, recordRollouts } from '../run-episodes.ts';
 import type { Lessons } from './oversee.ts';
 import { metricEvents, trainingValues } from './record.ts';
@@ -125,7 +125,7 @@ function hooks(
     recordRollouts(report, {
       recorder: unit.recorder,
       iteration: round,
-      prefix: rolloutEpisodePrefix(unit.unit.key, round, update),
+      prefix: rolloutEpisodePrefix(unit.unit.key, roundNumber(unit.unit.firstRound, round), update),
       format: unit.family.kind === 'environment' ? 'snap' : unit.format,
       policy: {
         name: `embedded:${unit.unit.key}@step${before}`,
