@@ -2,7 +2,8 @@
  * Union find (Christiano, Shlegeris & Amodei 2018): the world's items fall into classes of equal
  * value; each class is a tree of equalities `x = parent`, and only its root's value is given.
  * `Vx` asks for x's value, `Ux` for the parent of x (a fact; a root is its own parent). The weak
- * expert reads a root's value, and otherwise asks for the parent and then the parent's value.
+ * expert reads a root's value, and otherwise asks for the parent and then the parent's value — or,
+ * with `askParent: false`, reads the parent fact itself and asks only for the parent's value.
  */
 import { z } from 'zod';
 import type { QuestionFamily } from './family.ts';
@@ -17,6 +18,14 @@ export const UnionFindOptions = z.strictObject({
   ...worldOptions(16),
   /** Number of distinct values (digits); default ⌊√size⌋, at least 2, as in the paper. */
   values: z.number().int().min(2).max(10).optional(),
+  /**
+   * The weak expert asks `Ux` before `V<parent>` (default true). False: it reads the parent fact
+   * itself, as the paper's amplification answers every fact lookup from the world and leaves the
+   * model only the questions of its training distribution. Asked, `Ux` falls to the model at the
+   * depth limit, and a lesson teaches it only inside `Vx`'s own tree: when `Vx` is held out (test
+   * split, or outside the training difficulties), every question whose chain passes x stays wrong.
+   */
+  askParent: z.boolean().default(true),
 });
 /** Options of union-find, as written. */
 export type UnionFindOptions = z.input<typeof UnionFindOptions>;
@@ -102,6 +111,15 @@ export function unionFind(options: UnionFindOptions = {}): QuestionFamily<UnionF
       const { kind, x } = parse(question);
       if (kind === 'U') return { kind: 'base', answer: names[parent[x]] };
       if (parent[x] === x) return { kind: 'base', answer: valueNames[value[x]] };
+      if (!resolved.askParent) {
+        const parentValue = `V${names[parent[x]]}`;
+        return {
+          kind: 'split',
+          next: (answers) => (answers.length === 0 ? parentValue : null),
+          combine: (answers) =>
+            answers.length === 1 && valueNames.includes(answers[0]) ? answers[0] : UNKNOWN_ANSWER,
+        };
+      }
       return {
         kind: 'split',
         next: (answers) => {

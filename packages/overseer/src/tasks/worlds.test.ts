@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createAssignmentWorld, sequentialAssignments } from './sequential-assignments.ts';
 import { createGraphWorld, shortestPath } from './shortest-path.ts';
+import type { QuestionFamily } from './family.ts';
+import { UNKNOWN_ANSWER } from './family.ts';
 import { createUnionFindWorld, unionFind } from './union-find.ts';
 import { createWildcardWorld, wildcardSearch } from './wildcard-search.ts';
 
@@ -120,5 +122,47 @@ describe('union-find world', () => {
     expect(decomposition.next([parent])).toBe(`V${parent}`);
     expect(decomposition.combine([parent, family.oracle(`V${parent}`)])).toBe(problem.answer);
     expect(family.decompose(`U${x}`)).toEqual({ kind: 'base', answer: parent });
+  });
+
+  it('reads the parent fact itself with askParent false, asking only the parent’s value', () => {
+    const family = unionFind({ askParent: false });
+    const [problem] = family.generate({ seed: 0, count: 1, split: 'train', difficulty: 2 });
+    const decomposition = family.decompose(problem.question);
+    if (decomposition.kind !== 'split') throw new Error('depth 2 splits');
+    const parent = family.oracle(`U${problem.question.slice(1)}`);
+    expect(decomposition.next([])).toBe(`V${parent}`);
+    expect(decomposition.next([family.oracle(`V${parent}`)])).toBeNull();
+    expect(decomposition.combine([family.oracle(`V${parent}`)])).toBe(problem.answer);
+    expect(decomposition.combine([parent])).toBe(UNKNOWN_ANSWER);
+    expect(family.options).toMatchObject({ askParent: false });
+  });
+
+  it('leaves the model only training questions two levels down once it reads parents', () => {
+    // World 0: Vbb is a training question, its parent's Vbf is held out. Two levels of the expert
+    // leave the model Ubf, which only Vbf's own tree would teach, unless the expert reads it.
+    const leaves = (family: QuestionFamily<unknown>, question: string, depth: number): string[] => {
+      if (depth === 2) return [question];
+      const decomposition = family.decompose(question);
+      if (decomposition.kind === 'base') return [];
+      const answers: string[] = [];
+      const below: string[] = [];
+      for (
+        let next = decomposition.next(answers);
+        next !== null;
+        next = decomposition.next(answers)
+      ) {
+        below.push(...leaves(family, next, depth + 1));
+        answers.push(family.oracle(next));
+      }
+      return below;
+    };
+    const asking = unionFind();
+    const test = asking.generate({ seed: 0, count: 100, split: 'test', difficulty: 1 });
+    const train = asking.generate({ seed: 0, count: 100, split: 'train', difficulty: [0, 1, 2] });
+    expect(test.map((problem) => problem.question)).toContain('Vbf');
+    expect(train.map((problem) => problem.question)).toContain('Vbb');
+    expect(leaves(asking, 'Vbb', 0)).toEqual(['Ubf', 'Vad']);
+    expect(leaves(unionFind({ askParent: false }), 'Vbb', 0)).toEqual(['Vad']);
+    expect(train.map((problem) => problem.question)).toContain('Vad');
   });
 });
