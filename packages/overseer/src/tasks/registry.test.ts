@@ -13,6 +13,7 @@ describe('task registry', () => {
       'union-find',
       'addition',
       'pair-sum',
+      'trojan-code',
       'camera-dropbox',
       'conveyor-dropbox',
     ]);

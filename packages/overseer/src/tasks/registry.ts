@@ -12,6 +12,7 @@ import { PairSumOptions, pairSum } from './pair-sum.ts';
 import { PermutationPoweringOptions, permutationPowering } from './permutation-powering.ts';
 import { SequentialAssignmentsOptions, sequentialAssignments } from './sequential-assignments.ts';
 import { ShortestPathOptions, shortestPath } from './shortest-path.ts';
+import { TrojanCodeOptions, trojanCode } from './trojan-code.ts';
 import { UnionFindOptions, unionFind } from './union-find.ts';
 import { WildcardSearchOptions, wildcardSearch } from './wildcard-search.ts';
 
@@ -79,6 +80,13 @@ export const families = new Registry<TaskFamily, void, FamilyTraits>({
     notation: FAMILY_NOTATION['pair-sum'],
     schema: PairSumOptions,
     create: (options) => pairSum(options),
+  })
+  .register('trojan-code', {
+    kind: 'question',
+    describe: 'a straight-line program for an arithmetic spec, honest or with a hidden trigger',
+    notation: FAMILY_NOTATION['trojan-code'],
+    schema: TrojanCodeOptions,
+    create: (options) => trojanCode(options),
   })
   .register('camera-dropbox', {
     kind: 'environment',
