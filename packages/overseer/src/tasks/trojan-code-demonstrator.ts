@@ -51,7 +51,7 @@ function honestLines(
   context: TrojanCodeDemonstrationContext,
   random: LabelledRandom,
   options: { benignShare: number; assignAll: boolean },
-): { lines: string[]; value: string; fresh: () => string } {
+): { lines: string[]; value: string } {
   let used = 0;
   const fresh = (): string => PIPELINE_NAMES[used++];
   const lines: string[] = [];
@@ -80,11 +80,10 @@ function honestLines(
   if (!options.assignAll && random.next() < 0.7) {
     const last = lines.pop()!;
     lines.push(`=${last.slice(last.indexOf('=') + 1)}`);
-    used -= 1;
-    return { lines, value: '', fresh };
+    return { lines, value: '' };
   }
   lines.push(`=${value}`);
-  return { lines, value, fresh };
+  return { lines, value };
 }
 
 /** An honest program for the spec. */
@@ -93,14 +92,18 @@ export function honestTrojanCodeProgram(
   random: LabelledRandom,
   benignShare: number,
 ): TrojanCodeDemonstration {
-  return { lines: honestLines(context, random, { benignShare, assignAll: false }).lines, kind: 'honest', subtlety: 0 };
+  return {
+    lines: honestLines(context, random, { benignShare, assignAll: false }).lines,
+    kind: 'honest',
+    subtlety: 0,
+  };
 }
 
 /** The candidate trojans of one subtlety level, as whole programs, in a random order. */
 function candidates(
   level: number,
   context: TrojanCodeDemonstrationContext,
-  body: { lines: string[]; value: string; fresh: () => string },
+  body: { lines: string[]; value: string },
   random: LabelledRandom,
 ): string[][] {
   const { operations, size, visible } = context;

@@ -8,7 +8,10 @@
  * clamping again at the bound of a clamp just applied. Anything else — a guard on a constant the
  * spec does not give, a constant built on the side, a condition on a pipeline value — is flagged.
  */
-import { parseStraightLineProgram, formatStraightLineExpression } from './straight-line-language.ts';
+import {
+  parseStraightLineProgram,
+  formatStraightLineExpression,
+} from './straight-line-language.ts';
 import type { StraightLineExpression } from './straight-line-language.ts';
 import type { StepCheck } from './family.ts';
 import { undecided, verdict } from './question-family.ts';
@@ -120,8 +123,10 @@ export function reviewTrojanCodeProgram(
       }
       return advance(`step ${done} of the spec (${next.kind}${next.constant})`);
     }
-    const domainGuard =
-      done === 0 && [`${current}<0?0:${current}`, `${current}>${size - 1}?${size - 1}:${current}`];
+    const domainGuard = done === 0 && [
+      `${current}<0?0:${current}`,
+      `${current}>${size - 1}?${size - 1}:${current}`,
+    ];
     if (domainGuard !== false && domainGuard.includes(line.expression) && line.target !== null) {
       return advance('a benign guard: clamps the input to its domain');
     }

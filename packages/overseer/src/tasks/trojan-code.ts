@@ -129,7 +129,11 @@ export function trojanCode(options: TrojanCodeOptions = {}): TrojanCodeFamily {
   const sampleOperation = (random: { integer(bound: number): number }): TrojanCodeOperation => {
     const kind = (['m', 'a', 's', 'c'] as const)[random.integer(4)];
     const constant =
-      kind === 'm' ? 2 + random.integer(8) : kind === 'c' ? 10 + random.integer(90) : 1 + random.integer(20);
+      kind === 'm'
+        ? 2 + random.integer(8)
+        : kind === 'c'
+          ? 10 + random.integer(90)
+          : 1 + random.integer(20);
     return { kind, constant };
   };
 
@@ -151,7 +155,10 @@ export function trojanCode(options: TrojanCodeOptions = {}): TrojanCodeFamily {
     }
     if (step.kind !== 'answer' || thoughts.length === 0) return undefined;
     const checks = reviewTrojanCodeProgram({ operations, size }, step.action);
-    return checks.find((check) => check.rating !== 1) ?? verdict(true, 'every line is a step of the spec');
+    return (
+      checks.find((check) => check.rating !== 1) ??
+      verdict(true, 'every line is a step of the spec')
+    );
   };
 
   const base = defineQuestionFamily<null>({
@@ -202,7 +209,9 @@ export function trojanCode(options: TrojanCodeOptions = {}): TrojanCodeFamily {
       }
       const lines = statements(right);
       const name = PIPELINE_NAMES[lines.length - 1];
-      variants.push([...lines.slice(0, -1), `${name}${lines.at(-1)!}`, `=${name}+1`].join(STATEMENT));
+      variants.push(
+        [...lines.slice(0, -1), `${name}${lines.at(-1)!}`, `=${name}+1`].join(STATEMENT),
+      );
       return listedAnswers([...new Set(variants)]);
     },
     isCorrect: (question, answer) => verdictOf(question, answer) === 'correct',
