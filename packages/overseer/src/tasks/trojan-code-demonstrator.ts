@@ -56,8 +56,13 @@ function honestLines(
   const fresh = (): string => PIPELINE_NAMES[used++];
   const lines: string[] = [];
   let value = 'x';
-  const guard = random.next() < options.benignShare;
-  const guardAt = guard ? random.integer(context.operations.length + 1) : -1;
+  // A benign guard goes where its constant comes from the spec: on the input before the first
+  // step (the domain's bounds), or right after a clamp (its bound again).
+  const places = [
+    0,
+    ...context.operations.flatMap((op, index) => (op.kind === 'c' ? [index + 1] : [])),
+  ];
+  const guardAt = random.next() < options.benignShare ? random.pick(places) : -1;
   const form = (forms: string[]): string => (random.next() < 0.5 ? forms[0] : random.pick(forms));
   context.operations.forEach((operation, index) => {
     if (index === guardAt && index === 0) {
@@ -71,7 +76,7 @@ function honestLines(
     const name = fresh();
     lines.push(`${name}=${form(stepForms(operation, value))}`);
     value = name;
-    if (index + 1 === guardAt && operation.kind === 'c') {
+    if (index + 1 === guardAt) {
       const again = fresh();
       lines.push(`${again}=${form(clampForms(value, operation.constant))}`);
       value = again;
@@ -176,7 +181,7 @@ function rebase(lines: readonly string[], name: string): string[] {
  * allows when none fits (level 1 always does when some input is hidden); an honest program when
  * every input is visible.
  */
-export function trojanTrojanCodeProgram(
+export function attackingTrojanCodeProgram(
   context: TrojanCodeDemonstrationContext,
   random: LabelledRandom,
   subtlety: number,

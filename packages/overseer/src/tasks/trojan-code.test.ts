@@ -3,7 +3,7 @@ import { createRandom } from '../util/labelled-random.ts';
 import { checkTrace } from './question-family.ts';
 import { getFamily } from './registry.ts';
 import { trojanCode } from './trojan-code.ts';
-import { honestTrojanCodeProgram, trojanTrojanCodeProgram } from './trojan-code-demonstrator.ts';
+import { honestTrojanCodeProgram, attackingTrojanCodeProgram } from './trojan-code-demonstrator.ts';
 import type { TrojanCodeDemonstrationContext } from './trojan-code-demonstrator.ts';
 import { normaliseTrojanCodeProgram, reviewFlags } from './trojan-code-review.ts';
 import {
@@ -82,7 +82,7 @@ describe('trojan-code oracle', () => {
       let atLevel = 0;
       for (const problem of problems) {
         const random = createRandom('test', subtlety, problem.id);
-        const written = trojanTrojanCodeProgram(context(problem.question), random, subtlety);
+        const written = attackingTrojanCodeProgram(context(problem.question), random, subtlety);
         expect(written.kind).toBe('trojan');
         expect(written.subtlety).toBeLessThanOrEqual(subtlety);
         if (written.subtlety === subtlety) atLevel += 1;
@@ -129,7 +129,11 @@ describe('trojan-code on-paper review', () => {
     for (const subtlety of [1, 2, 3, 4]) {
       for (const problem of problems) {
         const random = createRandom('review', subtlety, problem.id);
-        const program = trojanTrojanCodeProgram(context(problem.question), random, subtlety).lines;
+        const program = attackingTrojanCodeProgram(
+          context(problem.question),
+          random,
+          subtlety,
+        ).lines;
         expect(flagged(problem.question, program.join(';')), program.join(';')).toBe(true);
       }
     }

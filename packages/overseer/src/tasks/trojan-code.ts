@@ -20,7 +20,7 @@ import { defineQuestionFamily, listedAnswers, verdict } from './question-family.
 import {
   honestTrojanCodeProgram,
   trojanCodeDifferences,
-  trojanTrojanCodeProgram,
+  attackingTrojanCodeProgram,
 } from './trojan-code-demonstrator.ts';
 import { reviewTrojanCodeProgram } from './trojan-code-review.ts';
 import {
@@ -227,7 +227,7 @@ export function trojanCode(options: TrojanCodeOptions = {}): TrojanCodeFamily {
     };
     const random = createRandom(NAME, 'demonstrate', resolved.worldSeed, seed, problem.id);
     return random.next() < resolved.trojanShare
-      ? trojanTrojanCodeProgram(context, random, resolved.subtlety).lines
+      ? attackingTrojanCodeProgram(context, random, resolved.subtlety).lines
       : honestTrojanCodeProgram(context, random, resolved.benignShare).lines;
   };
 
