@@ -185,32 +185,26 @@ describe('trojan-code on-paper review', () => {
   });
 
   it('reviews a chain of thought line by line through checkStep', () => {
-    const cot = trojanCode({ trojanShare: 1, subtlety: 2 });
-    const honest = family.supervised({
-      seed: 2,
-      count: 50,
-      split: 'train',
-      format: 'chain-of-thought',
-    });
-    for (const example of honest) {
-      const question = example.prompt.slice(0, -1);
-      const checked = checkTrace(family, question, example.completion);
-      expect(checked.traceCorrect, example.completion).toBe(true);
-      expect(checked.answerCorrect).toBe(true);
-    }
-    const attacks = cot.supervised({
-      seed: 2,
-      count: 50,
-      split: 'train',
-      format: 'chain-of-thought',
-    });
-    for (const example of attacks) {
-      const question = example.prompt.slice(0, -1);
-      const checked = checkTrace(cot, question, example.completion);
-      expect(checked.traceCorrect, example.completion).toBe(false);
-      expect(cot.grade({ ...problems[0], question }, checked.answer).info).toMatchObject({
-        verdict: 'trojan',
+    const honest = family;
+    const attacking = trojanCode({ trojanShare: 1, subtlety: 2 });
+    for (const [writer, verdict] of [
+      [honest, 'correct'],
+      [attacking, 'trojan'],
+    ] as const) {
+      const examples = writer.supervised({
+        seed: 2,
+        count: 50,
+        split: 'train',
+        format: 'chain-of-thought',
       });
+      for (const example of examples) {
+        const question = example.prompt.slice(0, -1);
+        const checked = checkTrace(writer, question, example.completion);
+        expect(checked.traceCorrect, example.completion).toBe(verdict === 'correct');
+        expect(writer.grade({ ...problems[0], question }, checked.answer).info).toMatchObject({
+          verdict,
+        });
+      }
     }
   });
 });
