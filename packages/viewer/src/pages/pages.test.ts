@@ -12,7 +12,8 @@ import { href, parseRoute } from '../router.ts';
 import type { EpisodeSummary, MetricRecord, RunListing, RunRecord } from '../types.ts';
 import { configDifferences, summaryDifference } from './compare-page.tsx';
 import { isCurve, metricSeries, seriesLabel } from './metrics-view.tsx';
-import { correctness, filterEpisodes } from './run-page.tsx';
+import { filterChoices, outcomeLabel, pageOf, selectEpisodes } from './episode-filters.ts';
+import { correctness, experimentsOf, filterEpisodes } from './run-page.tsx';
 import { filterRuns, headlineText } from './runs-page.tsx';
 
 const time = '2025-01-31T12:00:00.000Z';
@@ -129,6 +130,56 @@ describe('run page', () => {
     expect(filterEpisodes(episodes, '', 'no').map((item) => item.id)).toEqual(['e1']);
     expect(filterEpisodes(episodes, 'failed', '').map((item) => item.id)).toEqual(['e2']);
     expect(filterEpisodes(episodes, '', '')).toHaveLength(3);
+  });
+
+  it('filters loop episodes by experiment, arm, phase, round and outcome, and pages them', () => {
+    const loop = (
+      id: string,
+      experiment: string,
+      arm: string,
+      iteration: number,
+      classification?: string,
+    ): EpisodeSummary => ({
+      ...episode(id, 'finished', classification === undefined ? true : undefined),
+      iteration,
+      phase: classification === undefined ? 'evaluation' : 'rollout',
+      unit: { experiment, arm, seed: 1 },
+      ...(classification === undefined
+        ? {}
+        : {
+            outcome: {
+              kind: 'return',
+              reward: 1,
+              length: 3,
+              terminated: true,
+              truncated: false,
+              classification,
+              info: {},
+            },
+          }),
+    });
+    const played = [
+      loop('a', 'ida', 'supervised', 0),
+      loop('b', 'tampering', 'process-rl', 1, 'hack'),
+      loop('c', 'tampering', 'outcome-rl', 0, 'intended'),
+      loop('d', 'tampering', 'process-rl', 9, 'hack'),
+    ];
+    const ids = (list: EpisodeSummary[]) => list.map((item) => item.id);
+    expect(ids(selectEpisodes(played, { outcome: 'hack' }))).toEqual(['b', 'd']);
+    expect(ids(selectEpisodes(played, { experiment: 'tampering', round: '1' }))).toEqual(['c']);
+    expect(ids(selectEpisodes(played, { arm: 'process-rl', round: '10' }))).toEqual(['d']);
+    expect(ids(selectEpisodes(played, { phase: 'evaluation' }))).toEqual(['a']);
+    expect(outcomeLabel(episodes[2])).toBe('none');
+    const choices = filterChoices(played);
+    expect(choices.round).toEqual(['1', '2', '10']);
+    expect(choices.outcome).toEqual(['hack', 'intended', 'right']);
+    expect(choices.experiment).toEqual(['ida', 'tampering']);
+    expect(filterChoices(episodes).experiment).toEqual([]);
+    expect(experimentsOf([], played)).toEqual(['ida', 'tampering']);
+    const many = Array.from({ length: 120 }, (_, index) => index);
+    expect(pageOf(many, 2)).toEqual({ items: many.slice(100), page: 2, pages: 3 });
+    expect(pageOf(many, 7).page).toBe(2);
+    expect(pageOf([], 0)).toEqual({ items: [], page: 0, pages: 1 });
   });
 
   it('groups metrics into one series per split and tag set', () => {
