@@ -76,7 +76,8 @@ function EpisodesTable({ runId, episodes }: { runId: string; episodes: EpisodeSu
   const matching = selectEpisodes(episodes, filter);
   const { items: shown, page: shownPage, pages } = pageOf(matching, page);
   const fields = (Object.keys(FILTER_LABELS) as (keyof EpisodeFilter)[]).filter(
-    (field) => choices[field].length > 0,
+    // A filter with one choice narrows nothing (e.g. experiment inside an experiment's section).
+    (field) => choices[field].length > 1 || filter[field] !== '',
   );
   const inLoop = episodes.some((episode) => episode.unit !== null || episode.phase !== null);
   return (
@@ -307,7 +308,11 @@ export function RunPage({ runId }: { runId: string }) {
               ]
             : []),
           ...experiments.map((experiment) => (
-            <section key={experiment} data-testid="experiment-section">
+            <section
+              key={experiment}
+              className="experiment-section"
+              data-testid="experiment-section"
+            >
               <h2>Experiment {experiment}</h2>
               <h3>Metrics</h3>
               <MetricsView
