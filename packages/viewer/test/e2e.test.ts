@@ -304,7 +304,141 @@ describe.skipIf(!available)('viewer in headless Chromium', () => {
     await compare.waitFor();
     expect(await compare.innerText()).toContain(FIXTURE_RUN_ID);
     expect(await page.locator('tr.differs').count()).toBeGreaterThan(0);
+    // Different task families: no question in common, and the page says so.
+    await page.getByTestId('no-shared-questions').waitFor();
     await shoot(page, 'compare');
+  });
+
+  it('separates experiments, filters and pages episodes, shows an arm’s λ, and compares judgments', async () => {
+    const writer = RunStore.open(store);
+    let experimentRunId: string;
+    let secondRunId: string;
+    try {
+      // Episodes of the recorded eval, replayed as if an experiment loop and a second run played them.
+      const played = writer
+        .episodes(evalRunId)
+        .map((summary) => writer.episode(summary.id, evalRunId)!);
+      const arm = (name: string, lambda: number) => ({
+        name,
+        declared: name,
+        sweep: {},
+        config: { task: { name: 'permutation-powering' }, lambda },
+      });
+      experimentRunId = writer.createRun({
+        command: 'npx overseer run examples/quickstart.yaml',
+        source: 'examples/quickstart.yaml',
+        directory: 'runs/quickstart',
+        experiments: [
+          { name: 'ida', seeds: [1], metrics: ['accuracy'], arms: [arm('supervised', 0)] },
+          { name: 'tampering', seeds: [1], metrics: ['hackRate'], arms: [arm('outcome-rl', 1)] },
+        ],
+      });
+      const replay = (
+        runId: string,
+        index: number,
+        extra: {
+          iteration?: number;
+          phase?: 'rollout' | 'evaluation';
+          unit?: { experiment: string; arm: string; seed: number };
+        },
+        outcome?: (typeof played)[number]['outcome'],
+      ) => {
+        const record = played[index % played.length];
+        writer.recordEpisode({
+          runId,
+          ...extra,
+          episode: {
+            ...record.episode,
+            id: `${record.episode.id}-${extra.unit?.experiment ?? 'again'}-${index}`,
+          },
+          judgments: record.judgments.map(({ stepId, judgment, time }) => ({
+            stepId,
+            judgment,
+            time,
+          })),
+          outcome: outcome ?? record.outcome!,
+          ...(record.cost === null ? {} : { cost: record.cost }),
+        });
+      };
+      for (let index = 0; index < 3; index += 1) {
+        replay(experimentRunId, index, {
+          iteration: 0,
+          phase: 'evaluation',
+          unit: { experiment: 'ida', arm: 'supervised', seed: 1 },
+        });
+      }
+      // 55 tampering episodes over two rounds, every fifth a hack: more than one page of 50.
+      for (let index = 0; index < 55; index += 1) {
+        replay(
+          experimentRunId,
+          index,
+          {
+            iteration: index < 30 ? 0 : 1,
+            phase: 'rollout',
+            unit: { experiment: 'tampering', arm: 'outcome-rl', seed: 1 },
+          },
+          {
+            kind: 'return',
+            reward: 1,
+            trueReward: index % 5 === 0 ? 0 : 1,
+            length: 4,
+            terminated: true,
+            truncated: false,
+            classification: index % 5 === 0 ? 'hack' : 'intended',
+            info: {},
+          },
+        );
+      }
+      secondRunId = writer.createRun({ note: 'the same questions again' });
+      for (let index = 0; index < played.length; index += 1) replay(secondRunId, index, {});
+      writer.finishRun(secondRunId, {});
+    } finally {
+      writer.close();
+    }
+
+    await page.goto(`${url}#/runs/${experimentRunId}`);
+    const sections = page.getByTestId('experiment-section');
+    await expect.poll(() => sections.count()).toBe(2);
+    expect(await sections.nth(0).locator('h2').innerText()).toBe('Experiment ida');
+    const tampering = sections.nth(1);
+    expect(await tampering.locator('h2').innerText()).toBe('Experiment tampering');
+    await tampering.getByTestId('episodes-table').waitFor();
+    expect(await tampering.getByTestId('episodes-count').innerText()).toBe('55 of 55 episodes');
+    expect(await tampering.getByTestId('episodes-table').locator('tbody tr').count()).toBe(50);
+    expect(await tampering.innerText()).toContain('page 1 of 2');
+    await tampering.getByRole('button', { name: 'next' }).click();
+    expect(await tampering.getByTestId('episodes-table').locator('tbody tr').count()).toBe(5);
+    await tampering.getByLabel('episode outcome').selectOption('hack');
+    expect(await tampering.getByTestId('episodes-count').innerText()).toBe('11 of 55 episodes');
+    const hacks = tampering.getByTestId('episodes-table').locator('tbody tr');
+    expect(await hacks.count()).toBe(11);
+    for (const text of await hacks.allInnerTexts()) expect(text).toContain('(hack)');
+    await tampering.getByLabel('episode round').selectOption('2');
+    expect(await tampering.getByTestId('episodes-count').innerText()).toBe('5 of 55 episodes');
+    await shoot(page, 'run-experiments-filtered');
+
+    // The episode's own arm's λ, not "the run recorded no dial λ".
+    await hacks.first().getByRole('link').click();
+    const outcome = page.getByTestId('outcome');
+    await outcome.waitFor();
+    expect(await outcome.innerText()).toContain(
+      'The arm outcome-rl of tampering trained with λ = 1',
+    );
+    expect(await outcome.innerText()).not.toContain('recorded no dial');
+
+    await page.goto(`${url}#/compare?runs=${evalRunId},${secondRunId}`);
+    const comparison = page.getByTestId('judgment-comparison');
+    await comparison.waitFor();
+    expect(await comparison.innerText()).toContain('3 questions both runs answered');
+    const columns = comparison.getByTestId('judged-steps');
+    expect(await columns.count()).toBe(2);
+    await expect.poll(() => columns.nth(1).getByTestId('judgment').count()).toBeGreaterThan(0);
+    expect(await columns.nth(0).getByTestId('judgment').count()).toBe(
+      await columns.nth(1).getByTestId('judgment').count(),
+    );
+    expect(await columns.nth(0).innerText()).toContain(evalRunId);
+    expect(await columns.nth(1).innerText()).toContain(secondRunId);
+    await shoot(page, 'compare-judgments');
   });
 
   it('shows hostile model output as text and runs none of it', async () => {

@@ -1,9 +1,14 @@
 /**
  * Which plots a report shows, chosen from the results: per experiment and metric a learning curve
- * (metric against training steps) and, where the weak expert was called, the metric against those
- * calls; for the experiment's first metric, where the loop counted them, against the model's
- * training FLOPs (`model/compute.ts`); and per numeric parameter an arm sweep (λ for the dial, approval noise …) whenever three
- * or more arms differ in that parameter alone.
+ * (metric against training steps) and, where two or more arms called the weak expert, the metric
+ * against those calls; for the experiment's first metric, where the loop counted them, against
+ * the model's training FLOPs (`model/compute.ts`); and per numeric parameter an arm sweep (λ for
+ * the dial, approval noise …) whenever three or more arms differ in that parameter alone.
+ *
+ * A plot of one line compares nothing: a cost plot only one arm would draw is dropped (the steps
+ * plot's caption gives that arm's total), and rates each drawn by one arm are merged into one
+ * chart. A lone curve of any other metric stays (no sibling shares its axis, and the curve is the
+ * only view of its training); a sweep's one line is already a comparison, of arms along it.
  */
 import { lineChart } from './plot.ts';
 import type { Series } from './plot.ts';
@@ -77,6 +82,8 @@ const COSTS = {
     caption: (metric: string) =>
       `What each arm's ${metric} cost in weak-expert calls (judgments and amplification).`,
     silent: 'no calls to the weak expert',
+    lone: (arm: string, total: number) =>
+      `Only ${arm} called the weak expert (${total.toLocaleString('en-US')} calls by its last evaluation), so no plot against calls: its curve against calls is this one, rescaled.`,
   },
   flops: {
     axis: 'training FLOPs',
@@ -84,10 +91,32 @@ const COSTS = {
     caption: (metric: string) =>
       `What each arm's ${metric} cost in the model's training FLOPs: 6·N per token trained on and 2·N per token sampled or scored (N: non-embedding parameters), in amplification and distillation; evaluation and pretraining not counted.`,
     silent: 'no FLOPs counted',
+    lone: (arm: string, total: number) =>
+      `Only ${arm} counted training FLOPs (${total.toExponential(2)} by its last evaluation), so no plot against FLOPs.`,
   },
 } as const;
 
-/** `metric` against a cost, one line per arm that spent any; undefined when none did. */
+/** The arms' curves that spent any of a cost. */
+function spendingCurves(
+  curves: ReturnType<typeof meanCurves>,
+  cost: keyof typeof COSTS,
+): ReturnType<typeof meanCurves> {
+  const { of } = COSTS[cost];
+  return curves.filter(({ points }) => points.some((point) => of(point) > 0));
+}
+
+/**
+ * What a cost plot of one line would have shown, as a sentence for its steps plot ('' unless
+ * exactly one arm spent the cost): one line against a cost compares nothing.
+ */
+function loneSpenderNote(curves: ReturnType<typeof meanCurves>, cost: keyof typeof COSTS): string {
+  const spending = spendingCurves(curves, cost);
+  if (spending.length !== 1) return '';
+  const [{ arm, points }] = spending;
+  return ` ${COSTS[cost].lone(arm, COSTS[cost].of(points[points.length - 1]))}`;
+}
+
+/** `metric` against a cost, one line per arm that spent any; undefined when fewer than two did. */
 function costFigure(
   experiment: string,
   metric: string,
@@ -96,8 +125,9 @@ function costFigure(
   styles: ReadonlyMap<string, number>,
 ): Figure | undefined {
   const { axis, of, caption, silent: why } = COSTS[cost];
-  const spending = curves.filter(({ points }) => points.some((point) => of(point) > 0));
-  if (spending.length === 0) return undefined;
+  const spending = spendingCurves(curves, cost);
+  // One line against a cost compares nothing; the steps plot's caption says what it was.
+  if (spending.length < 2) return undefined;
   const silent = curves.filter((curve) => !spending.includes(curve)).map(({ arm }) => arm);
   const note =
     silent.length === 0
@@ -130,22 +160,36 @@ function curveFigures(results: Results, experiment: string): Figure[] {
   const figures: Figure[] = [];
   const metrics = curveMetrics(results, experiment);
   const styles = armStyles(results, experiment);
-  for (const metric of metrics) {
-    const curves = meanCurves(results, experiment, metric);
-    const rate = isRate(metric);
-    const format = rate ? ('percent' as const) : ('number' as const);
-    const domain: [number, number] | undefined = rate ? [0, 1] : undefined;
-    const seeded = results.curves.some(
+  const seeded = (metric: string): boolean =>
+    results.curves.some(
       (curve) =>
         curve.experiment === experiment && curve.metric === metric && curve.seed !== undefined,
     );
-    const averaged = seeded ? ' Each line is the mean over seeds at the steps they share.' : '';
+  const averaged = (metric: string): string =>
+    seeded(metric) ? ' Each line is the mean over seeds at the steps they share.' : '';
+  // Rates drawn by a single arm share one chart, one line per rate (see `loneRatesFigure`).
+  const loneRates = metrics.filter(
+    (metric) => isRate(metric) && meanCurves(results, experiment, metric).length === 1,
+  );
+  const merged = loneRates.length >= 2 ? loneRatesFigure(results, experiment, loneRates) : [];
+  for (const metric of metrics) {
+    const curves = meanCurves(results, experiment, metric);
+    // FLOPs for the headline metric only: one compute plot per experiment is enough to read.
+    const costs = metric === metrics[0] ? (['calls', 'flops'] as const) : (['calls'] as const);
+    if (merged.length > 0 && loneRates.includes(metric)) {
+      if (metric === loneRates[0]) figures.push(...merged);
+      continue;
+    }
+    const rate = isRate(metric);
+    const format = rate ? ('percent' as const) : ('number' as const);
+    const domain: [number, number] | undefined = rate ? [0, 1] : undefined;
+    const lone = costs.map((cost) => loneSpenderNote(curves, cost)).join('');
     figures.push({
       id: slug(`${experiment}-${metric}-steps`),
       experiment,
       kind: 'steps',
       title: `${experiment}: ${metric} against training steps`,
-      caption: `${evaluatedOn(results, experiment)} ${metric} of each arm along training.${averaged}`,
+      caption: `${evaluatedOn(results, experiment)} ${metric} of each arm along training.${averaged(metric)}${lone}`,
       svg: lineChart({
         title: `${experiment}: ${metric} against training steps`,
         xLabel: 'training steps',
@@ -159,14 +203,49 @@ function curveFigures(results: Results, experiment: string): Figure[] {
         })),
       }),
     });
-    // FLOPs for the headline metric only: one compute plot per experiment is enough to read.
-    const costs = metric === metrics[0] ? (['calls', 'flops'] as const) : (['calls'] as const);
     for (const cost of costs) {
       const figure = costFigure(experiment, metric, curves, cost, styles);
       if (figure !== undefined) figures.push(figure);
     }
   }
   return figures;
+}
+
+/**
+ * One chart for the rates that a single arm each draws (an experiment of one arm, or rates only
+ * one arm measures): one line per chart compares nothing, and rates share the 0–100% axis, so
+ * they become the lines of one chart — one per rate, named `arm · rate` — instead of one chart
+ * each. Any cost plot of theirs would have one line too, so the caption says what it showed.
+ */
+function loneRatesFigure(results: Results, experiment: string, rates: string[]): Figure[] {
+  const lines = rates.map((metric) => ({ metric, ...meanCurves(results, experiment, metric)[0] }));
+  const arms = [...new Set(lines.map((line) => line.arm))];
+  const title = `${experiment}: ${rates.join(', ')} against training steps`;
+  const notes = arms
+    .map((arm) => lines.find((line) => line.arm === arm)!)
+    .flatMap((line) => (['calls', 'flops'] as const).map((cost) => loneSpenderNote([line], cost)))
+    .join('');
+  return [
+    {
+      id: slug(`${experiment}-${rates.join('-')}-steps`),
+      experiment,
+      kind: 'steps',
+      title,
+      caption: `${evaluatedOn(results, experiment)} ${rates.join(', ')} of ${arms.join(', ')} along training, one line per rate: each is drawn by one arm only, so they share one chart.${notes}`,
+      svg: lineChart({
+        title,
+        xLabel: 'training steps',
+        yLabel: 'rate',
+        yFormat: 'percent',
+        yDomain: [0, 1],
+        series: lines.map(({ metric, arm, points }, index) => ({
+          name: arms.length === 1 ? metric : `${arm} · ${metric}`,
+          points: points.map((point) => ({ x: point.step, y: point.value })),
+          style: index,
+        })),
+      }),
+    },
+  ];
 }
 
 type Numeric = Record<string, number>;

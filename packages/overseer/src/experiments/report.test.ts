@@ -385,6 +385,40 @@ describe('figures', () => {
     expect(formatTable(counted)).toContain('1.50e+12');
   });
 
+  it('merge rates one arm each draws into one chart, and drop a cost plot of one line', () => {
+    const points = (end: number, calls: number) =>
+      [0, 100, 200].map((step, index) => ({
+        step,
+        value: (end * index) / 2,
+        calls: calls * index,
+      }));
+    const input: ResultsInput = {
+      experiments: [{ name: 'solo', metrics: ['hackRate', 'intendedRate', 'loss'] }],
+      arms: [
+        { experiment: 'solo', arm: 'process-rl', metrics: { hackRate: 0.5, intendedRate: 0.25 } },
+      ],
+      curves: [
+        { experiment: 'solo', arm: 'process-rl', metric: 'hackRate', points: points(0.5, 40) },
+        { experiment: 'solo', arm: 'process-rl', metric: 'intendedRate', points: points(0.25, 40) },
+        { experiment: 'solo', arm: 'process-rl', metric: 'loss', points: points(2, 40) },
+      ],
+    };
+    const figures = buildFigures(parseResults(input));
+    expect(figures.map((figure) => figure.id)).toEqual([
+      'solo-hackrate-intendedrate-steps',
+      'solo-loss-steps',
+    ]);
+    const [rates, loss] = figures;
+    expect(rates.title).toBe('solo: hackRate, intendedRate against training steps');
+    expect(rates.caption).toContain('one line per rate');
+    expect(rates.svg).toContain('>hackRate</text>');
+    expect(rates.svg).toContain('>intendedRate</text>');
+    // No plot against calls with its one line: the caption says what it would have shown.
+    expect(rates.caption).toContain('Only process-rl called the weak expert (80 calls');
+    expect(loss.caption).toContain('Only process-rl called the weak expert (80 calls');
+    expect(figures.some((figure) => figure.kind === 'calls')).toBe(false);
+  });
+
   it('say what the evaluation drew: held-out questions, or fresh training questions', () => {
     const caption = (split?: 'train' | 'test') => {
       const input = sampleResults();

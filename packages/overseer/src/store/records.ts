@@ -95,6 +95,9 @@ export interface EpisodeRecord {
   runId: string;
   attempt: number;
   iteration: number | null;
+  /** The loop phase and unit that played it (absent for episodes recorded outside the loop). */
+  phase?: LoopPhase;
+  unit?: RunUnit;
   episode: Episode;
   /** In the order they were logged; a step may have several (different overseers). */
   judgments: JudgmentRecord[];

@@ -597,6 +597,11 @@ describe('RunStore', () => {
     expect(store.episodes(runId, { phase: 'evaluation' }).map((episode) => episode.id)).toEqual([
       recorded.episode.id,
     ]);
+    // The full record carries them too (the viewer's episode page reads the arm's λ by unit).
+    const full = store.episode(recorded.episode.id, runId);
+    expect([full?.phase, full?.unit]).toEqual(['evaluation', unit]);
+    const outside = store.episode(other.episode.id, runId);
+    expect(outside !== undefined && 'unit' in outside).toBe(false);
     store.close();
 
     // The same store as version 1 wrote it: no phase or unit columns.

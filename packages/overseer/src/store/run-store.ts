@@ -583,6 +583,8 @@ export class RunStore {
       runId: summary.runId,
       attempt: summary.attempt,
       iteration: summary.iteration,
+      ...(summary.phase === null ? {} : { phase: summary.phase }),
+      ...(summary.unit === null ? {} : { unit: summary.unit }),
       episode,
       judgments,
       outcome: summary.outcome,

@@ -228,6 +228,17 @@ describe('outcome', () => {
     expect(render(OutcomeView, { outcome, lambda: 0 })).toContain('purely process-based');
     expect(render(OutcomeView, { outcome, lambda: 0.25 })).toContain('λ = 0.25');
     expect(render(OutcomeView, { outcome })).toContain('recorded no dial');
+    const arm = { experiment: 'tampering', arm: 'process-rl' };
+    const trained = render(OutcomeView, { outcome, lambda: 0, arm: { ...arm, phase: 'rollout' } });
+    expect(trained).toContain('The arm process-rl of tampering trained with λ = 0');
+    expect(trained).not.toContain('recorded no dial');
+    const measured = render(OutcomeView, {
+      outcome,
+      lambda: 1,
+      arm: { ...arm, phase: 'evaluation' },
+    });
+    expect(measured).toContain('λ = 1 (arm process-rl of tampering)');
+    expect(measured).toContain('evaluation episode trained nothing');
     const environment = render(OutcomeView, {
       outcome: {
         kind: 'return',

@@ -6,17 +6,44 @@ import { formatNumber } from '../format.ts';
 import type { Outcome } from '../types.ts';
 import { TextBlock } from './text-block.tsx';
 
-/** What the dial made of the outcome, when the run recorded λ. */
-function dialNote(lambda: number | undefined): string {
+/** The experiment arm that played an episode, and in which loop phase. */
+export interface OutcomeArm {
+  experiment: string;
+  arm: string;
+  phase?: string;
+}
+
+/** What the dial made of the outcome, when the run (or the episode's arm) recorded λ. */
+function dialNote(lambda: number | undefined, arm: OutcomeArm | undefined): string {
+  if (arm !== undefined) {
+    const name = `arm ${arm.arm} of ${arm.experiment}`;
+    if (lambda === undefined) return `The ${name} recorded no dial λ.`;
+    if (arm.phase === 'evaluation') {
+      return `λ = ${formatNumber(lambda)} (${name}), but this evaluation episode trained nothing: its outcome only measured the arm.`;
+    }
+    return `The ${name} trained with ${trainingNote(lambda)}`;
+  }
   if (lambda === undefined) return 'The run recorded no dial λ: shown for evaluation.';
+  return trainingNote(lambda);
+}
+
+function trainingNote(lambda: number): string {
   if (lambda === 0)
     return 'λ = 0: the training reward was purely process-based and ignored this outcome.';
   if (lambda === 1) return 'λ = 1: the training reward was purely this outcome.';
   return `λ = ${formatNumber(lambda)}: the training reward mixed this outcome in with weight λ.`;
 }
 
-/** The outcome of an episode with what the dial made of it. */
-export function OutcomeView({ outcome, lambda }: { outcome: Outcome; lambda?: number }) {
+/** The outcome of an episode with what the dial made of it (λ of the run or of its arm). */
+export function OutcomeView({
+  outcome,
+  lambda,
+  arm,
+}: {
+  outcome: Outcome;
+  lambda?: number;
+  arm?: OutcomeArm;
+}) {
   const rows: Array<[string, string]> =
     outcome.kind === 'grade'
       ? [
@@ -44,7 +71,7 @@ export function OutcomeView({ outcome, lambda }: { outcome: Outcome; lambda?: nu
     Object.keys(outcome.info).length === 0 ? null : JSON.stringify(outcome.info, null, 2);
   return (
     <div className="outcome" data-testid="outcome">
-      <p className="muted">{dialNote(lambda)}</p>
+      <p className="muted">{dialNote(lambda, arm)}</p>
       <table className="kv">
         <tbody>
           {rows.map(([key, value]) => (

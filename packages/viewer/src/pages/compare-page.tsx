@@ -1,7 +1,8 @@
 /**
  * Two runs (or two arms recorded as runs) side by side: their summaries with the difference of
  * each number, the configuration keys where they differ (all keys folded away), and each metric
- * of both drawn on one chart — or a sentence saying why there is none.
+ * of both drawn on one chart — or a sentence saying why there is none — and the step judgments
+ * of both on a question they both answered (judgment-comparison.tsx).
  */
 import { Chart, styleByLabel } from '../components/line-chart.tsx';
 import type { Series } from '../components/line-chart.tsx';
@@ -9,6 +10,7 @@ import { apiPaths, useApi } from '../data.ts';
 import { flatten, formatNumber } from '../format.ts';
 import { href } from '../router.ts';
 import type { JsonValue, RunResponse } from '../types.ts';
+import { JudgmentComparison } from './judgment-comparison.tsx';
 import { isCurve, metricSeries } from './metrics-view.tsx';
 import { Failure, Loading } from './page-state.tsx';
 
@@ -152,6 +154,8 @@ export function ComparePage({ left, right }: { left: string; right: string }) {
           ))}
         </div>
       )}
+      <h2>Step judgments on the same question</h2>
+      <JudgmentComparison left={left} right={right} />
     </div>
   );
 }

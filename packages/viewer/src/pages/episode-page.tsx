@@ -3,6 +3,7 @@
  * steps, each step with its judgments, rationales and debate transcripts), the error of a failed
  * episode, and the outcome with what the dial made of it.
  */
+import { armLambda } from '../arm-configuration.ts';
 import { OutcomeView } from '../components/outcome-view.tsx';
 import { TextBlock } from '../components/text-block.tsx';
 import { TraceTree } from '../components/trace-tree.tsx';
@@ -29,10 +30,14 @@ export function EpisodePage({
   if (record.data === undefined) return <Loading />;
   const { episode, judgments, outcome, cost } = record.data;
   const notation = notationOf(episode.problem.family);
+  // An experiment episode trained with its own arm's λ; other runs record one λ for the run.
+  const unit = record.data.unit;
   const lambda =
     run.data === undefined
       ? undefined
-      : runNumber(run.data.run, ['lambda', 'dial.lambda', 'trainer.options.lambda']);
+      : unit === undefined
+        ? runNumber(run.data.run, ['lambda', 'dial.lambda', 'trainer.options.lambda'])
+        : armLambda(run.data.run.config, unit);
   const duration =
     episode.finishedAt === undefined
       ? undefined
@@ -124,7 +129,18 @@ export function EpisodePage({
         {outcome === null ? (
           <p className="muted">No outcome (the episode did not finish).</p>
         ) : (
-          <OutcomeView outcome={outcome} {...(lambda === undefined ? {} : { lambda })} />
+          <OutcomeView
+            outcome={outcome}
+            {...(lambda === undefined ? {} : { lambda })}
+            {...(unit === undefined
+              ? {}
+              : {
+                  arm: {
+                    ...unit,
+                    ...(record.data.phase === undefined ? {} : { phase: record.data.phase }),
+                  },
+                })}
+          />
         )}
       </section>
     </div>

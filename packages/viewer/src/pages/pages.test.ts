@@ -9,10 +9,12 @@ import {
   runNumber,
 } from '../format.ts';
 import { href, parseRoute } from '../router.ts';
-import type { EpisodeSummary, MetricRecord, RunListing, RunRecord } from '../types.ts';
+import type { EpisodeSummary, MetricRecord, RunListing, RunRecord, Step } from '../types.ts';
 import { configDifferences, summaryDifference } from './compare-page.tsx';
 import { isCurve, metricSeries, seriesLabel } from './metrics-view.tsx';
-import { correctness, filterEpisodes } from './run-page.tsx';
+import { filterChoices, outcomeLabel, pageOf, selectEpisodes } from './episode-filters.ts';
+import { sharedQuestions, stepsInTreeOrder } from './judgment-comparison.tsx';
+import { correctness, experimentsOf, filterEpisodes } from './run-page.tsx';
 import { filterRuns, headlineText } from './runs-page.tsx';
 
 const time = '2025-01-31T12:00:00.000Z';
@@ -131,6 +133,56 @@ describe('run page', () => {
     expect(filterEpisodes(episodes, '', '')).toHaveLength(3);
   });
 
+  it('filters loop episodes by experiment, arm, phase, round and outcome, and pages them', () => {
+    const loop = (
+      id: string,
+      experiment: string,
+      arm: string,
+      iteration: number,
+      classification?: string,
+    ): EpisodeSummary => ({
+      ...episode(id, 'finished', classification === undefined ? true : undefined),
+      iteration,
+      phase: classification === undefined ? 'evaluation' : 'rollout',
+      unit: { experiment, arm, seed: 1 },
+      ...(classification === undefined
+        ? {}
+        : {
+            outcome: {
+              kind: 'return',
+              reward: 1,
+              length: 3,
+              terminated: true,
+              truncated: false,
+              classification,
+              info: {},
+            },
+          }),
+    });
+    const played = [
+      loop('a', 'ida', 'supervised', 0),
+      loop('b', 'tampering', 'process-rl', 1, 'hack'),
+      loop('c', 'tampering', 'outcome-rl', 0, 'intended'),
+      loop('d', 'tampering', 'process-rl', 9, 'hack'),
+    ];
+    const ids = (list: EpisodeSummary[]) => list.map((item) => item.id);
+    expect(ids(selectEpisodes(played, { outcome: 'hack' }))).toEqual(['b', 'd']);
+    expect(ids(selectEpisodes(played, { experiment: 'tampering', round: '1' }))).toEqual(['c']);
+    expect(ids(selectEpisodes(played, { arm: 'process-rl', round: '10' }))).toEqual(['d']);
+    expect(ids(selectEpisodes(played, { phase: 'evaluation' }))).toEqual(['a']);
+    expect(outcomeLabel(episodes[2])).toBe('none');
+    const choices = filterChoices(played);
+    expect(choices.round).toEqual(['1', '2', '10']);
+    expect(choices.outcome).toEqual(['hack', 'intended', 'right']);
+    expect(choices.experiment).toEqual(['ida', 'tampering']);
+    expect(filterChoices(episodes).experiment).toEqual([]);
+    expect(experimentsOf([], played)).toEqual(['ida', 'tampering']);
+    const many = Array.from({ length: 120 }, (_, index) => index);
+    expect(pageOf(many, 2)).toEqual({ items: many.slice(100), page: 2, pages: 3 });
+    expect(pageOf(many, 7).page).toBe(2);
+    expect(pageOf([], 0)).toEqual({ items: [], page: 0, pages: 1 });
+  });
+
   it('groups metrics into one series per split and tag set', () => {
     const metric = (step: number, arm: string, value: number): MetricRecord => ({
       seq: step,
@@ -169,6 +221,82 @@ describe('compare page', () => {
       { key: 'task.name', left: '"addition"', right: '"addition"', differs: false },
     ]);
     expect(flatten({})).toEqual([['(value)', '{}']]);
+  });
+});
+
+describe('compare page judgments', () => {
+  const answered = (
+    runId: string,
+    id: string,
+    question: string,
+    judgmentCount: number,
+  ): EpisodeSummary => ({
+    runId,
+    id,
+    attempt: 1,
+    iteration: null,
+    phase: null,
+    unit: null,
+    problem: { id, family: 'addition', question, difficulty: 1, split: 'test', metadata: {} },
+    scaffold: { name: 'decompose', options: {} },
+    policy: { name: 'oracle', options: {} },
+    status: 'finished',
+    answer: '4',
+    error: null,
+    outcome: null,
+    cost: null,
+    startedAt: time,
+    finishedAt: time,
+    stepCount: 3,
+    judgmentCount,
+  });
+
+  it('pairs the questions both runs answered, judged ones first, by question text', () => {
+    const left = [
+      answered('a', 'a0', '2+2', 0),
+      answered('a', 'a1', '3+3', 2),
+      answered('a', 'a2', '9+9', 2),
+      answered('a', 'a3', '2+2', 0),
+    ];
+    // Problem ids differ between runs; the question text is what matches.
+    const right = [
+      answered('b', 'b0', '3+3', 4),
+      answered('b', 'b1', '2+2', 1),
+      answered('b', 'b2', '5+5', 1),
+    ];
+    const shared = sharedQuestions(left, right);
+    expect(shared.map((entry) => [entry.question, entry.left.id, entry.right.id])).toEqual([
+      ['3+3', 'a1', 'b0'],
+      ['2+2', 'a3', 'b1'],
+    ]);
+    expect(sharedQuestions(left, [])).toEqual([]);
+  });
+
+  it('lists an episode’s steps in tree order with their depths', () => {
+    const step = (id: string, parentId: string | null, index: number): Step => ({
+      id,
+      parentId,
+      kind: parentId === null ? 'question' : 'subquestion',
+      index,
+      input: id,
+      output: '',
+      producer: 'policy',
+      timing: { startedAt: time, durationMs: 1 },
+      cost: { calls: 0, inputTokens: 0, outputTokens: 0 },
+      metadata: {},
+    });
+    const rows = stepsInTreeOrder([
+      step('root', null, 0),
+      step('second', 'root', 1),
+      step('first', 'root', 0),
+      step('first-child', 'first', 0),
+    ]);
+    expect(rows.map((row) => [row.step.id, row.depth])).toEqual([
+      ['root', 0],
+      ['first', 1],
+      ['first-child', 2],
+      ['second', 1],
+    ]);
   });
 });
 

@@ -12,9 +12,18 @@ import type {
   EpisodeSummary,
   EpisodesResponse,
   EventsResponse,
+  MetricRecord,
   RunResponse,
   StoredEvent,
 } from '../types.ts';
+import type { EpisodeFilter } from './episode-filters.ts';
+import {
+  filterChoices,
+  NO_EPISODE_FILTER,
+  pageOf,
+  roundLabel,
+  selectEpisodes,
+} from './episode-filters.ts';
 import { MetricsView } from './metrics-view.tsx';
 import { Failure, Loading } from './page-state.tsx';
 
@@ -23,17 +32,26 @@ export function correctness(episode: EpisodeSummary): boolean | null {
   return episode.outcome?.kind === 'grade' ? episode.outcome.correct : null;
 }
 
-/** The episodes matching a status and a correctness filter. */
+/** The episodes matching a status and a correctness filter (`yes`, `no` or '' for either). */
 export function filterEpisodes(
   episodes: EpisodeSummary[],
   status: string,
   correct: string,
 ): EpisodeSummary[] {
-  return episodes.filter(
-    (episode) =>
-      (status === '' || episode.status === status) &&
-      (correct === '' || correctness(episode) === (correct === 'yes')),
-  );
+  return selectEpisodes(episodes, {
+    status,
+    outcome: correct === '' ? '' : correct === 'yes' ? 'right' : 'wrong',
+  });
+}
+
+/** The experiments a run's metrics and episodes belong to, in order of first appearance. */
+export function experimentsOf(metrics: MetricRecord[], episodes: EpisodeSummary[]): string[] {
+  const names = new Set<string>();
+  for (const metric of metrics) {
+    if (metric.tags.experiment !== undefined) names.add(metric.tags.experiment);
+  }
+  for (const episode of episodes) if (episode.unit !== null) names.add(episode.unit.experiment);
+  return [...names];
 }
 
 function durationOf(episode: EpisodeSummary): number | null {
@@ -42,40 +60,71 @@ function durationOf(episode: EpisodeSummary): number | null {
     : Date.parse(episode.finishedAt) - Date.parse(episode.startedAt);
 }
 
+const FILTER_LABELS: Record<keyof EpisodeFilter, string> = {
+  experiment: 'any experiment',
+  arm: 'any arm',
+  phase: 'any phase',
+  round: 'any round',
+  status: 'any status',
+  outcome: 'any outcome',
+};
+
 function EpisodesTable({ runId, episodes }: { runId: string; episodes: EpisodeSummary[] }) {
-  const [status, setStatus] = useState('');
-  const [correct, setCorrect] = useState('');
-  const shown = filterEpisodes(episodes, status, correct);
+  const [filter, setFilter] = useState<EpisodeFilter>(NO_EPISODE_FILTER);
+  const [page, setPage] = useState(0);
+  const choices = filterChoices(episodes);
+  const matching = selectEpisodes(episodes, filter);
+  const { items: shown, page: shownPage, pages } = pageOf(matching, page);
+  const fields = (Object.keys(FILTER_LABELS) as (keyof EpisodeFilter)[]).filter(
+    // A filter with one choice narrows nothing (e.g. experiment inside an experiment's section).
+    (field) => choices[field].length > 1 || filter[field] !== '',
+  );
+  const inLoop = episodes.some((episode) => episode.unit !== null || episode.phase !== null);
   return (
     <div>
       <div className="controls">
-        <select
-          value={status}
-          onChange={(event) => setStatus(event.target.value)}
-          aria-label="episode status"
-        >
-          <option value="">any status</option>
-          <option value="finished">finished</option>
-          <option value="failed">failed</option>
-          <option value="running">running</option>
-        </select>
-        <select
-          value={correct}
-          onChange={(event) => setCorrect(event.target.value)}
-          aria-label="correct"
-        >
-          <option value="">right or wrong</option>
-          <option value="yes">right</option>
-          <option value="no">wrong</option>
-        </select>
-        <span className="muted">
-          {shown.length} of {episodes.length} episodes
+        {fields.map((field) => (
+          <select
+            key={field}
+            value={filter[field]}
+            onChange={(event) => {
+              setFilter({ ...filter, [field]: event.target.value });
+              setPage(0);
+            }}
+            aria-label={`episode ${field}`}
+          >
+            <option value="">{FILTER_LABELS[field]}</option>
+            {choices[field].map((choice) => (
+              <option key={choice} value={choice}>
+                {field === 'round' ? `round ${choice}` : choice}
+              </option>
+            ))}
+          </select>
+        ))}
+        <span className="muted" data-testid="episodes-count">
+          {matching.length} of {episodes.length} episodes
         </span>
+        {pages === 1 ? null : (
+          <span className="pager">
+            <button type="button" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
+              previous
+            </button>{' '}
+            page {shownPage + 1} of {pages}{' '}
+            <button
+              type="button"
+              disabled={shownPage === pages - 1}
+              onClick={() => setPage(shownPage + 1)}
+            >
+              next
+            </button>
+          </span>
+        )}
       </div>
       <table className="list" data-testid="episodes-table">
         <thead>
           <tr>
             <th>episode</th>
+            {inLoop ? <th>arm · phase · round</th> : null}
             <th>question</th>
             <th>difficulty</th>
             <th>status</th>
@@ -93,6 +142,17 @@ function EpisodesTable({ runId, episodes }: { runId: string; episodes: EpisodeSu
               <td>
                 <a href={href('runs', runId, 'episodes', episode.id)}>{episode.id}</a>
               </td>
+              {inLoop ? (
+                <td>
+                  {[
+                    episode.unit?.arm,
+                    episode.phase,
+                    episode.iteration === null ? undefined : `round ${roundLabel(episode)}`,
+                  ]
+                    .filter((part) => part !== undefined && part !== null)
+                    .join(' · ')}
+                </td>
+              ) : null}
               <td>
                 <ShortText text={episode.problem.question} length={60} />
               </td>
@@ -110,7 +170,11 @@ function EpisodesTable({ runId, episodes }: { runId: string; episodes: EpisodeSu
                     ? episode.outcome.correct
                       ? 'right'
                       : 'wrong'
-                    : `return ${formatNumber(episode.outcome.reward)}`}
+                    : `return ${formatNumber(episode.outcome.reward)}${
+                        episode.outcome.classification === undefined
+                          ? ''
+                          : ` (${episode.outcome.classification})`
+                      }`}
               </td>
               <td className="number">{episode.stepCount}</td>
               <td className="number">{episode.judgmentCount}</td>
@@ -168,6 +232,16 @@ export function RunPage({ runId }: { runId: string }) {
   if (run.data === undefined) return <Loading />;
   const { run: record, metrics, checkpoints } = run.data;
   const summary = Object.entries(record.summary);
+  // A run of several experiments gets one section each, so their charts never share axes.
+  const experiments = experimentsOf(metrics, episodes.data ?? []);
+  const episodesView = (shown: EpisodeSummary[] | undefined) =>
+    episodes.error !== undefined ? (
+      <Failure error={episodes.error} />
+    ) : shown === undefined ? (
+      <Loading />
+    ) : (
+      <EpisodesTable runId={runId} episodes={shown} />
+    );
   return (
     <div>
       <h1>
@@ -210,20 +284,48 @@ export function RunPage({ runId }: { runId: string }) {
           </table>
         )}
       </section>
-      <section>
-        <h2>Metrics</h2>
-        <MetricsView metrics={metrics} />
-      </section>
-      <section>
-        <h2>Episodes</h2>
-        {episodes.error !== undefined ? (
-          <Failure error={episodes.error} />
-        ) : episodes.data === undefined ? (
-          <Loading />
-        ) : (
-          <EpisodesTable runId={runId} episodes={episodes.data} />
-        )}
-      </section>
+      {experiments.length <= 1 ? (
+        <>
+          <section>
+            <h2>Metrics</h2>
+            <MetricsView metrics={metrics} />
+          </section>
+          <section>
+            <h2>Episodes</h2>
+            {episodesView(episodes.data)}
+          </section>
+        </>
+      ) : (
+        [
+          ...(metrics.some((metric) => metric.tags.experiment === undefined)
+            ? [
+                <section key="">
+                  <h2>Metrics of the whole run</h2>
+                  <MetricsView
+                    metrics={metrics.filter((metric) => metric.tags.experiment === undefined)}
+                  />
+                </section>,
+              ]
+            : []),
+          ...experiments.map((experiment) => (
+            <section
+              key={experiment}
+              className="experiment-section"
+              data-testid="experiment-section"
+            >
+              <h2>Experiment {experiment}</h2>
+              <h3>Metrics</h3>
+              <MetricsView
+                metrics={metrics.filter((metric) => metric.tags.experiment === experiment)}
+              />
+              <h3>Episodes</h3>
+              {episodesView(
+                episodes.data?.filter((episode) => episode.unit?.experiment === experiment),
+              )}
+            </section>
+          )),
+        ]
+      )}
       <section>
         <h2>Configuration</h2>
         <TextBlock text={JSON.stringify(record.config, null, 2)} className="config" />
