@@ -175,8 +175,9 @@ export async function runExperiments(options: RunOptions): Promise<RunOutcome> {
     const results = await run.writeResults();
     const report = await writeReport(results, prepared.directory);
     const failed = state.units.filter((unit) => unit.status === 'failed');
+    // Absolute: the viewer shows this path in a browser, where the shell's directory means nothing.
     store.finishRun(state.runId, {
-      results: relative(process.cwd(), run.resultsPath) || run.resultsPath,
+      results: resolve(run.resultsPath),
       units: state.units.length,
       failedUnits: failed.length,
     });
