@@ -2,7 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryReference } from '../spec/index.ts';
+import { datasetFixtureOptions } from './dataset-fixture.ts';
 import { dataset } from './dataset.ts';
+import { getFamily } from './registry.ts';
 
 let directory = '';
 beforeAll(async () => {
@@ -104,5 +107,37 @@ describe('the dataset family', () => {
     expect(() =>
       dataset({ file: join(directory, 'graded.jsonl'), grader: 'model-graded' }),
     ).toThrow(/Bad options for grader model-graded: policy: required/);
+  });
+
+  it('is registered, so a run that recorded it rebuilds the same family', () => {
+    const family = getFamily('dataset', datasetFixtureOptions());
+    const reference = RegistryReference.parse({ name: 'dataset', options: family.options });
+    const again = getFamily(reference.name, reference.options);
+    expect(again.generate({ seed: 1, count: 30, split: 'train' })).toEqual(
+      family.generate({ seed: 1, count: 30, split: 'train' }),
+    );
+    expect(() => getFamily('dataset')).toThrow(/file/);
+    expect(() => getFamily('dataset', { ...datasetFixtureOptions(), size: 8 })).toThrow(/"size"/);
+  });
+
+  it('keeps a question family’s contract on the fixture: disjoint splits, checked steps, a covering alphabet', () => {
+    const family = dataset(datasetFixtureOptions());
+    const train = family.generate({ seed: 0, count: 12, split: 'train' });
+    const test = family.generate({ seed: 0, count: 12, split: 'test' });
+    const trainQuestions = new Set(train.map((problem) => problem.question));
+    expect(trainQuestions.size).toBeGreaterThan(0);
+    for (const problem of test) expect(trainQuestions.has(problem.question)).toBe(false);
+    for (const problem of [...train, ...test]) {
+      const step = { family: 'dataset', question: problem.question, previous: [], context: '' };
+      const right = family.oracle(problem.question);
+      expect(family.grade(problem, right)).toMatchObject({ correct: true });
+      expect(family.checkStep({ ...step, kind: 'answer', action: right }).rating).toBe(1);
+      expect(family.checkStep({ ...step, kind: 'answer', action: `${right}1` }).rating).toBe(-1);
+      for (const character of problem.question + right) {
+        expect(family.alphabet.includes(character), character).toBe(true);
+      }
+    }
+    const byDifficulty = family.generate({ seed: 0, count: 4, split: 'test', difficulty: 2 });
+    for (const problem of byDifficulty) expect(problem.difficulty).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isOverseerError } from '../errors.ts';
 import { RegistryReference } from '../spec/index.ts';
+import { datasetFixtureOptions } from './dataset-fixture.ts';
 import { getFamily, listFamilies } from './registry.ts';
 
 describe('task registry', () => {
@@ -15,6 +16,7 @@ describe('task registry', () => {
       'pair-sum',
       'camera-dropbox',
       'conveyor-dropbox',
+      'dataset',
     ]);
     expect(listFamilies().find((family) => family.name === 'camera-dropbox')?.kind).toBe(
       'environment',
@@ -49,7 +51,11 @@ describe('task registry', () => {
 
   it('records resolved options so a run can rebuild the same family', () => {
     for (const { name } of listFamilies()) {
-      const family = getFamily(name, { worldSeed: 7 });
+      // A dataset has no world seed; its options are its file.
+      const family = getFamily(
+        name,
+        name === 'dataset' ? datasetFixtureOptions() : { worldSeed: 7 },
+      );
       const reference = RegistryReference.parse({ name, options: family.options });
       const again = getFamily(reference.name, reference.options);
       expect(again.options).toEqual(family.options);
