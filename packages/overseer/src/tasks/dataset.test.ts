@@ -2,6 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { playEpisodes } from '../experiments/run-episodes.ts';
+import { gradeEpisodeAsync } from '../outcomes/grade.ts';
+import { oraclePolicy } from '../policies/oracle.ts';
+import { scriptedPolicy } from '../policies/scripted.ts';
+import { snap } from '../scaffolds/snap.ts';
 import { RegistryReference } from '../spec/index.ts';
 import { datasetFixtureOptions } from './dataset-fixture.ts';
 import { dataset } from './dataset.ts';
@@ -139,5 +144,60 @@ describe('the dataset family', () => {
     }
     const byDifficulty = family.generate({ seed: 0, count: 4, split: 'test', difficulty: 2 });
     for (const problem of byDifficulty) expect(problem.difficulty).toBe(2);
+  });
+
+  it('grades with a model grader by awaiting its policy, and records the grading call', async () => {
+    // The grading policy says C when the submission names the reference, else I.
+    const grading = scriptedPolicy((request) => {
+      const submission = request.prompt.split('[Submission]\n')[1].split('\n\n')[0];
+      const reference = request.prompt.split('[Reference]\n')[1].split('\n\n')[0];
+      return submission.includes(reference) ? 'Same number.\nGRADE: C' : 'Differs.\nGRADE: I';
+    }, 'scripted-grader');
+    const family = dataset(
+      {
+        file: await file('graded-by-model.jsonl', '{"id": "s", "input": "6*7?", "target": "42"}\n'),
+        grader: { name: 'model-graded', options: { policy: 'scripted-grader' } },
+      },
+      { policy: grading },
+    );
+    const [problem] = family.generate({ seed: 0, count: 1, split: 'test' });
+    expect(() => family.grade(problem, '42')).toThrow(/can only be awaited/);
+    expect(grading.requests).toHaveLength(0);
+    expect(
+      family.checkStep({
+        family: 'dataset',
+        question: problem.question,
+        kind: 'answer',
+        previous: [],
+        context: '',
+        action: '42',
+      }).rating,
+    ).toBe(0);
+    expect(await family.gradeAsync!(problem, 'it is 42')).toMatchObject({
+      correct: true,
+      reward: 1,
+      info: {
+        grader: 'model-graded',
+        extracted: 'it is 42',
+        explanation: 'GRADE: C',
+        graderCall: { policy: 'scripted-grader', completion: 'Same number.\nGRADE: C' },
+      },
+    });
+    expect(await family.gradeAsync!(problem, '41')).toMatchObject({ correct: false });
+    expect(await family.gradeAsync!(problem, null)).toMatchObject({ correct: false });
+    expect(grading.requests).toHaveLength(2);
+
+    // Played episodes are graded through the awaited path.
+    const [played] = await playEpisodes({
+      family,
+      scaffold: snap(),
+      policy: oraclePolicy(family),
+      problems: [problem],
+      ids: ['e0'],
+      seed: 0,
+    });
+    expect(played.episode.status).toBe('finished');
+    expect(played.outcome).toMatchObject({ correct: true, info: { grader: 'model-graded' } });
+    expect(await gradeEpisodeAsync(family, played.episode)).toMatchObject({ correct: true });
   });
 });
