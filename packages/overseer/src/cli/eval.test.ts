@@ -13,6 +13,7 @@ import { listScaffolds } from '../scaffolds/registry.ts';
 import { listFamilies } from '../tasks/registry.ts';
 import { fieldMapping, runEvaluation } from './eval.ts';
 import { writeFile } from 'node:fs/promises';
+import { startFaultServer } from '../policies/fault-server-fixture.ts';
 
 const directories: string[] = [];
 afterAll(async () => {
@@ -302,6 +303,65 @@ describe('overseer eval', () => {
       expect(episode.outcome).toMatchObject({ info: { grader: 'match', extracted: '42' } });
     } finally {
       opened.close();
+    }
+  });
+
+  it('grades a dataset with a model grader built from --grader-options, its calls recorded', async () => {
+    const directory = await temporaryDirectory();
+    const file = join(directory, 'sums.jsonl');
+    await writeFile(
+      file,
+      '{"id": "a", "input": "1+2?", "target": "3"}\n{"id": "b", "input": "2+2?", "target": "4"}\n',
+    );
+    // A loopback chat-completions server grades: C for sample a's question, I for b's.
+    const server = await startFaultServer((request) => ({
+      kind: 'ok',
+      text: request.lastMessage.includes('1+2?') ? 'Right.\nGRADE: C' : 'Wrong.\nGRADE: I',
+    }));
+    const store = await temporaryDirectory();
+    try {
+      const summary = await runEvaluation({
+        task: 'dataset',
+        dataset: {
+          file,
+          grader: 'model-graded',
+          graderOptions: {
+            policy: 'openai:grader-model',
+            policyOptions: { baseURL: `${server.url}/v1`, apiKey: 'loopback' },
+          },
+        },
+        scaffold: 'snap',
+        policy: 'oracle',
+        n: 2,
+        seed: 0,
+        store,
+      });
+      expect(summary).toMatchObject({ n: 2, failed: 0, accuracy: 0.5 });
+      expect(server.seen).toHaveLength(2);
+      expect(server.seen.every((request) => request.lastMessage.includes('GRADE: C'))).toBe(true);
+      const opened = RunStore.open(store);
+      try {
+        // The grading policy's key is used, never recorded.
+        expect(JSON.stringify(opened.requireRun(summary.runId!))).not.toContain('loopback');
+        expect(JSON.stringify(opened.requireRun(summary.runId!))).toContain('grader-model');
+        const outcomes = opened.episodes(summary.runId!).map((episode) => episode.outcome);
+        expect(outcomes).toContainEqual(
+          expect.objectContaining({
+            correct: true,
+            info: expect.objectContaining({
+              grader: 'model-graded',
+              graderCall: expect.objectContaining({
+                policy: 'openai:grader-model',
+                completion: 'Right.\nGRADE: C',
+              }),
+            }),
+          }),
+        );
+      } finally {
+        opened.close();
+      }
+    } finally {
+      await server.close();
     }
   });
 

@@ -9,6 +9,8 @@ import type { RunStore } from '../store/index.ts';
 import type { JsonObject, Split } from '../spec/index.ts';
 import { EvaluationRunConfiguration } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
+import type { GraderContext } from '../tasks/graders/model-graded.ts';
+import type { createPolicy as CreatePolicy } from '../policies/registry.ts';
 import type { Evaluation } from '../experiments/evaluate.ts';
 import type { EvaluationSample } from './evaluation-sample.ts';
 import { integerArgument, jsonObjectArgument, wholeNumberListArgument } from './arguments.ts';
@@ -104,6 +106,22 @@ export interface EvaluationSummary {
   notes: Record<string, string>;
 }
 
+/**
+ * What the dataset's grader needs built: for `model-graded`, the grading policy its options name
+ * (`--grader-options '{"policy": "openai:gpt-4o-mini"}'`), built by the policies registry.
+ */
+async function datasetGraderContext(
+  request: DatasetRequest,
+  createPolicy: typeof CreatePolicy,
+): Promise<GraderContext> {
+  if (request.grader !== 'model-graded') return {};
+  const { ModelGradedOptions } = await import('../tasks/graders/model-graded.ts');
+  const parsed = ModelGradedOptions.safeParse(request.graderOptions ?? {});
+  // Bad options are reported by the grader registry when the dataset builds its grader.
+  if (!parsed.success) return {};
+  return { policy: await createPolicy(parsed.data.policy, parsed.data.policyOptions) };
+}
+
 /** Runs the evaluation and returns its summary (recording it when `store` is set). */
 export async function runEvaluation(request: EvaluationRequest): Promise<EvaluationSummary> {
   if (!Number.isInteger(request.n) || request.n < 1) {
@@ -123,25 +141,30 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
   const { RunStore } = await import('../store/index.ts');
   const { evaluate } = await import('../experiments/evaluate.ts');
   const split = request.split ?? 'test';
+  const graderContext =
+    request.dataset === undefined ? {} : await datasetGraderContext(request.dataset, createPolicy);
   const family =
     request.dataset === undefined
       ? getFamily(request.task, {
           ...(request.taskOptions ?? {}),
           ...(request.worldSize === undefined ? {} : { size: request.worldSize }),
         })
-      : (await import('../tasks/dataset.ts')).dataset({
-          ...(request.taskOptions ?? {}),
-          file: request.dataset.file,
-          ...(request.dataset.fields === undefined ? {} : { fields: request.dataset.fields }),
-          ...(request.dataset.grader === undefined
-            ? {}
-            : {
-                grader: {
-                  name: request.dataset.grader,
-                  options: request.dataset.graderOptions ?? {},
-                },
-              }),
-        });
+      : (await import('../tasks/dataset.ts')).dataset(
+          {
+            ...(request.taskOptions ?? {}),
+            file: request.dataset.file,
+            ...(request.dataset.fields === undefined ? {} : { fields: request.dataset.fields }),
+            ...(request.dataset.grader === undefined
+              ? {}
+              : {
+                  grader: {
+                    name: request.dataset.grader,
+                    options: request.dataset.graderOptions ?? {},
+                  },
+                }),
+          },
+          graderContext,
+        );
   const { drawEvaluationProblems } = await import('./evaluation-sample.ts');
   const sample = drawEvaluationProblems(family, {
     n: request.n,
@@ -375,9 +398,12 @@ export const evalVerb: Verb = {
       )
       .option(
         '--grader <name>',
-        'dataset grader: exact, includes, match, choice, regex (default: choice with choices, else match)',
+        'dataset grader: exact, includes, match, choice, regex, model-graded (default: choice with choices, else match)',
       )
-      .option('--grader-options <json>', 'grader options as JSON, e.g. {"location":"first"}')
+      .option(
+        '--grader-options <json>',
+        'grader options as JSON, e.g. {"location":"first"}; model-graded: {"policy":"openai:gpt-4o-mini"}',
+      )
       .option(
         '--scaffold <name>',
         'how the policy answers (the scaffolds are listed below)',

@@ -13,9 +13,18 @@ export async function describeFamily(name: string): Promise<string> {
     import('../spec/index.ts'),
   ]);
   const listed = listFamilies().find((family) => family.name === name);
+  const { description, notation, kind } = listed ?? { description: '', notation: '', kind: '' };
+  if (listed?.requires !== undefined) {
+    // A family built from the user's own file has no example until it is given one.
+    return [
+      `${name}: ${description}`,
+      `  notation: ${notation}`,
+      `  options: ${listed.requires} (required)`,
+      `  example: none until it is given ${listed.requires}`,
+    ].join('\n');
+  }
   // getFamily throws the registry's error (with the valid names) for an unknown family.
   const family = getFamily(name);
-  const { description, notation, kind } = listed ?? { description: '', notation: '', kind: '' };
   const [problem] = family.generate({ seed: 0, count: 1, split: 'train' });
   const { min, max } = family.difficulties;
   const formats = AnswerFormat.options.flatMap((format) => {

@@ -7,7 +7,7 @@
  * read from an amplified episode: the weak expert's nodes, and a judge that consults them.
  */
 import { openEnvironment } from '../outcomes/environment.ts';
-import { gradeEpisode } from '../outcomes/grade.ts';
+import { gradeEpisodeAsync } from '../outcomes/grade.ts';
 import { judgeEpisode } from '../overseers/judge-episode.ts';
 import type { StepJudgment } from '../overseers/judge-episode.ts';
 import type { Overseer } from '../overseers/overseer.ts';
@@ -98,7 +98,7 @@ export async function playEpisodes(options: PlayOptions): Promise<PlayedEpisode[
         };
         if (played.episode.status === 'finished') {
           try {
-            const outcome = gradeEpisode(family, played.episode);
+            const outcome = await gradeEpisodeAsync(family, played.episode);
             const judgments =
               overseer === undefined ? [] : await judgeEpisode(overseer, played.episode);
             played = { ...played, outcome, judgments };

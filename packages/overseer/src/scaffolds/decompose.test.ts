@@ -5,6 +5,7 @@ import type { GenerationRequest, Problem, Step } from '../spec/index.ts';
 import { Episode } from '../spec/index.ts';
 import { UNKNOWN_ANSWER } from '../tasks/family.ts';
 import { defineQuestionFamily, listedAnswers } from '../tasks/question-family.ts';
+import { defaultFamilyOptions } from '../tasks/dataset-fixture.ts';
 import { getFamily, listFamilies } from '../tasks/registry.ts';
 import { decompose } from './decompose.ts';
 import { fibonacciDigit, fibonacciFamily } from './fibonacci-fixture.ts';
@@ -310,7 +311,7 @@ describe('decompose', () => {
     const questionFamilies = listFamilies().filter((entry) => entry.kind === 'question');
     expect(questionFamilies.length).toBeGreaterThanOrEqual(6);
     for (const { name } of questionFamilies) {
-      const taskFamily = getFamily(name);
+      const taskFamily = getFamily(name, defaultFamilyOptions(name));
       const { min, max } = taskFamily.difficulties;
       const difficulties = [...new Set([min, Math.min(max, min + 1), Math.min(max, min + 2)])];
       const problems = taskFamily.generate({

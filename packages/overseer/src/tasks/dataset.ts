@@ -19,6 +19,7 @@ import type {
 } from './family.ts';
 import { SNAP_MARK, THOUGHT_MARK, UNKNOWN_ANSWER } from './family.ts';
 import type { GradedSample, Grader, Grading } from './graders/grader.ts';
+import type { GraderContext } from './graders/model-graded.ts';
 import { choiceLetter, gradingInfo } from './graders/grader.ts';
 import { createGrader } from './graders/registry.ts';
 import { alphabetOf, listedAnswers, undecided, verdict } from './question-family.ts';
@@ -94,8 +95,14 @@ function difficultyOf(sample: DatasetSample): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
-/** A dataset family; a file that does not parse is refused here, before anything runs. */
-export function dataset(input: DatasetOptions): QuestionFamily<readonly DatasetSample[]> {
+/**
+ * A dataset family; a file that does not parse is refused here, before anything runs. A
+ * `model-graded` grader asks `context.policy`, which the caller builds (tasks/ builds no policy).
+ */
+export function dataset(
+  input: DatasetOptions,
+  context: GraderContext = {},
+): QuestionFamily<readonly DatasetSample[]> {
   const parsed = DatasetOptions.safeParse(input);
   if (!parsed.success) {
     throw new OverseerError(
@@ -114,7 +121,7 @@ export function dataset(input: DatasetOptions): QuestionFamily<readonly DatasetS
       : typeof options.grader === 'string'
         ? { name: options.grader }
         : options.grader;
-  const grader: Grader = createGrader(reference, {});
+  const grader: Grader = createGrader(reference, context);
   const byQuestion = new Map<string, DatasetSample>();
   const byId = new Map<string, DatasetSample>();
   for (const sample of samples) {
@@ -138,12 +145,15 @@ export function dataset(input: DatasetOptions): QuestionFamily<readonly DatasetS
     ...(sample.choices === undefined ? {} : { choices: sample.choices }),
   });
   const gradeSample = (sample: DatasetSample, message: string): Grading => {
-    const grading = grader.grade(graded(sample), message);
-    if (grading instanceof Promise) {
+    // A model grader is refused before it is asked: a synchronous caller cannot wait for it.
+    const grading = grader.usesModel ? undefined : grader.grade(graded(sample), message);
+    if (grading === undefined || grading instanceof Promise) {
       throw new OverseerError(
         'task.model-grader',
-        `dataset: the ${grader.reference.name} grader calls a model, which episode grading cannot wait for yet.`,
-        { hint: 'Grade with exact, includes, match, choice or regex.' },
+        `dataset: the ${grader.reference.name} grader calls a model, so its verdict can only be awaited (gradeAsync), not read at once.`,
+        {
+          hint: 'Grade episodes with gradeEpisodeAsync (experiments and overseer eval do), or grade with exact, includes, match, choice or regex.',
+        },
       );
     }
     return grading;
@@ -197,12 +207,16 @@ export function dataset(input: DatasetOptions): QuestionFamily<readonly DatasetS
   const prompt = (question: string, format: 'snap' | 'chain-of-thought' = 'snap'): string =>
     format === 'snap' ? question : chainOfThought.prompt(question);
 
-  const grade = (problem: Problem, answer: string | null): GradeOutcome => {
+  const problemSample = (problem: Problem): DatasetSample => {
     const id = problem.metadata.sample;
-    const sample =
-      (typeof id === 'string' ? byId.get(id) : undefined) ?? sampleOf(problem.question);
-    const grading =
-      answer === null ? { extracted: null, correct: false } : gradeSample(sample, answer);
+    return (typeof id === 'string' ? byId.get(id) : undefined) ?? sampleOf(problem.question);
+  };
+  const outcomeOf = (
+    problem: Problem,
+    sample: DatasetSample,
+    answer: string | null,
+    grading: Grading,
+  ): GradeOutcome => {
     return {
       kind: 'grade',
       answer,
@@ -211,6 +225,25 @@ export function dataset(input: DatasetOptions): QuestionFamily<readonly DatasetS
       reward: grading.correct ? 1 : 0,
       info: { ...gradingInfo(grader, grading), sample: sample.id, difficulty: problem.difficulty },
     };
+  };
+  const noAnswer: Grading = { extracted: null, correct: false };
+  const grade = (problem: Problem, answer: string | null): GradeOutcome => {
+    const sample = problemSample(problem);
+    return outcomeOf(
+      problem,
+      sample,
+      answer,
+      answer === null ? noAnswer : gradeSample(sample, answer),
+    );
+  };
+  const gradeAsync = async (problem: Problem, answer: string | null): Promise<GradeOutcome> => {
+    const sample = problemSample(problem);
+    return outcomeOf(
+      problem,
+      sample,
+      answer,
+      answer === null ? noAnswer : await grader.grade(graded(sample), answer),
+    );
   };
 
   const answers = [...new Set(samples.flatMap((sample) => sample.targets))];
@@ -232,7 +265,7 @@ export function dataset(input: DatasetOptions): QuestionFamily<readonly DatasetS
     options: {
       ...options,
       fields: { ...options.fields },
-      ...(options.grader === undefined ? {} : { grader: reference }),
+      ...(options.grader === undefined ? {} : { grader: grader.reference }),
     } as QuestionFamily['options'],
     difficulties: {
       min: Math.min(...difficulties),
@@ -265,10 +298,16 @@ export function dataset(input: DatasetOptions): QuestionFamily<readonly DatasetS
     isCorrect: (question, answer) => gradeSample(sampleOf(question), answer).correct,
     rightAnswers: (question) => sampleOf(question).targets,
     grade,
+    gradeAsync,
     chainOfThought,
     checkStep: (step: ProposedStep) => {
       if (step.kind !== 'answer') {
         return undecided(`a dataset knows only its targets, so a ${step.kind} step has no check`);
+      }
+      if (grader.usesModel) {
+        return undecided(
+          `the ${grader.reference.name} grader's verdict needs a model call, which a step check does not make`,
+        );
       }
       const sample = sampleOf(step.question);
       const grading = gradeSample(sample, step.action);

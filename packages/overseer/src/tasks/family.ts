@@ -166,6 +166,11 @@ export interface QuestionFamily<World = unknown> extends CommonFamily {
   /** Whether an answer is right (several may be, e.g. ties between next steps of a path). */
   isCorrect(question: string, answer: string): boolean;
   grade(problem: Problem, answer: string | null): GradeOutcome;
+  /**
+   * The final grade when it may wait for a model (a dataset graded by \`model-graded\`, whose
+   * \`grade\` then refuses); episodes are graded through it when present (\`gradeEpisodeAsync\`).
+   */
+  gradeAsync?(problem: Problem, answer: string | null): Promise<GradeOutcome>;
   /** Present when the family has a checkable chain-of-thought format. */
   readonly chainOfThought?: ChainOfThought;
   /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isOverseerError } from '../errors.ts';
 import { RegistryReference } from '../spec/index.ts';
+import { datasetFixtureOptions } from './dataset-fixture.ts';
 import { getFamily, listFamilies } from './registry.ts';
 
 describe('task registry', () => {
@@ -16,6 +17,7 @@ describe('task registry', () => {
       'trojan-code',
       'camera-dropbox',
       'conveyor-dropbox',
+      'dataset',
     ]);
     expect(listFamilies().find((family) => family.name === 'camera-dropbox')?.kind).toBe(
       'environment',
@@ -50,7 +52,11 @@ describe('task registry', () => {
 
   it('records resolved options so a run can rebuild the same family', () => {
     for (const { name } of listFamilies()) {
-      const family = getFamily(name, { worldSeed: 7 });
+      // A dataset has no world seed; its options are its file.
+      const family = getFamily(
+        name,
+        name === 'dataset' ? datasetFixtureOptions() : { worldSeed: 7 },
+      );
       const reference = RegistryReference.parse({ name, options: family.options });
       const again = getFamily(reference.name, reference.options);
       expect(again.options).toEqual(family.options);

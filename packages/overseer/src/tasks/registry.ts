@@ -6,6 +6,7 @@ import { Registry } from '../util/registry.ts';
 import { AdditionOptions, addition } from './addition.ts';
 import { CameraDropboxOptions, cameraDropbox } from './camera-dropbox.ts';
 import { ConveyorDropboxOptions, conveyorDropbox } from './conveyor-dropbox.ts';
+import { DatasetOptions, dataset } from './dataset.ts';
 import type { TaskFamily } from './family.ts';
 import { FAMILY_NOTATION } from './notation.ts';
 import { PairSumOptions, pairSum } from './pair-sum.ts';
@@ -24,6 +25,11 @@ export interface FamilyTraits {
    * `overseer tasks` and the report: what a reader needs to read a transcript.
    */
   notation: string;
+  /**
+   * The options a family cannot be built without (a dataset's `file`), said as the user gives
+   * them; absent for a family whose options all have defaults.
+   */
+  requires?: string;
 }
 
 /** The task families; a family's factory parses its options again, so either entry point is strict. */
@@ -102,6 +108,16 @@ export const families = new Registry<TaskFamily, void, FamilyTraits>({
     notation: FAMILY_NOTATION['conveyor-dropbox'],
     schema: ConveyorDropboxOptions,
     create: (options) => conveyorDropbox(options),
+  })
+  .register('dataset', {
+    kind: 'question',
+    describe:
+      'the samples of a dataset file (JSONL, JSON or CSV with Inspect fields), graded by a grader',
+    notation:
+      "a sample's `input` as written (with lettered choices when it has `choices`); the answer is what the grader (exact, includes, match, choice, regex, model-graded) reads out of the reply and compares with `target`.",
+    requires: 'options.file: a .jsonl, .json or .csv dataset file',
+    schema: DatasetOptions,
+    create: (options) => dataset(options),
   });
 
 /** The registered families, in a stable order, with one line each. */
@@ -110,10 +126,15 @@ export function listFamilies(): Array<{
   kind: TaskFamily['kind'];
   description: string;
   notation: string;
+  requires?: string;
 }> {
-  return families
-    .list()
-    .map(({ name, kind, describe, notation }) => ({ name, kind, description: describe, notation }));
+  return families.list().map(({ name, kind, describe, notation, requires }) => ({
+    name,
+    kind,
+    description: describe,
+    notation,
+    ...(requires === undefined ? {} : { requires }),
+  }));
 }
 
 /** Builds a family by name; an unknown name or option is an OverseerError that says what is valid. */

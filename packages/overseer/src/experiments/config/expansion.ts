@@ -10,6 +10,7 @@ import { formatPath, suggestion } from '../../util/zod-issues.ts';
 import type { PathSegment } from '../../util/zod-issues.ts';
 import { LOOP_TRAINER_KEYS, catalogOf, loopTrainerKeys, trainerDialDefaults } from './catalog.ts';
 import type { ParseOptions, ReferenceKind } from './catalog.ts';
+import { expandDatasetTask } from './dataset-task.ts';
 import { isPlainObject, mergePatch, numberOr, setAt, valueAt } from './merge-patch.ts';
 import { Problems, attribute, reportIssue } from './problems.ts';
 import type { Reporter } from './problems.ts';
@@ -53,7 +54,13 @@ function declaredArm(
   const layers = declared === undefined ? experiment.base : [...experiment.base, declared.layer];
   // An arm's own problems are placed at the arm, or at the experiment for the implicit arm.
   const owner = declared?.layer.path ?? experiment.base[experiment.base.length - 1].path;
-  const config = resolve([...layers, ...experiment.overrides], owner, options, problems);
+  const config = resolve(
+    [...layers, ...experiment.overrides],
+    owner,
+    experiment.source,
+    options,
+    problems,
+  );
   if (config === undefined) return undefined;
   const name = declared?.name ?? IMPLICIT_ARM;
   return {
@@ -101,6 +108,7 @@ function sweptCopies(
     const config = resolve(
       [...layers, ...experiment.overrides],
       arm.layers[arm.layers.length - 1].path,
+      experiment.source,
       options,
       problems,
     );
@@ -172,11 +180,13 @@ function publicArm(arm: ArmInProgress): ExpandedArm {
 function resolve(
   layers: ConfigLayer[],
   ownerPath: PathSegment[],
+  source: string,
   options: ParseOptions,
   problems: Problems,
 ): ArmConfig | undefined {
   let merged: unknown = {};
   for (const layer of layers) merged = mergePatch(merged, layer.patch);
+  merged = expandDatasetTask(merged, source);
   const report = (path: PathSegment[], message: string, unknownKey = false): void => {
     const where = attribute(layers, path, unknownKey);
     if (where === undefined) {

@@ -60,7 +60,11 @@ export function modelGraded(options: ModelGradedOptions, context: GraderContext)
     );
   }
   return {
-    reference: { name: 'model-graded', options },
+    // The built policy's own options are recorded: they leave out secrets such as an apiKey.
+    reference: {
+      name: 'model-graded',
+      options: { ...options, policyOptions: policy.reference.options },
+    },
     usesModel: true,
     grade: async (sample, message): Promise<Grading> => {
       const prompt = gradingPrompt(sample, message, options.instructions);
