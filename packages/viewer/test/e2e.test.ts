@@ -206,6 +206,8 @@ describe.skipIf(!available)('viewer in headless Chromium', () => {
     const toggle = subquestion.locator(':scope > .node-head button.toggle');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     expect(await subquestion.locator('li.node').count()).toBe(0);
+    // Closed, it still shows its leaf answers.
+    expect(await subquestion.getByTestId('leaf-answers').innerText()).not.toBe('');
     await toggle.click();
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
     const child = subquestion.locator('li.kind-answer').first();

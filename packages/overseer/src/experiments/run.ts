@@ -7,7 +7,7 @@
  * those of an uninterrupted run. At the end: DIR/results.json, DIR/report.md, DIR/report.html.
  */
 import { rm } from 'node:fs/promises';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { OverseerError } from '../errors.ts';
 import { loadKernels } from '../model/kernels.ts';
 import type { KernelPreference } from '../model/kernels.ts';

@@ -135,7 +135,9 @@ describe('trace tree', () => {
   it('opens the root only, with each node’s timing, cost and judgments', () => {
     const html = render(TraceTree, { steps, judgments });
     expect(html).toContain('output of q1');
-    expect(html).not.toContain('output of q1-answer');
+    // A closed node's children are not drawn, but its leaf answers read without opening it.
+    expect(html).not.toContain('data-step-id="q1-answer"');
+    expect(html).toMatch(/data-testid="leaf-answers"><li>output of q1-answer<\/li>/);
     expect(html).toContain('aria-expanded="true" aria-label="collapse root"');
     expect(html).toContain('aria-expanded="false" aria-label="expand q1"');
     expect(html).toContain('the sub-question the plan needs');

@@ -17,6 +17,32 @@ export interface TreeNode {
   depth: number;
 }
 
+/** The leaves below a node, in tree order: what a closed node summarises. */
+export function leavesOf(node: TreeNode): Step[] {
+  if (node.children.length === 0) return [node.step];
+  return node.children.flatMap(leavesOf);
+}
+
+/** How many leaf answers a closed node lists before "and N more". */
+const LEAF_SUMMARY_LIMIT = 8;
+
+/** A closed node's leaf answers, so they read without opening it. */
+function LeafAnswers({ node }: { node: TreeNode }) {
+  const leaves = leavesOf(node);
+  const shown = leaves.slice(0, LEAF_SUMMARY_LIMIT);
+  return (
+    <ul className="leaf-answers muted" data-testid="leaf-answers">
+      {shown.map((leaf) => (
+        <li key={leaf.id}>
+          {leaf.kind === 'question' || leaf.kind === 'subquestion' ? `${leaf.input} → ` : ''}
+          {leaf.output}
+        </li>
+      ))}
+      {leaves.length > shown.length ? <li>and {leaves.length - shown.length} more</li> : null}
+    </ul>
+  );
+}
+
 /** Builds the tree from the flat step list (parents before children); orphans hang at the root. */
 export function buildTree(steps: Step[]): TreeNode[] {
   const nodes = new Map<string, TreeNode>();
@@ -160,6 +186,7 @@ function Node({ node, judgments, expanded, toggle, highlight }: NodeProps) {
           ))}
         </div>
       )}
+      {hasChildren && !open ? <LeafAnswers node={node} /> : null}
       {hasChildren && open ? (
         <ul className="children">
           {node.children.map((child) => (

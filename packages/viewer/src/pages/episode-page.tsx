@@ -114,8 +114,10 @@ export function EpisodePage({
       <section>
         <h2>Trace</h2>
         <p className="muted">
-          {episode.steps.length} steps · {judgments.length} judgments. Judgments were made on paper,
-          before and without the outcome below.
+          {episode.steps.length} steps · {judgments.length} judgments.{' '}
+          {judgments.length === 0
+            ? 'No overseer ran on this episode, so no step was judged: add one with --overseer program (overseer eval) or an overseer: block in the experiment YAML.'
+            : 'Judgments were made on paper, before and without the outcome below.'}
         </p>
         <TraceTree
           key={`${runId}/${episode.id}/${step ?? ''}`}
