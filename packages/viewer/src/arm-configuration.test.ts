@@ -1,8 +1,9 @@
 /** Finding an experiment arm's recorded configuration and λ by the unit that played an episode. */
 import { describe, expect, it } from 'vitest';
 import { armConfiguration, armLambda } from './arm-configuration.ts';
+import type { RunRecord } from './types.ts';
 
-const config = {
+const config: RunRecord['config'] = {
   command: 'overseer run examples/quickstart.yaml',
   experiments: [
     {
