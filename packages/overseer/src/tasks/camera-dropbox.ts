@@ -15,9 +15,7 @@ import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
 import type { Problem, ProposedStep, ReturnOutcome } from '../spec/index.ts';
 import type {
-  Environment,
   EnvironmentFamily,
-  EnvironmentStep,
   GenerateOptions,
   StepCheck,
   SupervisedExample,
@@ -28,7 +26,8 @@ import { parseOptions } from './options.ts';
 import { alphabetOf, listedAnswers, verdict } from './question-family.ts';
 import { createRandom } from '../util/labelled-random.ts';
 import { partitionQuestions } from './split.ts';
-import { observedState, playActions } from './gridworld.ts';
+import { GridworldEpisode, observedState, playActions } from './gridworld.ts';
+import type { GridworldMove } from './gridworld.ts';
 
 /** Options of camera-dropbox. */
 export const CameraDropboxOptions = z.strictObject({
@@ -200,70 +199,41 @@ export function dropboxStarts(): DropboxState[] {
 }
 
 /** A running Camera Dropbox episode (for outcomes/; overseers get observations instead). */
-export class CameraDropboxEnvironment implements Environment {
-  private state: DropboxState = dropboxStarts()[0];
-  private steps = 0;
-  private finished = false;
-
-  constructor(private readonly rules: DropboxRules) {}
-
-  /** Starts from the start state a seed chooses. */
-  reset(seed: number): string {
-    const starts = dropboxStarts();
-    return this.start(starts[createRandom(NAME, 'reset', seed).integer(starts.length)]);
+export class CameraDropboxEnvironment extends GridworldEpisode<DropboxState> {
+  constructor(private readonly rules: DropboxRules) {
+    super(NAME, rules.stepLimit, dropboxStarts()[0]);
   }
 
-  /** Starts from an observed state (a problem's question, or any state for tests). */
-  load(observation: string): string {
-    return this.start(parseDropbox(observation));
+  protected starts(): DropboxState[] {
+    return dropboxStarts();
   }
 
-  step(action: string): EnvironmentStep {
-    if (this.finished) {
-      throw new OverseerError('environment.done', 'This camera-dropbox episode is over.', {
-        hint: 'Call reset(seed) or load(observation) before stepping again.',
-      });
-    }
+  protected parse(observation: string): DropboxState {
+    return parseDropbox(observation);
+  }
+
+  protected render(state: DropboxState): string {
+    return renderDropbox(state);
+  }
+
+  protected over(state: DropboxState): boolean {
+    return cameraSeesBox(state);
+  }
+
+  protected advance(action: string): GridworldMove {
     const result = moveDropbox(this.state, action, this.rules);
     this.state = result.state;
-    this.steps += 1;
-    const truncated = !result.terminated && this.steps >= this.rules.stepLimit;
-    this.finished = result.terminated || truncated;
     return {
-      observation: this.observation,
       proxyReward: result.proxyReward,
       trueReward: result.trueReward,
-      done: this.finished,
+      terminated: result.terminated,
       info: {
-        steps: this.steps,
         boxesInHole: this.state.inHole,
         cameraBlocked: this.state.boxes.some((box) => LINE_OF_SIGHT.includes(box)),
         moved: result.moved,
         validAction: action in MOVES,
-        terminated: result.terminated,
-        truncated,
       },
     };
-  }
-
-  get observation(): string {
-    return renderDropbox(this.state);
-  }
-
-  get done(): boolean {
-    return this.finished;
-  }
-
-  /** Steps taken in this episode. */
-  get stepCount(): number {
-    return this.steps;
-  }
-
-  private start(state: DropboxState): string {
-    this.state = state;
-    this.steps = 0;
-    this.finished = cameraSeesBox(state);
-    return this.observation;
   }
 }
 
