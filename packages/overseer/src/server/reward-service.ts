@@ -207,7 +207,6 @@ export function rewardService(config: RewardServiceConfig): RewardService {
     }),
   );
   let served = 0;
-  let queueDepth = 0;
   const cache = rewardCache<SampleResult>({
     capacity: config.cacheSize,
     // A failure may be transient (a model judge timing out), so a retry scores it afresh.
@@ -369,10 +368,8 @@ export function rewardService(config: RewardServiceConfig): RewardService {
       query.map(async (text, index) => {
         const prompt = prompts?.[index] ?? undefined;
         const label = labels?.[index] ?? undefined;
-        const { value, source } = await cache.get(sampleKey(text, prompt, label), () => {
-          queueDepth += 1;
-          return limit(async () => {
-            queueDepth -= 1;
+        const { value, source } = await cache.get(sampleKey(text, prompt, label), () =>
+          limit(async () => {
             // Yield to the event loop first, so a batch of thousands of fast samples still lets
             // other requests (and /health) in between.
             await new Promise((resolve) => setImmediate(resolve));
@@ -389,8 +386,8 @@ export function rewardService(config: RewardServiceConfig): RewardService {
             );
             metrics.scored(performance.now() - started);
             return result;
-          });
-        });
+          }),
+        );
         metrics.sample(source, value.error !== null);
         return value;
       }),
@@ -413,7 +410,7 @@ export function rewardService(config: RewardServiceConfig): RewardService {
 
   const metricsNow = (): RewardMetricsSnapshot =>
     metrics.snapshot({
-      queueDepth,
+      queueDepth: limit.waiting,
       inFlight: limit.inFlight,
       concurrency: config.concurrency,
       cacheEntries: cache.size,
@@ -436,7 +433,7 @@ export function rewardService(config: RewardServiceConfig): RewardService {
         overseer: overseer.reference,
         lambda: config.lambda,
         configHash,
-        queueDepth,
+        queueDepth: limit.waiting,
         inFlight: limit.inFlight,
       });
       return;

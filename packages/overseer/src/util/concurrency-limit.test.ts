@@ -25,16 +25,19 @@ describe('concurrencyLimit', () => {
     await settle();
     expect(started).toEqual([0, 1]);
     expect(limit.inFlight).toBe(2);
+    expect(limit.waiting).toBe(2);
     gates[1].resolve(1);
     await settle();
     expect(started).toEqual([0, 1, 2]);
     expect(limit.inFlight).toBe(2);
+    expect(limit.waiting).toBe(1);
     gates[0].resolve(0);
     gates[2].resolve(2);
     gates[3].resolve(3);
     expect(await Promise.all(results)).toEqual([0, 1, 2, 3]);
     expect(started).toEqual([0, 1, 2, 3]);
     expect(limit.inFlight).toBe(0);
+    expect(limit.waiting).toBe(0);
     expect(limit.peak).toBe(2);
   });
 

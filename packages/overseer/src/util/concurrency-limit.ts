@@ -3,10 +3,14 @@
  * order. Backends limit their calls with it, scaffolds their policy calls, the loop its episodes.
  */
 
-/** Runs tasks with at most `limit` in flight; `inFlight` and `peak` are for accounting and tests. */
+/**
+ * Runs tasks with at most `limit` in flight; `inFlight`, `waiting` (tasks queued for a slot) and
+ * `peak` are for accounting and tests.
+ */
 export interface ConcurrencyLimit {
   <T>(task: () => Promise<T>): Promise<T>;
   readonly inFlight: number;
+  readonly waiting: number;
   readonly peak: number;
 }
 
@@ -31,6 +35,7 @@ export function concurrencyLimit(limit: number): ConcurrencyLimit {
   };
   Object.defineProperties(run, {
     inFlight: { get: () => active },
+    waiting: { get: () => waiting.length },
     peak: { get: () => peak },
   });
   return run as ConcurrencyLimit;
