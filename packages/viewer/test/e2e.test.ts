@@ -432,12 +432,19 @@ describe.skipIf(!available)('viewer in headless Chromium', () => {
     const comparison = page.getByTestId('judgment-comparison');
     await comparison.waitFor();
     expect(await comparison.innerText()).toContain('3 questions both runs answered');
+    // Each column loads its own episode after the shared questions are listed: wait for both.
     const columns = comparison.getByTestId('judged-steps');
-    expect(await columns.count()).toBe(2);
+    await expect.poll(() => columns.count()).toBe(2);
     await expect.poll(() => columns.nth(1).getByTestId('judgment').count()).toBeGreaterThan(0);
-    expect(await columns.nth(0).getByTestId('judgment').count()).toBe(
-      await columns.nth(1).getByTestId('judgment').count(),
-    );
+    await expect
+      .poll(async () => {
+        const [first, second] = await Promise.all([
+          columns.nth(0).getByTestId('judgment').count(),
+          columns.nth(1).getByTestId('judgment').count(),
+        ]);
+        return first === second;
+      })
+      .toBe(true);
     expect(await columns.nth(0).innerText()).toContain(evalRunId);
     expect(await columns.nth(1).innerText()).toContain(secondRunId);
     await shoot(page, 'compare-judgments');
