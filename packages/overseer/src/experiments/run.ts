@@ -34,6 +34,7 @@ import {
   writeRunState,
 } from './run-state.ts';
 import type { RunState, UnitState } from './run-state.ts';
+import { redactSecrets } from '../util/redact-secrets.ts';
 
 /** Options of `runExperiments`. */
 export interface RunOptions {
@@ -409,7 +410,8 @@ function runConfig(
         name: arm.name,
         declared: arm.declared,
         sweep: arm.sweep,
-        config: arm.config,
+        // A key written in the experiment file builds the arm's policies but is never stored.
+        config: redactSecrets(arm.config),
       })),
     })),
   });

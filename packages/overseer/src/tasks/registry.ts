@@ -8,6 +8,7 @@ import { CameraDropboxOptions, cameraDropbox } from './camera-dropbox.ts';
 import { ConveyorDropboxOptions, conveyorDropbox } from './conveyor-dropbox.ts';
 import { DatasetOptions, dataset } from './dataset.ts';
 import type { TaskFamily } from './family.ts';
+import type { GraderContext } from './graders/model-graded.ts';
 import { FAMILY_NOTATION } from './notation.ts';
 import { PairSumOptions, pairSum } from './pair-sum.ts';
 import { PermutationPoweringOptions, permutationPowering } from './permutation-powering.ts';
@@ -16,6 +17,11 @@ import { ShortestPathOptions, shortestPath } from './shortest-path.ts';
 import { TrojanCodeOptions, trojanCode } from './trojan-code.ts';
 import { UnionFindOptions, unionFind } from './union-find.ts';
 import { WildcardSearchOptions, wildcardSearch } from './wildcard-search.ts';
+
+/** What building a family may need beyond its options: what a dataset's grader needs. */
+export interface FamilyContext {
+  grader?: GraderContext;
+}
 
 /** What a family says of itself before it is built. */
 export interface FamilyTraits {
@@ -33,7 +39,7 @@ export interface FamilyTraits {
 }
 
 /** The task families; a family's factory parses its options again, so either entry point is strict. */
-export const families = new Registry<TaskFamily, void, FamilyTraits>({
+export const families = new Registry<TaskFamily, FamilyContext, FamilyTraits>({
   noun: 'task family',
   plural: 'task families',
   codes: { unknown: 'task.unknown-family', badOptions: 'task.bad-options' },
@@ -117,7 +123,7 @@ export const families = new Registry<TaskFamily, void, FamilyTraits>({
       "a sample's `input` as written (with lettered choices when it has `choices`); the answer is what the grader (exact, includes, match, choice, regex, model-graded) reads out of the reply and compares with `target`.",
     requires: 'options.file: a .jsonl, .json or .csv dataset file',
     schema: DatasetOptions,
-    create: (options) => dataset(options),
+    create: (options, context) => dataset(options, context.grader),
   });
 
 /** The registered families, in a stable order, with one line each. */
@@ -138,6 +144,10 @@ export function listFamilies(): Array<{
 }
 
 /** Builds a family by name; an unknown name or option is an OverseerError that says what is valid. */
-export function getFamily(name: string, options: Record<string, unknown> = {}): TaskFamily {
-  return families.create({ name, options });
+export function getFamily(
+  name: string,
+  options: Record<string, unknown> = {},
+  context: FamilyContext = {},
+): TaskFamily {
+  return families.create({ name, options }, context);
 }

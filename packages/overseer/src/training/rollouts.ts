@@ -126,7 +126,10 @@ export async function questionRollouts(
       calls: [{ prompt, tokens: sample.tokens, logProbs: sample.modelLogProbs }],
       steps,
       answer,
-      outcome: task.grade(problem, answer),
+      outcome:
+        task.gradeAsync === undefined
+          ? task.grade(problem, answer)
+          : await task.gradeAsync(problem, answer),
       completion,
     });
   }

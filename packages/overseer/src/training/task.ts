@@ -54,6 +54,8 @@ export interface QuestionTrainingTask {
   answer(completion: string): string | null;
   /** The outcome of an answer (from outcomes/ or the family's grader). */
   grade(problem: Problem, answer: string | null): Outcome;
+  /** The outcome when the grader may wait for a model (a dataset graded by `model-graded`). */
+  gradeAsync?(problem: Problem, answer: string | null): Promise<Outcome>;
   /** Most completion tokens to sample (the end token included). */
   maxTokens: number;
   /** The correct completion of a problem, where there is exactly one (for trace accuracy). */
@@ -176,6 +178,12 @@ export function questionTask(
     answer: (completion) =>
       format === 'chain-of-thought' ? chain!.parse(completion).answer : completion,
     grade: (problem, answer) => family.grade(problem, answer),
+    ...(family.gradeAsync === undefined
+      ? {}
+      : {
+          gradeAsync: (problem: Problem, answer: string | null) =>
+            family.gradeAsync!(problem, answer),
+        }),
     maxTokens: options.maxTokens ?? longest + 4,
     reference,
     format,

@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFaultServer } from '../../policies/fault-server-fixture.ts';
+import { RunStore } from '../../store/index.ts';
 import { runExperiments } from '../run.ts';
 import type { ProgressReporter } from '../run-progress.ts';
 import { expandArms } from './expansion.ts';
@@ -116,5 +118,59 @@ describe('a dataset task in an experiment file', () => {
     expect(arm.experiment).toBe('sums');
     const accuracy = arm.metrics.accuracy;
     expect(typeof accuracy === 'number' && accuracy >= 0 && accuracy <= 1).toBe(true);
+  }, 120_000);
+
+  it('grades an arm with model-graded: the grading policy is built from its options, its calls kept', async () => {
+    // A loopback chat-completions server grades every submission I, and counts what it is asked.
+    const server = await startFaultServer(() => ({ kind: 'ok', text: 'Checked.\nGRADE: I' }));
+    try {
+      const file = join(root, 'experiments', 'graded.yaml');
+      const grader = `{ policy: "openai:grader-model", policyOptions: { baseURL: "${server.url}/v1", apiKey: loopback-key } }`;
+      await writeFile(
+        file,
+        [
+          'name: graded',
+          `task: { dataset: data/sums.jsonl, grader: { name: model-graded, options: ${grader} }, testFraction: 0.5 }`,
+          MODEL,
+          'rounds: 1',
+          'evaluation: { size: 4 }',
+          'seeds: [1]',
+          'metrics: [accuracy]',
+        ].join('\n'),
+      );
+      const store = join(root, 'graded-store');
+      const outcome = await runExperiments({
+        file,
+        out: join(root, 'graded-run'),
+        store,
+        reporter: quiet,
+      });
+      expect(outcome.failed).toEqual([]);
+      // Every answer graded I: the grading policy decided, not the exact match.
+      expect(outcome.results.arms[0].metrics.accuracy).toBe(0);
+      expect(server.seen.length).toBeGreaterThan(0);
+      expect(server.seen.every((request) => request.lastMessage.includes('[Reference]'))).toBe(
+        true,
+      );
+      const opened = RunStore.open(store);
+      try {
+        const [run] = opened.listRuns();
+        const episodes = opened.episodes(run.id);
+        expect(episodes.length).toBeGreaterThan(0);
+        expect(
+          episodes.every(
+            (episode) =>
+              episode.outcome !== null &&
+              (episode.outcome.info as { grader?: string } | undefined)?.grader === 'model-graded',
+          ),
+        ).toBe(true);
+        // The grading policy's key is used, never recorded.
+        expect(JSON.stringify(run)).not.toContain('loopback-key');
+      } finally {
+        opened.close();
+      }
+    } finally {
+      await server.close();
+    }
   }, 120_000);
 });

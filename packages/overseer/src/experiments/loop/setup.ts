@@ -21,6 +21,8 @@ import type { RunStore } from '../../store/index.ts';
 import { referenceCompletion } from '../../tasks/family.ts';
 import type { TaskFamily } from '../../tasks/family.ts';
 import { getFamily } from '../../tasks/registry.ts';
+import type { FamilyContext } from '../../tasks/registry.ts';
+import { createPolicy } from '../../policies/registry.ts';
 import { createTrainer, trainers } from '../../training/registry.ts';
 import type { Trainer } from '../../training/trainer.ts';
 import type { ExpandedArm } from '../config.ts';
@@ -99,11 +101,19 @@ export interface Unit extends UnitContext {
   at(round: number, phase: string): void;
 }
 
+/**
+ * What an arm's family is built with: a dataset graded by `model-graded` builds its grading
+ * policy (the one its options name) at its first grading.
+ */
+const FAMILY_CONTEXT: FamilyContext = {
+  grader: { createPolicy: (name, options) => createPolicy(name, options) },
+};
+
 /** Builds a unit's shared objects from its context. */
 export function setUpUnit(context: UnitContext): Unit {
   const { arm, seed } = context;
   const config = arm.config;
-  const family = getFamily(config.task.name, config.task.options);
+  const family = getFamily(config.task.name, config.task.options, FAMILY_CONTEXT);
   const scaffold = createScaffold(config.scaffold.name, config.scaffold.options);
   scaffold.check(family);
   const evaluationScaffold = createScaffold(
@@ -233,7 +243,7 @@ export function measuringOverseer(unit: Unit): Overseer {
  */
 export function checkArm(arm: ExpandedArm): void {
   const config = arm.config;
-  const family = getFamily(config.task.name, config.task.options);
+  const family = getFamily(config.task.name, config.task.options, FAMILY_CONTEXT);
   createScaffold(config.scaffold.name, config.scaffold.options).check(family);
   const evaluationScaffold = createScaffold(
     config.evaluation.scaffold.name,

@@ -31,6 +31,11 @@ export type ModelGradedOptions = z.infer<typeof ModelGradedOptions>;
 export interface GraderContext {
   /** The policy `model-graded` asks, built from its `policy` option. */
   policy?: Policy;
+  /**
+   * Builds the policy from its name and options when none is given, at the first grading (an
+   * experiment sets its arms up synchronously, and a policy is built asynchronously).
+   */
+  createPolicy?: (name: string, options: JsonObject) => Promise<Policy>;
 }
 
 const GRADE = /GRADE\s*:\s*([CI])\b/gi;
@@ -49,8 +54,8 @@ export function gradingPrompt(sample: GradedSample, message: string, instruction
 
 /** The model grader, asking `context.policy`. */
 export function modelGraded(options: ModelGradedOptions, context: GraderContext): Grader {
-  const { policy } = context;
-  if (policy === undefined) {
+  const { policy, createPolicy } = context;
+  if (policy === undefined && createPolicy === undefined) {
     throw new OverseerError(
       'grader.no-policy',
       `The model-graded grader needs its policy ("${options.policy}") built before it grades.`,
@@ -59,16 +64,24 @@ export function modelGraded(options: ModelGradedOptions, context: GraderContext)
       },
     );
   }
+  let built: Promise<Policy> | undefined;
+  const grading = (): Promise<Policy> =>
+    policy === undefined
+      ? (built ??= createPolicy!(options.policy, options.policyOptions))
+      : Promise.resolve(policy);
+  // A policy built here records only what the options name, without `policyOptions`: those may
+  // hold secrets such as an apiKey, which a built policy's own reference leaves out.
+  const { policyOptions: _given, ...named } = options;
   return {
-    // The built policy's own options are recorded: they leave out secrets such as an apiKey.
     reference: {
       name: 'model-graded',
-      options: { ...options, policyOptions: policy.reference.options },
+      options:
+        policy === undefined ? named : { ...options, policyOptions: policy.reference.options },
     },
     usesModel: true,
     grade: async (sample, message): Promise<Grading> => {
       const prompt = gradingPrompt(sample, message, options.instructions);
-      const [generation] = await policy.generate([{ prompt }]);
+      const [generation] = await (await grading()).generate([{ prompt }]);
       const grades = [...generation.text.matchAll(GRADE)];
       const grade = grades[grades.length - 1]?.[1]?.toUpperCase();
       return {
