@@ -97,6 +97,34 @@ describe('psd CLI', () => {
     expect(result.output.join('\n')).toMatch(/decide, complete, verify, square, generate,\s+bench/);
   });
 
+  it('refuses bench sizes that are no orders, and a family its n cannot hold, saying what to change', async () => {
+    const bin = fileURLToPath(new URL('../bin/psd.cjs', import.meta.url));
+    const psd = (argv: string[]) =>
+      spawnSync(process.execPath, [bin, ...argv], {
+        encoding: 'utf8',
+        env: { ...process.env, PSD_TSX: '1' },
+      });
+    const negative = psd(['bench', '--sizes', '-5', '--peers', 'none']);
+    expect(negative.status).not.toBe(0);
+    expect(negative.stderr).toMatch(/each an integer ≥ 2 \(got "-5"\)/);
+    const densities = psd(['bench', '--densities', '5,x', '--peers', 'none']);
+    expect(densities.status).not.toBe(0);
+    expect(densities.stderr).toMatch(/positive numbers \(got "x"\)/);
+    const tooSmall = psd([
+      'generate',
+      '--pattern',
+      'band',
+      '--kind',
+      'no',
+      '--n',
+      '4',
+      '--output',
+      join(directory, 'small.mtx'),
+    ]);
+    expect(tooSmall.status).not.toBe(0);
+    expect(tooSmall.stderr).toMatch(/use a larger n or a smaller m\/n/);
+  });
+
   it('prints help for every verb', async () => {
     for (const verb of ['decide', 'complete', 'verify', 'square', 'bench', 'generate']) {
       const result = await run([verb, '--help']);

@@ -31,6 +31,34 @@ function list(value: string): string[] {
     .filter((s) => s !== '');
 }
 
+/** The smallest order a generated family is built at. */
+const MIN_ORDER = 2;
+
+/** A comma-separated list of matrix orders n, each an integer of at least `least`. */
+function orders(least: number): (value: string) => number[] {
+  return (value) =>
+    list(value).map((entry) => {
+      const n = Number(entry);
+      if (!Number.isInteger(n) || n < least) {
+        throw new InvalidArgumentError(
+          `expected comma-separated orders n, each an integer ≥ ${least} (got "${entry}")`,
+        );
+      }
+      return n;
+    });
+}
+
+/** A comma-separated list of positive numbers. */
+function positiveNumbers(value: string): number[] {
+  return list(value).map((entry) => {
+    try {
+      return positiveNumber(entry);
+    } catch {
+      throw new InvalidArgumentError(`expected comma-separated positive numbers (got "${entry}")`);
+    }
+  });
+}
+
 function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -427,15 +455,15 @@ export function buildProgram(out: (text: string) => void): Command {
     .option(
       '--sizes <list>',
       'orders n',
-      (v) => list(v).map(Number),
+      orders(MIN_ORDER),
       [100, 200, 400, 800, 1600, 3200, 10000],
     )
     .option('--patterns <list>', 'patterns', list, ['band', 'ktree', 'random', 'grid'])
-    .option('--densities <list>', 'm/n values', (v) => list(v).map(Number), [5])
+    .option('--densities <list>', 'm/n values', positiveNumbers, [5])
     .option(
       '--dense-sizes <list>',
       'sizes at which m/n = 20 is also run ("" for none)',
-      (v) => list(v).map(Number),
+      orders(MIN_ORDER),
       [100, 1000],
     )
     .option(
@@ -457,13 +485,13 @@ export function buildProgram(out: (text: string) => void): Command {
     .option(
       '--hard-no-sizes <list>',
       'orders of the NO families without a small witness (random pattern: a 30-cycle, an n/10-cycle, spread; "" for none)',
-      (v) => list(v).map(Number),
+      orders(MIN_ORDER),
       [1000, 5000],
     )
     .option(
       '--large-sizes <list>',
       'orders of the large rows (random and band, m/n = 10, ours only; "" for none)',
-      (v) => list(v).map(Number),
+      orders(MIN_ORDER),
       [100000],
     )
     .option('--max-seconds <s>', 'our budget per instance', positiveNumber, 120)

@@ -1,6 +1,7 @@
 import type { PartialMatrix } from './partial-matrix.ts';
 import { lanczosMinimum } from './lanczos.ts';
 import { createRandom, type Random } from './random.ts';
+import { PsdError } from './errors.ts';
 
 /** Sparsity patterns of the benchmark families: chordal (band, ktree) and non-chordal (random, grid). */
 export type PatternKind = 'band' | 'ktree' | 'random' | 'grid';
@@ -208,7 +209,13 @@ export function generateInstance(options: InstanceOptions): Instance {
       random,
     );
   } else if (kind === 'no') {
-    planted = plantCliqueViolation(n, entries, pattern.cliques!, violation, random);
+    if (pattern.cliques === undefined || pattern.cliques.length === 0) {
+      throw new PsdError(
+        'generate.no-clique',
+        `a ${patternKind} NO instance plants its violation in a clique of the pattern, and at n = ${n} with m/n = ${density} the pattern has none; use a larger n or a smaller m/n`,
+      );
+    }
+    planted = plantCliqueViolation(n, entries, pattern.cliques, violation, random);
   }
   if (scaleDiagonal) {
     const factor = Float64Array.from({ length: n }, () => 0.5 * 4 ** random.next());
