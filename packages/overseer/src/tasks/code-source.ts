@@ -270,7 +270,11 @@ function render(
   const dropped = language === 'python' ? docstrings(tokens) : new Set<number>();
   let text = '';
   tokens.forEach((token, position) => {
-    if (token.kind === 'comment' || dropped.has(position)) return;
+    // A comment across lines still ends a line (JavaScript's semicolon insertion counts on it).
+    if (token.kind === 'comment' || dropped.has(position)) {
+      if (token.text.includes('\n')) text += '\n';
+      return;
+    }
     text += token.kind === 'name' ? (rename(position) ?? token.text) : token.text;
   });
   return text
@@ -334,6 +338,15 @@ export function normaliseCode(
     ...(language === 'js' ? [...JAVASCRIPT_KEYWORDS, ...JAVASCRIPT_GLOBALS] : []),
     ...(language === 'python' ? [...PYTHON_KEYWORDS, ...PYTHON_BUILTINS] : []),
   ]);
+  if (language === 'python') {
+    // Names an import binds keep their spelling: they name a module's things, not the code's.
+    for (const match of source.matchAll(/^[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]+([^\n#]+)/gm)) {
+      for (const part of match[1].replace(/[()]/g, '').split(',')) {
+        const bound = /(?:\bas\s+)?([A-Za-z_]\w*)\s*$/.exec(part.trim());
+        if (bound !== null) fixed.add(bound[1]);
+      }
+    }
+  }
   const names = new Map<string, string>();
   const renamed = new Map<number, string>();
   kept.forEach((position, order) => {
