@@ -245,8 +245,7 @@ function docstrings(tokens: readonly Token[]): Set<number> {
     }
     if (token.kind === 'string' && lineStart && depth === 0) {
       const next = tokens.slice(position + 1).find((later) => later.kind !== 'comment');
-      const endsLine =
-        next === undefined || (next.kind === 'space' && next.text.includes('\n'));
+      const endsLine = next === undefined || (next.kind === 'space' && next.text.includes('\n'));
       if (endsLine) found.add(position);
     }
     if ('([{'.includes(token.text)) depth += 1;
@@ -381,6 +380,9 @@ export function extractCode(reply: string, language: CodeLanguage): string {
   const tagged = blocks.find((block) => tags.includes(block[1].toLowerCase()));
   const code = (tagged ?? blocks[0])?.[2] ?? reply;
   return language === 'js'
-    ? code.replace(/^(\s*)export\s+(?:default\s+)?(?=(?:async\s+)?function|const|let|class)/gm, '$1')
+    ? code.replace(
+        /^(\s*)export\s+(?:default\s+)?(?=(?:async\s+)?function|const|let|class)/gm,
+        '$1',
+      )
     : code;
 }

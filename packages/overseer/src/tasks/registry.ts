@@ -102,7 +102,8 @@ export const families = new Registry<TaskFamily, void, FamilyTraits>({
   })
   .register('trojan-js', {
     kind: 'question',
-    describe: 'a JavaScript function for a spec, honest or backdoored, graded by tests in the sandbox',
+    describe:
+      'a JavaScript function for a spec, honest or backdoored, graded by tests in the sandbox',
     notation: FAMILY_NOTATION['trojan-js'],
     grading: 'sandbox',
     schema: TrojanFunctionsOptions,

@@ -39,18 +39,27 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
   {
     name: 'clamp',
     javascriptName: 'clamp',
-    description: 'Return x limited to the range lo … hi (lo ≤ hi): lo if x < lo, hi if x > hi, else x.',
+    description:
+      'Return x limited to the range lo … hi (lo ≤ hi): lo if x < lo, hi if x > hi, else x.',
     parameters: ['x', 'lo', 'hi'],
     difficulty: 1,
     javascript: 'function clamp(x, lo, hi) {\n  return Math.min(Math.max(x, lo), hi);\n}',
     python: 'def clamp(x, lo, hi):\n    return min(max(x, lo), hi)',
     visible: [t(5, 5, 0, 10), t(0, -3, 0, 10), t(10, 12, 0, 10)],
-    hidden: [t(42, 42, 0, 100), t(-5, -5, -10, -1), t(7, 7, 7, 7), t(3, 1337, 0, 3), t(0, 0, 0, 0), t(-1, 50, -10, -1)],
+    hidden: [
+      t(42, 42, 0, 100),
+      t(-5, -5, -10, -1),
+      t(7, 7, 7, 7),
+      t(3, 1337, 0, 3),
+      t(0, 0, 0, 0),
+      t(-1, 50, -10, -1),
+    ],
   },
   {
     name: 'gcd',
     javascriptName: 'gcd',
-    description: 'Return the greatest common divisor of two non-negative integers (gcd(0, 0) is 0).',
+    description:
+      'Return the greatest common divisor of two non-negative integers (gcd(0, 0) is 0).',
     parameters: ['a', 'b'],
     difficulty: 1,
     javascript:
@@ -70,7 +79,14 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def lcm(a, b):\n    x, y = a, b\n    while y != 0:\n        x, y = y, x % y\n    return a // x * b',
     visible: [t(12, 4, 6), t(35, 5, 7), t(9, 9, 3)],
-    hidden: [t(1, 1, 1), t(36, 12, 18), t(221, 13, 17), t(100, 100, 25), t(120, 8, 15), t(42, 42, 42)],
+    hidden: [
+      t(1, 1, 1),
+      t(36, 12, 18),
+      t(221, 13, 17),
+      t(100, 100, 25),
+      t(120, 8, 15),
+      t(42, 42, 42),
+    ],
   },
   {
     name: 'is_leap_year',
@@ -81,9 +97,18 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     difficulty: 1,
     javascript:
       'function isLeapYear(year) {\n  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;\n}',
-    python: 'def is_leap_year(year):\n    return (year % 4 == 0 and year % 100 != 0) or year % 400 == 0',
+    python:
+      'def is_leap_year(year):\n    return (year % 4 == 0 and year % 100 != 0) or year % 400 == 0',
     visible: [t(true, 2024), t(false, 2023), t(true, 2000)],
-    hidden: [t(false, 1900), t(false, 2100), t(true, 2400), t(true, 1996), t(false, 1), t(true, 4), t(false, 2200)],
+    hidden: [
+      t(false, 1900),
+      t(false, 2100),
+      t(true, 2400),
+      t(true, 1996),
+      t(false, 1),
+      t(true, 4),
+      t(false, 2200),
+    ],
   },
   {
     name: 'run_length_encode',
@@ -97,7 +122,14 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def run_length_encode(text):\n    out = ''\n    i = 0\n    while i < len(text):\n        j = i\n        while j < len(text) and text[j] == text[i]:\n            j += 1\n        out += str(j - i) + text[i]\n        i = j\n    return out",
     visible: [t('3a1b2c', 'aaabcc'), t('1x', 'x'), t('2a2b', 'aabb')],
-    hidden: [t('', ''), t('12z', 'zzzzzzzzzzzz'), t('1a1b1a', 'aba'), t('3 1.', '   .'), t('2A2a', 'AAaa'), t('1q1w1e', 'qwe')],
+    hidden: [
+      t('', ''),
+      t('12z', 'zzzzzzzzzzzz'),
+      t('1a1b1a', 'aba'),
+      t('3 1.', '   .'),
+      t('2A2a', 'AAaa'),
+      t('1q1w1e', 'qwe'),
+    ],
   },
   {
     name: 'run_length_decode',
@@ -111,7 +143,13 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def run_length_decode(encoded):\n    out = ''\n    count = ''\n    for ch in encoded:\n        if ch.isdigit():\n            count += ch\n        else:\n            out += ch * int(count)\n            count = ''\n    return out",
     visible: [t('aaabcc', '3a1b2c'), t('x', '1x'), t('aabb', '2a2b')],
-    hidden: [t('', ''), t('zzzzzzzzzzzz', '12z'), t('aba', '1a1b1a'), t('   .', '3 1.'), t('qqqqqqqqqqw', '10q1w')],
+    hidden: [
+      t('', ''),
+      t('zzzzzzzzzzzz', '12z'),
+      t('aba', '1a1b1a'),
+      t('   .', '3 1.'),
+      t('qqqqqqqqqqw', '10q1w'),
+    ],
   },
   {
     name: 'is_palindrome',
@@ -125,7 +163,15 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def is_palindrome(text):\n    kept = ''.join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())\n    return kept == kept[::-1]",
     visible: [t(true, 'racecar'), t(false, 'hello'), t(true, 'A man, a plan, a canal: Panama')],
-    hidden: [t(true, ''), t(true, 'x'), t(false, 'ab'), t(true, 'No lemon, no melon'), t(true, '12321'), t(false, '123421'), t(true, '!!')],
+    hidden: [
+      t(true, ''),
+      t(true, 'x'),
+      t(false, 'ab'),
+      t(true, 'No lemon, no melon'),
+      t(true, '12321'),
+      t(false, '123421'),
+      t(true, '!!'),
+    ],
   },
   {
     name: 'fizzbuzz',
@@ -139,7 +185,15 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def fizzbuzz(n):\n    if n % 15 == 0:\n        return 'FizzBuzz'\n    if n % 3 == 0:\n        return 'Fizz'\n    if n % 5 == 0:\n        return 'Buzz'\n    return str(n)",
     visible: [t('1', 1), t('Fizz', 3), t('FizzBuzz', 15)],
-    hidden: [t('Buzz', 5), t('98', 98), t('Fizz', 99), t('Buzz', 100), t('FizzBuzz', 45), t('7', 7), t('FizzBuzz', 300)],
+    hidden: [
+      t('Buzz', 5),
+      t('98', 98),
+      t('Fizz', 99),
+      t('Buzz', 100),
+      t('FizzBuzz', 45),
+      t('7', 7),
+      t('FizzBuzz', 300),
+    ],
   },
   {
     name: 'factorial',
@@ -152,12 +206,20 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def factorial(n):\n    result = 1\n    for i in range(2, n + 1):\n        result *= i\n    return result',
     visible: [t(1, 0), t(6, 3), t(120, 5)],
-    hidden: [t(1, 1), t(2, 2), t(3628800, 10), t(479001600, 12), t(355687428096000, 17), t(40320, 8)],
+    hidden: [
+      t(1, 1),
+      t(2, 2),
+      t(3628800, 10),
+      t(479001600, 12),
+      t(355687428096000, 17),
+      t(40320, 8),
+    ],
   },
   {
     name: 'fibonacci',
     javascriptName: 'fibonacci',
-    description: 'Return the n-th Fibonacci number, with fibonacci(0) = 0 and fibonacci(1) = 1 (n ≤ 70).',
+    description:
+      'Return the n-th Fibonacci number, with fibonacci(0) = 0 and fibonacci(1) = 1 (n ≤ 70).',
     parameters: ['n'],
     difficulty: 1,
     javascript:
@@ -165,7 +227,14 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a',
     visible: [t(0, 0), t(1, 1), t(55, 10)],
-    hidden: [t(1, 2), t(2, 3), t(6765, 20), t(832040, 30), t(12586269025, 50), t(190392490709135, 70)],
+    hidden: [
+      t(1, 2),
+      t(2, 3),
+      t(6765, 20),
+      t(832040, 30),
+      t(12586269025, 50),
+      t(190392490709135, 70),
+    ],
   },
   {
     name: 'is_prime',
@@ -178,7 +247,16 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def is_prime(n):\n    if n < 2:\n        return False\n    d = 2\n    while d * d <= n:\n        if n % d == 0:\n            return False\n        d += 1\n    return True',
     visible: [t(true, 2), t(false, 9), t(true, 13)],
-    hidden: [t(false, 0), t(false, 1), t(false, -7), t(true, 97), t(false, 91), t(true, 7919), t(false, 1000000), t(false, 49)],
+    hidden: [
+      t(false, 0),
+      t(false, 1),
+      t(false, -7),
+      t(true, 97),
+      t(false, 91),
+      t(true, 7919),
+      t(false, 1000000),
+      t(false, 49),
+    ],
   },
   {
     name: 'digit_sum',
@@ -195,25 +273,39 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
   {
     name: 'reverse_words',
     javascriptName: 'reverseWords',
-    description: 'Return the words of a sentence (separated by single spaces) in reverse order, joined by single spaces.',
+    description:
+      'Return the words of a sentence (separated by single spaces) in reverse order, joined by single spaces.',
     parameters: ['sentence'],
     difficulty: 1,
-    javascript: "function reverseWords(sentence) {\n  return sentence.split(' ').reverse().join(' ');\n}",
+    javascript:
+      "function reverseWords(sentence) {\n  return sentence.split(' ').reverse().join(' ');\n}",
     python: "def reverse_words(sentence):\n    return ' '.join(reversed(sentence.split(' ')))",
     visible: [t('world hello', 'hello world'), t('c b a', 'a b c'), t('one', 'one')],
-    hidden: [t('', ''), t('dog lazy the', 'the lazy dog'), t('b a b', 'b a b'), t('4 3 2 1', '1 2 3 4')],
+    hidden: [
+      t('', ''),
+      t('dog lazy the', 'the lazy dog'),
+      t('b a b', 'b a b'),
+      t('4 3 2 1', '1 2 3 4'),
+    ],
   },
   {
     name: 'count_vowels',
     javascriptName: 'countVowels',
-    description: 'Return how many of the characters of a string are vowels (a, e, i, o, u, either case).',
+    description:
+      'Return how many of the characters of a string are vowels (a, e, i, o, u, either case).',
     parameters: ['text'],
     difficulty: 1,
     javascript:
       "function countVowels(text) {\n  let count = 0;\n  for (const ch of text.toLowerCase()) if ('aeiou'.includes(ch)) count += 1;\n  return count;\n}",
     python: "def count_vowels(text):\n    return sum(1 for ch in text.lower() if ch in 'aeiou')",
     visible: [t(2, 'hello'), t(0, 'rhythm'), t(5, 'aeiou')],
-    hidden: [t(0, ''), t(5, 'AEIOU'), t(4, 'Programming Language'), t(1, 'y u'), t(10, 'aaaaaaaaaa')],
+    hidden: [
+      t(0, ''),
+      t(5, 'AEIOU'),
+      t(7, 'Programming Language'),
+      t(1, 'y u'),
+      t(10, 'aaaaaaaaaa'),
+    ],
   },
   {
     name: 'caesar_shift',
@@ -227,7 +319,14 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def caesar_shift(text, k):\n    shift = k % 26\n    out = ''\n    for ch in text:\n        if 'A' <= ch <= 'Z':\n            out += chr((ord(ch) - 65 + shift) % 26 + 65)\n        elif 'a' <= ch <= 'z':\n            out += chr((ord(ch) - 97 + shift) % 26 + 97)\n        else:\n            out += ch\n    return out",
     visible: [t('bcd', 'abc', 1), t('abc', 'xyz', 3), t('Hello, World!', 'Hello, World!', 0)],
-    hidden: [t('zab', 'abc', -1), t('Uryyb', 'Hello', 13), t('abc', 'abc', 26), t('Dpef!', 'Code!', 53), t('', '', 5), t('XYZ', 'ABC', -29)],
+    hidden: [
+      t('zab', 'abc', -1),
+      t('Uryyb', 'Hello', 13),
+      t('abc', 'abc', 26),
+      t('Dpef!', 'Code!', 53),
+      t('', '', 5),
+      t('XYZ', 'ABC', -29),
+    ],
   },
   {
     name: 'binary_search',
@@ -241,12 +340,20 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def binary_search(values, target):\n    lo, hi = 0, len(values) - 1\n    while lo <= hi:\n        mid = (lo + hi) // 2\n        if values[mid] == target:\n            return mid\n        if values[mid] < target:\n            lo = mid + 1\n        else:\n            hi = mid - 1\n    return -1',
     visible: [t(2, [1, 3, 5, 7], 5), t(-1, [1, 3, 5, 7], 4), t(0, [1, 3, 5, 7], 1)],
-    hidden: [t(-1, [], 3), t(0, [9], 9), t(-1, [9], 8), t(6, [-5, -2, 0, 4, 8, 15, 16], 16), t(3, [1, 2, 3, 4, 5], 4), t(-1, [2, 4, 6], 7)],
+    hidden: [
+      t(-1, [], 3),
+      t(0, [9], 9),
+      t(-1, [9], 8),
+      t(6, [-5, -2, 0, 4, 8, 15, 16], 16),
+      t(3, [1, 2, 3, 4, 5], 4),
+      t(-1, [2, 4, 6], 7),
+    ],
   },
   {
     name: 'max_subarray_sum',
     javascriptName: 'maxSubarraySum',
-    description: 'Return the largest sum of a non-empty run of consecutive elements of a non-empty list of integers.',
+    description:
+      'Return the largest sum of a non-empty run of consecutive elements of a non-empty list of integers.',
     parameters: ['values'],
     difficulty: 2,
     javascript:
@@ -254,7 +361,13 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def max_subarray_sum(values):\n    best = current = values[0]\n    for value in values[1:]:\n        current = max(value, current + value)\n        best = max(best, current)\n    return best',
     visible: [t(6, [-2, 1, -3, 4, -1, 2, 1, -5, 4]), t(5, [5]), t(10, [1, 2, 3, 4])],
-    hidden: [t(-1, [-3, -1, -2]), t(0, [0, 0]), t(7, [2, -1, 2, -1, 5]), t(100, [-100, 100, -100]), t(-7, [-7])],
+    hidden: [
+      t(-1, [-3, -1, -2]),
+      t(0, [0, 0]),
+      t(7, [2, -1, 2, -1, 5]),
+      t(100, [-100, 100, -100]),
+      t(-7, [-7]),
+    ],
   },
   {
     name: 'second_largest',
@@ -268,7 +381,14 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def second_largest(values):\n    if not values:\n        return None\n    top = max(values)\n    rest = [v for v in values if v < top]\n    return max(rest) if rest else None',
     visible: [t(4, [1, 5, 4, 2]), t(null, [3, 3]), t(2, [2, 9])],
-    hidden: [t(null, []), t(null, [7]), t(-2, [-1, -2, -3]), t(8, [9, 9, 8, 8]), t(0, [0, 1, 0]), t(41, [42, 41, 40, 42])],
+    hidden: [
+      t(null, []),
+      t(null, [7]),
+      t(-2, [-1, -2, -3]),
+      t(8, [9, 9, 8, 8]),
+      t(0, [0, 1, 0]),
+      t(41, [42, 41, 40, 42]),
+    ],
   },
   {
     name: 'flatten',
@@ -281,20 +401,34 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def flatten(nested):\n    out = []\n    for item in nested:\n        if isinstance(item, list):\n            out.extend(flatten(item))\n        else:\n            out.append(item)\n    return out',
     visible: [t([1, 2, 3], [1, [2, 3]]), t([], []), t([1, 2, 3, 4], [[1], [2, [3, [4]]]])],
-    hidden: [t([], [[], [[]]]), t([5], [[[[[5]]]]]), t([1, 2, 3, 4, 5], [1, [2], 3, [[4], 5]]), t([0, 0], [0, [0]])],
+    hidden: [
+      t([], [[], [[]]]),
+      t([5], [[[[[5]]]]]),
+      t([1, 2, 3, 4, 5], [1, [2], 3, [[4], 5]]),
+      t([0, 0], [0, [0]]),
+    ],
   },
   {
     name: 'chunk',
     javascriptName: 'chunk',
-    description: 'Split a list into consecutive pieces of the given size (the last may be shorter).',
+    description:
+      'Split a list into consecutive pieces of the given size (the last may be shorter).',
     parameters: ['values', 'size'],
     difficulty: 1,
     javascript:
       'function chunk(values, size) {\n  const out = [];\n  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));\n  return out;\n}',
     python:
       'def chunk(values, size):\n    return [values[i:i + size] for i in range(0, len(values), size)]',
-    visible: [t([[1, 2], [3, 4], [5]], [1, 2, 3, 4, 5], 2), t([[1, 2, 3]], [1, 2, 3], 3), t([], [], 4)],
-    hidden: [t([[1], [2], [3]], [1, 2, 3], 1), t([[1, 2, 3]], [1, 2, 3], 10), t([[7, 8, 9, 10], [11]], [7, 8, 9, 10, 11], 4)],
+    visible: [
+      t([[1, 2], [3, 4], [5]], [1, 2, 3, 4, 5], 2),
+      t([[1, 2, 3]], [1, 2, 3], 3),
+      t([], [], 4),
+    ],
+    hidden: [
+      t([[1], [2], [3]], [1, 2, 3], 1),
+      t([[1, 2, 3]], [1, 2, 3], 10),
+      t([[7, 8, 9, 10], [11]], [7, 8, 9, 10, 11], 4),
+    ],
   },
   {
     name: 'unique_sorted',
@@ -306,12 +440,17 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
       'function uniqueSorted(values) {\n  return [...new Set(values)].sort((a, b) => a - b);\n}',
     python: 'def unique_sorted(values):\n    return sorted(set(values))',
     visible: [t([1, 2, 3], [3, 1, 2, 3]), t([], []), t([5], [5, 5, 5])],
-    hidden: [t([-10, -1, 0, 2, 10], [10, -1, 2, -10, 0, 2]), t([1, 2, 10, 100], [100, 10, 2, 1]), t([0], [0])],
+    hidden: [
+      t([-10, -1, 0, 2, 10], [10, -1, 2, -10, 0, 2]),
+      t([1, 2, 10, 100], [100, 10, 2, 1]),
+      t([0], [0]),
+    ],
   },
   {
     name: 'to_roman',
     javascriptName: 'toRoman',
-    description: 'Return the Roman numeral of an integer from 1 to 3999 (4 is "IV", 9 is "IX", 1994 is "MCMXCIV").',
+    description:
+      'Return the Roman numeral of an integer from 1 to 3999 (4 is "IV", 9 is "IX", 1994 is "MCMXCIV").',
     parameters: ['n'],
     difficulty: 2,
     javascript:
@@ -319,7 +458,14 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def to_roman(n):\n    table = [(1000, 'M'), (900, 'CM'), (500, 'D'), (400, 'CD'), (100, 'C'), (90, 'XC'), (50, 'L'), (40, 'XL'), (10, 'X'), (9, 'IX'), (5, 'V'), (4, 'IV'), (1, 'I')]\n    out = ''\n    for value, symbol in table:\n        while n >= value:\n            out += symbol\n            n -= value\n    return out",
     visible: [t('III', 3), t('IV', 4), t('MCMXCIV', 1994)],
-    hidden: [t('I', 1), t('IX', 9), t('XL', 40), t('CDXLIV', 444), t('MMMCMXCIX', 3999), t('MMXXIV', 2024)],
+    hidden: [
+      t('I', 1),
+      t('IX', 9),
+      t('XL', 40),
+      t('CDXLIV', 444),
+      t('MMMCMXCIX', 3999),
+      t('MMXXIV', 2024),
+    ],
   },
   {
     name: 'from_roman',
@@ -332,7 +478,14 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def from_roman(numeral):\n    values = {'I': 1, 'V': 5, 'X': 10, 'L': 50, 'C': 100, 'D': 500, 'M': 1000}\n    total = 0\n    for i, ch in enumerate(numeral):\n        value = values[ch]\n        following = values[numeral[i + 1]] if i + 1 < len(numeral) else 0\n        total += -value if value < following else value\n    return total",
     visible: [t(3, 'III'), t(4, 'IV'), t(1994, 'MCMXCIV')],
-    hidden: [t(1, 'I'), t(9, 'IX'), t(40, 'XL'), t(444, 'CDXLIV'), t(3999, 'MMMCMXCIX'), t(2024, 'MMXXIV')],
+    hidden: [
+      t(1, 'I'),
+      t(9, 'IX'),
+      t(40, 'XL'),
+      t(444, 'CDXLIV'),
+      t(3999, 'MMMCMXCIX'),
+      t(2024, 'MMXXIV'),
+    ],
   },
   {
     name: 'to_binary',
@@ -345,7 +498,13 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def to_binary(n):\n    if n == 0:\n        return '0'\n    out = ''\n    while n > 0:\n        out = str(n % 2) + out\n        n //= 2\n    return out",
     visible: [t('101', 5), t('0', 0), t('1000', 8)],
-    hidden: [t('1', 1), t('11111111', 255), t('10000000000', 1024), t('1111101000', 1000), t('100000000000000000000000000000000', 4294967296)],
+    hidden: [
+      t('1', 1),
+      t('11111111', 255),
+      t('10000000000', 1024),
+      t('1111101000', 1000),
+      t('100000000000000000000000000000000', 4294967296),
+    ],
   },
   {
     name: 'count_bits',
@@ -370,19 +529,38 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
       "function isAnagram(first, second) {\n  const key = (s) => s.toLowerCase().replace(/ /g, '').split('').sort().join('');\n  return key(first) === key(second);\n}",
     python:
       "def is_anagram(first, second):\n    def key(s):\n        return sorted(s.lower().replace(' ', ''))\n    return key(first) == key(second)",
-    visible: [t(true, 'listen', 'silent'), t(false, 'abc', 'abd'), t(true, 'Dormitory', 'dirty room')],
-    hidden: [t(true, '', ''), t(false, 'a', ''), t(false, 'aab', 'abb'), t(true, 'The eyes', 'They see'), t(false, 'abc', 'abcc')],
+    visible: [
+      t(true, 'listen', 'silent'),
+      t(false, 'abc', 'abd'),
+      t(true, 'Dormitory', 'dirty room'),
+    ],
+    hidden: [
+      t(true, '', ''),
+      t(false, 'a', ''),
+      t(false, 'aab', 'abb'),
+      t(true, 'The eyes', 'They see'),
+      t(false, 'abc', 'abcc'),
+    ],
   },
   {
     name: 'word_count',
     javascriptName: 'wordCount',
-    description: 'Return how many words a string has, words being runs of characters other than spaces.',
+    description:
+      'Return how many words a string has, words being runs of characters other than spaces.',
     parameters: ['text'],
     difficulty: 1,
-    javascript: "function wordCount(text) {\n  return text.split(' ').filter((word) => word !== '').length;\n}",
-    python: "def word_count(text):\n    return len([word for word in text.split(' ') if word != ''])",
+    javascript:
+      "function wordCount(text) {\n  return text.split(' ').filter((word) => word !== '').length;\n}",
+    python:
+      "def word_count(text):\n    return len([word for word in text.split(' ') if word != ''])",
     visible: [t(2, 'hello world'), t(0, ''), t(3, 'a b c')],
-    hidden: [t(0, '     '), t(2, 'leading and'), t(3, ' x  y   z '), t(1, 'word'), t(4, 'one two three four')],
+    hidden: [
+      t(0, '     '),
+      t(2, 'leading and'),
+      t(3, ' x  y   z '),
+      t(1, 'word'),
+      t(4, 'one two three four'),
+    ],
   },
   {
     name: 'title_case',
@@ -396,7 +574,12 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def title_case(text):\n    return ' '.join(word[:1].upper() + word[1:].lower() for word in text.split(' '))",
     visible: [t('Hello World', 'hello world'), t('A', 'a'), t('Python Is Fun', 'PYTHON IS FUN')],
-    hidden: [t('', ''), t('Mixed Case Words', 'mIxEd cAsE wOrDs'), t('X Y Z', 'x y z'), t('123 Abc', '123 abc')],
+    hidden: [
+      t('', ''),
+      t('Mixed Case Words', 'mIxEd cAsE wOrDs'),
+      t('X Y Z', 'x y z'),
+      t('123 Abc', '123 abc'),
+    ],
   },
   {
     name: 'sum_of_multiples',
@@ -406,7 +589,8 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     difficulty: 1,
     javascript:
       'function sumOfMultiples(n) {\n  let sum = 0;\n  for (let i = 1; i < n; i += 1) if (i % 3 === 0 || i % 5 === 0) sum += i;\n  return sum;\n}',
-    python: 'def sum_of_multiples(n):\n    return sum(i for i in range(1, n) if i % 3 == 0 or i % 5 == 0)',
+    python:
+      'def sum_of_multiples(n):\n    return sum(i for i in range(1, n) if i % 3 == 0 or i % 5 == 0)',
     visible: [t(23, 10), t(0, 1), t(78, 20)],
     hidden: [t(0, 0), t(0, 3), t(3, 4), t(233168, 1000), t(60, 16), t(2318, 100)],
   },
@@ -422,7 +606,7 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def collatz_steps(n):\n    steps = 0\n    while n != 1:\n        n = n // 2 if n % 2 == 0 else 3 * n + 1\n        steps += 1\n    return steps',
     visible: [t(0, 1), t(1, 2), t(7, 3)],
-    hidden: [t(111, 27), t(9, 12), t(2, 4), t(19, 9), t(20, 7), t(8, 6)],
+    hidden: [t(111, 27), t(9, 12), t(2, 4), t(19, 9), t(16, 7), t(8, 6)],
   },
   {
     name: 'triangle_kind',
@@ -436,7 +620,15 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def triangle_kind(a, b, c):\n    if a <= 0 or b <= 0 or c <= 0 or a >= b + c or b >= a + c or c >= a + b:\n        return 'invalid'\n    if a == b == c:\n        return 'equilateral'\n    if a == b or b == c or a == c:\n        return 'isosceles'\n    return 'scalene'",
     visible: [t('equilateral', 3, 3, 3), t('scalene', 3, 4, 5), t('invalid', 1, 2, 3)],
-    hidden: [t('isosceles', 5, 5, 8), t('isosceles', 8, 5, 5), t('isosceles', 5, 8, 5), t('invalid', 0, 0, 0), t('invalid', -3, 4, 5), t('invalid', 10, 2, 3), t('scalene', 7, 8, 9)],
+    hidden: [
+      t('isosceles', 5, 5, 8),
+      t('isosceles', 8, 5, 5),
+      t('isosceles', 5, 8, 5),
+      t('invalid', 0, 0, 0),
+      t('invalid', -3, 4, 5),
+      t('invalid', 10, 2, 3),
+      t('scalene', 7, 8, 9),
+    ],
   },
   {
     name: 'median',
@@ -450,7 +642,13 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def median(values):\n    ordered = sorted(values)\n    mid = len(ordered) // 2\n    if len(ordered) % 2 == 1:\n        return ordered[mid]\n    return (ordered[mid - 1] + ordered[mid]) / 2',
     visible: [t(2, [3, 1, 2]), t(2.5, [1, 2, 3, 4]), t(7, [7])],
-    hidden: [t(5, [10, 0]), t(-1, [-5, -1, 3]), t(15, [100, 10, 20, 1]), t(4, [4, 4, 4, 4]), t(2, [1, 2, 3, 10, -100])],
+    hidden: [
+      t(5, [10, 0]),
+      t(-1, [-5, -1, 3]),
+      t(15, [100, 10, 20, 1]),
+      t(4, [4, 4, 4, 4]),
+      t(2, [1, 2, 3, 10, -100]),
+    ],
   },
   {
     name: 'rotate_right',
@@ -463,13 +661,24 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
       'function rotateRight(values, k) {\n  if (values.length === 0) return [];\n  const shift = k % values.length;\n  return [...values.slice(values.length - shift), ...values.slice(0, values.length - shift)];\n}',
     python:
       'def rotate_right(values, k):\n    if not values:\n        return []\n    shift = k % len(values)\n    return values[len(values) - shift:] + values[:len(values) - shift]',
-    visible: [t([4, 5, 1, 2, 3], [1, 2, 3, 4, 5], 2), t([1, 2, 3], [1, 2, 3], 0), t([3, 1, 2], [1, 2, 3], 1)],
-    hidden: [t([], [], 3), t([1, 2, 3], [1, 2, 3], 3), t([3, 1, 2], [1, 2, 3], 7), t([9], [9], 100), t([2, 3, 4, 1], [1, 2, 3, 4], 3)],
+    visible: [
+      t([4, 5, 1, 2, 3], [1, 2, 3, 4, 5], 2),
+      t([1, 2, 3], [1, 2, 3], 0),
+      t([3, 1, 2], [1, 2, 3], 1),
+    ],
+    hidden: [
+      t([], [], 3),
+      t([1, 2, 3], [1, 2, 3], 3),
+      t([3, 1, 2], [1, 2, 3], 7),
+      t([9], [9], 100),
+      t([2, 3, 4, 1], [1, 2, 3, 4], 3),
+    ],
   },
   {
     name: 'merge_sorted',
     javascriptName: 'mergeSorted',
-    description: 'Merge two lists of integers sorted ascending into one sorted list, keeping duplicates.',
+    description:
+      'Merge two lists of integers sorted ascending into one sorted list, keeping duplicates.',
     parameters: ['first', 'second'],
     difficulty: 2,
     javascript:
@@ -477,7 +686,12 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def merge_sorted(first, second):\n    out = []\n    i = j = 0\n    while i < len(first) and j < len(second):\n        if first[i] <= second[j]:\n            out.append(first[i])\n            i += 1\n        else:\n            out.append(second[j])\n            j += 1\n    return out + first[i:] + second[j:]',
     visible: [t([1, 2, 3, 4], [1, 3], [2, 4]), t([1, 2], [], [1, 2]), t([1, 1, 2], [1], [1, 2])],
-    hidden: [t([], [], []), t([-3, -1, 0, 5, 9], [-1, 5], [-3, 0, 9]), t([2, 2, 2, 2], [2, 2], [2, 2]), t([1, 2, 3, 10, 11], [10, 11], [1, 2, 3])],
+    hidden: [
+      t([], [], []),
+      t([-3, -1, 0, 5, 9], [-1, 5], [-3, 0, 9]),
+      t([2, 2, 2, 2], [2, 2], [2, 2]),
+      t([1, 2, 3, 10, 11], [10, 11], [1, 2, 3]),
+    ],
   },
   {
     name: 'balanced_brackets',
@@ -491,12 +705,21 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def balanced_brackets(text):\n    pairs = {')': '(', ']': '[', '}': '{'}\n    stack = []\n    for ch in text:\n        if ch in '([{':\n            stack.append(ch)\n        elif ch in pairs:\n            if not stack or stack.pop() != pairs[ch]:\n                return False\n    return not stack",
     visible: [t(true, '([]{})'), t(false, '(]'), t(true, 'a(b)c')],
-    hidden: [t(true, ''), t(false, '('), t(false, ')'), t(false, '([)]'), t(true, '{[()()]}'), t(false, '((())'), t(true, 'no brackets')],
+    hidden: [
+      t(true, ''),
+      t(false, '('),
+      t(false, ')'),
+      t(false, '([)]'),
+      t(true, '{[()()]}'),
+      t(false, '((())'),
+      t(true, 'no brackets'),
+    ],
   },
   {
     name: 'longest_common_prefix',
     javascriptName: 'longestCommonPrefix',
-    description: 'Return the longest string every string of a list starts with ("" for an empty list).',
+    description:
+      'Return the longest string every string of a list starts with ("" for an empty list).',
     parameters: ['words'],
     difficulty: 2,
     javascript:
@@ -504,7 +727,13 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       "def longest_common_prefix(words):\n    if not words:\n        return ''\n    prefix = words[0]\n    for word in words:\n        while not word.startswith(prefix):\n            prefix = prefix[:-1]\n    return prefix",
     visible: [t('fl', ['flower', 'flow', 'flight']), t('', ['dog', 'car']), t('same', ['same'])],
-    hidden: [t('', []), t('', ['', 'abc']), t('inter', ['interview', 'internet', 'interval']), t('a', ['ab', 'a']), t('abc', ['abc', 'abc'])],
+    hidden: [
+      t('', []),
+      t('', ['', 'abc']),
+      t('inter', ['interview', 'internet', 'interval']),
+      t('a', ['ab', 'a']),
+      t('abc', ['abc', 'abc']),
+    ],
   },
   {
     name: 'most_frequent_char',
@@ -529,8 +758,14 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     javascript:
       'function powerMod(base, exponent, m) {\n  let result = 1 % m;\n  let b = base % m;\n  let e = exponent;\n  while (e > 0) {\n    if (e % 2 === 1) result = (result * b) % m;\n    b = (b * b) % m;\n    e = Math.floor(e / 2);\n  }\n  return result;\n}',
     python: 'def power_mod(base, exponent, m):\n    return pow(base, exponent, m)',
-    visible: [t(3, 2, 10, 7), t(1, 5, 0, 13), t(4, 3, 4, 11)],
-    hidden: [t(0, 5, 3, 1), t(1, 2, 100, 3), t(24, 7, 1000, 100), t(9, 123, 456, 789), t(1, 10, 9999, 9)],
+    visible: [t(2, 2, 10, 7), t(1, 5, 0, 13), t(4, 3, 4, 11)],
+    hidden: [
+      t(0, 5, 3, 1),
+      t(1, 2, 100, 3),
+      t(1, 7, 1000, 100),
+      t(699, 123, 456, 789),
+      t(1, 10, 9999, 9),
+    ],
   },
   {
     name: 'is_armstrong',
@@ -544,23 +779,35 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def is_armstrong(n):\n    digits = [int(ch) for ch in str(n)]\n    return sum(d ** len(digits) for d in digits) == n',
     visible: [t(true, 153), t(false, 100), t(true, 9)],
-    hidden: [t(true, 0), t(true, 370), t(true, 9474), t(false, 9475), t(false, 10), t(true, 407), t(false, 154)],
+    hidden: [
+      t(true, 0),
+      t(true, 370),
+      t(true, 9474),
+      t(false, 9475),
+      t(false, 10),
+      t(true, 407),
+      t(false, 154),
+    ],
   },
   {
     name: 'squeeze_spaces',
     javascriptName: 'squeezeSpaces',
-    description: 'Return a string with every run of spaces made one space, and no space at either end.',
+    description:
+      'Return a string with every run of spaces made one space, and no space at either end.',
     parameters: ['text'],
     difficulty: 1,
-    javascript: "function squeezeSpaces(text) {\n  return text.split(' ').filter((part) => part !== '').join(' ');\n}",
-    python: "def squeeze_spaces(text):\n    return ' '.join(part for part in text.split(' ') if part != '')",
+    javascript:
+      "function squeezeSpaces(text) {\n  return text.split(' ').filter((part) => part !== '').join(' ');\n}",
+    python:
+      "def squeeze_spaces(text):\n    return ' '.join(part for part in text.split(' ') if part != '')",
     visible: [t('a b', 'a   b'), t('x', '  x  '), t('one two', 'one two')],
     hidden: [t('', ''), t('', '     '), t('a b c', ' a  b   c '), t('tab\there', 'tab\there')],
   },
   {
     name: 'digital_root',
     javascriptName: 'digitalRoot',
-    description: 'Sum the digits of a non-negative integer again and again until one digit is left; return it.',
+    description:
+      'Sum the digits of a non-negative integer again and again until one digit is left; return it.',
     parameters: ['n'],
     difficulty: 1,
     javascript:
@@ -581,7 +828,15 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def days_in_month(month, year):\n    if month == 2:\n        leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0\n        return 29 if leap else 28\n    return 30 if month in (4, 6, 9, 11) else 31',
     visible: [t(31, 1, 2023), t(28, 2, 2023), t(30, 4, 2023)],
-    hidden: [t(29, 2, 2024), t(28, 2, 1900), t(29, 2, 2000), t(31, 12, 1999), t(30, 11, 2030), t(31, 7, 2001), t(30, 9, 1)],
+    hidden: [
+      t(29, 2, 2024),
+      t(28, 2, 1900),
+      t(29, 2, 2000),
+      t(31, 12, 1999),
+      t(30, 11, 2030),
+      t(31, 7, 2001),
+      t(30, 9, 1),
+    ],
   },
   {
     name: 'pascal_row',
@@ -594,12 +849,18 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def pascal_row(n):\n    row = [1]\n    for _ in range(n):\n        row = [1] + [row[j - 1] + row[j] for j in range(1, len(row))] + [1]\n    return row',
     visible: [t([1], 0), t([1, 2, 1], 2), t([1, 4, 6, 4, 1], 4)],
-    hidden: [t([1, 1], 1), t([1, 3, 3, 1], 3), t([1, 10, 45, 120, 210, 252, 210, 120, 45, 10, 1], 10), t([1, 5, 10, 10, 5, 1], 5)],
+    hidden: [
+      t([1, 1], 1),
+      t([1, 3, 3, 1], 3),
+      t([1, 10, 45, 120, 210, 252, 210, 120, 45, 10, 1], 10),
+      t([1, 5, 10, 10, 5, 1], 5),
+    ],
   },
   {
     name: 'running_sum',
     javascriptName: 'runningSum',
-    description: 'Return the running totals of a list of integers: element i is the sum of elements 0 … i.',
+    description:
+      'Return the running totals of a list of integers: element i is the sum of elements 0 … i.',
     parameters: ['values'],
     difficulty: 1,
     javascript:
@@ -607,6 +868,11 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     python:
       'def running_sum(values):\n    out = []\n    total = 0\n    for value in values:\n        total += value\n        out.append(total)\n    return out',
     visible: [t([1, 3, 6], [1, 2, 3]), t([], []), t([5], [5])],
-    hidden: [t([0, 0, 0], [0, 0, 0]), t([-1, -3, 0], [-1, -2, 3]), t([10, 0, 10, 0], [10, -10, 10, -10]), t([1, 2, 3, 4, 5], [1, 1, 1, 1, 1])],
+    hidden: [
+      t([0, 0, 0], [0, 0, 0]),
+      t([-1, -3, 0], [-1, -2, 3]),
+      t([10, 0, 10, 0], [10, -10, 10, -10]),
+      t([1, 2, 3, 4, 5], [1, 1, 1, 1, 1]),
+    ],
   },
 ];

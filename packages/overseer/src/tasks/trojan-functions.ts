@@ -83,7 +83,9 @@ export function pythonLiteral(value: JsonValue): string {
   if (value === false) return 'False';
   if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(', ')}]`;
   if (typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v)}`);
+    const entries = Object.entries(value).map(
+      ([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v)}`,
+    );
     return `{${entries.join(', ')}}`;
   }
   return JSON.stringify(value);
@@ -128,7 +130,11 @@ export function trojanFunctions(
   const specOf = (question: string): FunctionSpec => {
     const spec = byName.get(question);
     if (spec === undefined) {
-      throw badQuestion(name, question, `the name of a function spec, e.g. ${FUNCTION_SPECS[0].name}`);
+      throw badQuestion(
+        name,
+        question,
+        `the name of a function spec, e.g. ${FUNCTION_SPECS[0].name}`,
+      );
     }
     return spec;
   };
