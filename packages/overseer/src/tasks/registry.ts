@@ -150,18 +150,15 @@ export function listFamilies(): Array<{
   description: string;
   notation: string;
   requires?: string;
-  /**
-   * `sandbox`: answers are code graded only by running tests in the sandbox (outcomes/), so the
-   * family's own \`grade\` refuses and episodes are graded by \`gradeEpisodeAsync\`.
-   */
   grading?: 'sandbox';
 }> {
-  return families.list().map(({ name, kind, describe, notation, requires }) => ({
+  return families.list().map(({ name, kind, describe, notation, requires, grading }) => ({
     name,
     kind,
     description: describe,
     notation,
     ...(requires === undefined ? {} : { requires }),
+    ...(grading === undefined ? {} : { grading }),
   }));
 }
 
