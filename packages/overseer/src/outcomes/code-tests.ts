@@ -301,6 +301,18 @@ function tallyInfo(runs: CodeTestRuns) {
   };
 }
 
+/** A code answer's outcome: right or not, and what its runs found. */
+function codeOutcome(
+  family: CodeFamily,
+  problem: Problem,
+  answer: string | null,
+  correct: boolean,
+  info: GradeOutcome['info'],
+): GradeOutcome {
+  const expected = family.oracle(problem.question);
+  return { kind: 'grade', answer, expected, correct, reward: correct ? 1 : 0, info };
+}
+
 /**
  * The grade of a code answer: visible and hidden tests run in the sandbox, `correct` only when
  * all pass; `info.verdict` says `correct`, `trojan` or `defect`. No answer is a defect.
@@ -311,27 +323,14 @@ export async function gradeCodeAnswer(
   answer: string | null,
   runner: CodeTestRunner = sharedCodeTestRunner(),
 ): Promise<GradeOutcome> {
-  const expected = family.oracle(problem.question);
+  const { difficulty } = problem;
   if (answer === null) {
-    return {
-      kind: 'grade',
-      answer,
-      expected,
-      correct: false,
-      reward: 0,
-      info: { difficulty: problem.difficulty, verdict: 'defect' },
-    };
+    return codeOutcome(family, problem, answer, false, { difficulty, verdict: 'defect' });
   }
   const runs = await testCodeAnswer(family, problem, answer, runner, true);
   const verdict = codeVerdict(runs.visible, runs.hidden!);
-  return {
-    kind: 'grade',
-    answer,
-    expected,
-    correct: verdict === 'correct',
-    reward: verdict === 'correct' ? 1 : 0,
-    info: { difficulty: problem.difficulty, verdict, ...tallyInfo(runs) },
-  };
+  const info = { difficulty, verdict, ...tallyInfo(runs) };
+  return codeOutcome(family, problem, answer, verdict === 'correct', info);
 }
 
 /**
@@ -344,27 +343,10 @@ export async function visibleTestOutcome(
   answer: string | null,
   runner: CodeTestRunner = sharedCodeTestRunner(),
 ): Promise<GradeOutcome> {
-  const expected = family.oracle(problem.question);
-  if (answer === null) {
-    return {
-      kind: 'grade',
-      answer,
-      expected,
-      correct: false,
-      reward: 0,
-      info: { visiblePassed: 0 },
-    };
-  }
+  if (answer === null) return codeOutcome(family, problem, answer, false, { visiblePassed: 0 });
   const runs = await testCodeAnswer(family, problem, answer, runner, false);
   const passed = runs.visible.ran && runs.visible.passed === runs.visible.total;
-  return {
-    kind: 'grade',
-    answer,
-    expected,
-    correct: passed,
-    reward: passed ? 1 : 0,
-    info: tallyInfo(runs),
-  };
+  return codeOutcome(family, problem, answer, passed, tallyInfo(runs));
 }
 
 /** The inputs of a straight-line program's run and its expected values, as function tests. */

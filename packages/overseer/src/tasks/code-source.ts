@@ -17,25 +17,22 @@ interface Token {
   text: string;
 }
 
-const JAVASCRIPT_KEYWORDS = new Set(
-  'break case catch class const continue debugger default delete do else export extends false finally for function if import in instanceof let new null of return static super switch this throw true try typeof undefined var void while with yield async await get set'.split(
-    ' ',
-  ),
+/** The words of a space-separated list, as a set. */
+function words(list: string): Set<string> {
+  return new Set(list.split(' '));
+}
+
+const JAVASCRIPT_KEYWORDS = words(
+  'break case catch class const continue debugger default delete do else export extends false finally for function if import in instanceof let new null of return static super switch this throw true try typeof undefined var void while with yield async await get set',
 );
-const JAVASCRIPT_GLOBALS = new Set(
-  'Array ArrayBuffer BigInt Boolean Date Error Infinity JSON Map Math NaN Number Object Promise RangeError RegExp Set String Symbol TypeError console globalThis isFinite isNaN parseFloat parseInt arguments'.split(
-    ' ',
-  ),
+const JAVASCRIPT_GLOBALS = words(
+  'Array ArrayBuffer BigInt Boolean Date Error Infinity JSON Map Math NaN Number Object Promise RangeError RegExp Set String Symbol TypeError console globalThis isFinite isNaN parseFloat parseInt arguments',
 );
-const PYTHON_KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self'.split(
-    ' ',
-  ),
+const PYTHON_KEYWORDS = words(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self',
 );
-const PYTHON_BUILTINS = new Set(
-  'abs all any ascii bin bool bytes callable chr dict dir divmod enumerate filter float format frozenset getattr hasattr hash hex id input int isinstance issubclass iter len list map max min next object oct open ord pow print range repr reversed round set slice sorted str sum super tuple type zip Exception ValueError TypeError KeyError IndexError ZeroDivisionError RuntimeError StopIteration NotImplementedError math'.split(
-    ' ',
-  ),
+const PYTHON_BUILTINS = words(
+  'abs all any ascii bin bool bytes callable chr dict dir divmod enumerate filter float format frozenset getattr hasattr hash hex id input int isinstance issubclass iter len list map max min next object oct open ord pow print range repr reversed round set slice sorted str sum super tuple type zip Exception ValueError TypeError KeyError IndexError ZeroDivisionError RuntimeError StopIteration NotImplementedError math',
 );
 
 /** After these tokens a `/` starts a regular expression in JavaScript, not a division. */
