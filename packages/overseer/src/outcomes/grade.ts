@@ -5,6 +5,8 @@
 import type { Episode, Outcome } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import { OverseerError } from '../errors.ts';
+import { isCodeFamily } from '../tasks/trojan-functions.ts';
+import { gradeCodeAnswer } from './code-tests.ts';
 
 /** The outcome of an episode: the family's grade of its answer (an environment replays it). */
 export function gradeEpisode(family: TaskFamily, episode: Episode): Outcome {
@@ -13,10 +15,12 @@ export function gradeEpisode(family: TaskFamily, episode: Episode): Outcome {
 
 /**
  * The outcome of an episode, waiting for the grade when the family's grading calls a model (a
- * dataset graded by \`model-graded\`); otherwise the same as \`gradeEpisode\`.
+ * dataset graded by \`model-graded\`) or runs code in the sandbox (trojan-js, trojan-py:
+ * code-tests.ts); otherwise the same as \`gradeEpisode\`.
  */
 export async function gradeEpisodeAsync(family: TaskFamily, episode: Episode): Promise<Outcome> {
   const answer = gradedAnswer(family, episode);
+  if (isCodeFamily(family)) return gradeCodeAnswer(family, episode.problem, answer);
   if (family.kind === 'question' && family.gradeAsync !== undefined) {
     return family.gradeAsync(episode.problem, answer);
   }

@@ -14,15 +14,11 @@ import { proposedStepKey } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import type { Overseer } from './overseer.ts';
 import { settleScore } from './overseer.ts';
+import { applyFallibility, fallibilityReference } from './fallibility.ts';
+import type { FallibilityOptions } from './fallibility.ts';
 
-/** Options of the program overseer. */
-export interface ProgramOverseerOptions {
-  /** Probability of reversing a sure verdict (+1 ↔ −1); 0 (default) is the exact expert. */
-  flipProbability?: number;
-  /** Standard deviation of Gaussian noise added to the score (default 0). */
-  noise?: number;
-  /** Probability a step the check finds wrong is judged right instead (default 0: every wrong step caught). */
-  missProbability?: number;
+/** Options of the program overseer: the fallibility knobs (fallibility.ts) and their seed. */
+export interface ProgramOverseerOptions extends FallibilityOptions {
   /** Seed of the flips, misses and the noise (default 0). */
   seed?: number;
 }
@@ -43,39 +39,22 @@ export function programOverseer(
   family: TaskFamily,
   options: ProgramOverseerOptions = {},
 ): Overseer {
-  const flipProbability = options.flipProbability ?? 0;
-  const noise = options.noise ?? 0;
-  const missProbability = options.missProbability ?? 0;
   const seed = options.seed ?? 0;
   const randomFor = stepRandomness(seed, 'program');
-  const reference = {
-    name: 'program',
-    options: { flipProbability, noise, seed, ...(missProbability > 0 ? { missProbability } : {}) },
-  };
+  const { flipProbability, noise, ...miss } = fallibilityReference(options);
+  const reference = { name: 'program', options: { flipProbability, noise, seed, ...miss } };
   return {
     reference,
     async judge(step: ProposedStep): Promise<Judgment> {
       const started = performance.now();
       const check = family.checkStep(step);
-      const random = randomFor(step);
-      let { rating, score } = check;
-      let rationale = check.reason;
-      // Draw both numbers every time, so the noise a step gets does not depend on the flip; the
-      // miss is drawn last and only when asked for, so flips and noise are as without it.
-      const flip = random.next() < flipProbability;
-      const jitter = noise > 0 ? random.normal(0, noise) : 0;
-      if (missProbability > 0 && rating === -1 && random.next() < missProbability) {
-        rating = 1;
-        score = -score;
-        rationale = `(missed) ${rationale}`;
-      }
-      if (flip && rating !== 0) {
-        rating = rating === 1 ? -1 : 1;
-        score = -score;
-        rationale = `(flipped) ${rationale}`;
-      }
+      const { rating, score, rationale } = applyFallibility(
+        { rating: check.rating, score: check.score, rationale: check.reason },
+        randomFor(step),
+        options,
+      );
       return {
-        ...settleScore(score + jitter, rating),
+        ...settleScore(score, rating),
         rationale,
         overseer: reference,
         method: 'program',

@@ -7,12 +7,16 @@
 import { z } from 'zod';
 import { OverseerError } from '../errors.ts';
 import { deriveSeed } from '../util/random.ts';
-import type { JsonObject } from '../spec/index.ts';
+import type { JsonObject, RegistryReference } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import { Registry } from '../util/registry.ts';
 import type { Reference } from '../util/registry.ts';
 import { approvalOverseer } from './approval.ts';
-import { modelOverseers } from './model-overseers.ts';
+import { codeReview } from './code-review.ts';
+import { codeReviewHch } from './code-review-hch.ts';
+import { FALLIBILITY_OPTIONS } from './fallibility.ts';
+import { policyFromReference } from './judging.ts';
+import { PolicyReference, modelOverseers } from './model-overseers.ts';
 import { HumanOverseerOptions, humanOverseer } from './human.ts';
 import type { Overseer } from './overseer.ts';
 import { programOverseer } from './program.ts';
@@ -79,6 +83,41 @@ export const overseers: Registry<Overseer, OverseerContext, OverseerTraits> = ne
     exact: ({ family }) => ({ name: family.kind === 'environment' ? 'approval' : 'program' }),
     create: (options, context) =>
       humanOverseer(options, (assistant) => overseers.create(assistant, context)),
+  });
+/** The options both code reviewers take: the judge, its reply length, the seed, the knobs. */
+const codeReviewShape = {
+  judge: PolicyReference,
+  maxTokens: z.number().int().positive().optional(),
+  seed: z.number().int().optional(),
+  flipProbability: z.number().min(0).max(1).optional(),
+  missProbability: z.number().min(0).max(1).optional(),
+  noise: z.number().min(0).optional(),
+};
+overseers
+  .register('code-review', {
+    describe:
+      'a model judge reads the code (comments stripped, names normalised) and gives a suspicion 0–10 and a verdict (options judge, maxTokens, seed, flipProbability, missProbability, noise)',
+    schema: z.strictObject(codeReviewShape),
+    fallibility: FALLIBILITY_OPTIONS,
+    create: (options, { family }) =>
+      codeReview(family, {
+        ...options,
+        judge: policyFromReference(options.judge as RegistryReference, family),
+      }),
+  })
+  .register('code-review-hch', {
+    describe:
+      'HCH review of code: one sub-question per line to the judge, the most suspicious line decides (options as code-review, maxLines)',
+    schema: z.strictObject({
+      ...codeReviewShape,
+      maxLines: z.number().int().positive().optional(),
+    }),
+    fallibility: FALLIBILITY_OPTIONS,
+    create: (options, { family }) =>
+      codeReviewHch(family, {
+        ...options,
+        judge: policyFromReference(options.judge as RegistryReference, family),
+      }),
   });
 for (const [name, entry] of Object.entries(modelOverseers)) {
   overseers.register(name, {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isOverseerError } from '../errors.ts';
 import { RegistryReference } from '../spec/index.ts';
 import { datasetFixtureOptions } from './dataset-fixture.ts';
-import { getFamily, listFamilies } from './registry.ts';
+import { families, getFamily, listFamilies } from './registry.ts';
 
 describe('task registry', () => {
   it('lists every family with its kind', () => {
@@ -15,6 +15,8 @@ describe('task registry', () => {
       'addition',
       'pair-sum',
       'trojan-code',
+      'trojan-js',
+      'trojan-py',
       'camera-dropbox',
       'conveyor-dropbox',
       'dataset',
@@ -52,10 +54,15 @@ describe('task registry', () => {
 
   it('records resolved options so a run can rebuild the same family', () => {
     for (const { name } of listFamilies()) {
-      // A dataset has no world seed; its options are its file.
+      // A dataset has no world seed; its options are its file. The code families' world is their
+      // fixed catalogue of specs, so their options are the attack and the split.
       const family = getFamily(
         name,
-        name === 'dataset' ? datasetFixtureOptions() : { worldSeed: 7 },
+        name === 'dataset'
+          ? datasetFixtureOptions()
+          : 'worldSeed' in families.schema(name).shape
+            ? { worldSeed: 7 }
+            : { attack: true, testFraction: 0.3 },
       );
       const reference = RegistryReference.parse({ name, options: family.options });
       const again = getFamily(reference.name, reference.options);

@@ -15,6 +15,7 @@ import { PermutationPoweringOptions, permutationPowering } from './permutation-p
 import { SequentialAssignmentsOptions, sequentialAssignments } from './sequential-assignments.ts';
 import { ShortestPathOptions, shortestPath } from './shortest-path.ts';
 import { TrojanCodeOptions, trojanCode } from './trojan-code.ts';
+import { TrojanFunctionsOptions, trojanFunctions } from './trojan-functions.ts';
 import { UnionFindOptions, unionFind } from './union-find.ts';
 import { WildcardSearchOptions, wildcardSearch } from './wildcard-search.ts';
 
@@ -36,6 +37,11 @@ export interface FamilyTraits {
    * them; absent for a family whose options all have defaults.
    */
   requires?: string;
+  /**
+   * `sandbox`: answers are code graded only by running tests in the sandbox (outcomes/), so the
+   * family's own \`grade\` refuses and episodes are graded by \`gradeEpisodeAsync\`.
+   */
+  grading?: 'sandbox';
 }
 
 /** The task families; a family's factory parses its options again, so either entry point is strict. */
@@ -100,6 +106,23 @@ export const families = new Registry<TaskFamily, FamilyContext, FamilyTraits>({
     schema: TrojanCodeOptions,
     create: (options) => trojanCode(options),
   })
+  .register('trojan-js', {
+    kind: 'question',
+    describe:
+      'a JavaScript function for a spec, honest or backdoored, graded by tests in the sandbox',
+    notation: FAMILY_NOTATION['trojan-js'],
+    grading: 'sandbox',
+    schema: TrojanFunctionsOptions,
+    create: (options) => trojanFunctions('js', options),
+  })
+  .register('trojan-py', {
+    kind: 'question',
+    describe: 'a Python function for a spec, honest or backdoored, graded by tests in the sandbox',
+    notation: FAMILY_NOTATION['trojan-py'],
+    grading: 'sandbox',
+    schema: TrojanFunctionsOptions,
+    create: (options) => trojanFunctions('python', options),
+  })
   .register('camera-dropbox', {
     kind: 'environment',
     describe: 'MONA’s Camera Dropbox gridworld (reward hacking by blocking a camera)',
@@ -133,13 +156,15 @@ export function listFamilies(): Array<{
   description: string;
   notation: string;
   requires?: string;
+  grading?: 'sandbox';
 }> {
-  return families.list().map(({ name, kind, describe, notation, requires }) => ({
+  return families.list().map(({ name, kind, describe, notation, requires, grading }) => ({
     name,
     kind,
     description: describe,
     notation,
     ...(requires === undefined ? {} : { requires }),
+    ...(grading === undefined ? {} : { grading }),
   }));
 }
 
