@@ -16,6 +16,7 @@ import { ShortestPathOptions, shortestPath } from './shortest-path.ts';
 import { TrojanCodeOptions, trojanCode } from './trojan-code.ts';
 import { UnionFindOptions, unionFind } from './union-find.ts';
 import { WildcardSearchOptions, wildcardSearch } from './wildcard-search.ts';
+import { WordArithmeticOptions, wordArithmetic } from './word-arithmetic.ts';
 
 /** What a family says of itself before it is built. */
 export interface FamilyTraits {
@@ -79,6 +80,13 @@ export const families = new Registry<TaskFamily, void, FamilyTraits>({
     notation: FAMILY_NOTATION['addition'],
     schema: AdditionOptions,
     create: (options) => addition(options),
+  })
+  .register('word-arithmetic', {
+    kind: 'question',
+    describe: 'arithmetic word problems by number of operations, with a scratchpad',
+    notation: FAMILY_NOTATION['word-arithmetic'],
+    schema: WordArithmeticOptions,
+    create: (options) => wordArithmetic(options),
   })
   .register('pair-sum', {
     kind: 'question',
