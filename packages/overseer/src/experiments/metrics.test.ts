@@ -497,8 +497,8 @@ describe('accuracy by difficulty, in and out of distribution, step error, genera
       accuracyOutOfDistribution: 1,
     });
     expect(metrics).not.toHaveProperty('accuracy@d4');
-    // A snap answer to a compound question is undecided: no step error to measure.
-    expect(metrics).not.toHaveProperty('stepError');
+    // A snap answer to a compound question is undecided on paper: graded exactly instead.
+    expect(metrics.stepError).toBe(0.5);
     expect(metrics.generatedTokens).toBe(
       mean(episodes.map((entry) => (entry.episode.answer ?? '').length)),
     );
@@ -516,7 +516,7 @@ describe('accuracy by difficulty, in and out of distribution, step error, genera
     });
     // Lines and answers: 2 + 2 + 3 + 4 steps, of which one line is wrong; the first problem's
     // answer line then disagrees with its (wrong) line before.
-    expect(stepError(episodes)).toBeCloseTo(2 / 11);
+    expect(stepError(words, episodes)).toBeCloseTo(2 / 11);
     expect(generatedTokens(episodes)).toBeGreaterThan(0);
   });
 });

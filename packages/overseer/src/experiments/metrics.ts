@@ -347,22 +347,31 @@ export function accuracyWithin(
 }
 
 /**
- * Per-step error: of the steps the policy wrote — a chain of thought's lines and answer, a
- * decomposition's leaf answers, a snap answer — that the overseer decided on (a score other than
- * 0), the share judged wrong. `undefined` when it decided on none (a snap answer to a compound
- * question is undecided: the expert cannot check it in one step).
+ * Per-step error: of the judged steps the policy wrote — a chain of thought's lines and answer, a
+ * decomposition's leaf answers, a snap answer — the share that is wrong: judged wrong by the
+ * overseer, or left undecided by it (a snap answer to a compound question cannot be checked in
+ * one step) and wrong against the exact solution. `undefined` when no step the policy wrote was
+ * judged.
  */
-export function stepError(played: readonly PlayedEpisode[]): number | undefined {
-  const judged = played.flatMap((entry) => {
+export function stepError(
+  family: TaskFamily,
+  played: readonly PlayedEpisode[],
+): number | undefined {
+  const wrong = played.flatMap((entry) => {
     const byPolicy = new Set(
       entry.episode.steps.filter((step) => step.producer === 'policy').map((step) => step.id),
     );
-    return entry.judgments.filter(
-      ({ stepId, judgment }) => byPolicy.has(stepId) && judgment.score !== 0,
+    const exact = new Map(
+      gradeTrace(family, entry.episode).map((grade) => [grade.stepId, grade.correct]),
     );
+    return entry.judgments
+      .filter(({ stepId }) => byPolicy.has(stepId))
+      .map(({ stepId, judgment }) =>
+        judgment.score === 0 ? exact.get(stepId) === false : judgment.score < 0,
+      );
   });
-  if (judged.length === 0) return undefined;
-  return share(judged, ({ judgment }) => judgment.score < 0);
+  if (wrong.length === 0) return undefined;
+  return share(wrong, (isWrong) => isWrong);
 }
 
 /**
@@ -461,7 +470,7 @@ export function evaluationMetrics(
       const outside = accuracyWithin(played, trained, false);
       if (outside !== undefined) metrics.accuracyOutOfDistribution = outside;
     }
-    const wrongSteps = stepError(played);
+    const wrongSteps = stepError(family, played);
     if (wrongSteps !== undefined) metrics.stepError = wrongSteps;
     if (played.length > 0) metrics.generatedTokens = generatedTokens(played);
   } else {
