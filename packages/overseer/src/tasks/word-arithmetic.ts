@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import type { AnswerSpace, ChainOfThought, QuestionFamily, StepCheck } from './family.ts';
 import { THOUGHT_MARK, UNKNOWN_ANSWER } from './family.ts';
+import { additionChainOfThought } from './addition.ts';
 import { parseOptions } from './options.ts';
 import { badQuestion, defineQuestionFamily, undecided, verdict } from './question-family.ts';
 import type { QuestionPool } from './question-family.ts';
@@ -124,14 +125,8 @@ const chainOfThought: ChainOfThought = {
   ],
   answerLine: (answer) => ANSWER_PREFIX + answer,
   separator: SEPARATOR,
-  parse: (completion) => {
-    const thoughts: string[] = [];
-    for (const line of completion.split(SEPARATOR)) {
-      if (line.startsWith(ANSWER_PREFIX)) return { thoughts, answer: line.slice(1) };
-      if (line !== '') thoughts.push(line);
-    }
-    return { thoughts, answer: null };
-  },
+  // Lines then `=answer`, split as addition's scratchpad is (the same separator and answer mark).
+  parse: additionChainOfThought().parse,
 };
 
 /**
