@@ -59,6 +59,7 @@ describe('examples/', () => {
     expect(files.sort()).toEqual([
       'distillation.yaml',
       'frontier.yaml',
+      'gaps.yaml',
       'ida.yaml',
       'quickstart.yaml',
       'small-rl-vs-big-imitation.yaml',
@@ -96,6 +97,14 @@ describe('examples/', () => {
       'process-rl@approvalNoise=0.5',
     ]);
     expect(arms['trace-error.yaml/trace-error']).toEqual(['outcome-rl', 'process-rl']);
+    expect(arms['gaps.yaml/gaps']).toEqual([
+      'snap-w64',
+      'cot-w64',
+      'decompose-w64',
+      'snap-w128',
+      'cot-w128',
+      'decompose-w128',
+    ]);
     const distillers = [
       'imitation',
       'behaviour-cloning',
@@ -261,6 +270,27 @@ describe('parseExperiment', () => {
     expect(message).toContain('model.width: width 30 is not a multiple of heads 4');
     expect(message).toContain('seeds[1]: seed 1 is listed twice');
     expect(message).toContain('metrics[1]: expected one of "accuracy"');
+  });
+
+  it('takes accuracy at a difficulty as accuracy@d<N>, and nothing looser', () => {
+    const metrics = (list: string) => `${base}metrics: [${list}]\narms:\n  - name: a\n`;
+    expect(parse(metrics('accuracy, accuracy@d1, accuracy@d12')).experiments[0].metrics).toEqual([
+      'accuracy',
+      'accuracy@d1',
+      'accuracy@d12',
+    ]);
+    for (const bad of [
+      'accuracy@d0',
+      'accuracy@d01',
+      'accuracy@d',
+      'accuracy@d2x',
+      'accuracy@D2',
+    ]) {
+      expect(problemsOf(() => parse(metrics(bad)))).toContain(
+        `metrics[0]: expected one of "accuracy"`,
+      );
+      expect(problemsOf(() => parse(metrics(bad)))).toContain(`got "${bad}"`);
+    }
   });
 
   it('refuses experiment-wide keys inside an arm, and dial keys inside trainer options', () => {

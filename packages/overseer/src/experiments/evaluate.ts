@@ -9,8 +9,12 @@ import type { MetricValues } from './report.ts';
 import { playEpisodes } from './run-episodes.ts';
 import type { PlayedEpisode, PlayOptions } from './run-episodes.ts';
 
-/** Options of `evaluate`: what `playEpisodes` plays (family, scaffold, policy, overseer, problems, ids, seed, recorder …). */
-export type EvaluateOptions = PlayOptions;
+/**
+ * Options of `evaluate`: what `playEpisodes` plays (family, scaffold, policy, overseer, problems,
+ * ids, seed, recorder …), and the difficulties the policy was trained on, when known, which split
+ * accuracy into in and out of distribution.
+ */
+export type EvaluateOptions = PlayOptions & { trainedDifficulties?: readonly number[] };
 
 /** What an evaluation measured, and the episodes it measured it on (for transcripts and extras). */
 export interface Evaluation {
@@ -21,5 +25,8 @@ export interface Evaluation {
 /** Plays, grades, judges and records the episodes and measures them; one episode's failure counts, never throws. */
 export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const played = await playEpisodes(options);
-  return { metrics: evaluationMetrics(options.family, played), played };
+  return {
+    metrics: evaluationMetrics(options.family, played, options.trainedDifficulties),
+    played,
+  };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { programOverseer } from '../overseers/program.ts';
 import { scriptedPolicy } from '../policies/scripted.ts';
+import { mean } from '../util/mean.ts';
 import { chainOfThought } from '../scaffolds/chain-of-thought.ts';
 import { snap } from '../scaffolds/snap.ts';
 import type { Episode, Judgment, Outcome, Problem, Step } from '../spec/index.ts';
@@ -7,6 +9,7 @@ import { approved } from '../spec/index.ts';
 import { pairSum } from '../tasks/pair-sum.ts';
 import { permutationPowering } from '../tasks/permutation-powering.ts';
 import { getFamily } from '../tasks/registry.ts';
+import { wordArithmetic } from '../tasks/word-arithmetic.ts';
 import {
   accuracy,
   amplificationCalls,
@@ -21,6 +24,8 @@ import {
   tamperRate,
   failedEpisodes,
   finalAnswerError,
+  generatedTokens,
+  stepError,
   hackRate,
   intendedRate,
   isBlend,
@@ -455,5 +460,63 @@ describe('validity and blendRate', () => {
     const [only] = single.expertAnswers!('S3');
     const wrong = only.slice(0, 2) + only.slice(0, 2);
     expect(blendRate(single, [answered('S3', wrong)])).toBe(0);
+  });
+});
+
+describe('accuracy by difficulty, in and out of distribution, step error, generated tokens', () => {
+  const words = wordArithmetic();
+  const problems = [1, 1, 2, 3].map((difficulty, index) => ({
+    ...words.generate({ seed: index, count: 1, split: 'test', difficulty })[0],
+    id: `w${index}`,
+  }));
+  const play = (scaffold: ReturnType<typeof snap>, answer: (prompt: string) => string) =>
+    playEpisodes({
+      family: words,
+      scaffold,
+      policy: scriptedPolicy((request) => answer(request.prompt)),
+      overseer: programOverseer(words),
+      problems,
+      ids: problems.map((problem) => problem.id),
+      seed: 0,
+    });
+
+  it('splits accuracy by difficulty and by whether the difficulty was trained on', async () => {
+    // Right on the first d = 1 problem and on d = 3, wrong on the others.
+    const right = new Set([problems[0].question, problems[3].question]);
+    const episodes = await play(snap(), (prompt) => {
+      const question = prompt.slice(0, -1);
+      return right.has(question) ? words.oracle(question) : '0';
+    });
+    const metrics = evaluationMetrics(words, episodes, [1, 2]);
+    expect(metrics).toMatchObject({
+      accuracy: 0.5,
+      'accuracy@d1': 0.5,
+      'accuracy@d2': 0,
+      'accuracy@d3': 1,
+      accuracyInDistribution: 1 / 3,
+      accuracyOutOfDistribution: 1,
+    });
+    expect(metrics).not.toHaveProperty('accuracy@d4');
+    // A snap answer to a compound question is undecided on paper: graded exactly instead.
+    expect(metrics.stepError).toBe(0.5);
+    expect(metrics.generatedTokens).toBe(
+      mean(episodes.map((entry) => (entry.episode.answer ?? '').length)),
+    );
+    // One difficulty: plain accuracy, no per-difficulty copies; no trained list, no split.
+    const single = evaluationMetrics(words, episodes.slice(0, 2));
+    expect(Object.keys(single).filter((name) => name.startsWith('accuracy'))).toEqual(['accuracy']);
+  });
+
+  it('counts the wrong share of the decided steps the policy wrote', async () => {
+    // Every scratchpad right but the first line of the first problem.
+    const episodes = await play(chainOfThought(), (prompt) => {
+      const lines = words.chainOfThought!.trace(prompt.slice(0, -1));
+      if (prompt.slice(0, -1) === problems[0].question) lines[0] = lines[0] + '1';
+      return lines.join('\n');
+    });
+    // Lines and answers: 2 + 2 + 3 + 4 steps, of which one line is wrong; the first problem's
+    // answer line then disagrees with its (wrong) line before.
+    expect(stepError(words, episodes)).toBeCloseTo(2 / 11);
+    expect(generatedTokens(episodes)).toBeGreaterThan(0);
   });
 });

@@ -5,5 +5,5 @@
 
 /** Whether a metric is a fraction best shown as a percentage (accuracy, hackRate, traceError …). */
 export function isRate(metric: string): boolean {
-  return /^(accuracy|.*Rate|.*Error)$/.test(metric);
+  return /^(accuracy(@d\d+|InDistribution|OutOfDistribution)?|.*Rate|.*Error)$/.test(metric);
 }

@@ -3,13 +3,16 @@
  * (metric against training steps) and, where two or more arms called the weak expert, the metric
  * against those calls; for the experiment's first metric, where the loop counted them, against
  * the model's training FLOPs (`model/compute.ts`); and per numeric parameter an arm sweep (λ for
- * the dial, approval noise …) whenever three or more arms differ in that parameter alone.
+ * the dial, approval noise …) whenever three or more arms differ in that parameter alone; and,
+ * where arms report accuracy per difficulty (`accuracy@d<N>`), accuracy against difficulty, one
+ * line per arm.
  *
  * A plot of one line compares nothing: a cost plot only one arm would draw is dropped (the steps
  * plot's caption gives that arm's total), and rates each drawn by one arm are merged into one
  * chart. A lone curve of any other metric stays (no sibling shares its axis, and the curve is the
  * only view of its training); a sweep's one line is already a comparison, of arms along it.
  */
+import { metricDifficulty } from './config/schema.ts';
 import { lineChart } from './plot.ts';
 import type { Series } from './plot.ts';
 import type { ArmResult, CurvePoint, Results } from './report.ts';
@@ -27,7 +30,7 @@ export interface Figure {
   /** File name without `.svg`, unique within the report. */
   id: string;
   experiment: string;
-  kind: 'steps' | 'calls' | 'flops' | 'sweep' | 'frontier';
+  kind: 'steps' | 'calls' | 'flops' | 'sweep' | 'frontier' | 'difficulty';
   title: string;
   caption: string;
   svg: string;
@@ -51,7 +54,10 @@ export function buildFigures(results: Results): Figure[] {
   ];
   for (const experiment of experiments) {
     figures.push(...curveFigures(results, experiment), ...sweepFigures(results, experiment));
-    figures.push(...frontierFigures(results, experiment));
+    figures.push(
+      ...frontierFigures(results, experiment),
+      ...difficultyFigures(results, experiment),
+    );
   }
   const used = new Map<string, number>();
   for (const figure of figures) {
@@ -473,4 +479,39 @@ function frontierFigures(results: Results, experiment: string): Figure[] {
     }),
   });
   return figures;
+}
+
+/** Accuracy against difficulty, one line per arm that reports `accuracy@d<N>` at two or more N. */
+function difficultyFigures(results: Results, experiment: string): Figure[] {
+  const styles = armStyles(results, experiment);
+  const series: Series[] = results.arms
+    .filter((arm) => arm.experiment === experiment && arm.status === 'finished')
+    .map((arm) => ({
+      name: arm.arm,
+      style: styles.get(arm.arm),
+      points: Object.entries(arm.metrics)
+        .map(([name, value]) => ({ x: metricDifficulty(name), y: value }))
+        .filter((point): point is { x: number; y: number } => point.x !== undefined)
+        .sort((left, right) => left.x - right.x),
+    }))
+    .filter((line) => line.points.length >= 2);
+  if (series.length === 0) return [];
+  const title = `${experiment}: accuracy against difficulty`;
+  return [
+    {
+      id: slug(`${experiment}-accuracy-difficulty`),
+      experiment,
+      kind: 'difficulty',
+      title,
+      caption: `Final ${evaluatedOn(results, experiment).toLowerCase()} accuracy on the problems of each difficulty alone (\`accuracy@d<N>\`), one line per arm, the mean over seeds.`,
+      svg: lineChart({
+        title,
+        xLabel: 'difficulty',
+        yLabel: 'accuracy',
+        yFormat: 'percent',
+        yDomain: [0, 1],
+        series,
+      }),
+    },
+  ];
 }

@@ -385,6 +385,39 @@ describe('figures', () => {
     expect(formatTable(counted)).toContain('1.50e+12');
   });
 
+  it('plot accuracy against difficulty, one line per arm that reports it at two or more', () => {
+    const input: ResultsInput = {
+      experiments: [{ name: 'gaps', metrics: ['accuracy', 'accuracy@d1', 'accuracy@d2'] }],
+      arms: [
+        {
+          experiment: 'gaps',
+          arm: 'snap',
+          metrics: { accuracy: 0.5, 'accuracy@d2': 0.25, 'accuracy@d1': 0.75 },
+        },
+        {
+          experiment: 'gaps',
+          arm: 'decompose',
+          metrics: { accuracy: 0.9, 'accuracy@d1': 0.95, 'accuracy@d2': 0.85 },
+        },
+        { experiment: 'gaps', arm: 'lone', metrics: { accuracy: 0.5, 'accuracy@d1': 0.5 } },
+      ],
+    };
+    const figure = buildFigures(parseResults(input)).find(
+      (candidate) => candidate.kind === 'difficulty',
+    )!;
+    expect(figure).toMatchObject({ id: 'gaps-accuracy-difficulty', experiment: 'gaps' });
+    expect(figure.title).toBe('gaps: accuracy against difficulty');
+    expect(figure.svg).toContain('>snap<');
+    expect(figure.svg).toContain('>decompose<');
+    expect(figure.svg).not.toContain('>lone<');
+    expect(figure.svg).toContain('>difficulty<');
+    const plain: ResultsInput = {
+      experiments: [{ name: 'e', metrics: ['accuracy'] }],
+      arms: [{ experiment: 'e', arm: 'a', metrics: { accuracy: 0.5 } }],
+    };
+    expect(buildFigures(parseResults(plain)).some((f) => f.kind === 'difficulty')).toBe(false);
+  });
+
   it('merge rates one arm each draws into one chart, and drop a cost plot of one line', () => {
     const points = (end: number, calls: number) =>
       [0, 100, 200].map((step, index) => ({

@@ -31,6 +31,8 @@ export const FAMILY_NOTATION: Readonly<Record<string, string>> = {
   ),
   addition:
     "`123+456` asks for the sum. Snap: `123+456=` → `579`. Chain of thought: `123+456:` → one line per column, least significant first, `a+b+c=ks` (the column's digits, the carry in, the carry out k and digit s), then the answer line: `3+6+0=09`, `2+5+0=07`, `1+4+0=05`, `=579`; a line may add a block of columns at once (`23+56+0=079`).",
+  'word-arithmetic':
+    "`47 plus 12 minus 30` asks for the total, the operations taken in order (d operations: difficulty d; never below zero). Snap: `47 plus 12 minus 30=` → `29`. Chain of thought (a scratchpad): `47 plus 12 minus 30:` → one operation a line on the line before's result, then the answer line: `47+12=59`, `59-30=29`, `=29`. Decomposition: the expert asks one calculator expression per operation (`47+12`, then `59-30`), each a question of the family.",
   'pair-sum': world(
     "`V<x>` asks for item x's value (the world gives n items the values 0…n−1), `I<v>` for the item whose value is v, and `S<v>` for any two items x, y whose values sum to v mod n, answered `xy` (`S6` → `adae`; the same item twice counts).",
   ),

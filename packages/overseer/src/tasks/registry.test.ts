@@ -13,6 +13,7 @@ describe('task registry', () => {
       'shortest-path',
       'union-find',
       'addition',
+      'word-arithmetic',
       'pair-sum',
       'trojan-code',
       'trojan-js',

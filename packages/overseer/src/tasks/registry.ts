@@ -18,6 +18,7 @@ import { TrojanCodeOptions, trojanCode } from './trojan-code.ts';
 import { TrojanFunctionsOptions, trojanFunctions } from './trojan-functions.ts';
 import { UnionFindOptions, unionFind } from './union-find.ts';
 import { WildcardSearchOptions, wildcardSearch } from './wildcard-search.ts';
+import { WordArithmeticOptions, wordArithmetic } from './word-arithmetic.ts';
 
 /** What building a family may need beyond its options: what a dataset's grader needs. */
 export interface FamilyContext {
@@ -91,6 +92,13 @@ export const families = new Registry<TaskFamily, FamilyContext, FamilyTraits>({
     notation: FAMILY_NOTATION['addition'],
     schema: AdditionOptions,
     create: (options) => addition(options),
+  })
+  .register('word-arithmetic', {
+    kind: 'question',
+    describe: 'arithmetic word problems by number of operations, with a scratchpad',
+    notation: FAMILY_NOTATION['word-arithmetic'],
+    schema: WordArithmeticOptions,
+    create: (options) => wordArithmetic(options),
   })
   .register('pair-sum', {
     kind: 'question',

@@ -25,16 +25,45 @@ export const METRIC_NAMES = [
   'meanSteps',
   'meanLineLength',
   'validLineRate',
+  'accuracyInDistribution',
+  'accuracyOutOfDistribution',
+  'stepError',
+  'generatedTokens',
   'tamperRate',
   'hiddenUse',
   'deceptionGap',
   'nearCameraRate',
   'partialBlockRate',
 ] as const;
+/** Accuracy on the evaluation problems of difficulty N alone, N ≥ 1 (`accuracy@d3`). */
+export type DifficultyMetricName = `accuracy@d${number}`;
 /** A metric an experiment reports in its headline table. */
-export const MetricName = z.enum(METRIC_NAMES);
-/** A metric an experiment reports in its headline table. */
-export type MetricName = z.infer<typeof MetricName>;
+export type MetricName = (typeof METRIC_NAMES)[number] | DifficultyMetricName;
+
+const DIFFICULTY_METRIC = /^accuracy@d[1-9][0-9]*$/;
+
+/** The name of accuracy at difficulty `difficulty`. */
+export function difficultyMetric(difficulty: number): DifficultyMetricName {
+  return `accuracy@d${difficulty}`;
+}
+
+/** The difficulty of an `accuracy@d<N>` name, or undefined for any other name. */
+export function metricDifficulty(name: string): number | undefined {
+  return DIFFICULTY_METRIC.test(name) ? Number(name.slice('accuracy@d'.length)) : undefined;
+}
+
+/**
+ * A metric an experiment reports in its headline table: a name of METRIC_NAMES, or
+ * `accuracy@d<N>` (N a whole number from 1, no leading zero).
+ */
+export const MetricName = z.string().superRefine((value, context) => {
+  if ((METRIC_NAMES as readonly string[]).includes(value) || DIFFICULTY_METRIC.test(value)) return;
+  const names = METRIC_NAMES.map((name) => JSON.stringify(name)).join(', ');
+  context.addIssue({
+    code: 'custom',
+    message: `expected one of ${names}, or "accuracy@d<N>" (accuracy at difficulty N ≥ 1), got ${JSON.stringify(value)}`,
+  });
+}) as unknown as z.ZodType<MetricName>;
 
 /** A count or a seed: an integer ≥ 0. */
 export const wholeNumber = z.number().int().nonnegative();

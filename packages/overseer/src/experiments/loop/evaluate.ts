@@ -43,5 +43,13 @@ export async function evaluateModel(
     iteration: round,
     phase: 'evaluation',
     recorder: unit.recorder,
+    trainedDifficulties: trainedDifficulties(unit),
   });
+}
+
+/** The difficulties the unit trains on: the task's, or the family's default. */
+function trainedDifficulties(unit: Unit): number[] {
+  const { difficulty } = unit.config.task;
+  if (difficulty === undefined) return [unit.family.difficulties.default];
+  return typeof difficulty === 'number' ? [difficulty] : difficulty;
 }

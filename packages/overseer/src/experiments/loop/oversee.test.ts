@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { programOverseer } from '../../overseers/program.ts';
 import { scriptedPolicy } from '../../policies/scripted.ts';
 import { decompose } from '../../scaffolds/decompose.ts';
+import { snap } from '../../scaffolds/snap.ts';
 import { getFamily } from '../../tasks/registry.ts';
 import { playEpisodes } from '../run-episodes.ts';
-import { oversee } from './oversee.ts';
+import { groundTruth, oversee } from './oversee.ts';
 
 describe('oversee', () => {
   it('keeps only approved answers for imitation, every answer for behaviour cloning', async () => {
@@ -53,5 +54,26 @@ describe('oversee', () => {
     }
     for (const [prompt, completion] of approved) expect(cloned.get(prompt)).toBe(completion);
     expect(cloned.size).toBeGreaterThan(approved.size);
+  });
+});
+
+describe('groundTruth', () => {
+  it('teaches the leaves a decompose evaluation asks the model, else the whole questions', async () => {
+    const family = getFamily('word-arithmetic');
+    if (family.kind !== 'question') throw new Error('expected a question family');
+    const problems = family.generate({ seed: 1, count: 3, split: 'train', difficulty: 2 });
+    const leaves = groundTruth(
+      { family, format: 'snap', evaluationScaffold: decompose({ maxDepth: 1 }) },
+      problems,
+    );
+    expect(leaves.examples).toHaveLength(6);
+    for (const example of leaves.examples ?? []) {
+      expect(example.prompt).toMatch(/^\d+[+-]\d+=$/);
+      expect(example.completion).toBe(family.oracle(example.prompt.slice(0, -1)));
+    }
+    const whole = groundTruth({ family, format: 'snap', evaluationScaffold: snap() }, problems);
+    expect(whole.examples).toEqual(
+      problems.map((problem) => ({ prompt: `${problem.question}=`, completion: problem.answer })),
+    );
   });
 });

@@ -7,6 +7,7 @@
 import type { AnswerFormat, PriorStep, Problem } from '../../spec/index.ts';
 import { referenceCompletion } from '../../tasks/family.ts';
 import type { SupervisedExample, TaskFamily } from '../../tasks/family.ts';
+import { decompositionLeaves } from '../decomposition-leaves.ts';
 import { answeredEpisode, approvedEpisode, failedEpisodes } from '../metrics.ts';
 import { expertNodes } from '../run-episodes.ts';
 import type { PlayedEpisode } from '../run-episodes.ts';
@@ -26,11 +27,30 @@ export interface Lessons {
   counts?: { amplifiedEpisodes: number; approvedEpisodes: number; failedEpisodes: number };
 }
 
-/** The supervised reference's lessons: every problem with its exact completion. */
-export function groundTruth(unit: Unit, problems: Problem[]): Lessons {
+/**
+ * The supervised reference's lessons: every problem with its exact completion in the format the
+ * evaluated system asks the model — for an evaluation through an amplifying scaffold (decompose),
+ * the leaves its exact decomposition asks the model, each with its exact answer.
+ */
+export function groundTruth(
+  unit: Pick<Unit, 'family' | 'format' | 'evaluationScaffold'>,
+  problems: Problem[],
+): Lessons {
+  const { family, format, evaluationScaffold } = unit;
+  if (evaluationScaffold.amplifies && family.kind === 'question') {
+    // decompose's own default depth when the evaluation scaffold does not set one.
+    const maxDepth = Number(evaluationScaffold.reference.options.maxDepth ?? 1);
+    const examples = problems.flatMap((problem) =>
+      decompositionLeaves(family, problem.question, maxDepth).map((leaf) => ({
+        prompt: family.prompt(leaf, 'snap'),
+        completion: family.oracle(leaf),
+      })),
+    );
+    return { examples, problems, labels: examples.length };
+  }
   const examples = problems.map((problem) => ({
-    prompt: unit.family.prompt(problem.question, unit.format),
-    completion: referenceCompletion(unit.family, problem.question, unit.format),
+    prompt: family.prompt(problem.question, format),
+    completion: referenceCompletion(family, problem.question, format),
   }));
   return { examples, problems, labels: examples.length };
 }
