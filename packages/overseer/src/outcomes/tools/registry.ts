@@ -18,6 +18,15 @@ export const TOOL_NAMES = ['calculator', 'python', 'js', 'lookup'] as const;
 /** A tool's name. */
 export type ToolName = (typeof TOOL_NAMES)[number];
 
+/** The tool each plain-text line prefix names (`calc: 12*(3+4)`), enabled or not. */
+export const TOOL_TEXT_NAMES: Readonly<Record<string, ToolName>> = {
+  calc: 'calculator',
+  calculator: 'calculator',
+  python: 'python',
+  js: 'js',
+  lookup: 'lookup',
+};
+
 /** What building tools may need: the lookup documents, the sandbox's limits. */
 export interface ToolContext {
   /** A JSONL file of `{ id, title, text }` for `lookup`. */
