@@ -4,7 +4,12 @@
  * plain-text demonstrations (call line, result line inserted by the scaffold, answer line) —
  * then evaluated through their own scaffolds on held-out questions.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli-fixture.ts';
+import { saveCheckpoint } from '../model/checkpoint.ts';
 import { evaluate } from '../experiments/evaluate.ts';
 import { Gpt } from '../model/gpt.ts';
 import { loadKernels } from '../model/kernels.ts';
@@ -82,5 +87,43 @@ describe('the embedded model with a calculator', () => {
       ),
     ).toBe(true);
     expect(toolAccuracy).toBeGreaterThan(snapAccuracy);
+
+    // The same model from its checkpoint, through `overseer eval` with the plain-text protocol.
+    const directory = await mkdtemp(join(tmpdir(), 'overseer-tools-model-'));
+    try {
+      await saveCheckpoint(directory, {
+        model: toolModel,
+        training: { task: null, step: 400, seed: 7 },
+      });
+      const { code, stdout, stderr } = await runCli([
+        'eval',
+        '--task',
+        'addition',
+        '--task-options',
+        JSON.stringify({ maxDigits: DIGITS }),
+        '--difficulty',
+        String(DIGITS),
+        '--scaffold',
+        'tools',
+        '--tools',
+        'calculator',
+        '--scaffold-options',
+        '{"maxTurns":3,"maxTokens":40}',
+        '--policy',
+        `embedded:${directory}`,
+        '--n',
+        '10',
+        '--json',
+      ]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const summary = JSON.parse(stdout) as { accuracy: number; calls: number; failed: number };
+      expect(summary.failed).toBe(0);
+      // A call turn and an answer turn per question.
+      expect(summary.calls).toBeGreaterThanOrEqual(20);
+      expect(summary.accuracy).toBeGreaterThan(0);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   }, 600_000);
 });
