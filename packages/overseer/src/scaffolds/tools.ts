@@ -13,7 +13,12 @@
  * that are not JSON, unknown tools) are recorded tool errors, never a failed episode.
  */
 import { OverseerError } from '../errors.ts';
-import { createTools, TOOL_TEXT_NAMES, toolbox } from '../outcomes/tools/registry.ts';
+import {
+  createTools,
+  parseToolArguments,
+  TOOL_TEXT_NAMES,
+  toolbox,
+} from '../outcomes/tools/registry.ts';
 import type { Toolbox } from '../outcomes/tools/registry.ts';
 import type { Tool, ToolResult } from '../outcomes/tools/tool.ts';
 import { toolError } from '../outcomes/tools/tool.ts';
@@ -177,9 +182,10 @@ export function tools(options: ToolsOptions = {}): Scaffold {
             'approval',
             'the overseer rejected this call, so it was not run',
           );
+          const given = parseToolArguments(call.argumentsText);
           return {
             result,
-            arguments: {},
+            arguments: given.ok ? given.value : {},
             startedAt: clock.startedAt,
             durationMs: 0,
             rejected: true,

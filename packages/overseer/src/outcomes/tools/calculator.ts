@@ -5,7 +5,7 @@
  */
 import type { JsonObject } from '../../spec/index.ts';
 import type { Tool, ToolResult } from './tool.ts';
-import { stringArgument, toolError } from './tool.ts';
+import { oneStringParameter, stringArgument, toolError } from './tool.ts';
 
 /** A rational number in lowest terms with a positive denominator. */
 interface Rational {
@@ -152,12 +152,7 @@ export function calculator(): Tool {
     name: 'calculator',
     description:
       'Exact arithmetic: integers and decimals with + - * / and parentheses, e.g. "12*(3+4)". Returns the exact result.',
-    parameters: {
-      type: 'object',
-      properties: { expression: { type: 'string', description: 'The expression to evaluate.' } },
-      required: ['expression'],
-      additionalProperties: false,
-    },
+    parameters: oneStringParameter('expression', 'The expression to evaluate.'),
     textName: 'calc',
     textArgument: 'expression',
     async run(arguments_: JsonObject) {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { OverseerError } from '../../errors.ts';
 import type { JsonObject } from '../../spec/index.ts';
 import type { Tool } from './tool.ts';
-import { stringArgument } from './tool.ts';
+import { oneStringParameter, stringArgument } from './tool.ts';
 
 /** One document of a lookup set. */
 export const LookupDocument = z.strictObject({
@@ -112,12 +112,7 @@ export function lookup(options: LookupOptions): Tool {
   return {
     name: 'lookup',
     description: `Searches ${options.documents.length} local documents by the words of a query and returns the best matches (id, title and text).`,
-    parameters: {
-      type: 'object',
-      properties: { query: { type: 'string', description: 'Words to search for.' } },
-      required: ['query'],
-      additionalProperties: false,
-    },
+    parameters: oneStringParameter('query', 'Words to search for.'),
     textName: 'lookup',
     textArgument: 'query',
     async run(arguments_: JsonObject) {

@@ -96,11 +96,24 @@ export function createTools(names: readonly string[], context: ToolContext = {})
   });
 }
 
+/** A call's arguments as the JSON object the policy wrote, or why they are not one. */
+export function parseToolArguments(
+  text: string,
+): { ok: true; value: JsonObject } | { ok: false; error: string } {
+  let parsed: unknown;
+  try {
+    parsed = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `the arguments are not JSON (${(error as Error).message})` };
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? { ok: true, value: parsed as JsonObject }
+    : { ok: false, error: 'the arguments are not a JSON object' };
+}
+
 /** The tools of an episode and a way to run a call as a policy wrote it. */
 export interface Toolbox {
   readonly tools: readonly Tool[];
-  /** The tool a plain-text line names (`calc`, `python`, …), or undefined. */
-  byTextName(prefix: string): Tool | undefined;
   /** Runs a call; `argumentsText` is the JSON the policy wrote. Never throws. */
   call(name: string, argumentsText: string): Promise<ToolResult & { arguments: JsonObject }>;
 }
@@ -110,20 +123,11 @@ export function toolbox(tools: readonly Tool[]): Toolbox {
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   return {
     tools,
-    byTextName: (prefix) => tools.find((tool) => tool.textName === prefix || tool.name === prefix),
     async call(name, argumentsText) {
       const tool = byName.get(name);
-      let parsed: unknown;
-      try {
-        parsed = argumentsText.trim() === '' ? {} : JSON.parse(argumentsText);
-      } catch (error) {
-        const reason = `the arguments are not JSON (${(error as Error).message})`;
-        return { ...toolError('parsing', reason), arguments: {} };
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return { ...toolError('parsing', 'the arguments are not a JSON object'), arguments: {} };
-      }
-      const arguments_ = parsed as JsonObject;
+      const parsed = parseToolArguments(argumentsText);
+      if (!parsed.ok) return { ...toolError('parsing', parsed.error), arguments: {} };
+      const arguments_ = parsed.value;
       if (tool === undefined) {
         const known = tools.map((known) => known.name).join(', ') || 'none';
         return {

@@ -8,7 +8,7 @@ import type { JsonObject } from '../../spec/index.ts';
 import { createSandbox } from '../sandbox/index.ts';
 import type { SandboxLimits, SandboxResult } from '../sandbox/index.ts';
 import type { Tool, ToolErrorType, ToolResult } from './tool.ts';
-import { stringArgument, toolError } from './tool.ts';
+import { oneStringParameter, stringArgument, toolError } from './tool.ts';
 
 /** The languages a code tool runs. */
 export type CodeLanguage = 'python' | 'js';
@@ -39,12 +39,7 @@ export function sandboxedCode(language: CodeLanguage, limits: Partial<SandboxLim
   return {
     name: language,
     description: `Runs a ${label} program in a sandbox without network or host files and returns what it prints${language === 'js' ? ' and the value of its last expression' : ''}.`,
-    parameters: {
-      type: 'object',
-      properties: { code: { type: 'string', description: `The ${label} program.` } },
-      required: ['code'],
-      additionalProperties: false,
-    },
+    parameters: oneStringParameter('code', `The ${label} program.`),
     textName: language,
     textArgument: 'code',
     async run(arguments_: JsonObject) {

@@ -50,3 +50,13 @@ export function stringArgument(
         result: toolError('parsing', `${tool} needs a string argument "${name}".`),
       };
 }
+
+/** The JSON schema of an arguments object holding one required string, `name`. */
+export function oneStringParameter(name: string, description: string): JsonObject {
+  return {
+    type: 'object',
+    properties: { [name]: { type: 'string', description } },
+    required: [name],
+    additionalProperties: false,
+  };
+}
