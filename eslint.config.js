@@ -20,7 +20,7 @@ const ROOMS = {
   policies: ['spec', 'model', 'tasks'],
   outcomes: ['spec', 'tasks'],
   overseers: ['spec', 'policies', 'tasks', 'store'],
-  scaffolds: ['spec', 'policies', 'tasks', 'overseers'],
+  scaffolds: ['spec', 'policies', 'tasks', 'overseers', 'outcomes'],
   rewards: ['spec'],
   training: ['spec', 'model', 'rewards', 'tasks'],
   store: ['spec'],

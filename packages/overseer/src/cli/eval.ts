@@ -375,6 +375,32 @@ export function fieldMapping(text: string): Record<string, string | string[]> {
   return fields;
 }
 
+/**
+ * The scaffold options with `--tools` and `--documents` folded in (the tools scaffold's `tools` and
+ * `documents`); either flag with another scaffold is an error.
+ */
+export async function toolOptions(
+  scaffold: string,
+  given: JsonObject | undefined,
+  tools: string | undefined,
+  documents: string | undefined,
+): Promise<JsonObject | undefined> {
+  if (tools === undefined && documents === undefined) return given;
+  if (scaffold !== 'tools') {
+    throw new OverseerError(
+      'cli.tools-without-scaffold',
+      `--tools and --documents are options of the tools scaffold, not of ${scaffold}.`,
+      { hint: 'Add --scaffold tools.' },
+    );
+  }
+  const { parseToolList } = await import('../outcomes/tools/registry.ts');
+  return {
+    ...(given ?? {}),
+    ...(tools === undefined ? {} : { tools: parseToolList(tools) }),
+    ...(documents === undefined ? {} : { documents }),
+  };
+}
+
 /** `overseer eval`. */
 export const evalVerb: Verb = {
   help: {
@@ -425,6 +451,11 @@ export const evalVerb: Verb = {
       .option('--world-size <n>', 'items in the world (task option size)', integerArgument(1))
       .option('--store <dir>', 'record the run in this store directory')
       .option('--overseer <name>', 'also judge every step with this overseer (listed below)')
+      .option(
+        '--tools <names>',
+        'with --scaffold tools: the tools offered, e.g. calculator,python,js,lookup (default calculator)',
+      )
+      .option('--documents <file>', 'with --tools lookup: a JSONL file of {"id","title","text"}')
       .option('--task-options <json>', 'task family options as JSON')
       .option('--scaffold-options <json>', 'scaffold options as JSON, e.g. {"maxDepth":2}')
       .option('--policy-options <json>', 'policy options as JSON, e.g. {"temperature":1}')
@@ -442,7 +473,12 @@ export const evalVerb: Verb = {
         const optional = (flag: string, key: string): JsonObject | undefined =>
           options[key] === undefined ? undefined : jsonObjectArgument(flag)(options[key] as string);
         const taskOptions = optional('--task-options', 'taskOptions');
-        const scaffoldOptions = optional('--scaffold-options', 'scaffoldOptions');
+        const scaffoldOptions = await toolOptions(
+          options.scaffold as string,
+          optional('--scaffold-options', 'scaffoldOptions'),
+          options.tools as string | undefined,
+          options.documents as string | undefined,
+        );
         const policyOptions = optional('--policy-options', 'policyOptions');
         const overseerOptions = optional('--overseer-options', 'overseerOptions');
         const graderOptions = optional('--grader-options', 'graderOptions');

@@ -283,6 +283,8 @@ function episodeTree(
     const time = isoTime(event.timestamp, startedAt);
     if (own?.step !== undefined) {
       const step = parsed(Step, own.step, `sample ${String(sample.id)} event`);
+      // A tool step's model event and tool event both carry it.
+      if (steps.some((added) => added.step.id === step.id)) continue;
       if (step.parentId === null) root = step;
       add(step, typeof own.position === 'number' ? own.position : undefined);
       last = step;

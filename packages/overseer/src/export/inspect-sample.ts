@@ -90,6 +90,34 @@ export function sampleScores(record: EpisodeRecord): Record<string, InspectDocum
   return scores;
 }
 
+/** A tool call as the tools scaffold records it on its action step (`metadata.tool`). */
+interface RecordedToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  result: string;
+  error?: { type: string; message: string };
+}
+
+/** The tool call a step records, when it is one. */
+function toolCallOf(step: Step): RecordedToolCall | undefined {
+  const tool = step.metadata.tool;
+  if (typeof tool !== 'object' || tool === null || Array.isArray(tool)) return undefined;
+  const { id, name, arguments: given, result, error } = tool as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof name !== 'string') return undefined;
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  return {
+    id,
+    name,
+    arguments: isObject(given) ? given : {},
+    result: typeof result === 'string' ? result : '',
+    ...(isObject(error) && typeof error.type === 'string' && typeof error.message === 'string'
+      ? { error: { type: error.type, message: error.message } }
+      : {}),
+  };
+}
+
 /** A sample's `id` and `epoch`, and the episode it holds. */
 export interface SamplePlace {
   id: string;
@@ -167,7 +195,10 @@ export function episodeSample(
       return;
     }
     const span = parentSpan ?? undefined;
-    if (step.producer === 'policy' || step.cost.calls > 0) {
+    const call = toolCallOf(step);
+    if (
+      call !== undefined ? step.cost.calls > 0 : step.producer === 'policy' || step.cost.calls > 0
+    ) {
       addUsage(modelUsage, model, step.cost);
       const completed = new Date(Date.parse(step.timing.startedAt) + step.timing.durationMs);
       events.push({
@@ -195,7 +226,7 @@ export function episodeSample(
         working_time: step.timing.durationMs / 1000,
         metadata: stepMetadata(step),
       });
-    } else {
+    } else if (call === undefined) {
       // A line nobody was asked for (a memo hit, an environment's observation): not a model call.
       events.push({
         event: 'info',
@@ -203,6 +234,24 @@ export function episodeSample(
         ...(span === undefined ? {} : { span_id: span }),
         source: step.producer,
         data: { kind: step.kind, input: step.input, output: step.output },
+        metadata: stepMetadata(step),
+      });
+    }
+    if (call !== undefined) {
+      const end = new Date(Date.parse(step.timing.startedAt) + step.timing.durationMs);
+      events.push({
+        event: 'tool',
+        ...timing(step.timing.startedAt),
+        ...(span === undefined ? {} : { span_id: span }),
+        type: 'function',
+        id: call.id,
+        function: call.name,
+        arguments: call.arguments,
+        result: call.result,
+        events: [],
+        ...(call.error === undefined ? {} : { error: call.error }),
+        completed: inspectTime(end.toISOString()),
+        working_time: step.timing.durationMs / 1000,
         metadata: stepMetadata(step),
       });
     }

@@ -46,7 +46,15 @@ export const AnthropicOptions = z.strictObject({
 export type AnthropicOptions = z.input<typeof AnthropicOptions>;
 
 const Message = z.object({
-  content: z.array(z.object({ type: z.string(), text: z.string().optional() })),
+  content: z.array(
+    z.object({
+      type: z.string(),
+      text: z.string().optional(),
+      id: z.string().optional(),
+      name: z.string().optional(),
+      input: z.unknown().optional(),
+    }),
+  ),
   stop_reason: z.string().nullable().optional(),
   usage: z.object({ input_tokens: z.number(), output_tokens: z.number() }).optional(),
 });
@@ -60,7 +68,15 @@ export function decodeMessage(json: unknown): BackendReply {
     );
   }
   const message = parsed.data;
+  const toolCalls = message.content
+    .filter((block) => block.type === 'tool_use')
+    .map((block) => ({
+      id: block.id ?? '',
+      name: block.name ?? '',
+      arguments: JSON.stringify(block.input ?? {}),
+    }));
   return {
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
     text: message.content
       .filter((block) => block.type === 'text')
       .map((block) => block.text ?? '')
@@ -71,24 +87,74 @@ export function decodeMessage(json: unknown): BackendReply {
   };
 }
 
-/** Splits system messages out and merges neighbouring turns of one role (the API alternates). */
+/** One content block of a turn: text, a tool call, or a tool's result. */
+type Block = JsonObject & { type: string };
+
+/** A message's blocks: its text, then its tool calls (`tool_use`), or a `tool_result`. */
+function blocksOf(message: ChatMessage): Block[] {
+  if (message.role === 'tool') {
+    return [
+      {
+        type: 'tool_result',
+        tool_use_id: message.toolCallId ?? '',
+        content: message.content,
+        ...(message.isError === true ? { is_error: true } : {}),
+      },
+    ];
+  }
+  const text: Block[] = message.content === '' ? [] : [{ type: 'text', text: message.content }];
+  return [
+    ...text,
+    ...(message.toolCalls ?? []).map((call): Block => ({
+      type: 'tool_use',
+      id: call.id,
+      name: call.name,
+      input: toolInput(call.arguments),
+    })),
+  ];
+}
+
+/** A call's arguments as the object `tool_use.input` must be (malformed text is kept under `raw`). */
+function toolInput(text: string): JsonObject {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as JsonObject;
+  } catch {
+    // Kept below.
+  }
+  return { raw: text };
+}
+
+/**
+ * Splits system messages out and merges neighbouring turns of one role (the API alternates); tool
+ * results travel in a user turn. A turn of text only stays one string, as it always was sent.
+ */
 function toAnthropicMessages(messages: readonly ChatMessage[]): {
   system: string[];
-  turns: Array<{ role: 'user' | 'assistant'; content: string }>;
+  turns: Array<{ role: 'user' | 'assistant'; content: string | Block[] }>;
 } {
   const system: string[] = [];
-  const turns: Array<{ role: 'user' | 'assistant'; content: string }> = [];
+  const merged: Array<{ role: 'user' | 'assistant'; blocks: Block[] }> = [];
   for (const message of messages) {
     if (message.role === 'system') {
       system.push(message.content);
       continue;
     }
-    const last = turns.at(-1);
-    if (last !== undefined && last.role === message.role) last.content += `\n\n${message.content}`;
-    else turns.push({ role: message.role, content: message.content });
+    const role = message.role === 'assistant' ? 'assistant' : 'user';
+    const last = merged.at(-1);
+    if (last !== undefined && last.role === role) last.blocks.push(...blocksOf(message));
+    else merged.push({ role, blocks: blocksOf(message) });
   }
   // The conversation must open with the user.
-  if (turns[0]?.role !== 'user') turns.unshift({ role: 'user', content: '(begin)' });
+  if (merged[0]?.role !== 'user')
+    merged.unshift({ role: 'user', blocks: [{ type: 'text', text: '(begin)' }] });
+  const turns = merged.map(({ role, blocks }) => ({
+    role,
+    content: blocks.every((block) => block.type === 'text')
+      ? blocks.map((block) => String(block.text)).join('\n\n')
+      : blocks,
+  }));
   return { system, turns };
 }
 
@@ -126,6 +192,13 @@ export async function anthropicPolicy(
       if (systemText.length > 0) body.system = systemText.join('\n\n');
       if (options.topP !== undefined) body.top_p = options.topP;
       if (stop !== undefined && stop.length > 0) body.stop_sequences = stop;
+      if (request.tools !== undefined && request.tools.length > 0) {
+        body.tools = request.tools.map((tool) => ({
+          name: tool.name,
+          description: tool.description,
+          input_schema: tool.parameters,
+        }));
+      }
       return body;
     },
     async send(body, { timeoutMs }) {

@@ -7,13 +7,34 @@
  */
 import type { Generation, GenerationRequest, JsonObject } from '../spec/index.ts';
 
-/** Who speaks a chat message. */
-export type ChatRole = 'system' | 'user' | 'assistant';
+/** Who speaks a chat message (`tool`: a tool's result, answering an assistant's call). */
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+
+/** A tool call as a model wrote it: `arguments` is its JSON text, unparsed (it may be malformed). */
+export interface ChatToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
 
 /** One chat message. */
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /** An assistant message's tool calls. */
+  toolCalls?: ChatToolCall[];
+  /** A `tool` message: the call it answers. */
+  toolCallId?: string;
+  /** A `tool` message: the call failed and `content` says why. */
+  isError?: boolean;
+}
+
+/** A tool a chat backend offers the model through native function calling. */
+export interface ChatTool {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments object. */
+  parameters: JsonObject;
 }
 
 /** A JSON schema the reply must follow, for backends that can enforce one. */
@@ -34,6 +55,8 @@ export interface ChatRequest extends GenerationRequest {
   topLogProbs?: number;
   /** Ask the backend to enforce a JSON schema, where supported (else only the prompt asks). */
   responseFormat?: ResponseFormat;
+  /** Tools the model may call (native function calling; text backends ignore them). */
+  tools?: ChatTool[];
 }
 
 /** One alternative token at a position of the reply. */
@@ -52,11 +75,22 @@ export interface ChatGeneration extends Generation {
   cached?: boolean;
   /** Attempts the call took (1 without retries). */
   attempts?: number;
+  /** The tool calls of the reply, where the request offered tools. */
+  toolCalls?: ChatToolCall[];
 }
 
 /** The plain-text rendering of a conversation that text backends complete. */
 export function renderMessages(messages: readonly ChatMessage[]): string {
-  return messages.map((message) => message.content).join('\n\n');
+  return messages
+    .map((message) =>
+      [
+        message.content,
+        ...(message.toolCalls ?? []).map((call) => `${call.name}(${call.arguments})`),
+      ]
+        .filter((part) => part !== '')
+        .join('\n'),
+    )
+    .join('\n\n');
 }
 
 /** A chat request whose `prompt` renders its messages. */
@@ -85,5 +119,6 @@ export function chatFieldsOf(
     ...(chat.stop === undefined ? {} : { stop: chat.stop }),
     ...(chat.topLogProbs === undefined ? {} : { topLogProbs: chat.topLogProbs }),
     ...(chat.responseFormat === undefined ? {} : { responseFormat: chat.responseFormat }),
+    ...(chat.tools === undefined ? {} : { tools: chat.tools }),
   };
 }

@@ -15,7 +15,7 @@ import type {
   Policy,
   RegistryReference,
 } from '../spec/index.ts';
-import type { ChatGeneration, ChatRequest, TokenAlternative } from './chat.ts';
+import type { ChatGeneration, ChatRequest, ChatToolCall, TokenAlternative } from './chat.ts';
 import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import { responseCache } from './response-cache.ts';
 import type { ResponseCache } from './response-cache.ts';
@@ -40,6 +40,8 @@ export interface BackendReply {
   tokens?: string[];
   tokenLogProbs?: number[];
   topLogProbs?: TokenAlternative[][];
+  /** Tool calls of the reply (native function calling). */
+  toolCalls?: ChatToolCall[];
   inputTokens: number;
   outputTokens: number;
 }
@@ -248,6 +250,9 @@ function toGeneration(
     generation.logProb = reply.tokenLogProbs.reduce((sum, value) => sum + value, 0);
   }
   if (reply.topLogProbs !== undefined) generation.topLogProbs = reply.topLogProbs;
+  if (reply.toolCalls !== undefined && reply.toolCalls.length > 0) {
+    generation.toolCalls = reply.toolCalls;
+  }
   return generation;
 }
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { GenerationFinish, JsonObject } from '../spec/index.ts';
-import type { ChatRequest, TokenAlternative } from './chat.ts';
+import type { ChatMessage, ChatRequest, TokenAlternative } from './chat.ts';
 import { messagesOf } from './chat.ts';
 import {
   classifySdkError,
@@ -59,7 +59,18 @@ const Completion = z.object({
   choices: z
     .array(
       z.object({
-        message: z.object({ content: z.string().nullable().optional() }),
+        message: z.object({
+          content: z.string().nullable().optional(),
+          tool_calls: z
+            .array(
+              z.object({
+                id: z.string(),
+                function: z.object({ name: z.string(), arguments: z.string() }),
+              }),
+            )
+            .nullable()
+            .optional(),
+        }),
         finish_reason: z.string().nullable().optional(),
         logprobs: z
           .object({
@@ -99,6 +110,14 @@ export function decodeChatCompletion(json: unknown): BackendReply {
     inputTokens: parsed.data.usage?.prompt_tokens ?? 0,
     outputTokens: parsed.data.usage?.completion_tokens ?? 0,
   };
+  const calls = choice.message.tool_calls ?? [];
+  if (calls.length > 0) {
+    reply.toolCalls = calls.map((call) => ({
+      id: call.id,
+      name: call.function.name,
+      arguments: call.function.arguments,
+    }));
+  }
   const content = choice.logprobs?.content;
   if (content != null) {
     reply.tokens = content.map((entry) => entry.token);
@@ -112,6 +131,25 @@ export function decodeChatCompletion(json: unknown): BackendReply {
     }
   }
   return reply;
+}
+
+/** A message in the chat-completions shape: tool calls as `tool_calls`, results as `tool` turns. */
+export function openAiMessage(message: ChatMessage): JsonObject {
+  if (message.role === 'tool') {
+    return { role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.content };
+  }
+  if (message.toolCalls !== undefined && message.toolCalls.length > 0) {
+    return {
+      role: message.role,
+      content: message.content === '' ? null : message.content,
+      tool_calls: message.toolCalls.map((call) => ({
+        id: call.id,
+        type: 'function',
+        function: { name: call.name, arguments: call.arguments },
+      })),
+    };
+  }
+  return { role: message.role, content: message.content };
 }
 
 /** Builds the `openai:<model>` policy. */
@@ -138,7 +176,7 @@ export async function openAiPolicy(
     body(request: ChatRequest): JsonObject {
       const messages = [
         ...(options.system === undefined ? [] : [{ role: 'system', content: options.system }]),
-        ...messagesOf(request),
+        ...messagesOf(request).map(openAiMessage),
       ];
       const stop = request.stop ?? options.stop;
       const topLogProbs = request.topLogProbs;
@@ -153,6 +191,12 @@ export async function openAiPolicy(
       if (stop !== undefined && stop.length > 0) body.stop = stop;
       if (options.logProbs || (topLogProbs !== undefined && topLogProbs > 0)) body.logprobs = true;
       if (topLogProbs !== undefined && topLogProbs > 0) body.top_logprobs = topLogProbs;
+      if (request.tools !== undefined && request.tools.length > 0) {
+        body.tools = request.tools.map((tool) => ({
+          type: 'function',
+          function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+        }));
+      }
       if (options.structuredOutput === 'json-schema' && request.responseFormat !== undefined) {
         body.response_format = {
           type: 'json_schema',

@@ -1,5 +1,6 @@
 /** One policy call from inside a scaffold, with its timing, cost and log-probs kept for the trace. */
 import { OverseerError } from '../errors.ts';
+import type { ChatGeneration, ChatToolCall } from '../policies/chat.ts';
 import type { Cost, Generation, GenerationRequest, JsonObject, Policy } from '../spec/index.ts';
 import { UNKNOWN_ANSWER } from '../tasks/family.ts';
 import { startClock } from '../util/trace.ts';
@@ -13,6 +14,8 @@ export interface Answered {
   cost: Cost;
   /** Log-probs and finish reason, for the step's metadata. */
   metadata: JsonObject;
+  /** The reply's tool calls, where the request offered tools and the backend calls them. */
+  toolCalls?: ChatToolCall[];
 }
 
 /** Asks `policy` one request; a missing or malformed generation is an OverseerError. */
@@ -30,12 +33,14 @@ export async function ask(policy: Policy, request: GenerationRequest): Promise<A
   const metadata: JsonObject = { finishReason: generation.finishReason };
   if (generation.logProb !== undefined) metadata.logProb = generation.logProb;
   if (generation.tokenLogProbs !== undefined) metadata.tokenLogProbs = generation.tokenLogProbs;
+  const toolCalls = (generation as ChatGeneration).toolCalls;
   return {
     text: generation.text,
     startedAt: clock.startedAt,
     durationMs: clock.stop(),
     cost: generation.cost,
     metadata,
+    ...(toolCalls === undefined || toolCalls.length === 0 ? {} : { toolCalls }),
   };
 }
 

@@ -11,6 +11,7 @@ import { decompose } from './decompose.ts';
 import { modelDecompose } from './model-decompose.ts';
 import type { Scaffold } from './scaffold.ts';
 import { snap } from './snap.ts';
+import { tools } from './tools.ts';
 
 const positive = z.number().int().positive();
 
@@ -59,6 +60,21 @@ export const scaffolds = new Registry<Scaffold>({
       threshold: z.number().min(-1).max(1).optional(),
     }),
     create: (options) => modelDecompose(options),
+  })
+  .register('tools', {
+    describe:
+      'the policy calls tools over turns, each call a step judged before it runs (options tools, documents, protocol, maxTurns, maxTokens, instructions, overseer, threshold)',
+    schema: z.strictObject({
+      tools: z.array(z.string().min(1)).optional(),
+      documents: z.string().min(1).optional(),
+      protocol: z.enum(['auto', 'native', 'text']).optional(),
+      maxTurns: positive.optional(),
+      maxTokens: positive.optional(),
+      instructions: z.boolean().optional(),
+      overseer: RegistryReference.optional(),
+      threshold: z.number().min(-1).max(1).optional(),
+    }),
+    create: (options) => tools(options),
   });
 
 /** The registered scaffolds with one line each. */

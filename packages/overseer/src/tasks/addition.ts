@@ -299,6 +299,11 @@ export function addition(options: AdditionOptions = {}): QuestionFamily<null> {
     },
     answerSpace,
     chainOfThought: additionChainOfThought(resolved.traceColumns),
+    // One call adds the two numbers; the answer is its result.
+    calculatorSteps: (question) => {
+      const { a, b } = operands(question);
+      return [`${stripZeros(a)}+${stripZeros(b)}`];
+    },
     checkStep: (step) => {
       if (!/^\d+\+\d+$/.test(step.question)) return undefined;
       const thoughts = step.previous.filter((prior) => prior.kind === 'thought').map((p) => p.text);

@@ -173,6 +173,8 @@ export interface QuestionFamily<World = unknown> extends CommonFamily {
   gradeAsync?(problem: Problem, answer: string | null): Promise<GradeOutcome>;
   /** Present when the family has a checkable chain-of-thought format. */
   readonly chainOfThought?: ChainOfThought;
+  /** The calculator expressions whose results lead to the answer (the tools scaffold's demonstrations). */
+  calculatorSteps?(question: string): string[];
   /**
    * The weak expert's own verdict on a step by its own plan, whose `expected` is the step it
    * would take itself (a correction); unlike `checkStep`, wrong where the expert errs. Absent:

@@ -65,6 +65,8 @@ export interface QuestionFamilyDefinition<World> {
   /** The right answers the expert samples among, where its answer varies. */
   expertAnswers?(question: string): readonly string[];
   chainOfThought?: ChainOfThought;
+  /** The calculator expressions whose results lead to the answer (see QuestionFamily). */
+  calculatorSteps?(question: string): string[];
   /** A family-specific check, tried first; `undefined` falls back to the decomposition check. */
   checkStep?(step: ProposedStep): StepCheck | undefined;
 }
@@ -357,6 +359,9 @@ export function defineQuestionFamily<World>(
     ...(chainOfThought === undefined ? {} : { chainOfThought }),
     ...(definition.rightAnswers === undefined ? {} : { rightAnswers: definition.rightAnswers }),
     ...(definition.expertAnswers === undefined ? {} : { expertAnswers: definition.expertAnswers }),
+    ...(definition.calculatorSteps === undefined
+      ? {}
+      : { calculatorSteps: definition.calculatorSteps }),
     ...fallible,
   };
 }
