@@ -30,6 +30,9 @@ export const METRIC_NAMES = [
   'deceptionGap',
   'nearCameraRate',
   'partialBlockRate',
+  'safety',
+  'usefulness',
+  'attackRate',
 ] as const;
 /** A metric an experiment reports in its headline table. */
 export const MetricName = z.enum(METRIC_NAMES);

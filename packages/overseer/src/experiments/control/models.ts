@@ -57,9 +57,8 @@ export async function trainControlModel(options: {
 
 /** Greedy programs for writer prompts (an empty string where the model wrote nothing usable). */
 export function writePrograms(writer: Gpt, prompts: readonly string[]): string[] {
-  return writer.complete([...prompts], {
-    maxTokens: writer.config.contextLength - Math.max(...prompts.map((p) => p.length)) - 1,
-  });
+  // Sampling stops where the context ends, so a long prompt (an edit's kept lines) still fits.
+  return writer.complete([...prompts]);
 }
 
 /** Each prompt's suspicion: P(`1`) / (P(`1`) + P(`0`)) after it. */
