@@ -18,6 +18,7 @@ import {
   registryCatalog,
 } from './config.ts';
 import type { ExperimentFile, OptionCatalog } from './config.ts';
+import { isControlDocument, parseControlExperiment, readYamlDocument } from './control/config.ts';
 
 const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url));
 
@@ -57,6 +58,7 @@ describe('examples/', () => {
   it('parses every example with the built-in registries and expands its arms', async () => {
     const files = (await readdir(examples)).filter((file) => file.endsWith('.yaml'));
     expect(files.sort()).toEqual([
+      'control.yaml',
       'distillation.yaml',
       'frontier.yaml',
       'ida.yaml',
@@ -67,6 +69,14 @@ describe('examples/', () => {
     ]);
     const arms: Record<string, string[]> = {};
     for (const file of files) {
+      const document = await readYamlDocument(join(examples, file));
+      if (isControlDocument(document)) {
+        // A control experiment's arms are its protocols (experiments/control/config.ts).
+        arms[`${file}/control`] = parseControlExperiment(document, file).protocols.map(
+          (protocol) => protocol.name,
+        );
+        continue;
+      }
       const parsed = await parseExperimentFile(join(examples, file));
       for (const experiment of parsed.experiments) {
         arms[`${file}/${experiment.name}`] = expandArms(experiment).map((arm) => arm.name);
@@ -94,6 +104,17 @@ describe('examples/', () => {
       'process-rl@approvalNoise=0.01',
       'process-rl@approvalNoise=0.1',
       'process-rl@approvalNoise=0.5',
+    ]);
+    expect(arms['control.yaml/control']).toEqual([
+      'trusted-only',
+      'upfront-auditing',
+      'trusted-monitoring',
+      'defer-to-trusted-5',
+      'defer-to-trusted-10',
+      'defer-to-trusted-20',
+      'defer-to-trusted-50',
+      'trusted-editing-20',
+      'decomposed-monitoring',
     ]);
     expect(arms['trace-error.yaml/trace-error']).toEqual(['outcome-rl', 'process-rl']);
     const distillers = [
