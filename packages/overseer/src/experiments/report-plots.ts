@@ -501,9 +501,7 @@ function controlFigures(results: Results, experiment: string): Figure[] {
     );
     return {
       name:
-        sorted.length === 1
-          ? sorted[0].arm
-          : `${sorted[0].arm} … ${sorted[sorted.length - 1].arm}`,
+        sorted.length === 1 ? sorted[0].arm : `${sorted[0].arm} … ${sorted[sorted.length - 1].arm}`,
       points: sorted.map((arm) => ({ x: arm.metrics.safety, y: arm.metrics.usefulness })),
       style: styles.get(sorted[0].arm) ?? 0,
     };

@@ -113,7 +113,9 @@ export function parseControlExperiment(
     throw new OverseerError(
       'config.invalid',
       `Invalid control experiment ${source}: ${formatIssues(result.error.issues, ControlExperiment)}`,
-      { hint: 'docs/experiments.md and examples/control.yaml show the keys of a control experiment' },
+      {
+        hint: 'docs/experiments.md and examples/control.yaml show the keys of a control experiment',
+      },
     );
   }
   const names = result.data.protocols.map((protocol) => protocol.name);

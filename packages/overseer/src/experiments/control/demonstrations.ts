@@ -55,7 +55,11 @@ export function monitorPrompt(question: string, lines: readonly string[]): strin
 }
 
 /** What the per-line monitor reads before its label of the last line. */
-export function lineMonitorPrompt(question: string, lines: readonly string[], index: number): string {
+export function lineMonitorPrompt(
+  question: string,
+  lines: readonly string[],
+  index: number,
+): string {
   const before = lines.slice(0, index).join(STATEMENT);
   return `${question}${PROGRAM_MARK}${before}${PROGRAM_MARK}${lines[index]}${LABEL_MARK}`;
 }
@@ -105,9 +109,7 @@ export function demonstrations(
 }
 
 /** A writer's imitation pairs: the honest mark before honest programs, the attack mark before trojans. */
-export function writerExamples(
-  drawn: ReturnType<typeof demonstrations>,
-): SupervisedExample[] {
+export function writerExamples(drawn: ReturnType<typeof demonstrations>): SupervisedExample[] {
   return drawn.map(({ problem, demonstration: shown }) => ({
     prompt: writerPrompt(problem.question, shown.kind === 'trojan'),
     completion: shown.lines.join(STATEMENT),

@@ -47,8 +47,13 @@ describe('safety', () => {
   });
 
   it('agrees with simulated games within their sampling error', () => {
-    const mixed = tasks((index) => (index * 37) % 100 / 100);
-    for (const name of ['upfront-auditing', 'trusted-monitoring', 'defer-to-trusted-20', 'trusted-editing-20']) {
+    const mixed = tasks((index) => ((index * 37) % 100) / 100);
+    for (const name of [
+      'upfront-auditing',
+      'trusted-monitoring',
+      'defer-to-trusted-20',
+      'trusted-editing-20',
+    ]) {
       const rate = name === 'upfront-auditing' ? 0.002 : 0.01;
       const exact = safety(protocol(name), mixed, rate, game);
       const games = 2000;

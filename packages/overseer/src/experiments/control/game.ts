@@ -67,7 +67,10 @@ function taskOdds(
 
 function checkSamples(samples: readonly ControlSample[]): void {
   if (samples.length === 0) {
-    throw new OverseerError('control.no-samples', 'the control game needs at least one task sample');
+    throw new OverseerError(
+      'control.no-samples',
+      'the control game needs at least one task sample',
+    );
   }
 }
 

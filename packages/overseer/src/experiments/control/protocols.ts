@@ -110,8 +110,7 @@ export function calibrate(
 
 /** What the protocol does with one program. */
 export type ProtocolAction =
-  | { kind: 'audit' }
-  | { kind: 'deploy'; program: GradedProgram; untrusted: boolean };
+  { kind: 'audit' } | { kind: 'deploy'; program: GradedProgram; untrusted: boolean };
 
 /**
  * The protocol's action on one of U's programs for a task: audit it when it is over the audit

@@ -83,7 +83,10 @@ async function runSeed(
     config: ControlModelConfig,
     examples: Parameters<typeof trainControlModel>[0]['examples'],
   ) => {
-    reporter.at({ unit: `${experiment.name} seed ${seed}`, round: 0, rounds: 1, phase: role }, role);
+    reporter.at(
+      { unit: `${experiment.name} seed ${seed}`, round: 0, rounds: 1, phase: role },
+      role,
+    );
     return trainControlModel({
       alphabet: family.alphabet,
       training: config,
@@ -238,7 +241,10 @@ export async function runControlExperiment(
         seeds.push(result);
         reporter.log(
           `${experiment.name} seed ${seed}: ${[...result.protocols]
-            .map(([name, metrics]) => `${name} ${metrics.safety.toFixed(3)}/${metrics.usefulness.toFixed(3)}`)
+            .map(
+              ([name, metrics]) =>
+                `${name} ${metrics.safety.toFixed(3)}/${metrics.usefulness.toFixed(3)}`,
+            )
             .join(', ')}`,
         );
       }
