@@ -19,6 +19,7 @@ import {
 } from './config.ts';
 import type { ExperimentFile, OptionCatalog } from './config.ts';
 import { isControlDocument, parseControlExperiment, readYamlDocument } from './control/config.ts';
+import { paperProtocols } from './control/protocols.ts';
 
 const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url));
 
@@ -105,17 +106,8 @@ describe('examples/', () => {
       'process-rl@approvalNoise=0.1',
       'process-rl@approvalNoise=0.5',
     ]);
-    expect(arms['control.yaml/control']).toEqual([
-      'trusted-only',
-      'upfront-auditing',
-      'trusted-monitoring',
-      'defer-to-trusted-5',
-      'defer-to-trusted-10',
-      'defer-to-trusted-20',
-      'defer-to-trusted-50',
-      'trusted-editing-20',
-      'decomposed-monitoring',
-    ]);
+    // The paper's protocols, each an arm (their names are pinned in control/protocols.test.ts).
+    expect(arms['control.yaml/control']).toEqual(paperProtocols().map(({ name }) => name));
     expect(arms['trace-error.yaml/trace-error']).toEqual(['outcome-rl', 'process-rl']);
     const distillers = [
       'imitation',
