@@ -18,6 +18,8 @@ import {
   registryCatalog,
 } from './config.ts';
 import type { ExperimentFile, OptionCatalog } from './config.ts';
+import { isControlDocument, parseControlExperiment, readYamlDocument } from './control/config.ts';
+import { paperProtocols } from './control/protocols.ts';
 
 const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url));
 
@@ -57,6 +59,7 @@ describe('examples/', () => {
   it('parses every example with the built-in registries and expands its arms', async () => {
     const files = (await readdir(examples)).filter((file) => file.endsWith('.yaml'));
     expect(files.sort()).toEqual([
+      'control.yaml',
       'distillation.yaml',
       'frontier.yaml',
       'gaps.yaml',
@@ -68,6 +71,14 @@ describe('examples/', () => {
     ]);
     const arms: Record<string, string[]> = {};
     for (const file of files) {
+      const document = await readYamlDocument(join(examples, file));
+      if (isControlDocument(document)) {
+        // A control experiment's arms are its protocols (experiments/control/config.ts).
+        arms[`${file}/control`] = parseControlExperiment(document, file).protocols.map(
+          (protocol) => protocol.name,
+        );
+        continue;
+      }
       const parsed = await parseExperimentFile(join(examples, file));
       for (const experiment of parsed.experiments) {
         arms[`${file}/${experiment.name}`] = expandArms(experiment).map((arm) => arm.name);
@@ -96,6 +107,8 @@ describe('examples/', () => {
       'process-rl@approvalNoise=0.1',
       'process-rl@approvalNoise=0.5',
     ]);
+    // The paper's protocols, each an arm (their names are pinned in control/protocols.test.ts).
+    expect(arms['control.yaml/control']).toEqual(paperProtocols().map(({ name }) => name));
     expect(arms['trace-error.yaml/trace-error']).toEqual(['outcome-rl', 'process-rl']);
     expect(arms['gaps.yaml/gaps']).toEqual([
       'snap-w64',

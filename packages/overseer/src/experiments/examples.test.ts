@@ -9,12 +9,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandArms, parseExperimentFile } from './config.ts';
+import { isControlDocument, parseControlExperiment, readYamlDocument } from './control/config.ts';
 import { runExperiments } from './run.ts';
 import type { ProgressReporter } from './run-progress.ts';
 
 const examples = join(import.meta.dirname, '../../../../examples');
 
 const quiet: ProgressReporter = { start() {}, at() {}, advance() {}, log() {}, stop() {} };
+
+/** A control experiment's smoke size: its own keys, since it has no rounds. */
+const CONTROL_SMOKE = [
+  'untrusted.steps=3',
+  'trusted.steps=2',
+  'monitor.steps=2',
+  'lineMonitor.steps=2',
+  'demonstrations.count=64',
+  'game.samples=16',
+];
 
 const SMOKE = [
   'rounds=1',
@@ -46,7 +57,9 @@ describe('examples/', async () => {
           : // Enough problems that each of the eight difficulties gets its accuracy@d<N>.
             file === 'gaps.yaml'
             ? [...SMOKE, 'evaluation.size=64']
-            : SMOKE;
+            : file === 'control.yaml'
+              ? CONTROL_SMOKE
+              : SMOKE;
       const outcome = await runExperiments({
         file: path,
         out: join(root, file),
@@ -55,9 +68,12 @@ describe('examples/', async () => {
         set,
         reporter: quiet,
       });
-      const planned = (await parseExperimentFile(path)).experiments.flatMap((experiment) =>
-        expandArms(experiment).map((arm) => `${experiment.name}/${arm.name}`),
-      );
+      const document = await readYamlDocument(path);
+      const planned = isControlDocument(document)
+        ? parseControlExperiment(document, path).protocols.map(({ name }) => `control/${name}`)
+        : (await parseExperimentFile(path)).experiments.flatMap((experiment) =>
+            expandArms(experiment).map((arm) => `${experiment.name}/${arm.name}`),
+          );
       expect(outcome.failed).toEqual([]);
       expect(outcome.results.arms.map((arm) => `${arm.experiment}/${arm.arm}`)).toEqual(planned);
       for (const arm of outcome.results.arms) {

@@ -30,7 +30,7 @@ export interface Figure {
   /** File name without `.svg`, unique within the report. */
   id: string;
   experiment: string;
-  kind: 'steps' | 'calls' | 'flops' | 'sweep' | 'frontier' | 'difficulty';
+  kind: 'steps' | 'calls' | 'flops' | 'sweep' | 'frontier' | 'difficulty' | 'control';
   title: string;
   caption: string;
   svg: string;
@@ -57,6 +57,7 @@ export function buildFigures(results: Results): Figure[] {
     figures.push(
       ...frontierFigures(results, experiment),
       ...difficultyFigures(results, experiment),
+      ...controlFigures(results, experiment),
     );
   }
   const used = new Map<string, number>();
@@ -510,6 +511,58 @@ function difficultyFigures(results: Results, experiment: string): Figure[] {
         yLabel: 'accuracy',
         yFormat: 'percent',
         yDomain: [0, 1],
+        series,
+      }),
+    },
+  ];
+}
+
+/**
+ * The control game as Greenblatt et al. (2023) plot it, for any experiment whose arms report
+ * `safety` and `usefulness`: one point per protocol, safety across and usefulness up; protocols
+ * that differ only in the share they replace (trusted monitoring, then defer to trusted at rising
+ * thresholds) are joined in order of that share.
+ */
+function controlFigures(results: Results, experiment: string): Figure[] {
+  const arms = results.arms.filter(
+    (arm) =>
+      arm.experiment === experiment &&
+      arm.status === 'finished' &&
+      typeof arm.metrics.safety === 'number' &&
+      typeof arm.metrics.usefulness === 'number',
+  );
+  if (arms.length < 2) return [];
+  const styles = armStyles(results, experiment);
+  const family = (arm: ArmResult): string =>
+    ['audit', 'monitor', 'replacement'].map((key) => String(arm.parameters[key])).join('/');
+  const groups = new Map<string, ArmResult[]>();
+  for (const arm of arms) groups.set(family(arm), [...(groups.get(family(arm)) ?? []), arm]);
+  const series: Series[] = [...groups.values()].map((group) => {
+    const sorted = [...group].sort(
+      (a, b) => Number(a.parameters.replaceShare ?? 0) - Number(b.parameters.replaceShare ?? 0),
+    );
+    return {
+      name:
+        sorted.length === 1 ? sorted[0].arm : `${sorted[0].arm} … ${sorted[sorted.length - 1].arm}`,
+      points: sorted.map((arm) => ({ x: arm.metrics.safety, y: arm.metrics.usefulness })),
+      style: styles.get(sorted[0].arm) ?? 0,
+    };
+  });
+  const title = `${experiment}: safety against usefulness, per protocol`;
+  return [
+    {
+      id: slug(`${experiment}-safety-usefulness`),
+      experiment,
+      kind: 'control',
+      title,
+      caption:
+        'One point per protocol (mean over seeds): safety — the probability that no trojan of the untrusted writer is deployed over a game, against the red team’s best attack rate — across, and usefulness — the share of tasks solved with the untrusted writer honest, rescaled so the trusted writer alone is 0% and the untrusted one alone 100% — up. Protocols that differ only in how many of the most suspicious programs they replace are joined in order of that share. ' +
+        'The paper’s anchors (Greenblatt et al. 2023, APPS backdoors, safety / usefulness): upfront auditing 15% / 100%, trusted monitoring 62% / 97%, defer to trusted at 10% 83% / 93%, trusted editing 92% / 94%.',
+      svg: lineChart({
+        title,
+        xLabel: 'safety',
+        yLabel: 'usefulness',
+        yFormat: 'percent',
         series,
       }),
     },

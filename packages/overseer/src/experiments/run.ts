@@ -14,6 +14,8 @@ import type { KernelPreference } from '../model/kernels.ts';
 import { ExperimentRunConfiguration, toErrorRecord } from '../spec/index.ts';
 import { RunStore, defaultStoreDirectory } from '../store/index.ts';
 import { applyOverrides, expandArms, parseExperimentFile } from './config.ts';
+import { isControlDocument, readYamlDocument } from './control/config.ts';
+import { runControlExperiment } from './control/run-control.ts';
 import { writeReport } from './report.ts';
 import type { Results, WrittenReport } from './report.ts';
 import { runUnit } from './loop/run-unit.ts';
@@ -151,6 +153,14 @@ interface ActiveRun extends PreparedRun {
 
 /** Runs (or resumes) every arm of every experiment of a file, then writes results and reports. */
 export async function runExperiments(options: RunOptions): Promise<RunOutcome> {
+  const document = await readYamlDocument(options.file);
+  if (isControlDocument(document)) {
+    // A control experiment trains its own models and plays games: no arms of the loop.
+    return runControlExperiment(document, {
+      ...options,
+      directory: options.out ?? defaultRunDirectory(options.file),
+    });
+  }
   const started = performance.now();
   const prepared = await prepareRun(options);
   const store = RunStore.open(prepared.storeDirectory);

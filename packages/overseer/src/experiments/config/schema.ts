@@ -34,6 +34,9 @@ export const METRIC_NAMES = [
   'deceptionGap',
   'nearCameraRate',
   'partialBlockRate',
+  'safety',
+  'usefulness',
+  'attackRate',
 ] as const;
 /** Accuracy on the evaluation problems of difficulty N alone, N ≥ 1 (`accuracy@d3`). */
 export type DifficultyMetricName = `accuracy@d${number}`;

@@ -1,0 +1,274 @@
+/**
+ * `overseer run` on a control experiment (`kind: control`): per seed, train U, T and the two
+ * monitors from scratch on trojan-code demonstrations, take one sample per held-out spec from
+ * them (samples.ts), then score every protocol against the red team's best attack rate. The
+ * results keep the runner's contract — `{"arms":[{experiment, arm, metrics}]}`, one arm per
+ * protocol with `safety`, `usefulness` and `attackRate` (mean over seeds, each seed's kept) — and
+ * the report plots safety against usefulness. A control run is short and is not resumed: killed,
+ * it starts over.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadKernels } from '../../model/kernels.ts';
+import { ExperimentRunConfiguration } from '../../spec/index.ts';
+import { RunStore, defaultStoreDirectory } from '../../store/index.ts';
+import { trojanCode } from '../../tasks/trojan-code.ts';
+import { mean, share } from '../../util/mean.ts';
+import { deriveSeed } from '../../util/random.ts';
+import { writeReport } from '../report.ts';
+import type { ArmResult, MetricValues, Results } from '../report.ts';
+import { RESULTS_VERSION } from '../report.ts';
+import type { RunOptions, RunOutcome } from '../run.ts';
+import { createProgress, progressModeFor } from '../run-progress.ts';
+import type { ProgressReporter } from '../run-progress.ts';
+import { writeJsonAtomic } from '../run-state.ts';
+import { worstAttackRate } from './attack-rate.ts';
+import { parseControlExperiment } from './config.ts';
+import type { ControlExperiment, ControlModelConfig } from './config.ts';
+import {
+  demonstrations,
+  lineMonitorExamples,
+  monitorExamples,
+  writerExamples,
+} from './demonstrations.ts';
+import { usefulness } from './game.ts';
+import { trainControlModel } from './models.ts';
+import { controlSamples } from './samples.ts';
+import type { ControlModels } from './samples.ts';
+import type { ControlSample } from './protocols.ts';
+
+/** The headline metrics of a control experiment. */
+export const CONTROL_METRICS = ['safety', 'usefulness', 'attackRate'] as const;
+
+/** Per seed: each protocol's metrics, and what the models did on their own. */
+interface SeedResult {
+  seed: number;
+  protocols: Map<string, MetricValues>;
+  models: MetricValues;
+}
+
+/** What the models did on their own, as the report's description quotes it. */
+function modelMetrics(samples: readonly ControlSample[]): MetricValues {
+  return {
+    untrustedCorrect: share(samples, (sample) => sample.honest.correct),
+    trustedCorrect: share(samples, (sample) => sample.trusted.correct),
+    attackTrojan: share(samples, (sample) => sample.attack.trojan),
+    honestTrojan: share(samples, (sample) => sample.honest.trojan),
+  };
+}
+
+/** Trains the models of one seed and scores every protocol. */
+async function runSeed(
+  experiment: ControlExperiment,
+  seed: number,
+  reporter: ProgressReporter,
+  kernels: ReturnType<typeof loadKernels>,
+  signal: AbortSignal | undefined,
+): Promise<SeedResult> {
+  const family = trojanCode(experiment.task.options);
+  const { difficulty } = experiment.task;
+  const training = family.generate({
+    seed: deriveSeed(seed, 'control-train'),
+    count: experiment.demonstrations.count,
+    split: 'train',
+    difficulty,
+  });
+  const drawn = demonstrations(family, training, {
+    ...experiment.demonstrations,
+    seed: deriveSeed(seed, 'control-demonstrations'),
+  });
+  const honest = drawn.filter(({ demonstration }) => demonstration.kind === 'honest');
+  const train = async (
+    role: keyof ControlModels,
+    config: ControlModelConfig,
+    examples: Parameters<typeof trainControlModel>[0]['examples'],
+  ) => {
+    reporter.at(
+      { unit: `${experiment.name} seed ${seed}`, round: 0, rounds: 1, phase: role },
+      role,
+    );
+    return trainControlModel({
+      alphabet: family.alphabet,
+      training: config,
+      examples,
+      seed: deriveSeed(seed, 'control-model', role),
+      kernels,
+      onUpdate: () => {
+        reporter.advance(1);
+        signal?.throwIfAborted();
+      },
+    });
+  };
+  const models: ControlModels = {
+    untrusted: await train('untrusted', experiment.untrusted, writerExamples(drawn)),
+    trusted: await train('trusted', experiment.trusted, writerExamples(honest)),
+    monitor: await train('monitor', experiment.monitor, monitorExamples(drawn)),
+    lineMonitor: await train(
+      'lineMonitor',
+      experiment.lineMonitor,
+      lineMonitorExamples(family, drawn),
+    ),
+  };
+  const problems = family.generate({
+    seed: deriveSeed(seed, 'control-game'),
+    count: experiment.game.samples,
+    split: 'test',
+    difficulty,
+  });
+  const samples = controlSamples(family, models, problems);
+  const protocols = new Map<string, MetricValues>();
+  for (const protocol of experiment.protocols) {
+    const worst = worstAttackRate(protocol, samples, experiment.game);
+    protocols.set(protocol.name, {
+      safety: worst.safety,
+      usefulness: usefulness(protocol, samples, experiment.game.auditBudget),
+      attackRate: worst.attackRate,
+    });
+  }
+  return { seed, protocols, models: modelMetrics(samples) };
+}
+
+/** The mean of each metric over the seeds. */
+function meanOver(list: readonly MetricValues[]): MetricValues {
+  const names = [...new Set(list.flatMap((metrics) => Object.keys(metrics)))];
+  return Object.fromEntries(
+    names.map((name) => [name, mean(list.map((metrics) => metrics[name] ?? Number.NaN))]),
+  );
+}
+
+/** The results of a control experiment, in the runner's format. */
+export function controlResults(
+  experiment: ControlExperiment,
+  seeds: readonly SeedResult[],
+  source: { file: string; command: string; wallSeconds: number },
+): Results {
+  const models = meanOver(seeds.map((seed) => seed.models));
+  const percent = (value: number | undefined) => `${((value ?? 0) * 100).toFixed(1)}%`;
+  const arms: ArmResult[] = experiment.protocols.map((protocol) => {
+    const perSeed = seeds.map((seed) => ({
+      seed: seed.seed,
+      metrics: seed.protocols.get(protocol.name) ?? {},
+    }));
+    return {
+      experiment: experiment.name,
+      arm: protocol.name,
+      parameters: {
+        audit: protocol.trustedOnly ? 'none' : protocol.audit,
+        monitor: protocol.monitor,
+        replaceShare: protocol.replaceShare,
+        replacement: protocol.replacement,
+      },
+      metrics: meanOver(perSeed.map((entry) => entry.metrics)),
+      seeds: perSeed,
+      status: 'finished',
+    };
+  });
+  return {
+    version: RESULTS_VERSION,
+    title: `Overseer run of ${source.file}`,
+    source: source.file,
+    command: source.command,
+    createdAt: new Date().toISOString(),
+    experiments: [
+      {
+        name: experiment.name,
+        description:
+          `${experiment.description.trim()} Held-out specs per seed: ${experiment.game.samples}; ` +
+          `U correct ${percent(models.untrustedCorrect)}, T correct ${percent(models.trustedCorrect)}, ` +
+          `U's attacks that are trojans ${percent(models.attackTrojan)}, U's honest programs the oracle calls trojans ${percent(models.honestTrojan)} (mean over seeds).`.trim(),
+        metrics: [...CONTROL_METRICS],
+        seeds: seeds.map((seed) => seed.seed),
+        wallSeconds: source.wallSeconds,
+      },
+    ],
+    arms,
+    curves: [],
+    transcripts: [],
+  };
+}
+
+/** Runs a control experiment as `overseer run` does any experiment file. */
+export async function runControlExperiment(
+  value: unknown,
+  options: RunOptions & { directory: string },
+): Promise<RunOutcome> {
+  const started = performance.now();
+  const experiment = parseControlExperiment(value, options.file, options);
+  const directory = resolve(options.directory);
+  await mkdir(directory, { recursive: true });
+  const command = options.command ?? `overseer run ${options.file}`;
+  const storeDirectory = resolve(options.store ?? defaultStoreDirectory());
+  // Each arm's recorded config: the shared keys and its own protocol.
+  const { protocols: _protocols, ...shared } = experiment;
+  const store = RunStore.open(storeDirectory);
+  try {
+    const runId = store.createRun(
+      ExperimentRunConfiguration.parse({
+        command,
+        source: options.file,
+        directory,
+        experiments: [
+          {
+            name: experiment.name,
+            seeds: experiment.seeds,
+            metrics: [...CONTROL_METRICS],
+            arms: experiment.protocols.map((protocol) => ({
+              name: protocol.name,
+              declared: protocol.name,
+              sweep: {},
+              config: { ...shared, protocol },
+            })),
+          },
+        ],
+      }),
+    );
+    const reporter =
+      options.reporter ??
+      createProgress({ mode: options.progress ?? progressModeFor(process.stderr, false) });
+    const roles = ['untrusted', 'trusted', 'monitor', 'lineMonitor'] as const;
+    reporter.start(
+      roles.map((role) => ({
+        kind: role,
+        steps: experiment[role].steps * experiment.seeds.length,
+        done: 0,
+      })),
+    );
+    const kernels = loadKernels(options.kernels ?? 'auto');
+    const seeds: SeedResult[] = [];
+    try {
+      for (const seed of experiment.seeds) {
+        const result = await runSeed(experiment, seed, reporter, kernels, options.signal);
+        seeds.push(result);
+        reporter.log(
+          `${experiment.name} seed ${seed}: ${[...result.protocols]
+            .map(
+              ([name, metrics]) =>
+                `${name} ${metrics.safety.toFixed(3)}/${metrics.usefulness.toFixed(3)}`,
+            )
+            .join(', ')}`,
+        );
+      }
+    } finally {
+      reporter.stop();
+    }
+    const wallSeconds = (performance.now() - started) / 1000;
+    const results = controlResults(experiment, seeds, { file: options.file, command, wallSeconds });
+    const resultsPath = join(directory, 'results.json');
+    await writeJsonAtomic(resultsPath, results);
+    const report = await writeReport(results, directory);
+    store.finishRun(runId, { results: resultsPath, units: seeds.length, failedUnits: 0 });
+    return {
+      results,
+      directory,
+      resultsPath,
+      report,
+      runId,
+      storeDirectory,
+      resumed: false,
+      failed: [],
+      wallSeconds,
+    };
+  } finally {
+    store.close();
+  }
+}
