@@ -26,7 +26,7 @@ import type {
   RunUnit,
   Step,
 } from '../spec/index.ts';
-import { Materialiser } from './materialise.ts';
+import { Materialiser } from './sqlite-projection.ts';
 import { runOverview } from './run-overview.ts';
 import type { RunListing } from './run-overview.ts';
 import type {
