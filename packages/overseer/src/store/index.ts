@@ -1,5 +1,6 @@
 /** The run store: runs, their event log and the episodes, steps, judgments and metrics in it. */
-export { RunStore, defaultStoreDirectory, describeIssues, newRunId } from './run-store.ts';
+export { RunStore, defaultStoreDirectory, newRunId } from './run-store.ts';
+export { describeIssues } from './run-events.ts';
 export type { OpenStoreOptions } from './run-store.ts';
 export { formatHeadline } from './headline.ts';
 export type { HeadlineMetric } from './headline.ts';
