@@ -279,10 +279,11 @@ export function runStoreContract(backend: ContractBackend): void {
       const first = await backend.open();
       const second = await backend.open();
       const reader = await backend.open();
+      let writing = true;
+      let tailing: Promise<void> = Promise.resolve();
       try {
         const runId = await first.createRun({}, { id: freshRunId('concurrent') });
         const perWriter = 30;
-        let writing = true;
         const writer = async (store: AsyncRunStore, name: string) => {
           const seqs: number[] = [];
           for (let index = 0; index < perWriter; index += 2) {
@@ -305,7 +306,7 @@ export function runStoreContract(backend: ContractBackend): void {
             await new Promise((resolve) => setImmediate(resolve));
           }
         };
-        const tailing = tail();
+        tailing = tail();
         const written = await Promise.all([writer(first, 'first'), writer(second, 'second')]);
         writing = false;
         await tailing;
@@ -321,6 +322,9 @@ export function runStoreContract(backend: ContractBackend): void {
         expect(await values('first')).toEqual(ordered);
         expect(await values('second')).toEqual(ordered);
       } finally {
+        // A failed writer must not leave the reader polling a closed store.
+        writing = false;
+        await tailing.catch(() => undefined);
         await Promise.all([first.close(), second.close(), reader.close()]);
       }
     });
