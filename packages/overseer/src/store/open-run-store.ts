@@ -70,14 +70,18 @@ export async function readableStore(
 
 /**
  * The store at `location` as a directory to write: the directory itself, or for Postgres a local
- * staging store (`.overseer/postgres/<hash of the URL>/`, kept, so a cut-off run resumes from it)
+ * staging store (`<stagingRoot>/<hash of the URL>/`, kept, so a cut-off run resumes from it)
  * whose runs' events are forwarded to the database every second and on close.
  */
-export async function writableStore(location: string): Promise<LocalStore> {
+export async function writableStore(
+  location: string,
+  options: { stagingRoot?: string } = {},
+): Promise<LocalStore> {
   if (!isPostgresUrl(location)) return plainDirectory(location);
   const target = await PostgresRunStore.open(location);
   const name = createHash('sha256').update(redactedUrl(location)).digest('hex').slice(0, 12);
-  const directory = join(defaultStoreDirectory(), 'postgres', name);
+  const stagingRoot = options.stagingRoot ?? join(defaultStoreDirectory(), 'postgres');
+  const directory = join(stagingRoot, name);
   // Opened (and created) once for writing here, so the staging store exists before it is read.
   RunStore.open(directory).close();
   const sync = async () => {
