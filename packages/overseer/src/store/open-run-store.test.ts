@@ -1,13 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exportRun } from '../export/formats.ts';
-import {
-  requirePostgres,
-  startPostgres,
-  type PostgresServer,
-} from '../util/postgres-server-fixture.ts';
+import { requirePostgres, usePostgresDatabase } from '../util/postgres-server-fixture.ts';
 import { fixtureEpisode, fixtureKey } from './episode-fixtures.ts';
 import { openRunStore, readableStore, writableStore } from './open-run-store.ts';
 import { RunStore } from './run-store.ts';
@@ -33,18 +29,10 @@ describe('a store directory', () => {
 });
 
 describe.skipIf(binaries === undefined)('a Postgres store behind a local SQLite store', () => {
-  let server: PostgresServer;
-  let url: string;
-  beforeAll(async () => {
-    server = await startPostgres(binaries as string);
-    url = await server.createDatabase();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const database = usePostgresDatabase(binaries as string);
 
   it('forwards a written run to the database and exports it the same from either', async () => {
-    const local = await writableStore(url, { stagingRoot: join(directory, 'staging') });
+    const local = await writableStore(database().url, { stagingRoot: join(directory, 'staging') });
     const staging = RunStore.open(local.directory);
     const runId = staging.createRun({ experiment: 'forwarded' });
     for (let index = 0; index < 4; index += 1) {
@@ -61,18 +49,18 @@ describe.skipIf(binaries === undefined)('a Postgres store behind a local SQLite 
     staging.finishRun(runId, { accuracy: 0.5 });
     await local.close();
 
-    const database = await openRunStore(url);
+    const postgres = await openRunStore(database().url);
     try {
-      expect(await database.events(runId)).toEqual(staging.events(runId));
-      expect(await database.episode(fixtureKey(2), runId)).toEqual(
+      expect(await postgres.events(runId)).toEqual(staging.events(runId));
+      expect(await postgres.episode(fixtureKey(2), runId)).toEqual(
         staging.episode(fixtureKey(2), runId),
       );
-      expect(await database.latestMetrics(runId)).toEqual(staging.latestMetrics(runId));
+      expect(await postgres.latestMetrics(runId)).toEqual(staging.latestMetrics(runId));
     } finally {
-      await database.close();
+      await postgres.close();
     }
 
-    const readable = await readableStore(url);
+    const readable = await readableStore(database().url);
     const copy = RunStore.open(readable.directory, { readOnly: true });
     try {
       expect(copy.getRun(runId)).toEqual(staging.getRun(runId));
@@ -89,23 +77,23 @@ describe.skipIf(binaries === undefined)('a Postgres store behind a local SQLite 
   });
 
   it('keeps a followed copy up to date with a run still being written', async () => {
-    const database = await openRunStore(url);
-    const readable = await readableStore(url, { follow: true });
+    const postgres = await openRunStore(database().url);
+    const readable = await readableStore(database().url, { follow: true });
     const copy = RunStore.open(readable.directory, { readOnly: true });
     try {
-      const runId = await database.createRun({ experiment: 'live' });
+      const runId = await postgres.createRun({ experiment: 'live' });
       await readable.sync();
       expect(copy.events(runId).map((stored) => stored.seq)).toEqual([1]);
-      await database.recordEpisode(fixtureEpisode(runId, fixtureKey(0), { maxThoughts: 2 }));
+      await postgres.recordEpisode(fixtureEpisode(runId, fixtureKey(0), { maxThoughts: 2 }));
       await readable.sync();
-      expect(copy.events(runId)).toEqual(await database.events(runId));
+      expect(copy.events(runId)).toEqual(await postgres.events(runId));
       expect(copy.episode(fixtureKey(0), runId)).toEqual(
-        await database.episode(fixtureKey(0), runId),
+        await postgres.episode(fixtureKey(0), runId),
       );
     } finally {
       copy.close();
       await readable.close();
-      await database.close();
+      await postgres.close();
     }
   });
 });

@@ -5,7 +5,12 @@
  * a reader tailing `seq > n` never sees seq n + 2 before n + 1.
  */
 import type pg from 'pg';
-import type { ProjectedEpisode, ProjectedRun, ProjectionTables } from './materialise.ts';
+import type {
+  EpisodeStartRow,
+  ProjectedEpisode,
+  ProjectedRun,
+  ProjectionTables,
+} from './materialise.ts';
 
 /** The projection's tables on `client` (which holds an open transaction). */
 export function postgresTables(client: pg.ClientBase): ProjectionTables {
@@ -63,22 +68,7 @@ export function postgresTables(client: pg.ClientBase): ProjectionTables {
         `INSERT INTO episodes (run_id, id, attempt, iteration, phase, unit, problem_id, family,
            split, difficulty, problem, scaffold, policy, status, started_at, started_seq)
          VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'running', $13, $14)`,
-        [
-          row.runId,
-          row.id,
-          row.iteration,
-          row.phase,
-          row.unit,
-          row.problemId,
-          row.family,
-          row.split,
-          row.difficulty,
-          row.problem,
-          row.scaffold,
-          row.policy,
-          row.startedAt,
-          row.seq,
-        ],
+        episodeStartParameters(row),
       ),
     restartEpisode: async (row) => {
       await run('DELETE FROM steps WHERE run_id = $1 AND episode_id = $2', [row.runId, row.id]);
@@ -90,22 +80,7 @@ export function postgresTables(client: pg.ClientBase): ProjectionTables {
            outcome = NULL, correct = NULL, reward = NULL, cost = NULL, started_at = $13,
            finished_at = NULL, started_seq = $14, finished_seq = NULL
          WHERE run_id = $1 AND id = $2`,
-        [
-          row.runId,
-          row.id,
-          row.iteration,
-          row.phase,
-          row.unit,
-          row.problemId,
-          row.family,
-          row.split,
-          row.difficulty,
-          row.problem,
-          row.scaffold,
-          row.policy,
-          row.startedAt,
-          row.seq,
-        ],
+        episodeStartParameters(row),
       );
     },
     finishEpisode: (row) =>
@@ -203,4 +178,24 @@ export function postgresTables(client: pg.ClientBase): ProjectionTables {
         [row.runId, row.seq, row.type, row.time, row.episodeId, row.body],
       ),
   };
+}
+
+/** An episode-started row as the positional parameters $1 … $14 of the insert and the restart. */
+function episodeStartParameters(row: EpisodeStartRow): unknown[] {
+  return [
+    row.runId,
+    row.id,
+    row.iteration,
+    row.phase,
+    row.unit,
+    row.problemId,
+    row.family,
+    row.split,
+    row.difficulty,
+    row.problem,
+    row.scaffold,
+    row.policy,
+    row.startedAt,
+    row.seq,
+  ];
 }

@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  requirePostgres,
-  startPostgres,
-  type PostgresServer,
-} from '../util/postgres-server-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { requirePostgres, usePostgresDatabase } from '../util/postgres-server-fixture.ts';
 import { isPostgresUrl, PostgresRunStore, redactedUrl } from './postgres-run-store.ts';
 import { runStoreContract } from './run-store-contract-fixture.ts';
 
 const binaries = requirePostgres();
 
 describe.skipIf(binaries === undefined)('the Postgres run store', () => {
-  let server: PostgresServer;
-  let url: string;
-  beforeAll(async () => {
-    server = await startPostgres(binaries as string);
-    url = await server.createDatabase();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const database = usePostgresDatabase(binaries as string);
 
-  runStoreContract({ open: () => PostgresRunStore.open(url) });
+  runStoreContract({ open: () => PostgresRunStore.open(database().url) });
 
   it('opens an existing store read-only and refuses to write to it', async () => {
-    const store = await PostgresRunStore.open(url, { readOnly: true });
+    const store = await PostgresRunStore.open(database().url, { readOnly: true });
     try {
       await expect(store.createRun({})).rejects.toMatchObject({ code: 'store.read-only' });
     } finally {
@@ -32,6 +20,7 @@ describe.skipIf(binaries === undefined)('the Postgres run store', () => {
   });
 
   it('says which database is missing a store or cannot be reached', async () => {
+    const { server } = database();
     const empty = await server.createDatabase();
     await expect(PostgresRunStore.open(empty, { readOnly: true })).rejects.toMatchObject({
       code: 'store.missing',

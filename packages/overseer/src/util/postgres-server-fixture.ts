@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { OverseerError } from '../errors.ts';
 
 /** A running test server. */
@@ -163,5 +164,27 @@ export async function startPostgres(binaries: string): Promise<PostgresServer> {
       return `postgres://postgres@/${name}?host=${encodeURIComponent(root)}`;
     },
     stop,
+  };
+}
+
+/**
+ * For a test file: starts a server before its tests and stops it after; the returned function
+ * gives the URL of the file's database (call it inside a test or a hook).
+ */
+export function usePostgresDatabase(
+  binaries: string,
+): () => { url: string; server: PostgresServer } {
+  let started: { url: string; server: PostgresServer } | undefined;
+  beforeAll(async () => {
+    const server = await startPostgres(binaries);
+    started = { server, url: await server.createDatabase() };
+  });
+  afterAll(async () => {
+    await started?.server.stop();
+  });
+  return () => {
+    if (started === undefined)
+      throw new OverseerError('test.postgres-start', 'the server has not started');
+    return started;
   };
 }
