@@ -24,7 +24,7 @@ import type {
   RunRecord,
   StoredEvent,
 } from './records.ts';
-import { episodeEvents, eventPlace, parseRunEvents } from './run-events.ts';
+import { episodeEvents, eventPlace, parseRunEvents, runStartedEvent } from './run-events.ts';
 import { newRunId } from './run-store.ts';
 import { STORE_SCHEMA_VERSION } from './schema.ts';
 import {
@@ -167,25 +167,13 @@ export class PostgresRunStore implements AsyncRunStore {
         },
       );
     }
-    await this.append({
-      type: 'run-started',
-      runId: id,
-      time: options.time ?? new Date().toISOString(),
-      specVersion: options.specVersion ?? SPEC_VERSION,
-      config,
-    });
+    await this.append(runStartedEvent(id, config, options));
     return id;
   }
 
   async resumeRun(runId: string, time = new Date().toISOString()): Promise<RunRecord> {
     const run = await this.requireRun(runId);
-    await this.append({
-      type: 'run-started',
-      runId,
-      time,
-      specVersion: SPEC_VERSION,
-      config: run.config,
-    });
+    await this.append(runStartedEvent(runId, run.config, { time }));
     return this.requireRun(runId);
   }
 

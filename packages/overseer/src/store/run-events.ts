@@ -3,9 +3,13 @@
  * against the spec before anything is written, and a whole episode as its events.
  */
 import { OverseerError } from '../errors.ts';
-import { Episode as EpisodeSchema, RunEvent as RunEventSchema } from '../spec/index.ts';
+import {
+  Episode as EpisodeSchema,
+  RunEvent as RunEventSchema,
+  SPEC_VERSION,
+} from '../spec/index.ts';
 import type { Outcome, RunEvent } from '../spec/index.ts';
-import type { RecordedEpisode } from './records.ts';
+import type { CreateRunOptions, RecordedEpisode, RunConfig } from './records.ts';
 
 /** Formats zod issues as `path: message` pairs, so an error names the offending field. */
 export function describeIssues(
@@ -38,6 +42,24 @@ export function parseRunEvents(events: RunEvent | RunEvent[]): RunEvent[] {
     }
     return result.data;
   });
+}
+
+/**
+ * The run-started event that creates a run, or (logged again with the same configuration)
+ * resumes it; by default now, in this Overseer's spec version.
+ */
+export function runStartedEvent(
+  runId: string,
+  config: RunConfig,
+  options: Omit<CreateRunOptions, 'id'> = {},
+): RunEvent {
+  return {
+    type: 'run-started',
+    runId,
+    time: options.time ?? new Date().toISOString(),
+    specVersion: options.specVersion ?? SPEC_VERSION,
+    config,
+  };
 }
 
 /** Where an event sits in its batch, for the projection's errors. */

@@ -25,7 +25,7 @@ import type {
   RunRecord,
   StoredEvent,
 } from './records.ts';
-import { episodeEvents, eventPlace, parseRunEvents } from './run-events.ts';
+import { episodeEvents, eventPlace, parseRunEvents, runStartedEvent } from './run-events.ts';
 import { STORE_APPLICATION_ID, STORE_FILE_NAME, STORE_SCHEMA_VERSION, migrate } from './schema.ts';
 import {
   EPISODE_COLUMNS,
@@ -240,13 +240,7 @@ export class RunStore {
         },
       );
     }
-    this.append({
-      type: 'run-started',
-      runId: id,
-      time: options.time ?? new Date().toISOString(),
-      specVersion: options.specVersion ?? SPEC_VERSION,
-      config,
-    });
+    this.append(runStartedEvent(id, config, options));
     return id;
   }
 
@@ -257,13 +251,7 @@ export class RunStore {
    */
   resumeRun(runId: string, time = new Date().toISOString()): RunRecord {
     const run = this.requireRun(runId);
-    this.append({
-      type: 'run-started',
-      runId,
-      time,
-      specVersion: SPEC_VERSION,
-      config: run.config,
-    });
+    this.append(runStartedEvent(runId, run.config, { time }));
     return this.requireRun(runId);
   }
 
