@@ -1,10 +1,24 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresRunStore } from '../store/postgres-run-store.ts';
 import { requirePostgres, usePostgresDatabase } from '../util/postgres-server-fixture.ts';
 import { runCli } from './run-cli-fixture.ts';
+import { runExperimentFile } from './run.ts';
+
+const TINY = `name: tiny
+task: { name: permutation-powering, options: { size: 4, maxBits: 2 }, difficulty: [1, 2] }
+model: { layers: 1, width: 16, heads: 2, contextLength: 16 }
+scaffold: { name: decompose, options: { maxDepth: 2 } }
+overseer: { name: program }
+trainer: { name: imitation, options: { batchSize: 4 } }
+stepsPerRound: 2
+evaluation: { size: 3, scaffold: { name: snap }, split: train }
+metrics: [accuracy]
+arms:
+  - name: ida-imitation
+`;
 
 const binaries = requirePostgres();
 
@@ -64,5 +78,34 @@ describe.skipIf(binaries === undefined)('--store postgres://…', () => {
     ]);
     expect(exported.code).toBe(0);
     expect(exported.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('runs an experiment into Postgres and resumes it from the staging store', async () => {
+    const { url } = database();
+    const file = join(workingDirectory, 'tiny.yaml');
+    writeFileSync(file, TINY);
+    const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
+    const first = await runExperimentFile(file, {
+      out: join(workingDirectory, 'out'),
+      store: url,
+      json: true,
+      output: quiet,
+    });
+    const store = await PostgresRunStore.open(url, { readOnly: true });
+    try {
+      const run = await store.getRun(first.runId);
+      expect(run?.status).toBe('finished');
+      expect((await store.metrics(first.runId, { name: 'accuracy' })).length).toBeGreaterThan(0);
+      const again = await runExperimentFile(file, {
+        out: join(workingDirectory, 'out'),
+        store: url,
+        json: true,
+        output: quiet,
+      });
+      expect(again).toMatchObject({ runId: first.runId, resumed: true });
+      expect((await store.getRun(first.runId))?.eventCount).toBeGreaterThan(run?.eventCount ?? 0);
+    } finally {
+      await store.close();
+    }
   });
 });
