@@ -6,19 +6,7 @@ import { PostgresRunStore } from '../store/postgres-run-store.ts';
 import { requirePostgres, usePostgresDatabase } from '../util/postgres-server-fixture.ts';
 import { runCli } from './run-cli-fixture.ts';
 import { runExperimentFile } from './run.ts';
-
-const TINY = `name: tiny
-task: { name: permutation-powering, options: { size: 4, maxBits: 2 }, difficulty: [1, 2] }
-model: { layers: 1, width: 16, heads: 2, contextLength: 16 }
-scaffold: { name: decompose, options: { maxDepth: 2 } }
-overseer: { name: program }
-trainer: { name: imitation, options: { batchSize: 4 } }
-stepsPerRound: 2
-evaluation: { size: 3, scaffold: { name: snap }, split: train }
-metrics: [accuracy]
-arms:
-  - name: ida-imitation
-`;
+import { TINY_EXPERIMENT } from './tiny-experiment-fixture.ts';
 
 const binaries = requirePostgres();
 
@@ -83,7 +71,7 @@ describe.skipIf(binaries === undefined)('--store postgres://…', () => {
   it('runs an experiment into Postgres and resumes it from the staging store', async () => {
     const { url } = database();
     const file = join(workingDirectory, 'tiny.yaml');
-    writeFileSync(file, TINY);
+    writeFileSync(file, TINY_EXPERIMENT);
     const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
     const first = await runExperimentFile(file, {
       out: join(workingDirectory, 'out'),
