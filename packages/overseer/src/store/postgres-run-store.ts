@@ -11,7 +11,12 @@ import type { JsonValue, RunEvent, RunUnit } from '../spec/index.ts';
 import type { AsyncRunStore } from './async-run-store.ts';
 import { materialise, projectLater } from './materialise.ts';
 import { postgresTables } from './postgres-projection.ts';
-import { migratePostgres, newerVersion, storeVersion } from './postgres-schema.ts';
+import {
+  POSTGRES_SCHEMA_VERSION,
+  migratePostgres,
+  newerVersion,
+  storeVersion,
+} from './postgres-schema.ts';
 import type {
   CheckpointRecord,
   CreateRunOptions,
@@ -26,7 +31,6 @@ import type {
 } from './records.ts';
 import { episodeEvents, eventPlace, parseRunEvents, runStartedEvent } from './run-events.ts';
 import { newRunId } from './run-store.ts';
-import { STORE_SCHEMA_VERSION } from './schema.ts';
 import {
   EPISODE_COLUMNS,
   episodeConditions,
@@ -99,7 +103,7 @@ export class PostgresRunStore implements AsyncRunStore {
             hint: 'run an experiment with --store pointing at this database first',
           });
         }
-        if (version > STORE_SCHEMA_VERSION) throw newerVersion(location, version);
+        if (version > POSTGRES_SCHEMA_VERSION) throw newerVersion(location, version);
       } else {
         await migratePostgres(client, location, `overseer spec ${SPEC_VERSION}`);
       }

@@ -1,10 +1,15 @@
 /**
- * The run store's tables in Postgres: the SQLite store's tables (schema.ts, at its current
- * version) with Postgres types, JSON kept as text so both stores read back the same records.
+ * The run store's tables in Postgres: the SQLite store's tables (schema.ts, version 2) with
+ * Postgres types, JSON kept as text so both stores read back the same records.
  */
 import type pg from 'pg';
 import { OverseerError } from '../errors.ts';
-import { STORE_SCHEMA_VERSION } from './schema.ts';
+
+/**
+ * The Postgres store's own schema version (its tables match the SQLite store's version 2); bump
+ * it with a migration here when a table changes, as schema.ts does for SQLite.
+ */
+export const POSTGRES_SCHEMA_VERSION = 1;
 
 const tables = `
 CREATE TABLE IF NOT EXISTS overseer_meta (
@@ -145,8 +150,8 @@ export async function migratePostgres(
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     const version = await storeVersion(client);
-    if (version > STORE_SCHEMA_VERSION) throw newerVersion(location, version);
-    if (version < STORE_SCHEMA_VERSION) {
+    if (version > POSTGRES_SCHEMA_VERSION) throw newerVersion(location, version);
+    if (version < POSTGRES_SCHEMA_VERSION) {
       await client.query(tables);
       // ON CONFLICT: a store created by an earlier version keeps its created-by and created-at.
       await client.query(
@@ -157,7 +162,7 @@ export async function migratePostgres(
       await client.query(
         `INSERT INTO overseer_meta (key, value) VALUES ('schema-version', $1)
            ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        [String(STORE_SCHEMA_VERSION)],
+        [String(POSTGRES_SCHEMA_VERSION)],
       );
     }
     await client.query('COMMIT');
@@ -171,7 +176,7 @@ export async function migratePostgres(
 export function newerVersion(location: string, version: number): OverseerError {
   return new OverseerError(
     'store.newer-version',
-    `${location} was written by a newer Overseer (store schema version ${version}; this version reads up to ${STORE_SCHEMA_VERSION})`,
+    `${location} was written by a newer Overseer (store schema version ${version}; this version reads up to ${POSTGRES_SCHEMA_VERSION})`,
     { hint: 'upgrade Overseer to read this store, or use another --store database' },
   );
 }
