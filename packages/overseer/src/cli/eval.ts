@@ -139,6 +139,7 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
   const { createPolicy } = await import('../policies/registry.ts');
   const { createOverseer } = await import('../overseers/registry.ts');
   const { RunStore } = await import('../store/index.ts');
+  const { writableStore } = await import('../store/open-run-store.ts');
   const { evaluate } = await import('../experiments/evaluate.ts');
   const split = request.split ?? 'test';
   const graderContext =
@@ -184,7 +185,9 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
       ? undefined
       : createOverseer(request.overseer, request.overseerOptions ?? {}, { family });
 
-  const store = request.store === undefined ? undefined : RunStore.open(request.store);
+  // A Postgres store is written through a local staging store that forwards its events.
+  const local = request.store === undefined ? undefined : await writableStore(request.store);
+  const store = local === undefined ? undefined : RunStore.open(local.directory);
   try {
     const runId = store?.createRun(
       EvaluationRunConfiguration.parse({
@@ -234,6 +237,7 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
     return summary;
   } finally {
     store?.close();
+    await local?.close();
   }
 }
 
@@ -449,7 +453,10 @@ export const evalVerb: Verb = {
       .option('--split <split>', 'train or test', 'test')
       .option('--difficulty <d>', 'a difficulty or a list, e.g. 3 or 1,2,3')
       .option('--world-size <n>', 'items in the world (task option size)', integerArgument(1))
-      .option('--store <dir>', 'record the run in this store directory')
+      .option(
+        '--store <dir|url>',
+        'record the run in this store directory, or Postgres database (postgres://…)',
+      )
       .option('--overseer <name>', 'also judge every step with this overseer (listed below)')
       .option(
         '--tools <names>',

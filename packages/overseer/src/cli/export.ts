@@ -51,7 +51,9 @@ export async function runExport(request: ExportRequest): Promise<number> {
   exportFormatNamed(request.format);
   const { run, format, store: directory, out, ...options } = request;
   const { RunStore } = await import('../store/index.ts');
-  const store = RunStore.open(directory, { readOnly: true });
+  const { readableStore } = await import('../store/open-run-store.ts');
+  const local = await readableStore(directory);
+  const store = RunStore.open(local.directory, { readOnly: true });
   try {
     const lines = exportRun(store, run, format, options);
     if (out === undefined) return await writeLines(lines, process.stdout);
@@ -71,6 +73,7 @@ export async function runExport(request: ExportRequest): Promise<number> {
     }
   } finally {
     store.close();
+    await local.close();
   }
 }
 
@@ -102,7 +105,9 @@ async function exportInspect(options: z.infer<typeof ExportFlags>): Promise<void
     });
   }
   const { RunStore } = await import('../store/index.ts');
-  const store = RunStore.open(options.store, { readOnly: true });
+  const { readableStore } = await import('../store/open-run-store.ts');
+  const local = await readableStore(options.store);
+  const store = RunStore.open(local.directory, { readOnly: true });
   try {
     const { files, samples } = directoryExportFormats.inspect.write(
       store,
@@ -121,6 +126,7 @@ async function exportInspect(options: z.infer<typeof ExportFlags>): Promise<void
     );
   } finally {
     store.close();
+    await local.close();
   }
 }
 

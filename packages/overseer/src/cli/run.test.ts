@@ -6,21 +6,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli-fixture.ts';
 import { runExperimentFile } from './run.ts';
-
-const TINY = `name: tiny
-task: { name: permutation-powering, options: { size: 4, maxBits: 2 }, difficulty: [1, 2] }
-model: { layers: 1, width: 16, heads: 2, contextLength: 16 }
-scaffold: { name: decompose, options: { maxDepth: 2 } }
-overseer: { name: program }
-trainer: { name: imitation, options: { batchSize: 4 } }
-stepsPerRound: 2
-evaluation: { size: 3, scaffold: { name: snap }, split: train }
-metrics: [accuracy, expertCalls]
-arms:
-  - name: supervised
-    labels: ground-truth
-  - name: ida-imitation
-`;
+import { TINY_EXPERIMENT as TINY } from './tiny-experiment-fixture.ts';
 
 function sink(): { stream: Writable; text(): string } {
   let text = '';

@@ -55,12 +55,15 @@ export async function runExperimentFile(
   const { runExperiments } = await import('../experiments/run.ts');
   const { formatTable } = await import('../experiments/report.ts');
   const { formatDuration } = await import('../experiments/run-progress.ts');
+  const { writableStore } = await import('../store/open-run-store.ts');
   const output = options.output ?? process.stdout;
+  // A Postgres store is written through a local staging store that forwards its events.
+  const local = options.store === undefined ? undefined : await writableStore(options.store);
   const outcome = await runExperiments({
     file: path,
     command: options.command ?? commandLine(path, options),
     ...(options.out === undefined ? {} : { out: options.out }),
-    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(local === undefined ? {} : { store: local.directory }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.set === undefined ? {} : { set: options.set }),
     ...(options.restart ? { restart: true } : {}),
@@ -69,7 +72,7 @@ export async function runExperimentFile(
       : options.progress === undefined
         ? {}
         : { progress: options.progress }),
-  });
+  }).finally(() => local?.close());
   if (options.json) {
     output.write(
       `${JSON.stringify({
@@ -144,7 +147,10 @@ export const runVerb: Verb = {
         '--out <dir>',
         'run directory for checkpoints, results and reports (default runs/<file name>)',
       )
-      .option('--store <dir>', 'run store directory (default .overseer/)')
+      .option(
+        '--store <dir|url>',
+        'run store directory (default .overseer/), or Postgres database (postgres://…)',
+      )
       .option(
         '--set <key=value>',
         'change a key of every arm, e.g. --set rounds=1 (repeatable)',

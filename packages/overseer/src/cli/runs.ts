@@ -7,7 +7,11 @@ import type { Verb } from './verbs.ts';
 
 /** Adds `--store <dir>` (default `.overseer/` in the working directory) to a command. */
 export function addStoreOption(command: Command): Command {
-  return command.option('--store <dir>', 'run store directory', '.overseer');
+  return command.option(
+    '--store <dir|url>',
+    'run store directory, or a Postgres URL (postgres://…)',
+    '.overseer',
+  );
 }
 
 /** `overseer runs`. */
@@ -21,8 +25,10 @@ export const runsVerb: Verb = {
       .option('--json', 'print the runs as JSON (one array)', false);
     addStoreOption(command).action(async (options: { store: string; json: boolean }) => {
       const { RunStore } = await import('../store/index.ts');
+      const { readableStore } = await import('../store/open-run-store.ts');
       const { describeRuns } = await import('./runs-table.ts');
-      const store = RunStore.open(options.store, { readOnly: true });
+      const local = await readableStore(options.store);
+      const store = RunStore.open(local.directory, { readOnly: true });
       try {
         const runs = store.listRunListings();
         if (options.json) process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
@@ -30,6 +36,7 @@ export const runsVerb: Verb = {
         else process.stdout.write(describeRuns(runs));
       } finally {
         store.close();
+        await local.close();
       }
     });
   },

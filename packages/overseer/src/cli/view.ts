@@ -29,8 +29,16 @@ export function describeViewer(server: ViewerServer, store: string): string {
 /** Serves the viewer until SIGINT or SIGTERM, then closes it. */
 export async function runView(request: ViewRequest): Promise<void> {
   const { startViewerServer } = await import('../viewer-server/server.ts');
-  const server = await startViewerServer(request);
-  process.stdout.write(describeViewer(server, request.store));
+  const { readableStore } = await import('../store/open-run-store.ts');
+  // A Postgres store is served from a local copy that follows the database while the viewer runs.
+  const local = await readableStore(request.store, { follow: true });
+  const server = await startViewerServer({ ...request, store: local.directory }).catch(
+    async (error: unknown) => {
+      await local.close();
+      throw error;
+    },
+  );
+  process.stdout.write(describeViewer(server, local.location));
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -41,6 +49,7 @@ export async function runView(request: ViewRequest): Promise<void> {
     process.on('SIGTERM', stop);
   });
   await server.close();
+  await local.close();
 }
 
 /** `overseer view`. */

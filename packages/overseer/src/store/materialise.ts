@@ -3,8 +3,11 @@
  * metrics, checkpoints). It also checks that each event makes sense given what came before — a
  * step of an episode that never started, a second root, a judgment of an unknown step — because
  * the log is the source of truth and must stay replayable.
+ *
+ * The rules are written once, as a generator over `ProjectionTables`, and driven synchronously
+ * for SQLite (sqlite-projection.ts) and asynchronously for Postgres (postgres-projection.ts), so
+ * both stores materialise the same events into the same rows.
  */
-import type Database from 'better-sqlite3';
 import { OverseerError } from '../errors.ts';
 import type { RunEvent } from '../spec/index.ts';
 
@@ -19,353 +22,442 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-interface RunRow {
+/** A value now (SQLite's synchronous driver) or later (Postgres). */
+export type Awaitable<T> = T | Promise<T>;
+
+/** What the projection reads of a run's row. */
+export interface ProjectedRun {
   status: string;
   config: string;
   spec_version: number;
 }
 
-interface EpisodeRow {
+/** What the projection reads of an episode's row. */
+export interface ProjectedEpisode {
   status: string;
   attempt: number;
 }
 
-/** Applies validated events to the projection tables; the caller holds the transaction. */
-export class Materialiser {
-  private readonly statements;
+/** The columns an episode-started event writes (a first attempt, or a restart). */
+export interface EpisodeStartRow {
+  runId: string;
+  id: string;
+  iteration: number | null;
+  phase: string | null;
+  unit: string | null;
+  problemId: string;
+  family: string;
+  split: string;
+  difficulty: number;
+  problem: string;
+  scaffold: string;
+  policy: string;
+  startedAt: string;
+  seq: number;
+}
 
-  constructor(private readonly database: Database.Database) {
-    const prepare = (source: string) => database.prepare(source);
-    this.statements = {
-      run: prepare('SELECT status, config, spec_version FROM runs WHERE id = ?'),
-      insertRun: prepare(
-        `INSERT INTO runs (id, spec_version, config, status, started_at, updated_at)
-         VALUES (?, ?, ?, 'running', ?, ?)`,
-      ),
-      reopenRun: prepare(
-        `UPDATE runs SET status = 'running', error = NULL, summary = NULL, finished_at = NULL
-         WHERE id = ?`,
-      ),
-      finishRun: prepare(
-        `UPDATE runs SET status = 'finished', summary = ?, finished_at = ? WHERE id = ?`,
-      ),
-      failRun: prepare(
-        `UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`,
-      ),
-      touchRun: prepare('UPDATE runs SET last_seq = ?, updated_at = ? WHERE id = ?'),
-      episode: prepare('SELECT status, attempt FROM episodes WHERE run_id = ? AND id = ?'),
-      insertEpisode: prepare(
-        `INSERT INTO episodes (run_id, id, attempt, iteration, phase, unit, problem_id, family,
-           split, difficulty, problem, scaffold, policy, status, started_at, started_seq)
-         VALUES (@runId, @id, 1, @iteration, @phase, @unit, @problemId, @family, @split,
-           @difficulty, @problem, @scaffold, @policy, 'running', @startedAt, @seq)`,
-      ),
-      restartEpisode: prepare(
-        `UPDATE episodes SET attempt = attempt + 1, iteration = @iteration, phase = @phase,
-           unit = @unit, problem_id = @problemId,
-           family = @family, split = @split, difficulty = @difficulty, problem = @problem,
-           scaffold = @scaffold, policy = @policy, status = 'running', answer = NULL, error = NULL,
-           outcome = NULL, correct = NULL, reward = NULL, cost = NULL, started_at = @startedAt,
-           finished_at = NULL, started_seq = @seq, finished_seq = NULL
-         WHERE run_id = @runId AND id = @id`,
-      ),
-      deleteSteps: prepare('DELETE FROM steps WHERE run_id = ? AND episode_id = ?'),
-      deleteJudgments: prepare('DELETE FROM judgments WHERE run_id = ? AND episode_id = ?'),
-      finishEpisode: prepare(
-        `UPDATE episodes SET status = 'finished', answer = ?, outcome = ?, correct = ?, reward = ?,
-           cost = ?, finished_at = ?, finished_seq = ?
-         WHERE run_id = ? AND id = ?`,
-      ),
-      failEpisode: prepare(
-        `UPDATE episodes SET status = 'failed', error = ?, finished_at = ?, finished_seq = ?
-         WHERE run_id = ? AND id = ?`,
-      ),
-      step: prepare('SELECT 1 FROM steps WHERE run_id = ? AND episode_id = ? AND id = ?'),
-      rootCount: prepare(
-        'SELECT count(*) FROM steps WHERE run_id = ? AND episode_id = ? AND parent_id IS NULL',
-      ),
-      stepCount: prepare('SELECT count(*) FROM steps WHERE run_id = ? AND episode_id = ?'),
-      insertStep: prepare(
-        `INSERT INTO steps (run_id, episode_id, id, position, parent_id, kind, seq, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertJudgment: prepare(
-        `INSERT INTO judgments (run_id, seq, episode_id, step_id, score, rating, method, overseer,
-           time, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertMetric: prepare(
-        `INSERT INTO metrics (run_id, seq, name, value, step, iteration, split, tags, time)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertCheckpoint: prepare(
-        `INSERT INTO checkpoints (run_id, seq, path, step, iteration, time)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
-      insertEvent: prepare(
-        `INSERT INTO events (run_id, seq, type, time, episode_id, body) VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
-      lastSeq: prepare('SELECT last_seq FROM runs WHERE id = ?'),
-    };
-    this.statements.rootCount.pluck();
-    this.statements.stepCount.pluck();
-    this.statements.lastSeq.pluck();
+/** The columns an episode-finished event writes. */
+export interface EpisodeFinishRow {
+  runId: string;
+  id: string;
+  answer: string | null;
+  outcome: string;
+  correct: number | null;
+  reward: number;
+  cost: string | null;
+  finishedAt: string;
+  seq: number;
+}
+
+/** A step row. */
+export interface StepRow {
+  runId: string;
+  episodeId: string;
+  id: string;
+  position: number;
+  parentId: string | null;
+  kind: string;
+  seq: number;
+  body: string;
+}
+
+/** A judgment row. */
+export interface JudgmentRow {
+  runId: string;
+  seq: number;
+  episodeId: string;
+  stepId: string;
+  score: number;
+  rating: number | null;
+  method: string;
+  overseer: string;
+  time: string;
+  body: string;
+}
+
+/** A metric row. */
+export interface MetricRow {
+  runId: string;
+  seq: number;
+  name: string;
+  value: number;
+  step: number;
+  iteration: number | null;
+  split: string | null;
+  tags: string | null;
+  time: string;
+}
+
+/** A checkpoint row. */
+export interface CheckpointRow {
+  runId: string;
+  seq: number;
+  path: string;
+  step: number;
+  iteration: number | null;
+  time: string;
+}
+
+/** An event-log row. */
+export interface EventRow {
+  runId: string;
+  seq: number;
+  type: string;
+  time: string;
+  episodeId: string | null;
+  body: string;
+}
+
+/**
+ * The reads and writes the projection makes, one implementation per database; the caller holds
+ * the transaction. `run` is read first for every event, so a database with concurrent writers
+ * locks the run's row there and hands out the run's seqs one writer at a time.
+ */
+export interface ProjectionTables {
+  run(runId: string): Awaitable<ProjectedRun | undefined>;
+  insertRun(runId: string, specVersion: number, config: string, time: string): Awaitable<void>;
+  reopenRun(runId: string): Awaitable<void>;
+  finishRun(runId: string, summary: string, time: string): Awaitable<void>;
+  failRun(runId: string, error: string, time: string): Awaitable<void>;
+  lastSeq(runId: string): Awaitable<number>;
+  touchRun(runId: string, seq: number, time: string): Awaitable<void>;
+  episode(runId: string, episodeId: string): Awaitable<ProjectedEpisode | undefined>;
+  insertEpisode(row: EpisodeStartRow): Awaitable<void>;
+  /** A new attempt: the old attempt's steps and judgments leave the tables (the log keeps them). */
+  restartEpisode(row: EpisodeStartRow): Awaitable<void>;
+  finishEpisode(row: EpisodeFinishRow): Awaitable<void>;
+  failEpisode(
+    runId: string,
+    episodeId: string,
+    error: string,
+    time: string,
+    seq: number,
+  ): Awaitable<void>;
+  hasStep(runId: string, episodeId: string, stepId: string): Awaitable<boolean>;
+  rootCount(runId: string, episodeId: string): Awaitable<number>;
+  stepCount(runId: string, episodeId: string): Awaitable<number>;
+  insertStep(row: StepRow): Awaitable<void>;
+  insertJudgment(row: JudgmentRow): Awaitable<void>;
+  insertMetric(row: MetricRow): Awaitable<void>;
+  insertCheckpoint(row: CheckpointRow): Awaitable<void>;
+  insertEvent(row: EventRow): Awaitable<void>;
+}
+
+/** The steps of a projection: each yields a table call's result to wait for. */
+export type Projection<T> = Generator<Awaitable<unknown>, T, unknown>;
+
+/** Waits for one table call (the driver resumes the generator with its value). */
+function* settle<T>(value: Awaitable<T>): Projection<T> {
+  return (yield value) as T;
+}
+
+/** Runs a projection whose tables answer at once (SQLite); a promise is a programming error. */
+export function projectNow<T>(projection: Projection<T>): T {
+  let next = projection.next();
+  while (next.done !== true) {
+    if (next.value instanceof Promise) {
+      throw new OverseerError('store.internal', 'a synchronous projection was handed a promise');
+    }
+    next = projection.next(next.value);
   }
+  return next.value;
+}
 
-  /** Logs `event` as the next event of its run and updates the projections; returns its seq. */
-  apply(event: RunEvent, where: string): number {
-    const s = this.statements;
-    const run = s.run.get(event.runId) as RunRow | undefined;
-    if (event.type === 'run-started') {
-      if (run === undefined) {
-        s.insertRun.run(
-          event.runId,
-          event.specVersion,
-          JSON.stringify(event.config),
-          event.time,
-          event.time,
-        );
-      } else {
-        // A second run-started resumes the run; it must be the same experiment.
-        if (run.spec_version !== event.specVersion) {
-          throw inconsistent(
-            where,
-            `run "${event.runId}" was started with spec version ${run.spec_version}, not ${event.specVersion}`,
-            'resume a run with the Overseer version that started it, or start a new run',
-          );
-        }
-        if (canonicalJson(JSON.parse(run.config)) !== canonicalJson(event.config)) {
-          throw inconsistent(
-            where,
-            `run "${event.runId}" already exists with a different configuration`,
-            'resume a run with its own configuration, or start a new run with a new id',
-          );
-        }
-        s.reopenRun.run(event.runId);
-      }
+/** Runs a projection whose tables answer with promises (Postgres). */
+export async function projectLater<T>(projection: Projection<T>): Promise<T> {
+  let next = projection.next();
+  while (next.done !== true) next = projection.next(await next.value);
+  return next.value;
+}
+
+/**
+ * Logs `event` as the next event of its run and updates the projections; returns its seq.
+ * `where` names the event in errors (its place in the batch).
+ */
+export function* materialise(
+  tables: ProjectionTables,
+  event: RunEvent,
+  where: string,
+): Projection<number> {
+  const run = yield* settle(tables.run(event.runId));
+  if (event.type === 'run-started') {
+    if (run === undefined) {
+      yield* settle(
+        tables.insertRun(event.runId, event.specVersion, JSON.stringify(event.config), event.time),
+      );
     } else {
-      if (run === undefined) {
-        throw new OverseerError(
-          'store.unknown-run',
-          `${where}: run "${event.runId}" does not exist in this store`,
-          { hint: 'create the run first (RunStore.createRun or a run-started event)' },
+      // A second run-started resumes the run; it must be the same experiment.
+      if (run.spec_version !== event.specVersion) {
+        throw inconsistent(
+          where,
+          `run "${event.runId}" was started with spec version ${run.spec_version}, not ${event.specVersion}`,
+          'resume a run with the Overseer version that started it, or start a new run',
         );
       }
-      if (run.status !== 'running') {
-        throw new OverseerError(
-          'store.run-closed',
-          `${where}: run "${event.runId}" is ${run.status}; no more events can be added`,
-          { hint: 'resume the run first (RunStore.resumeRun) to add to it' },
+      if (canonicalJson(JSON.parse(run.config)) !== canonicalJson(event.config)) {
+        throw inconsistent(
+          where,
+          `run "${event.runId}" already exists with a different configuration`,
+          'resume a run with its own configuration, or start a new run with a new id',
         );
       }
-      this.project(event, where);
+      yield* settle(tables.reopenRun(event.runId));
     }
-    const seq = (s.lastSeq.get(event.runId) as number) + 1;
-    this.projectWithSeq(event, seq);
-    s.insertEvent.run(
-      event.runId,
+  } else {
+    if (run === undefined) {
+      throw new OverseerError(
+        'store.unknown-run',
+        `${where}: run "${event.runId}" does not exist in this store`,
+        { hint: 'create the run first (RunStore.createRun or a run-started event)' },
+      );
+    }
+    if (run.status !== 'running') {
+      throw new OverseerError(
+        'store.run-closed',
+        `${where}: run "${event.runId}" is ${run.status}; no more events can be added`,
+        { hint: 'resume the run first (RunStore.resumeRun) to add to it' },
+      );
+    }
+    yield* project(tables, event, where);
+  }
+  const seq = (yield* settle(tables.lastSeq(event.runId))) + 1;
+  yield* projectWithSeq(tables, event, seq);
+  yield* settle(
+    tables.insertEvent({
+      runId: event.runId,
       seq,
-      event.type,
-      event.time,
-      'episodeId' in event ? event.episodeId : null,
-      JSON.stringify(event),
-    );
-    s.touchRun.run(seq, event.time, event.runId);
-    return seq;
-  }
+      type: event.type,
+      time: event.time,
+      episodeId: 'episodeId' in event ? event.episodeId : null,
+      body: JSON.stringify(event),
+    }),
+  );
+  yield* settle(tables.touchRun(event.runId, seq, event.time));
+  return seq;
+}
 
-  /** The checks and updates that do not need the event's seq. */
-  private project(event: Exclude<RunEvent, { type: 'run-started' }>, where: string): void {
-    const s = this.statements;
-    switch (event.type) {
-      case 'run-finished':
-        s.finishRun.run(JSON.stringify(event.summary), event.time, event.runId);
-        return;
-      case 'run-failed':
-        s.failRun.run(JSON.stringify(event.error), event.time, event.runId);
-        return;
-      case 'episode-started': {
-        const existing = s.episode.get(event.runId, event.episodeId) as EpisodeRow | undefined;
-        if (existing?.status === 'finished') {
-          throw new OverseerError(
-            'store.duplicate-episode',
-            `${where}: episode "${event.episodeId}" of run "${event.runId}" already finished`,
-            { hint: 'skip the episodes in RunStore.completedEpisodeKeys when resuming' },
-          );
-        }
-        return;
+/** The checks and updates that do not need the event's seq. */
+function* project(
+  tables: ProjectionTables,
+  event: Exclude<RunEvent, { type: 'run-started' }>,
+  where: string,
+): Projection<void> {
+  switch (event.type) {
+    case 'run-finished':
+      yield* settle(tables.finishRun(event.runId, JSON.stringify(event.summary), event.time));
+      return;
+    case 'run-failed':
+      yield* settle(tables.failRun(event.runId, JSON.stringify(event.error), event.time));
+      return;
+    case 'episode-started': {
+      const existing = yield* settle(tables.episode(event.runId, event.episodeId));
+      if (existing?.status === 'finished') {
+        throw new OverseerError(
+          'store.duplicate-episode',
+          `${where}: episode "${event.episodeId}" of run "${event.runId}" already finished`,
+          { hint: 'skip the episodes in RunStore.completedEpisodeKeys when resuming' },
+        );
       }
-      case 'step-proposed': {
-        this.requireEpisode(event.runId, event.episodeId, where, 'running');
-        const { step } = event;
-        if (s.step.get(event.runId, event.episodeId, step.id) !== undefined) {
-          throw inconsistent(where, `step "${step.id}" is already in episode "${event.episodeId}"`);
-        }
-        if (step.parentId === null) {
-          if ((s.rootCount.get(event.runId, event.episodeId) as number) > 0) {
-            throw inconsistent(
-              where,
-              `episode "${event.episodeId}" already has a root step; only one step has parentId null`,
-            );
-          }
-        } else if (s.step.get(event.runId, event.episodeId, step.parentId) === undefined) {
-          throw inconsistent(
-            where,
-            `step.parentId "${step.parentId}" is not an earlier step of episode "${event.episodeId}"`,
-            'log a parent step before its children',
-          );
-        }
-        return;
-      }
-      case 'step-judged':
-        this.requireEpisode(event.runId, event.episodeId, where);
-        if (s.step.get(event.runId, event.episodeId, event.stepId) === undefined) {
-          throw inconsistent(
-            where,
-            `stepId "${event.stepId}" is not a step of episode "${event.episodeId}"`,
-            'log the step (step-proposed) before judging it',
-          );
-        }
-        return;
-      case 'episode-finished':
-      case 'episode-failed':
-        this.requireEpisode(event.runId, event.episodeId, where, 'running');
-        return;
-      default:
-        return;
+      return;
     }
+    case 'step-proposed': {
+      yield* requireEpisode(tables, event.runId, event.episodeId, where, 'running');
+      const { step } = event;
+      if (yield* settle(tables.hasStep(event.runId, event.episodeId, step.id))) {
+        throw inconsistent(where, `step "${step.id}" is already in episode "${event.episodeId}"`);
+      }
+      if (step.parentId === null) {
+        if ((yield* settle(tables.rootCount(event.runId, event.episodeId))) > 0) {
+          throw inconsistent(
+            where,
+            `episode "${event.episodeId}" already has a root step; only one step has parentId null`,
+          );
+        }
+      } else if (!(yield* settle(tables.hasStep(event.runId, event.episodeId, step.parentId)))) {
+        throw inconsistent(
+          where,
+          `step.parentId "${step.parentId}" is not an earlier step of episode "${event.episodeId}"`,
+          'log a parent step before its children',
+        );
+      }
+      return;
+    }
+    case 'step-judged':
+      yield* requireEpisode(tables, event.runId, event.episodeId, where);
+      if (!(yield* settle(tables.hasStep(event.runId, event.episodeId, event.stepId)))) {
+        throw inconsistent(
+          where,
+          `stepId "${event.stepId}" is not a step of episode "${event.episodeId}"`,
+          'log the step (step-proposed) before judging it',
+        );
+      }
+      return;
+    case 'episode-finished':
+    case 'episode-failed':
+      yield* requireEpisode(tables, event.runId, event.episodeId, where, 'running');
+      return;
+    default:
+      return;
   }
+}
 
-  /** The updates that record the event's seq. */
-  private projectWithSeq(event: RunEvent, seq: number): void {
-    const s = this.statements;
-    switch (event.type) {
-      case 'episode-started': {
-        const parameters = {
+/** The updates that record the event's seq. */
+function* projectWithSeq(tables: ProjectionTables, event: RunEvent, seq: number): Projection<void> {
+  switch (event.type) {
+    case 'episode-started': {
+      const row: EpisodeStartRow = {
+        runId: event.runId,
+        id: event.episodeId,
+        iteration: event.iteration ?? null,
+        phase: event.phase ?? null,
+        unit: event.unit === undefined ? null : JSON.stringify(event.unit),
+        problemId: event.problem.id,
+        family: event.problem.family,
+        split: event.problem.split,
+        difficulty: event.problem.difficulty,
+        problem: JSON.stringify(event.problem),
+        scaffold: JSON.stringify(event.scaffold),
+        policy: JSON.stringify(event.policy),
+        startedAt: event.time,
+        seq,
+      };
+      const existing = yield* settle(tables.episode(event.runId, event.episodeId));
+      // A restart (after a failure or a crash): the log keeps the old attempt, the tables show
+      // the new one.
+      yield* settle(
+        existing === undefined ? tables.insertEpisode(row) : tables.restartEpisode(row),
+      );
+      return;
+    }
+    case 'step-proposed': {
+      const position = yield* settle(tables.stepCount(event.runId, event.episodeId));
+      yield* settle(
+        tables.insertStep({
+          runId: event.runId,
+          episodeId: event.episodeId,
+          id: event.step.id,
+          position,
+          parentId: event.step.parentId,
+          kind: event.step.kind,
+          seq,
+          body: JSON.stringify(event.step),
+        }),
+      );
+      return;
+    }
+    case 'step-judged':
+      yield* settle(
+        tables.insertJudgment({
+          runId: event.runId,
+          seq,
+          episodeId: event.episodeId,
+          stepId: event.stepId,
+          score: event.judgment.score,
+          rating: event.judgment.rating ?? null,
+          method: event.judgment.method,
+          overseer: event.judgment.overseer.name,
+          time: event.time,
+          body: JSON.stringify(event.judgment),
+        }),
+      );
+      return;
+    case 'episode-finished': {
+      const { outcome } = event;
+      yield* settle(
+        tables.finishEpisode({
           runId: event.runId,
           id: event.episodeId,
-          iteration: event.iteration ?? null,
-          phase: event.phase ?? null,
-          unit: event.unit === undefined ? null : JSON.stringify(event.unit),
-          problemId: event.problem.id,
-          family: event.problem.family,
-          split: event.problem.split,
-          difficulty: event.problem.difficulty,
-          problem: JSON.stringify(event.problem),
-          scaffold: JSON.stringify(event.scaffold),
-          policy: JSON.stringify(event.policy),
-          startedAt: event.time,
+          answer: event.answer,
+          outcome: JSON.stringify(outcome),
+          correct: outcome.kind === 'grade' ? (outcome.correct ? 1 : 0) : null,
+          reward: outcome.reward,
+          cost: event.cost === undefined ? null : JSON.stringify(event.cost),
+          finishedAt: event.time,
           seq,
-        };
-        const existing = s.episode.get(event.runId, event.episodeId) as EpisodeRow | undefined;
-        if (existing === undefined) {
-          s.insertEpisode.run(parameters);
-        } else {
-          // A restart (after a failure or a crash): the log keeps the old attempt, the tables
-          // show the new one.
-          s.deleteSteps.run(event.runId, event.episodeId);
-          s.deleteJudgments.run(event.runId, event.episodeId);
-          s.restartEpisode.run(parameters);
-        }
-        return;
-      }
-      case 'step-proposed': {
-        const position = s.stepCount.get(event.runId, event.episodeId) as number;
-        s.insertStep.run(
+        }),
+      );
+      return;
+    }
+    case 'episode-failed':
+      yield* settle(
+        tables.failEpisode(
           event.runId,
           event.episodeId,
-          event.step.id,
-          position,
-          event.step.parentId,
-          event.step.kind,
-          seq,
-          JSON.stringify(event.step),
-        );
-        return;
-      }
-      case 'step-judged':
-        s.insertJudgment.run(
-          event.runId,
-          seq,
-          event.episodeId,
-          event.stepId,
-          event.judgment.score,
-          event.judgment.rating ?? null,
-          event.judgment.method,
-          event.judgment.overseer.name,
-          event.time,
-          JSON.stringify(event.judgment),
-        );
-        return;
-      case 'episode-finished': {
-        const { outcome } = event;
-        s.finishEpisode.run(
-          event.answer,
-          JSON.stringify(outcome),
-          outcome.kind === 'grade' ? (outcome.correct ? 1 : 0) : null,
-          outcome.reward,
-          event.cost === undefined ? null : JSON.stringify(event.cost),
-          event.time,
-          seq,
-          event.runId,
-          event.episodeId,
-        );
-        return;
-      }
-      case 'episode-failed':
-        s.failEpisode.run(
           JSON.stringify(event.error),
           event.time,
           seq,
-          event.runId,
-          event.episodeId,
-        );
-        return;
-      case 'metric':
-        s.insertMetric.run(
-          event.runId,
-          seq,
-          event.name,
-          event.value,
-          event.step,
-          event.iteration ?? null,
-          event.split ?? null,
-          event.tags === undefined ? null : JSON.stringify(event.tags),
-          event.time,
-        );
-        return;
-      case 'checkpoint-saved':
-        s.insertCheckpoint.run(
-          event.runId,
-          seq,
-          event.path,
-          event.step,
-          event.iteration ?? null,
-          event.time,
-        );
-        return;
-      default:
-        return;
-    }
-  }
-
-  private requireEpisode(
-    runId: string,
-    episodeId: string,
-    where: string,
-    status?: 'running',
-  ): void {
-    const row = this.statements.episode.get(runId, episodeId) as EpisodeRow | undefined;
-    if (row === undefined) {
-      throw inconsistent(
-        where,
-        `episodeId "${episodeId}" has not started in run "${runId}"`,
-        'log episode-started before the episode’s other events',
+        ),
       );
-    }
-    if (status !== undefined && row.status !== status) {
-      throw inconsistent(where, `episode "${episodeId}" is already ${row.status}`);
-    }
+      return;
+    case 'metric':
+      yield* settle(
+        tables.insertMetric({
+          runId: event.runId,
+          seq,
+          name: event.name,
+          value: event.value,
+          step: event.step,
+          iteration: event.iteration ?? null,
+          split: event.split ?? null,
+          tags: event.tags === undefined ? null : JSON.stringify(event.tags),
+          time: event.time,
+        }),
+      );
+      return;
+    case 'checkpoint-saved':
+      yield* settle(
+        tables.insertCheckpoint({
+          runId: event.runId,
+          seq,
+          path: event.path,
+          step: event.step,
+          iteration: event.iteration ?? null,
+          time: event.time,
+        }),
+      );
+      return;
+    default:
+      return;
+  }
+}
+
+function* requireEpisode(
+  tables: ProjectionTables,
+  runId: string,
+  episodeId: string,
+  where: string,
+  status?: 'running',
+): Projection<void> {
+  const row = yield* settle(tables.episode(runId, episodeId));
+  if (row === undefined) {
+    throw inconsistent(
+      where,
+      `episodeId "${episodeId}" has not started in run "${runId}"`,
+      'log episode-started before the episode’s other events',
+    );
+  }
+  if (status !== undefined && row.status !== status) {
+    throw inconsistent(where, `episode "${episodeId}" is already ${row.status}`);
   }
 }
 

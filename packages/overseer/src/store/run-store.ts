@@ -8,25 +8,9 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { OverseerError } from '../errors.ts';
-import {
-  Episode as EpisodeSchema,
-  RunEvent as RunEventSchema,
-  SPEC_VERSION,
-  toErrorRecord,
-} from '../spec/index.ts';
-import type {
-  Cost,
-  Episode,
-  EpisodeStatus,
-  JsonValue,
-  LoopPhase,
-  Outcome,
-  RunEvent,
-  RunStatus,
-  RunUnit,
-  Step,
-} from '../spec/index.ts';
-import { Materialiser } from './materialise.ts';
+import { SPEC_VERSION, toErrorRecord } from '../spec/index.ts';
+import type { EpisodeStatus, JsonValue, RunEvent, RunUnit } from '../spec/index.ts';
+import { Materialiser } from './sqlite-projection.ts';
 import { runOverview } from './run-overview.ts';
 import type { RunListing } from './run-overview.ts';
 import type {
@@ -35,14 +19,23 @@ import type {
   EpisodeFilters,
   EpisodeRecord,
   EpisodeSummary,
-  JudgmentRecord,
   MetricRecord,
   RecordedEpisode,
   RunConfig,
   RunRecord,
   StoredEvent,
 } from './records.ts';
+import { episodeEvents, eventPlace, parseRunEvents, runStartedEvent } from './run-events.ts';
 import { STORE_APPLICATION_ID, STORE_FILE_NAME, STORE_SCHEMA_VERSION, migrate } from './schema.ts';
+import {
+  EPISODE_COLUMNS,
+  episodeConditions,
+  episodeRecord,
+  episodeSummary,
+  metricRecord,
+  runRecord,
+} from './store-rows.ts';
+import type { EpisodeRow, RunRow, StoredJudgmentRow, StoredMetricRow } from './store-rows.ts';
 
 /** The store directory used when none is given: `.overseer/` in the working directory. */
 export function defaultStoreDirectory(workingDirectory = process.cwd()): string {
@@ -60,62 +53,6 @@ export interface OpenStoreOptions {
   durability?: 'normal' | 'full';
   /** How long a statement waits for a lock held by another connection, in ms. */
   busyTimeoutMs?: number;
-}
-
-interface RunRow {
-  id: string;
-  spec_version: number;
-  config: string;
-  status: RunStatus;
-  error: string | null;
-  summary: string | null;
-  started_at: string;
-  finished_at: string | null;
-  updated_at: string;
-  last_seq: number;
-}
-
-interface EpisodeRow {
-  run_id: string;
-  id: string;
-  attempt: number;
-  iteration: number | null;
-  phase: string | null;
-  unit: string | null;
-  problem: string;
-  scaffold: string;
-  policy: string;
-  status: EpisodeStatus;
-  answer: string | null;
-  error: string | null;
-  outcome: string | null;
-  cost: string | null;
-  started_at: string;
-  finished_at: string | null;
-  step_count: number;
-  judgment_count: number;
-}
-
-const EPISODE_COLUMNS = `e.run_id, e.id, e.attempt, e.iteration, e.phase, e.unit, e.problem, e.scaffold, e.policy,
-  e.status, e.answer, e.error, e.outcome, e.cost, e.started_at, e.finished_at,
-  (SELECT count(*) FROM steps s WHERE s.run_id = e.run_id AND s.episode_id = e.id) AS step_count,
-  (SELECT count(*) FROM judgments j WHERE j.run_id = e.run_id AND j.episode_id = e.id)
-    AS judgment_count`;
-
-/** Formats zod issues as `path: message` pairs, so an error names the offending field. */
-export function describeIssues(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
-  prefix = '',
-): string {
-  return issues
-    .map((issue) => {
-      let path = prefix;
-      for (const key of issue.path) {
-        path += typeof key === 'number' ? `[${key}]` : `${path === '' ? '' : '.'}${String(key)}`;
-      }
-      return `${path === '' ? '(event)' : path}: ${issue.message}`;
-    })
-    .join('; ');
 }
 
 /** A sortable, readable run id: `run-20250131-120000-3f9a1c`. */
@@ -279,22 +216,10 @@ export class RunStore {
    * logged and projected, or (on any invalid event) none. Returns each event's seq.
    */
   append(events: RunEvent | RunEvent[]): number[] {
-    const list = Array.isArray(events) ? events : [events];
+    const parsed = parseRunEvents(events);
     const materialiser = this.writer();
-    const parsed = list.map((event, index) => {
-      const result = RunEventSchema.safeParse(event);
-      if (!result.success) {
-        const type = (event as { type?: unknown } | null)?.type;
-        throw new OverseerError(
-          'store.invalid-event',
-          `event ${index}${typeof type === 'string' ? ` (${type})` : ''} is invalid: ${describeIssues(result.error.issues)}`,
-          { hint: 'events must match the RunEvent schema in spec/run-event.ts' },
-        );
-      }
-      return result.data;
-    });
     const write = this.database.transaction(() =>
-      parsed.map((event, index) => materialiser.apply(event, `event ${index} (${event.type})`)),
+      parsed.map((event, index) => materialiser.apply(event, eventPlace(event, index))),
     );
     try {
       return write.immediate();
@@ -315,13 +240,7 @@ export class RunStore {
         },
       );
     }
-    this.append({
-      type: 'run-started',
-      runId: id,
-      time: options.time ?? new Date().toISOString(),
-      specVersion: options.specVersion ?? SPEC_VERSION,
-      config,
-    });
+    this.append(runStartedEvent(id, config, options));
     return id;
   }
 
@@ -332,13 +251,7 @@ export class RunStore {
    */
   resumeRun(runId: string, time = new Date().toISOString()): RunRecord {
     const run = this.requireRun(runId);
-    this.append({
-      type: 'run-started',
-      runId,
-      time,
-      specVersion: SPEC_VERSION,
-      config: run.config,
-    });
+    this.append(runStartedEvent(runId, run.config, { time }));
     return this.requireRun(runId);
   }
 
@@ -362,77 +275,30 @@ export class RunStore {
    * sees part of it.
    */
   recordEpisode(recorded: RecordedEpisode): number[] {
-    const parsed = EpisodeSchema.safeParse(recorded.episode);
-    if (!parsed.success) {
-      throw new OverseerError(
-        'store.invalid-episode',
-        `the episode is invalid: ${describeIssues(parsed.error.issues, 'episode')}`,
-      );
+    return this.append(episodeEvents(recorded));
+  }
+
+  /**
+   * Records the episode unless it already finished in the run (then returns no seqs), checked
+   * inside the write transaction, so an episode played twice (a re-run job) is recorded once.
+   */
+  recordEpisodeOnce(recorded: RecordedEpisode): number[] {
+    const events = episodeEvents(recorded);
+    const record = this.database.transaction(() =>
+      this.isFinished(recorded.runId, recorded.episode.id) ? [] : this.append(events),
+    );
+    try {
+      return record.immediate();
+    } catch (error) {
+      throw translateSqliteError(error, this.path);
     }
-    const episode = parsed.data;
-    const { runId } = recorded;
-    if (episode.status === 'running') {
-      throw new OverseerError(
-        'store.invalid-episode',
-        `episode "${episode.id}" is still running; recordEpisode records finished or failed episodes`,
-        { hint: 'log a running episode event by event with append' },
-      );
-    }
-    if (episode.status === 'finished' && recorded.outcome === undefined) {
-      throw new OverseerError(
-        'store.invalid-episode',
-        `episode "${episode.id}" finished but no outcome was given`,
-        { hint: 'pass the outcome of grading the answer (or the environment return)' },
-      );
-    }
-    const end = episode.finishedAt ?? new Date().toISOString();
-    const events: RunEvent[] = [
-      {
-        type: 'episode-started',
-        runId,
-        time: episode.startedAt,
-        episodeId: episode.id,
-        ...(recorded.iteration === undefined ? {} : { iteration: recorded.iteration }),
-        ...(recorded.phase === undefined ? {} : { phase: recorded.phase }),
-        ...(recorded.unit === undefined ? {} : { unit: recorded.unit }),
-        problem: episode.problem,
-        scaffold: episode.scaffold,
-        policy: episode.policy,
-      },
-      ...episode.steps.map((step): RunEvent => ({
-        type: 'step-proposed',
-        runId,
-        time: step.timing.startedAt,
-        episodeId: episode.id,
-        step,
-      })),
-      ...(recorded.judgments ?? []).map(({ stepId, judgment, time }): RunEvent => ({
-        type: 'step-judged',
-        runId,
-        time: time ?? end,
-        episodeId: episode.id,
-        stepId,
-        judgment,
-      })),
-      episode.status === 'finished'
-        ? {
-            type: 'episode-finished',
-            runId,
-            time: end,
-            episodeId: episode.id,
-            answer: episode.answer,
-            outcome: recorded.outcome as Outcome,
-            ...(recorded.cost === undefined ? {} : { cost: recorded.cost }),
-          }
-        : {
-            type: 'episode-failed',
-            runId,
-            time: end,
-            episodeId: episode.id,
-            error: episode.error ?? { name: 'Error', message: 'episode failed' },
-          },
-    ];
-    return this.append(events);
+  }
+
+  private isFinished(runId: string, episodeId: string): boolean {
+    const status = this.sql('SELECT status FROM episodes WHERE run_id = ? AND id = ?')
+      .pluck()
+      .get(runId, episodeId);
+    return status === 'finished';
   }
 
   // ───────────────────────────── reading ─────────────────────────────
@@ -474,26 +340,12 @@ export class RunStore {
     const counts = this.sql(
       'SELECT status, count(*) AS n FROM episodes WHERE run_id = ? GROUP BY status',
     ).all(row.id) as Array<{ status: EpisodeStatus; n: number }>;
-    const episodes: Record<EpisodeStatus, number> = { running: 0, finished: 0, failed: 0 };
-    for (const { status, n } of counts) episodes[status] = n;
-    return {
-      id: row.id,
-      specVersion: row.spec_version,
-      status: row.status,
-      config: JSON.parse(row.config),
-      startedAt: row.started_at,
-      ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-      ...(row.error === null ? {} : { error: JSON.parse(row.error) }),
-      summary: row.summary === null ? {} : JSON.parse(row.summary),
-      episodes,
-      eventCount: row.last_seq,
-      updatedAt: row.updated_at,
-    };
+    return runRecord(row, counts);
   }
 
   /** A run's episodes (latest attempt of each), in the order they started, without steps. */
   episodes(runId: string, filters: EpisodeFilters = {}): EpisodeSummary[] {
-    const { where, parameters } = episodeConditions(runId, filters);
+    const { where, parameters } = episodeConditions(runId, filters, sqliteUnitField);
     const rows = this.sql(
       `SELECT ${EPISODE_COLUMNS} FROM episodes e WHERE ${where} ORDER BY e.started_seq
          LIMIT ? OFFSET ?`,
@@ -532,7 +384,7 @@ export class RunStore {
    * so a large run is never all in memory).
    */
   *episodeRecords(runId: string, filters: EpisodeFilters = {}): Generator<EpisodeRecord> {
-    const { where, parameters } = episodeConditions(runId, filters);
+    const { where, parameters } = episodeConditions(runId, filters, sqliteUnitField);
     const ids = this.sql(
       `SELECT e.id FROM episodes e WHERE ${where} ORDER BY e.started_seq LIMIT ? OFFSET ?`,
     )
@@ -545,51 +397,16 @@ export class RunStore {
   }
 
   private episodeRecord(row: EpisodeRow): EpisodeRecord {
-    const steps = (
-      this.sql('SELECT body FROM steps WHERE run_id = ? AND episode_id = ? ORDER BY position')
-        .pluck()
-        .all(row.run_id, row.id) as string[]
-    ).map((body) => JSON.parse(body) as Step);
-    const judgments = (
-      this.sql(
-        `SELECT seq, step_id, time, body FROM judgments WHERE run_id = ? AND episode_id = ?
-           ORDER BY seq`,
-      ).all(row.run_id, row.id) as Array<{
-        seq: number;
-        step_id: string;
-        time: string;
-        body: string;
-      }>
-    ).map((judgment): JudgmentRecord => ({
-      seq: judgment.seq,
-      stepId: judgment.step_id,
-      time: judgment.time,
-      judgment: JSON.parse(judgment.body),
-    }));
-    const summary = episodeSummary(row);
-    const episode: Episode = {
-      id: summary.id,
-      problem: summary.problem,
-      scaffold: summary.scaffold,
-      policy: summary.policy,
-      status: summary.status,
-      steps,
-      answer: summary.answer,
-      ...(summary.error === null ? {} : { error: summary.error }),
-      startedAt: summary.startedAt,
-      ...(summary.finishedAt === null ? {} : { finishedAt: summary.finishedAt }),
-    };
-    return {
-      runId: summary.runId,
-      attempt: summary.attempt,
-      iteration: summary.iteration,
-      ...(summary.phase === null ? {} : { phase: summary.phase }),
-      ...(summary.unit === null ? {} : { unit: summary.unit }),
-      episode,
-      judgments,
-      outcome: summary.outcome,
-      cost: summary.cost,
-    };
+    const steps = this.sql(
+      'SELECT body FROM steps WHERE run_id = ? AND episode_id = ? ORDER BY position',
+    )
+      .pluck()
+      .all(row.run_id, row.id) as string[];
+    const judgments = this.sql(
+      `SELECT seq, step_id, time, body FROM judgments WHERE run_id = ? AND episode_id = ?
+         ORDER BY seq`,
+    ).all(row.run_id, row.id) as StoredJudgmentRow[];
+    return episodeRecord(row, steps, judgments);
   }
 
   /**
@@ -624,7 +441,7 @@ export class RunStore {
     const rows = this.sql(
       `SELECT * FROM metrics WHERE run_id = ? ${filters.name === undefined ? '' : 'AND name = ?'}
          ORDER BY seq`,
-    ).all(runId, ...(filters.name === undefined ? [] : [filters.name])) as MetricRow[];
+    ).all(runId, ...(filters.name === undefined ? [] : [filters.name])) as StoredMetricRow[];
     return rows.map(metricRecord);
   }
 
@@ -636,7 +453,7 @@ export class RunStore {
     const rows = this.sql(
       `SELECT seq, name, value, step, iteration, split, tags, time, max(seq) FROM metrics
          WHERE run_id = ? GROUP BY name, tags ORDER BY seq`,
-    ).all(runId) as MetricRow[];
+    ).all(runId) as StoredMetricRow[];
     return rows.map(metricRecord);
   }
 
@@ -661,93 +478,9 @@ export class RunStore {
   }
 }
 
-function episodeConditions(
-  runId: string,
-  filters: EpisodeFilters,
-): { where: string; parameters: unknown[] } {
-  const conditions = ['e.run_id = ?'];
-  const parameters: unknown[] = [runId];
-  if (filters.status !== undefined) {
-    const statuses = Array.isArray(filters.status) ? filters.status : [filters.status];
-    conditions.push(`e.status IN (${statuses.map(() => '?').join(', ') || 'NULL'})`);
-    parameters.push(...statuses);
-  }
-  if (filters.iteration !== undefined) {
-    conditions.push('e.iteration = ?');
-    parameters.push(filters.iteration);
-  }
-  if (filters.phase !== undefined) {
-    conditions.push('e.phase = ?');
-    parameters.push(filters.phase);
-  }
-  if (filters.family !== undefined) {
-    conditions.push('e.family = ?');
-    parameters.push(filters.family);
-  }
-  if (filters.split !== undefined) {
-    conditions.push('e.split = ?');
-    parameters.push(filters.split);
-  }
-  if (filters.experiment !== undefined) {
-    conditions.push("json_extract(e.unit, '$.experiment') = ?");
-    parameters.push(filters.experiment);
-  }
-  if (filters.arm !== undefined) {
-    conditions.push("json_extract(e.unit, '$.arm') = ?");
-    parameters.push(filters.arm);
-  }
-  if (filters.correct !== undefined) {
-    conditions.push('e.correct = ?');
-    parameters.push(filters.correct ? 1 : 0);
-  }
-  return { where: conditions.join(' AND '), parameters };
-}
-
-interface MetricRow {
-  seq: number;
-  name: string;
-  value: number;
-  step: number;
-  iteration: number | null;
-  split: MetricRecord['split'];
-  tags: string | null;
-  time: string;
-}
-
-function metricRecord(row: MetricRow): MetricRecord {
-  return {
-    seq: row.seq,
-    name: row.name,
-    value: row.value,
-    step: row.step,
-    iteration: row.iteration,
-    split: row.split,
-    tags: row.tags === null ? {} : JSON.parse(row.tags),
-    time: row.time,
-  };
-}
-
-function episodeSummary(row: EpisodeRow): EpisodeSummary {
-  return {
-    runId: row.run_id,
-    id: row.id,
-    attempt: row.attempt,
-    iteration: row.iteration,
-    phase: row.phase as LoopPhase | null,
-    unit: row.unit === null ? null : (JSON.parse(row.unit) as RunUnit),
-    problem: JSON.parse(row.problem),
-    scaffold: JSON.parse(row.scaffold),
-    policy: JSON.parse(row.policy),
-    status: row.status,
-    answer: row.answer,
-    error: row.error === null ? null : JSON.parse(row.error),
-    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as Outcome),
-    cost: row.cost === null ? null : (JSON.parse(row.cost) as Cost),
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    stepCount: row.step_count,
-    judgmentCount: row.judgment_count,
-  };
+/** A key of an episode's JSON unit, in SQLite. */
+function sqliteUnitField(key: string): string {
+  return `json_extract(e.unit, '$.${key}')`;
 }
 
 /** Turns SQLite's "file is not a database" and friends into errors that say what to do. */
