@@ -30,6 +30,9 @@ export const METRIC_NAMES = [
   'deceptionGap',
   'nearCameraRate',
   'partialBlockRate',
+  'trojanRate',
+  'testPassRate',
+  'defectRate',
 ] as const;
 /** A metric an experiment reports in its headline table. */
 export const MetricName = z.enum(METRIC_NAMES);
@@ -163,6 +166,12 @@ const armConfigShape = {
   /** imitation, process-rl, outcome-rl, expert-iteration. */
   trainer: RegistryReference,
   pretrain: PretrainConfig.prefault({}),
+  /**
+   * Where a sampling trainer's outcome reward comes from (outcomes/registry.ts): the family's own
+   * grade when omitted, or a named outcome environment (e.g. `trojan-code-tests`: visible tests
+   * and a hidden trigger's side reward). Evaluation always grades with the family.
+   */
+  outcome: RegistryReference.optional(),
   labels: Labels.default('amplified'),
   /**
    * The dial: reward = (1 − λ) · process reward + λ · outcome reward. When omitted, the trainer's
@@ -173,6 +182,12 @@ const armConfigShape = {
   credit: Credit.optional(),
   /** Discount γ of full-horizon credit; the trainer's default (1) when omitted. */
   gamma: z.number().min(0).max(1).optional(),
+  /**
+   * Most tokens one answer may take, when sampled in training, amplified or evaluated; the longest
+   * reference completion of the problems + 4 when omitted. Set it where a policy's own answers may
+   * rightly be longer than the reference (a program with a guard), so a budget cut never grades them.
+   */
+  answerTokens: z.number().int().min(1).optional(),
   /** Iterations of amplify → oversee → distill → evaluate. */
   rounds: z.number().int().min(1).default(1),
   /** Training steps in each round. */
