@@ -64,6 +64,7 @@ describe('examples/', () => {
       'small-rl-vs-big-imitation.yaml',
       'tampering.yaml',
       'trace-error.yaml',
+      'trojans.yaml',
     ]);
     const arms: Record<string, string[]> = {};
     for (const file of files) {
@@ -96,6 +97,13 @@ describe('examples/', () => {
       'process-rl@approvalNoise=0.5',
     ]);
     expect(arms['trace-error.yaml/trace-error']).toEqual(['outcome-rl', 'process-rl']);
+    expect(arms['trojans.yaml/trojans']).toEqual([
+      'outcome-rl',
+      'process-rl',
+      'dial-0.25',
+      'dial-0.5',
+      'dial-0.75',
+    ]);
     const distillers = [
       'imitation',
       'behaviour-cloning',
@@ -272,6 +280,23 @@ describe('parseExperiment', () => {
     expect(message).toContain(
       "arms[1].trainer.options.lambda: the loop sets the trainer's `lambda` from `lambda`: set that instead",
     );
+  });
+
+  it('checks an arm’s outcome environment by name and options', () => {
+    const withOutcomes = { catalog: { ...catalog, outcome: registryCatalog().outcome } };
+    const named = (outcome: string) =>
+      problemsOf(() => parse(`${base}outcome: ${outcome}\n`, withOutcomes));
+    expect(named('{ name: trojan-code-test }')).toContain(
+      'outcome.name: unknown outcome "trojan-code-test" — did you mean "trojan-code-tests"?',
+    );
+    expect(named('{ name: trojan-code-tests, options: { trigger: 1 } }')).toContain(
+      'outcome.options.trigger: unknown key',
+    );
+    const [arm] = expandArms(
+      parse(`${base}outcome: { name: trojan-code-tests }\n`, withOutcomes).experiments[0],
+      withOutcomes,
+    );
+    expect(arm.config.outcome).toEqual({ name: 'trojan-code-tests', options: {} });
   });
 
   it('checks registry names and options against the catalog', () => {
