@@ -299,6 +299,21 @@ describe('parseExperiment', () => {
     expect(arm.config.outcome).toEqual({ name: 'trojan-code-tests', options: {} });
   });
 
+  it('keeps an evaluation temperature and a token budget when given, and leaves them out otherwise', () => {
+    const [given] = expandArms(
+      parse(`${base}answerTokens: 56\nevaluation: { size: 10, temperature: 1 }\n`).experiments[0],
+      { catalog },
+    );
+    expect(given.config.evaluation.temperature).toBe(1);
+    expect(given.config.answerTokens).toBe(56);
+    const [plain] = expandArms(parse(base).experiments[0], { catalog });
+    expect(plain.config.evaluation).not.toHaveProperty('temperature');
+    expect(plain.config).not.toHaveProperty('answerTokens');
+    expect(problemsOf(() => parse(`${base}evaluation: { temperature: -1 }\n`))).toContain(
+      'evaluation.temperature',
+    );
+  });
+
   it('checks registry names and options against the catalog', () => {
     const withTasks = { catalog: { ...catalog, ...registryCatalog() } };
     const text = base

@@ -120,6 +120,12 @@ export const EvaluationConfig = z.strictObject({
   split: Split.default('test'),
   /** How the trained model answers when evaluated; the arm's `scaffold` when omitted. */
   scaffold: RegistryReference.optional(),
+  /**
+   * Sampling temperature of the evaluated model: 0 (its best answer) for questions and 1 (as
+   * trained) for environments when omitted. 1 measures the rate at which the policy's sampled
+   * answers do a thing (a share of trojans) rather than what its single most likely answer does.
+   */
+  temperature: z.number().min(0).optional(),
   /** Also evaluate every this many training steps (0: only at the end of each round). */
   every: z.number().int().nonnegative().default(0),
 });
