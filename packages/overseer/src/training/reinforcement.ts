@@ -83,6 +83,11 @@ export const ReinforcementOptions = z.strictObject({
   dropUniformGroups: z.boolean().default(false),
   ...cacheJudgmentsOption(false),
   /**
+   * A completion cut at the token budget without an answer line is judged as an empty answer (as
+   * one that stopped without it is), so a policy cannot escape the judge by never answering.
+   */
+  judgeTruncated: z.boolean().default(false),
+  /**
    * Imitation steps on the context's examples (e.g. the approved amplified answers) before the
    * first policy update of each `train` call: the SFT warm start of SFT-then-RL. 0: none.
    */
@@ -189,7 +194,12 @@ export function updateRollouts(
   task: TrainingTask,
   judge: StepJudge | undefined,
   update: number,
-  sampling: { problemsPerUpdate: number; groupSize: number; temperature: number },
+  sampling: {
+    problemsPerUpdate: number;
+    groupSize: number;
+    temperature: number;
+    judgeTruncated?: boolean;
+  },
 ): Promise<Rollout[]> {
   const { model, seed } = context;
   const problems = problemsForUpdate(task.problems, sampling.problemsPerUpdate, seed, update);
@@ -198,6 +208,7 @@ export function updateRollouts(
     temperature: sampling.temperature,
     seed: deriveSeed(seed, name, 'rollouts', update),
     judge,
+    ...(sampling.judgeTruncated === true ? { judgeTruncated: true } : {}),
   });
 }
 

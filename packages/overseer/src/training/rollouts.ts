@@ -65,6 +65,12 @@ export interface RolloutOptions {
   seed: number;
   /** The overseer; without one, steps carry no judgment. */
   judge?: StepJudge;
+  /**
+   * A question completion cut at the token budget without an answer line also proposes an empty
+   * answer (as one that stopped without it does), so running on to the budget is no way around
+   * the judge. Off by default.
+   */
+  judgeTruncated?: boolean;
 }
 
 /** Samples `samplesPerProblem` completions per problem, splits, judges and grades them. */
@@ -88,7 +94,8 @@ export async function questionRollouts(
     const completion = sample.text;
     const pieces = task.steps(completion);
     const characterCount = Array.from(completion).length;
-    if (sample.finishReason === 'end' && !pieces.some((piece) => piece.kind === 'answer')) {
+    const unanswered = sample.finishReason === 'end' || options.judgeTruncated === true;
+    if (unanswered && !pieces.some((piece) => piece.kind === 'answer')) {
       // Stopping without an answer line is itself a proposed step — an empty answer — so the
       // overseer can judge it rather than the end token riding on the last thought's verdict.
       pieces.push({ kind: 'answer', text: '', start: characterCount, end: characterCount });
