@@ -81,7 +81,9 @@ describe('question rollouts', () => {
       const last = rollout.steps.at(-1)!;
       expect(last.kind).toBe('answer');
       expect(last.text).toBe('');
+      // The verdict rides on the tokens of the line the budget cut.
       expect(last.end).toBe(rollout.calls[0].tokens.length);
+      expect(last.end).toBeGreaterThan(last.start);
     }
   });
 

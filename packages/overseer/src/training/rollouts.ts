@@ -66,9 +66,10 @@ export interface RolloutOptions {
   /** The overseer; without one, steps carry no judgment. */
   judge?: StepJudge;
   /**
-   * A question completion cut at the token budget without an answer line also proposes an empty
-   * answer (as one that stopped without it does), so running on to the budget is no way around
-   * the judge. Off by default.
+   * A question completion cut at the token budget without an answer line proposes an empty answer
+   * in place of its unfinished last line (whose tokens then carry the verdict), as one that stopped
+   * without it does on the end token, so running on to the budget is no way around the judge.
+   * Off by default.
    */
   judgeTruncated?: boolean;
 }
@@ -94,8 +95,14 @@ export async function questionRollouts(
     const completion = sample.text;
     const pieces = task.steps(completion);
     const characterCount = Array.from(completion).length;
-    const unanswered = sample.finishReason === 'end' || options.judgeTruncated === true;
-    if (unanswered && !pieces.some((piece) => piece.kind === 'answer')) {
+    const answered = pieces.some((piece) => piece.kind === 'answer');
+    if (sample.finishReason !== 'end' && options.judgeTruncated === true && !answered) {
+      // Cut at the budget: the unfinished last line stands where the answer was due, so it is
+      // judged as that (empty) answer, and its tokens carry the verdict.
+      const cut = pieces.pop();
+      pieces.push({ kind: 'answer', text: '', start: cut?.start ?? 0, end: characterCount });
+    }
+    if (sample.finishReason === 'end' && !answered) {
       // Stopping without an answer line is itself a proposed step — an empty answer — so the
       // overseer can judge it rather than the end token riding on the last thought's verdict.
       pieces.push({ kind: 'answer', text: '', start: characterCount, end: characterCount });
