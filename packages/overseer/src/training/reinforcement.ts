@@ -88,6 +88,11 @@ export const ReinforcementOptions = z.strictObject({
    */
   judgeTruncated: z.boolean().default(false),
   /**
+   * `steps`: each step is paid its own judgment; `answer`: only the final answer's judgment (the
+   * whole answer reviewed on paper) is paid, on the last step — a program reviewer's approval.
+   */
+  processReward: z.enum(['steps', 'answer']).default('steps'),
+  /**
    * Imitation steps on the context's examples (e.g. the approved amplified answers) before the
    * first policy update of each `train` call: the SFT warm start of SFT-then-RL. 0: none.
    */
@@ -322,7 +327,9 @@ async function trainReinforcement(
   for (let update = 0; update < options.updates; update++) {
     const updateStarted = performance.now();
     const batch = await updateRollouts(name, context, task, judge, update, options);
-    const rewards = batch.map((rollout) => rolloutRewards(rollout, mixer, credit));
+    const rewards = batch.map((rollout) =>
+      rolloutRewards(rollout, mixer, credit, options.processReward),
+    );
     const returns = rewards.map((r) => r.returns);
     const advantages = stepAdvantages(batch, returns, settings);
     const informative = options.dropUniformGroups
