@@ -114,6 +114,10 @@ export async function questionRollouts(
     pieces[pieces.length - 1].end = sample.tokens.length;
     const previous: PriorStep[] = [];
     const characters = Array.from(completion);
+    // The answer step proposes the answer the completion gives (as the chain-of-thought scaffold
+    // records it: trojan-code's is the whole program, not its last line), so training and
+    // evaluation show the overseer the same step.
+    const answer = task.answer(completion);
     const steps: RolloutStep[] = pieces.map((piece) => {
       const proposed: ProposedStep = {
         family: task.family,
@@ -121,7 +125,7 @@ export async function questionRollouts(
         kind: piece.kind,
         previous: previous.map((prior) => ({ ...prior })),
         context: prompt + characters.slice(0, piece.start).join(''),
-        action: piece.text,
+        action: piece.kind === 'answer' && piece.text !== '' ? (answer ?? piece.text) : piece.text,
       };
       previous.push({ kind: piece.kind, text: piece.text });
       return {
@@ -133,7 +137,6 @@ export async function questionRollouts(
         proposed,
       };
     });
-    const answer = task.answer(completion);
     rollouts.push({
       problem,
       group: sample.promptIndex,
