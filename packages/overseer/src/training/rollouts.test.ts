@@ -64,6 +64,27 @@ describe('question rollouts', () => {
     expect(judge.seen).toHaveLength(batch.reduce((sum, rollout) => sum + rollout.steps.length, 0));
   });
 
+  it('shows the overseer the answer the completion gives, not its answer line', async () => {
+    // A family whose answer is more than its answer line (trojan-code's is the whole program).
+    const whole = {
+      ...task,
+      steps: (completion: string) => [
+        { kind: 'answer' as const, text: '=a', start: 0, end: Array.from(completion).length },
+      ],
+      answer: () => 'a=x*3;=a',
+    };
+    const judge = recordingJudge();
+    await questionRollouts(model, whole, problems.slice(0, 1), {
+      samplesPerProblem: 2,
+      seed: 1,
+      judge,
+    });
+    expect(judge.seen.map((step) => [step.kind, step.action])).toEqual([
+      ['answer', 'a=x*3;=a'],
+      ['answer', 'a=x*3;=a'],
+    ]);
+  });
+
   it('judges a completion cut at the budget without an answer line only when asked', async () => {
     const short = { ...task, maxTokens: 2 };
     const options = { samplesPerProblem: 8, seed: 4 };
