@@ -100,6 +100,7 @@ describe('examples/', () => {
     expect(arms['trojans.yaml/trojans']).toEqual([
       'outcome-rl',
       'process-rl',
+      'process-rl-lines',
       'dial-0.25',
       'dial-0.5',
       'dial-0.75',
