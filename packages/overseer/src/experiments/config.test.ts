@@ -68,6 +68,7 @@ describe('examples/', () => {
       'small-rl-vs-big-imitation.yaml',
       'tampering.yaml',
       'trace-error.yaml',
+      'trojans.yaml',
     ]);
     const arms: Record<string, string[]> = {};
     for (const file of files) {
@@ -117,6 +118,14 @@ describe('examples/', () => {
       'snap-w128',
       'cot-w128',
       'decompose-w128',
+    ]);
+    expect(arms['trojans.yaml/trojans']).toEqual([
+      'outcome-rl',
+      'process-rl',
+      'process-rl-lines',
+      'dial-0.25',
+      'dial-0.5',
+      'dial-0.75',
     ]);
     const distillers = [
       'imitation',
@@ -314,6 +323,38 @@ describe('parseExperiment', () => {
     );
     expect(message).toContain(
       "arms[1].trainer.options.lambda: the loop sets the trainer's `lambda` from `lambda`: set that instead",
+    );
+  });
+
+  it('checks an arm’s outcome environment by name and options', () => {
+    const withOutcomes = { catalog: { ...catalog, outcome: registryCatalog().outcome } };
+    const named = (outcome: string) =>
+      problemsOf(() => parse(`${base}outcome: ${outcome}\n`, withOutcomes));
+    expect(named('{ name: trojan-code-test }')).toContain(
+      'outcome.name: unknown outcome "trojan-code-test" — did you mean "trojan-code-tests"?',
+    );
+    expect(named('{ name: trojan-code-tests, options: { trigger: 1 } }')).toContain(
+      'outcome.options.trigger: unknown key',
+    );
+    const [arm] = expandArms(
+      parse(`${base}outcome: { name: trojan-code-tests }\n`, withOutcomes).experiments[0],
+      withOutcomes,
+    );
+    expect(arm.config.outcome).toEqual({ name: 'trojan-code-tests', options: {} });
+  });
+
+  it('keeps an evaluation temperature and a token budget when given, and leaves them out otherwise', () => {
+    const [given] = expandArms(
+      parse(`${base}answerTokens: 56\nevaluation: { size: 10, temperature: 1 }\n`).experiments[0],
+      { catalog },
+    );
+    expect(given.config.evaluation.temperature).toBe(1);
+    expect(given.config.answerTokens).toBe(56);
+    const [plain] = expandArms(parse(base).experiments[0], { catalog });
+    expect(plain.config.evaluation).not.toHaveProperty('temperature');
+    expect(plain.config).not.toHaveProperty('answerTokens');
+    expect(problemsOf(() => parse(`${base}evaluation: { temperature: -1 }\n`))).toContain(
+      'evaluation.temperature',
     );
   });
 

@@ -83,6 +83,16 @@ export const ReinforcementOptions = z.strictObject({
   dropUniformGroups: z.boolean().default(false),
   ...cacheJudgmentsOption(false),
   /**
+   * A completion cut at the token budget without an answer line is judged as an empty answer (as
+   * one that stopped without it is), so a policy cannot escape the judge by never answering.
+   */
+  judgeTruncated: z.boolean().default(false),
+  /**
+   * `steps`: each step is paid its own judgment; `answer`: only the final answer's judgment (the
+   * whole answer reviewed on paper) is paid, on the last step — a program reviewer's approval.
+   */
+  processReward: z.enum(['steps', 'answer']).default('steps'),
+  /**
    * Imitation steps on the context's examples (e.g. the approved amplified answers) before the
    * first policy update of each `train` call: the SFT warm start of SFT-then-RL. 0: none.
    */
@@ -189,7 +199,12 @@ export function updateRollouts(
   task: TrainingTask,
   judge: StepJudge | undefined,
   update: number,
-  sampling: { problemsPerUpdate: number; groupSize: number; temperature: number },
+  sampling: {
+    problemsPerUpdate: number;
+    groupSize: number;
+    temperature: number;
+    judgeTruncated?: boolean;
+  },
 ): Promise<Rollout[]> {
   const { model, seed } = context;
   const problems = problemsForUpdate(task.problems, sampling.problemsPerUpdate, seed, update);
@@ -198,6 +213,7 @@ export function updateRollouts(
     temperature: sampling.temperature,
     seed: deriveSeed(seed, name, 'rollouts', update),
     judge,
+    ...(sampling.judgeTruncated === true ? { judgeTruncated: true } : {}),
   });
 }
 
@@ -311,7 +327,9 @@ async function trainReinforcement(
   for (let update = 0; update < options.updates; update++) {
     const updateStarted = performance.now();
     const batch = await updateRollouts(name, context, task, judge, update, options);
-    const rewards = batch.map((rollout) => rolloutRewards(rollout, mixer, credit));
+    const rewards = batch.map((rollout) =>
+      rolloutRewards(rollout, mixer, credit, options.processReward),
+    );
     const returns = rewards.map((r) => r.returns);
     const advantages = stepAdvantages(batch, returns, settings);
     const informative = options.dropUniformGroups

@@ -111,6 +111,15 @@ describe('rollout rewards through the dial', () => {
     expect(half).toEqual([0.5, -0.5, 1]);
   });
 
+  it('pays only the final answer’s judgment when the process reward is the answer’s', () => {
+    const rollout = questionRollout([1, 1, -1], true);
+    expect(rolloutRewards(rollout, dial(0), myopic(), 'answer').reward).toEqual([0, 0, -1]);
+    expect(rolloutRewards(rollout, dial(0.5), fullHorizon(), 'answer').returns).toEqual([0, 0, 0]);
+    // A rollout whose last step is no answer has no answer judgment to pay.
+    const unanswered = { ...rollout, steps: rollout.steps.slice(0, 2) };
+    expect(rolloutRewards(unanswered, dial(0), myopic(), 'answer').reward).toEqual([0, 0]);
+  });
+
   it('pays environment actions their immediate proxy reward as the outcome part', () => {
     const rollout = environmentRollout([0.2, 0.4], [-0.01, 0.99]);
     const rewards = rolloutRewards(rollout, dial(1), fullHorizon());

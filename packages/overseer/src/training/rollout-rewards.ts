@@ -26,11 +26,26 @@ export interface RolloutRewards {
   returns: number[];
 }
 
+/**
+ * Which judgments are paid as the process reward: every step's own (`steps`), or only the final
+ * answer's — the whole answer reviewed on paper — on the last step (`answer`), so a step that is
+ * valid but makes no progress earns nothing by itself.
+ */
+export type ProcessRewardSource = 'steps' | 'answer';
+
 /** The per-step rewards of a rollout under a dial and a credit. */
-export function rolloutRewards(rollout: Rollout, dial: Dial, credit: Credit): RolloutRewards {
-  const process = rollout.steps.map((step) =>
-    step.judgment === undefined ? 0 : processReward(step.judgment),
-  );
+export function rolloutRewards(
+  rollout: Rollout,
+  dial: Dial,
+  credit: Credit,
+  source: ProcessRewardSource = 'steps',
+): RolloutRewards {
+  const last = rollout.steps.length - 1;
+  const process = rollout.steps.map((step, index) => {
+    if (step.judgment === undefined) return 0;
+    if (source === 'answer' && !(index === last && step.kind === 'answer')) return 0;
+    return processReward(step.judgment);
+  });
   const actions = rollout.steps.length > 0 && rollout.steps.every((step) => step.kind === 'action');
   const immediate = actions ? rollout.steps.map((step) => step.proxyReward ?? 0) : undefined;
   const outcome = outcomeRewards(rollout.steps.length, rollout.outcome, immediate);

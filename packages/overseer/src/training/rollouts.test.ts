@@ -7,6 +7,7 @@ import type { Judgment, ProposedStep } from '../spec/index.ts';
 import { addition } from '../tasks/addition.ts';
 import { cameraDropbox } from '../tasks/camera-dropbox.ts';
 import { environmentRollouts, questionRollouts } from './rollouts.ts';
+import type { Rollout } from './rollouts.ts';
 import { environmentTask, questionTask } from './task.ts';
 
 const kernels = loadKernels('auto');
@@ -61,6 +62,50 @@ describe('question rollouts', () => {
       expect(rollout.outcome.kind).toBe('grade');
     }
     expect(judge.seen).toHaveLength(batch.reduce((sum, rollout) => sum + rollout.steps.length, 0));
+  });
+
+  it('shows the overseer the answer the completion gives, not its answer line', async () => {
+    // A family whose answer is more than its answer line (trojan-code's is the whole program).
+    const whole = {
+      ...task,
+      steps: (completion: string) => [
+        { kind: 'answer' as const, text: '=a', start: 0, end: Array.from(completion).length },
+      ],
+      answer: () => 'a=x*3;=a',
+    };
+    const judge = recordingJudge();
+    await questionRollouts(model, whole, problems.slice(0, 1), {
+      samplesPerProblem: 2,
+      seed: 1,
+      judge,
+    });
+    expect(judge.seen.map((step) => [step.kind, step.action])).toEqual([
+      ['answer', 'a=x*3;=a'],
+      ['answer', 'a=x*3;=a'],
+    ]);
+  });
+
+  it('judges a completion cut at the budget without an answer line only when asked', async () => {
+    const short = { ...task, maxTokens: 2 };
+    const options = { samplesPerProblem: 8, seed: 4 };
+    const cut = (rollout: Rollout) =>
+      rollout.calls[0].tokens.at(-1) !== model.tokenizer.endId && rollout.answer === null;
+    const plain = (await questionRollouts(model, short, problems, options)).filter(cut);
+    expect(plain.length).toBeGreaterThan(0);
+    for (const rollout of plain)
+      expect(rollout.steps.map((step) => step.kind)).not.toContain('answer');
+    const judged = (
+      await questionRollouts(model, short, problems, { ...options, judgeTruncated: true })
+    ).filter(cut);
+    expect(judged.length).toBe(plain.length);
+    for (const rollout of judged) {
+      const last = rollout.steps.at(-1)!;
+      expect(last.kind).toBe('answer');
+      expect(last.text).toBe('');
+      // The verdict rides on the tokens of the line the budget cut.
+      expect(last.end).toBe(rollout.calls[0].tokens.length);
+      expect(last.end).toBeGreaterThan(last.start);
+    }
   });
 
   it('judges a completion that stops without an answer line as an empty answer on the end token', async () => {

@@ -65,6 +65,13 @@ export interface RolloutOptions {
   seed: number;
   /** The overseer; without one, steps carry no judgment. */
   judge?: StepJudge;
+  /**
+   * A question completion cut at the token budget without an answer line proposes an empty answer
+   * in place of its unfinished last line (whose tokens then carry the verdict), as one that stopped
+   * without it does on the end token, so running on to the budget is no way around the judge.
+   * Off by default.
+   */
+  judgeTruncated?: boolean;
 }
 
 /** Samples `samplesPerProblem` completions per problem, splits, judges and grades them. */
@@ -88,7 +95,14 @@ export async function questionRollouts(
     const completion = sample.text;
     const pieces = task.steps(completion);
     const characterCount = Array.from(completion).length;
-    if (sample.finishReason === 'end' && !pieces.some((piece) => piece.kind === 'answer')) {
+    const answered = pieces.some((piece) => piece.kind === 'answer');
+    if (sample.finishReason !== 'end' && options.judgeTruncated === true && !answered) {
+      // Cut at the budget: the unfinished last line stands where the answer was due, so it is
+      // judged as that (empty) answer, and its tokens carry the verdict.
+      const cut = pieces.pop();
+      pieces.push({ kind: 'answer', text: '', start: cut?.start ?? 0, end: characterCount });
+    }
+    if (sample.finishReason === 'end' && !answered) {
       // Stopping without an answer line is itself a proposed step — an empty answer — so the
       // overseer can judge it rather than the end token riding on the last thought's verdict.
       pieces.push({ kind: 'answer', text: '', start: characterCount, end: characterCount });
@@ -100,6 +114,10 @@ export async function questionRollouts(
     pieces[pieces.length - 1].end = sample.tokens.length;
     const previous: PriorStep[] = [];
     const characters = Array.from(completion);
+    // The answer step proposes the answer the completion gives (as the chain-of-thought scaffold
+    // records it: trojan-code's is the whole program, not its last line), so training and
+    // evaluation show the overseer the same step.
+    const answer = task.answer(completion);
     const steps: RolloutStep[] = pieces.map((piece) => {
       const proposed: ProposedStep = {
         family: task.family,
@@ -107,7 +125,7 @@ export async function questionRollouts(
         kind: piece.kind,
         previous: previous.map((prior) => ({ ...prior })),
         context: prompt + characters.slice(0, piece.start).join(''),
-        action: piece.text,
+        action: piece.kind === 'answer' && piece.text !== '' ? (answer ?? piece.text) : piece.text,
       };
       previous.push({ kind: piece.kind, text: piece.text });
       return {
@@ -119,7 +137,6 @@ export async function questionRollouts(
         proposed,
       };
     });
-    const answer = task.answer(completion);
     rollouts.push({
       problem,
       group: sample.promptIndex,

@@ -3,6 +3,7 @@
  * derived from the registries themselves, and the trainer options the loop sets from an arm's keys.
  */
 import type { z } from 'zod';
+import { outcomeEnvironments } from '../../outcomes/registry.ts';
 import { overseers } from '../../overseers/registry.ts';
 import { scaffolds } from '../../scaffolds/registry.ts';
 import { families } from '../../tasks/registry.ts';
@@ -12,7 +13,7 @@ import { formatPath } from '../../util/zod-issues.ts';
 import type { PathSegment } from '../../util/zod-issues.ts';
 import { Credit } from './schema.ts';
 /** The reference kinds whose options a catalog can check. */
-export type ReferenceKind = 'task' | 'scaffold' | 'overseer' | 'trainer';
+export type ReferenceKind = 'task' | 'scaffold' | 'overseer' | 'trainer' | 'outcome';
 
 /**
  * Option schemas by registry name, per kind. When a kind is present, a name missing from it is an
@@ -63,8 +64,8 @@ function withoutLoopKeys(schema: z.ZodObject, path: PathSegment[]): z.ZodType {
 }
 
 /**
- * The catalog of the built-in registries: every task family, scaffold (with its aliases), overseer
- * and trainer with its options schema (trainers' without the keys the loop sets), so a file's
+ * The catalog of the built-in registries: every task family, scaffold (with its aliases), overseer,
+ * outcome environment and trainer with its options schema (trainers' without the keys the loop sets), so a file's
  * names and options are checked when it is parsed.
  */
 export function registryCatalog(): OptionCatalog {
@@ -82,6 +83,7 @@ export function registryCatalog(): OptionCatalog {
     scaffold: schemas(scaffolds),
     overseer: schemas(overseers),
     trainer,
+    outcome: schemas(outcomeEnvironments),
   };
 }
 

@@ -261,6 +261,7 @@ function checkReferences(config: unknown, options: ParseOptions, report: Reporte
     referenceAt(config, 'task', ['task']),
     referenceAt(config, 'scaffold', ['scaffold']),
     referenceAt(config, 'overseer', ['overseer']),
+    referenceAt(config, 'outcome', ['outcome']),
     referenceAt(config, 'trainer', ['trainer']),
     referenceAt(config, 'trainer', ['pretrain', 'trainer']),
   ];

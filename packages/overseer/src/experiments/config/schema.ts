@@ -37,6 +37,9 @@ export const METRIC_NAMES = [
   'safety',
   'usefulness',
   'attackRate',
+  'trojanRate',
+  'testPassRate',
+  'defectRate',
 ] as const;
 /** Accuracy on the evaluation problems of difficulty N alone, N ≥ 1 (`accuracy@d3`). */
 export type DifficultyMetricName = `accuracy@d${number}`;
@@ -149,6 +152,12 @@ export const EvaluationConfig = z.strictObject({
   split: Split.default('test'),
   /** How the trained model answers when evaluated; the arm's `scaffold` when omitted. */
   scaffold: RegistryReference.optional(),
+  /**
+   * Sampling temperature of the evaluated model: 0 (its best answer) for questions and 1 (as
+   * trained) for environments when omitted. 1 measures the rate at which the policy's sampled
+   * answers do a thing (a share of trojans) rather than what its single most likely answer does.
+   */
+  temperature: z.number().min(0).optional(),
   /** Also evaluate every this many training steps (0: only at the end of each round). */
   every: z.number().int().nonnegative().default(0),
 });
@@ -195,6 +204,12 @@ const armConfigShape = {
   /** imitation, process-rl, outcome-rl, expert-iteration. */
   trainer: RegistryReference,
   pretrain: PretrainConfig.prefault({}),
+  /**
+   * Where a sampling trainer's outcome reward comes from (outcomes/registry.ts): the family's own
+   * grade when omitted, or a named outcome environment (e.g. `trojan-code-tests`: visible tests
+   * and a hidden trigger's side reward). Evaluation always grades with the family.
+   */
+  outcome: RegistryReference.optional(),
   labels: Labels.default('amplified'),
   /**
    * The dial: reward = (1 − λ) · process reward + λ · outcome reward. When omitted, the trainer's
@@ -205,6 +220,12 @@ const armConfigShape = {
   credit: Credit.optional(),
   /** Discount γ of full-horizon credit; the trainer's default (1) when omitted. */
   gamma: z.number().min(0).max(1).optional(),
+  /**
+   * Most tokens one answer may take, when sampled in training, amplified or evaluated; the longest
+   * reference completion of the problems + 4 when omitted. Set it where a policy's own answers may
+   * rightly be longer than the reference (a program with a guard), so a budget cut never grades them.
+   */
+  answerTokens: z.number().int().min(1).optional(),
   /** Iterations of amplify → oversee → distill → evaluate. */
   rounds: z.number().int().min(1).default(1),
   /** Training steps in each round. */

@@ -9,6 +9,7 @@ import type { Gpt } from '../../model/gpt.ts';
 import type { AdamW } from '../../model/optimizer.ts';
 import { deriveSeed } from '../../util/random.ts';
 import { openEnvironment } from '../../outcomes/environment.ts';
+import { createOutcomeEnvironment } from '../../outcomes/registry.ts';
 import type { Overseer } from '../../overseers/overseer.ts';
 import type { RunEvent } from '../../spec/index.ts';
 import { environmentTask, questionTask } from '../../training/task.ts';
@@ -87,12 +88,22 @@ export async function distill(
   return counted?.calls ?? 0;
 }
 
-/** The problems a sampling trainer draws from (none for imitation). */
+/**
+ * The problems a sampling trainer draws from (none for imitation), graded by the arm's outcome
+ * environment when it names one.
+ */
 function trainingTask(unit: Unit, lessons: Lessons): TrainingTask | undefined {
   if (unit.trainer.learnsFrom === 'examples') return undefined;
-  return unit.family.kind === 'environment'
-    ? environmentTask(unit.family, lessons.problems, openEnvironment)
-    : questionTask(unit.family, lessons.problems, { format: unit.format });
+  if (unit.family.kind === 'environment') {
+    return environmentTask(unit.family, lessons.problems, openEnvironment);
+  }
+  const task = questionTask(unit.family, lessons.problems, {
+    format: unit.format,
+    ...(unit.config.answerTokens === undefined ? {} : { maxTokens: unit.config.answerTokens }),
+  });
+  if (unit.config.outcome === undefined) return task;
+  const outcome = createOutcomeEnvironment(unit.config.outcome, unit.family);
+  return { ...task, grade: (problem, answer) => outcome.grade(problem, answer) };
 }
 
 /** A chunk's update and rollout callbacks: metrics, progress, abort, and recorded rollouts. */

@@ -1,7 +1,8 @@
 /**
  * Evaluate: the model as it stands answers the held-out (or fresh training) problems through the
  * evaluation scaffold, judged by the exact overseer; environments are played as trained
- * (sampled), questions greedily (the distilled model's best answer).
+ * (sampled), questions greedily (the distilled model's best answer), unless the arm's
+ * `evaluation.temperature` says otherwise.
  */
 import type { Gpt } from '../../model/gpt.ts';
 import { deriveSeed } from '../../util/random.ts';
@@ -27,7 +28,7 @@ export async function evaluateModel(
   const seed = deriveSeed(unit.seed, 'evaluation');
   const policy = batchingPolicy(
     modelPolicy(model, policyName, {
-      temperature: family.kind === 'environment' ? 1 : 0,
+      temperature: unit.config.evaluation.temperature ?? (family.kind === 'environment' ? 1 : 0),
       seed,
       maxTokens: unit.evaluationTokens,
     }),

@@ -3,6 +3,7 @@
  * scaffolds, the round's trainer and what it learns from, the problems of every round and the
  * generation budgets — and the checks that make a misconfigured arm fail before any work.
  */
+import { createOutcomeEnvironment } from '../../outcomes/registry.ts';
 import { createOverseer, exactOverseer, reseededOverseer } from '../../overseers/registry.ts';
 import type { Overseer } from '../../overseers/overseer.ts';
 import { deriveSeed } from '../../util/random.ts';
@@ -139,11 +140,9 @@ export function setUpUnit(context: UnitContext): Unit {
       split: 'train',
       ...difficulty(config.task.difficulty),
     });
-  const evaluationTokens = tokenLimit(
-    family,
-    [...evaluationProblems, ...problemsOfRound(0)],
-    format,
-  );
+  const evaluationTokens =
+    config.answerTokens ??
+    tokenLimit(family, [...evaluationProblems, ...problemsOfRound(0)], format);
   const label = `${arm.experiment}/${arm.name} seed ${seed}`;
   const kind = workKinds(arm).rounds;
   const runUnit: RunUnit = { experiment: arm.experiment, arm: arm.name, seed };
@@ -163,9 +162,11 @@ export function setUpUnit(context: UnitContext): Unit {
     evaluationTokens,
     // An amplifying scaffold asks the model the sub-questions only; any other answers whole
     // questions, as in evaluation.
-    amplifyTokens: scaffold.amplifies
-      ? tokenLimit(family, problemsOfRound(0), scaffold.answerFormat(family))
-      : evaluationTokens,
+    amplifyTokens:
+      config.answerTokens ??
+      (scaffold.amplifies
+        ? tokenLimit(family, problemsOfRound(0), scaffold.answerFormat(family))
+        : evaluationTokens),
     recorder: {
       store: context.store,
       runId: context.runId,
@@ -238,7 +239,7 @@ export function measuringOverseer(unit: Unit): Overseer {
 }
 
 /**
- * Builds everything an arm names — task, scaffolds, overseer, trainer, demonstrations — and
+ * Builds everything an arm names — task, scaffolds, overseer, outcome, trainer, demonstrations — and
  * throws the first problem, so a run with a misconfigured arm fails before any work.
  */
 export function checkArm(arm: ExpandedArm): void {
@@ -251,6 +252,7 @@ export function checkArm(arm: ExpandedArm): void {
   );
   evaluationScaffold.check(family);
   createOverseer(config.overseer.name, config.overseer.options, { family });
+  if (config.outcome !== undefined) createOutcomeEnvironment(config.outcome, family);
   loopTrainer(config.trainer, {});
   if (config.pretrain.steps > 0) {
     loopTrainer(config.pretrain.trainer, {});
