@@ -99,9 +99,13 @@ export function worstAttack(
     best = { ...worst, threshold, selectionShare, overallRate: worst.attackRate * selectionShare };
   }
   if (best === undefined) {
-    throw new OverseerError('control.no-selection', 'the red team needs at least one selection share', {
-      hint: 'set redTeam.selectionShares to a list such as [1, 0.2]',
-    });
+    throw new OverseerError(
+      'control.no-selection',
+      'the red team needs at least one selection share',
+      {
+        hint: 'set redTeam.selectionShares to a list such as [1, 0.2]',
+      },
+    );
   }
   return best;
 }
