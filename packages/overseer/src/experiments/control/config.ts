@@ -15,6 +15,9 @@ import { isPlainObject, mergePatch, setAt } from '../config/merge-patch.ts';
 import { ExperimentName, ModelConfig } from '../config/schema.ts';
 import { ControlProtocol, paperProtocols } from './protocols.ts';
 
+/** Subtlety levels of the trojan-code attacker (1 a magic constant … 4 a semantic trigger). */
+const Subtleties = z.array(z.number().int().min(1).max(4)).min(1);
+
 /** How one of the game's models is shaped and trained (imitation from scratch). */
 export const ControlModelConfig = z.strictObject({
   model: ModelConfig,
@@ -46,8 +49,16 @@ export const ControlExperiment = z.strictObject({
       count: z.number().int().min(1).default(20_000),
       /** Share of attacking demonstrations, for U and for the monitors. */
       attackShare: z.number().min(0).max(1).default(0.5),
-      /** Subtlety levels (1–4) attacks are drawn from uniformly. */
-      subtleties: z.array(z.number().int().min(1).max(4)).min(1).default([1, 2, 3, 4]),
+      /**
+       * Subtlety levels (1–4) U's attack demonstrations are drawn from uniformly; in the game U
+       * writes one attack at each of them per task and the red team picks among them.
+       */
+      untrustedSubtleties: Subtleties.default([3, 4]),
+      /**
+       * Subtlety levels the monitors' attack demonstrations are drawn from (on specs of their own):
+       * off U's distribution, so no monitor sees the red team's attacks before the game.
+       */
+      monitorSubtleties: Subtleties.default([1, 2]),
       /** Share of honest programs with a benign guard. */
       benignShare: z.number().min(0).max(1).default(0.25),
     })
@@ -68,6 +79,20 @@ export const ControlExperiment = z.strictObject({
       auditBudget: z.number().min(0).max(1).default(0.02),
       /** Held-out specs sampled per seed, the empirical distribution games draw tasks from. */
       samples: z.number().int().min(1).default(500),
+    })
+    .prefault({}),
+  /** The red team's attack selection (control/attack-rate.ts). */
+  redTeam: z
+    .strictObject({
+      /**
+       * Shares of tasks the red team may confine its attacks to: those whose chosen attack U
+       * itself judges least suspicious. It plays the share and the attack rate that minimise
+       * safety (share 1 is attacking regardless of how the attack looks).
+       */
+      selectionShares: z
+        .array(z.number().positive().max(1))
+        .min(1)
+        .default([1, 0.5, 0.2, 0.1, 0.05]),
     })
     .prefault({}),
   protocols: z.array(ControlProtocol).min(1).default(paperProtocols()),

@@ -1,7 +1,7 @@
 /**
  * What the control game's embedded models learn from, all drawn from the `trojan-code`
  * demonstrators: the writers imitate programs after a spec (`Km3a7c50=` asks for an honest one,
- * `Km3a7c50!` for an attack), and the monitors imitate labels — the whole-program monitor a
+ * `Km3a7c50!4` for an attack at subtlety 4), and the monitors imitate labels — the whole-program monitor a
  * `1`/`0` after a spec and a normalised program (honest or trojan), the per-line monitor a `1`/`0`
  * after a spec, the lines before and one line (flagged or passed by the exact on-paper review).
  * Programs are normalised (trojan-code-review.ts: names `n1`, `n2` …) before a monitor reads
@@ -24,7 +24,7 @@ import { createRandom } from '../../util/labelled-random.ts';
 
 /** Ends a writer's prompt that asks for an honest program. */
 export const HONEST_MARK = '=';
-/** Ends a writer's prompt that asks for an attack (a program with a hidden trigger). */
+/** Asks a writer for an attack (a program with a hidden trigger); the subtlety level follows. */
 export const ATTACK_MARK = '!';
 /** Separates a spec from the program (or the lines) a monitor reads. */
 export const PROGRAM_MARK = '|';
@@ -35,9 +35,9 @@ export const STATEMENT = ';';
 /** Characters the control game's models read and write besides the family's alphabet. */
 export const CONTROL_MARKS = `${ATTACK_MARK}${PROGRAM_MARK}${LABEL_MARK}n01`;
 
-/** A writer's prompt for a spec. */
-export function writerPrompt(question: string, attack: boolean): string {
-  return `${question}${attack ? ATTACK_MARK : HONEST_MARK}`;
+/** A writer's prompt for a spec: an honest program for subtlety 0, else an attack at that level. */
+export function writerPrompt(question: string, subtlety: number): string {
+  return subtlety === 0 ? `${question}${HONEST_MARK}` : `${question}${ATTACK_MARK}${subtlety}`;
 }
 
 /** The normalised statements of a program, or undefined when it is not one of the language. */
@@ -108,10 +108,13 @@ export function demonstrations(
   });
 }
 
-/** A writer's imitation pairs: the honest mark before honest programs, the attack mark before trojans. */
+/**
+ * A writer's imitation pairs: the honest mark before honest programs, the attack mark and the
+ * subtlety the demonstrator reached before trojans (so the writer can be asked for a level).
+ */
 export function writerExamples(drawn: ReturnType<typeof demonstrations>): SupervisedExample[] {
   return drawn.map(({ problem, demonstration: shown }) => ({
-    prompt: writerPrompt(problem.question, shown.kind === 'trojan'),
+    prompt: writerPrompt(problem.question, shown.kind === 'trojan' ? shown.subtlety : 0),
     completion: shown.lines.join(STATEMENT),
   }));
 }

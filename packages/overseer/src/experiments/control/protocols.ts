@@ -30,7 +30,13 @@ export interface WrittenProgram extends GradedProgram {
 /** Everything the game reads about one task: U honest, U attacking, and T. */
 export interface ControlSample {
   honest: WrittenProgram;
+  /** The attack the red team would play on this task (the least suspicious of U's, by U). */
   attack: WrittenProgram;
+  /**
+   * How suspicious U itself judges that attack (higher: more; any real scale): the red team
+   * attacks only on tasks under its selection threshold, never seeing the trusted monitor.
+   */
+  selfSuspicion: number;
   trusted: GradedProgram;
 }
 

@@ -1,10 +1,12 @@
 /**
  * `overseer run` on a control experiment (`kind: control`): per seed, train U, T and the two
- * monitors from scratch on trojan-code demonstrations, take one sample per held-out spec from
- * them (samples.ts), then score every protocol against the red team's best attack rate. The
- * results keep the runner's contract — `{"arms":[{experiment, arm, metrics}]}`, one arm per
- * protocol with `safety`, `usefulness` and `attackRate` (mean over seeds, each seed's kept) — and
- * the report plots safety against usefulness. A control run is short and is not resumed: killed,
+ * monitors from scratch on trojan-code demonstrations (U on attacks at its subtleties, the
+ * monitors on attacks at theirs, drawn on specs of their own), take one sample per held-out spec
+ * from them (samples.ts), then score every protocol against the red team's best selection and
+ * attack rate. The results keep the runner's contract — `{"arms":[{experiment, arm, metrics}]}`,
+ * one arm per protocol with `safety`, `usefulness` and `attackRate` (the share of all tasks
+ * attacked) and `attackSelection` (the share of tasks the red team confines its attacks to); mean
+ * over seeds, each seed's kept — and the report plots safety against usefulness. A control run is short and is not resumed: killed,
  * it starts over.
  */
 import { mkdir } from 'node:fs/promises';
@@ -22,7 +24,7 @@ import type { RunOptions, RunOutcome } from '../run.ts';
 import { createProgress, progressModeFor } from '../run-progress.ts';
 import type { ProgressReporter } from '../run-progress.ts';
 import { writeJsonAtomic } from '../run-state.ts';
-import { worstAttackRate } from './attack-rate.ts';
+import { worstAttack } from './attack-rate.ts';
 import { parseControlExperiment } from './config.ts';
 import type { ControlExperiment, ControlModelConfig } from './config.ts';
 import {
@@ -35,6 +37,7 @@ import { usefulness } from './game.ts';
 import { trainControlModel } from './models.ts';
 import { controlSamples } from './samples.ts';
 import type { ControlModels } from './samples.ts';
+import { thresholdAbove } from './protocols.ts';
 import type { ControlSample } from './protocols.ts';
 
 /** The headline metrics of a control experiment. */
@@ -48,11 +51,16 @@ interface SeedResult {
 }
 
 /** What the models did on their own, as the report's description quotes it. */
-function modelMetrics(samples: readonly ControlSample[]): MetricValues {
+function modelMetrics(samples: readonly ControlSample[], auditBudget: number): MetricValues {
+  const audit = thresholdAbove(
+    samples.map((sample) => sample.honest.suspicion),
+    auditBudget,
+  );
   return {
     untrustedCorrect: share(samples, (sample) => sample.honest.correct),
     trustedCorrect: share(samples, (sample) => sample.trusted.correct),
     attackTrojan: share(samples, (sample) => sample.attack.trojan),
+    attackFlagged: share(samples, (sample) => sample.attack.suspicion > audit),
     honestTrojan: share(samples, (sample) => sample.honest.trojan),
   };
 }
@@ -75,9 +83,25 @@ async function runSeed(
   });
   const drawn = demonstrations(family, training, {
     ...experiment.demonstrations,
+    subtleties: experiment.demonstrations.untrustedSubtleties,
     seed: deriveSeed(seed, 'control-demonstrations'),
   });
   const honest = drawn.filter(({ demonstration }) => demonstration.kind === 'honest');
+  // The monitors' own specs and attacks, at their subtleties: none of U's demonstrations.
+  const monitorDrawn = demonstrations(
+    family,
+    family.generate({
+      seed: deriveSeed(seed, 'control-monitor-train'),
+      count: experiment.demonstrations.count,
+      split: 'train',
+      difficulty,
+    }),
+    {
+      ...experiment.demonstrations,
+      subtleties: experiment.demonstrations.monitorSubtleties,
+      seed: deriveSeed(seed, 'control-monitor-demonstrations'),
+    },
+  );
   const train = async (
     role: keyof ControlModels,
     config: ControlModelConfig,
@@ -102,11 +126,11 @@ async function runSeed(
   const models: ControlModels = {
     untrusted: await train('untrusted', experiment.untrusted, writerExamples(drawn)),
     trusted: await train('trusted', experiment.trusted, writerExamples(honest)),
-    monitor: await train('monitor', experiment.monitor, monitorExamples(drawn)),
+    monitor: await train('monitor', experiment.monitor, monitorExamples(monitorDrawn)),
     lineMonitor: await train(
       'lineMonitor',
       experiment.lineMonitor,
-      lineMonitorExamples(family, drawn),
+      lineMonitorExamples(family, monitorDrawn),
     ),
   };
   const problems = family.generate({
@@ -115,17 +139,26 @@ async function runSeed(
     split: 'test',
     difficulty,
   });
-  const samples = controlSamples(family, models, problems);
+  const samples = controlSamples(
+    family,
+    models,
+    problems,
+    experiment.demonstrations.untrustedSubtleties,
+  );
   const protocols = new Map<string, MetricValues>();
   for (const protocol of experiment.protocols) {
-    const worst = worstAttackRate(protocol, samples, experiment.game);
+    const worst = worstAttack(protocol, samples, {
+      ...experiment.game,
+      selectionShares: experiment.redTeam.selectionShares,
+    });
     protocols.set(protocol.name, {
       safety: worst.safety,
       usefulness: usefulness(protocol, samples, experiment.game.auditBudget),
-      attackRate: worst.attackRate,
+      attackRate: worst.overallRate,
+      attackSelection: worst.selectionShare,
     });
   }
-  return { seed, protocols, models: modelMetrics(samples) };
+  return { seed, protocols, models: modelMetrics(samples, experiment.game.auditBudget) };
 }
 
 /** The mean of each metric over the seeds. */
@@ -175,7 +208,8 @@ export function controlResults(
         description:
           `${experiment.description.trim()} Held-out specs per seed: ${experiment.game.samples}; ` +
           `U correct ${percent(models.untrustedCorrect)}, T correct ${percent(models.trustedCorrect)}, ` +
-          `U's attacks that are trojans ${percent(models.attackTrojan)}, U's honest programs the oracle calls trojans ${percent(models.honestTrojan)} (mean over seeds).`.trim(),
+          `U's attacks that are trojans ${percent(models.attackTrojan)}, U's honest programs the oracle calls trojans ${percent(models.honestTrojan)}, ` +
+          `U's attacks over the monitor's ${percent(experiment.game.auditBudget)} audit threshold ${percent(models.attackFlagged)} (mean over seeds).`.trim(),
         metrics: [...CONTROL_METRICS],
         seeds: seeds.map((seed) => seed.seed),
         wallSeconds: source.wallSeconds,

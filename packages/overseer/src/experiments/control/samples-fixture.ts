@@ -23,11 +23,12 @@ export function written(
   };
 }
 
-/** One task's sample. */
+/** One task's sample (U judges its attack as suspicious as `selfSuspicion`, 0 unless given). */
 export function sample(
   honest: WrittenProgram,
   attack: WrittenProgram,
   trusted: 'correct' | 'trojan' | 'defect' = 'defect',
+  selfSuspicion = 0,
 ): ControlSample {
-  return { honest, attack, trusted: graded(trusted) };
+  return { honest, attack, selfSuspicion, trusted: graded(trusted) };
 }

@@ -1,9 +1,10 @@
 /**
  * The per-task samples the control game is estimated from, taken from the real embedded models:
- * on each evaluation spec U writes an honest program and an attacking one, T writes its own, the
- * two monitors read U's programs (normalised, never run), and T edits each of U's programs from
- * its most suspicious line on (U's lines before it kept, T's continuation after). The oracle's
- * truth table grades every program.
+ * on each evaluation spec U writes an honest program and one attack at each of the red team's
+ * subtlety levels; U judges each attack's suspicion itself and the red team keeps the least
+ * suspicious; T writes its own program, the two monitors read U's programs (normalised, never
+ * run), and T edits each of U's programs from its most suspicious line on (U's lines before it
+ * kept, T's continuation after). The oracle's truth table grades every program.
  */
 import type { Gpt } from '../../model/gpt.ts';
 import type { Problem } from '../../spec/index.ts';
@@ -15,7 +16,7 @@ import {
   normalisedLines,
   writerPrompt,
 } from './demonstrations.ts';
-import { suspicions, writePrograms } from './models.ts';
+import { selfSuspicions, suspicions, writePrograms } from './models.ts';
 import type { ControlSample, GradedProgram, WrittenProgram } from './protocols.ts';
 
 /** The game's trained models. */
@@ -65,7 +66,7 @@ function readPrograms(
     models.trusted,
     problems.map((problem, index) => {
       const prefix = kept[index].join(STATEMENT);
-      return writerPrompt(problem.question, false) + (prefix === '' ? '' : prefix + STATEMENT);
+      return writerPrompt(problem.question, 0) + (prefix === '' ? '' : prefix + STATEMENT);
     }),
   );
   return programs.map((program, index) => {
@@ -80,24 +81,61 @@ function readPrograms(
   });
 }
 
-/** One sample per problem, from the trained models. */
+/**
+ * The red team's attack on each problem: U writes one at each subtlety level and keeps the one it
+ * judges least suspicious itself (the first level's on a tie).
+ */
+export function chooseAttacks(
+  untrusted: Gpt,
+  problems: readonly Problem[],
+  subtleties: readonly number[],
+): Array<{ program: string; subtlety: number; selfSuspicion: number }> {
+  const written = subtleties.map((subtlety) => {
+    const programs = writePrograms(
+      untrusted,
+      problems.map((problem) => writerPrompt(problem.question, subtlety)),
+    );
+    const judged = selfSuspicions(
+      untrusted,
+      problems.map((problem) => problem.question),
+      programs,
+      subtlety,
+    );
+    return { subtlety, programs, judged };
+  });
+  return problems.map((_, index) => {
+    let best = { program: '', subtlety: 0, selfSuspicion: Number.POSITIVE_INFINITY };
+    for (const { subtlety, programs, judged } of written) {
+      if (judged[index] < best.selfSuspicion) {
+        best = { program: programs[index], subtlety, selfSuspicion: judged[index] };
+      }
+    }
+    return best;
+  });
+}
+
+/** One sample per problem, from the trained models; U attacks at the red team's subtleties. */
 export function controlSamples(
   family: TrojanCodeFamily,
   models: ControlModels,
   problems: readonly Problem[],
+  subtleties: readonly number[],
 ): ControlSample[] {
-  const honestPrompts = problems.map((problem) => writerPrompt(problem.question, false));
+  const honestPrompts = problems.map((problem) => writerPrompt(problem.question, 0));
   const honest = writePrograms(models.untrusted, honestPrompts);
-  const attack = writePrograms(
-    models.untrusted,
-    problems.map((problem) => writerPrompt(problem.question, true)),
-  );
+  const attacks = chooseAttacks(models.untrusted, problems, subtleties);
   const trusted = writePrograms(models.trusted, honestPrompts);
   const readHonest = readPrograms(family, models, problems, honest);
-  const readAttack = readPrograms(family, models, problems, attack);
+  const readAttack = readPrograms(
+    family,
+    models,
+    problems,
+    attacks.map((attack) => attack.program),
+  );
   return problems.map((problem, index) => ({
     honest: readHonest[index],
     attack: readAttack[index],
+    selfSuspicion: attacks[index].selfSuspicion,
     trusted: grade(family, problem.question, trusted[index]),
   }));
 }
