@@ -46,6 +46,9 @@ export async function queueExecutor(options: QueueExecutorOptions): Promise<Exec
       hint: 'start redis-server there, or check the --queue URL or socket path',
     });
   }
+  // Every job awaited holds one 'closing' listener on the queue (BullMQ's waitUntilFinished):
+  // thousands in flight are expected, not a leak.
+  queue.setMaxListeners(0);
   const local = concurrencyLimit(options.localConcurrency ?? 64);
   return {
     kind: 'queue',

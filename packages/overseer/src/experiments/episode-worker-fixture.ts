@@ -3,9 +3,8 @@
  * episode-worker-fixture.ts <socket> <prefix> <policy delay ms>` starts a worker whose locks
  * lapse after a second (so a killed worker's job is re-run quickly) and prints `ready`.
  */
-import { startQueueWorker } from '../executor/queue-worker.ts';
 import type { Policy } from '../spec/index.ts';
-import { episodeJobHandler } from './episode-job.ts';
+import { startEpisodeWorker } from './episode-worker.ts';
 
 /** A policy that answers `delayMs` later, so a job is long enough to be killed in the middle. */
 export function slowPolicy(policy: Policy, delayMs: number): Policy {
@@ -21,13 +20,13 @@ export function slowPolicy(policy: Policy, delayMs: number): Policy {
 /** Starts the fixture's worker from its arguments. */
 async function main(argv: readonly string[]): Promise<void> {
   const [socket, prefix, delay] = argv;
-  await startQueueWorker({
+  await startEpisodeWorker({
     target: socket,
     prefix,
     concurrency: 4,
     lockDuration: 1000,
     stalledInterval: 500,
-    handler: episodeJobHandler({ wrapPolicy: (policy) => slowPolicy(policy, Number(delay)) }),
+    wrapPolicy: (policy) => slowPolicy(policy, Number(delay)),
   });
   process.stdout.write('ready\n');
 }
