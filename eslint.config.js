@@ -26,7 +26,7 @@ const ROOMS = {
   store: ['spec'],
   export: ['spec', 'store'],
   'viewer-server': ['spec', 'store'],
-  bench: ['model'],
+  bench: ['model', 'spec', 'server', 'executor', 'experiments'],
   executor: ['spec'],
   experiments: [...EVERYTHING_ABOVE, 'training', 'executor'],
   server: EVERYTHING_ABOVE,

@@ -12,6 +12,7 @@ const WorkerFlags = z.object({
   concurrency: z.number(),
   requestsPerMinute: z.number().optional(),
   tokensPerMinute: z.number().optional(),
+  quotaWindow: z.number().optional(),
 });
 
 /** `overseer worker`. */
@@ -34,6 +35,11 @@ export const workerVerb: Verb = {
         'cluster-wide tokens per minute per policy (shared through Redis)',
         integerArgument(1),
       )
+      .option(
+        '--quota-window <seconds>',
+        'window the quotas are counted over (default 60; shorter spreads them evenly)',
+        integerArgument(1),
+      )
       .action(async (given: unknown) => {
         const flags = verbOptions(WorkerFlags, given);
         const { startEpisodeWorker } = await import('../experiments/episode-worker.ts');
@@ -46,6 +52,7 @@ export const workerVerb: Verb = {
           ...(flags.tokensPerMinute === undefined
             ? {}
             : { tokensPerMinute: flags.tokensPerMinute }),
+          ...(flags.quotaWindow === undefined ? {} : { quotaWindowSeconds: flags.quotaWindow }),
         });
         process.stdout.write(
           `worker on ${flags.queue}: ${flags.concurrency} episodes at once; Ctrl-C stops\n`,

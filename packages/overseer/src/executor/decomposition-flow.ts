@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { FlowProducer, Queue, QueueEvents, WaitingChildrenError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { connectRedis, DEFAULT_PREFIX } from './queue-connection.ts';
+import { DEFAULT_PREFIX, redisConnections } from './queue-connection.ts';
 import type { QueueLocation } from './queue-connection.ts';
 
 /** The default name of the decomposition queue. */
@@ -62,10 +62,11 @@ export async function decompositionFlow(
 ): Promise<DecompositionFlow> {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const name = options.queue ?? DECOMPOSITION_QUEUE;
-  const connection = connectRedis(options.target);
+  const connections = redisConnections(options.target);
+  const connection = connections.open();
   const memoKey = `${prefix}:${name}:memo`;
   const queue = new Queue<NodeData, string>(name, { connection, prefix });
-  const flows = new FlowProducer({ connection: connectRedis(options.target), prefix });
+  const flows = new FlowProducer({ connection: connections.open(), prefix });
   let runs = 0;
   let deepest = 0;
   const worker = new Worker<NodeData, string>(
@@ -75,10 +76,10 @@ export async function decompositionFlow(
       deepest = Math.max(deepest, job.data.depth);
       return runNode(job, token, { queue, connection, memoKey, steps: options.steps });
     },
-    { connection: connectRedis(options.target), prefix, concurrency: options.concurrency ?? 4 },
+    { connection: connections.open(), prefix, concurrency: options.concurrency ?? 4 },
   );
   await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);
-  const events = new QueueEvents(name, { connection: connectRedis(options.target), prefix });
+  const events = new QueueEvents(name, { connection: connections.open(), prefix });
   await events.waitUntilReady();
   return {
     async solve(question) {
@@ -101,7 +102,7 @@ export async function decompositionFlow(
     async close() {
       await worker.close();
       await Promise.allSettled([events.close(), flows.close(), queue.close()]);
-      connection.disconnect();
+      connections.disconnect();
     },
   };
 }

@@ -45,3 +45,21 @@ export function connectRedis(target: string): Redis {
 export function jobId(group: string, key: string): string {
   return `${group}/${key}`.replaceAll('%', '%25').replaceAll(':', '%3A');
 }
+
+/**
+ * Redis clients opened for one component, disconnected together: BullMQ never closes a client it
+ * was handed, and one left open keeps the process alive after the component closes.
+ */
+export function redisConnections(target: string): { open(): Redis; disconnect(): void } {
+  const opened: Redis[] = [];
+  return {
+    open() {
+      const client = connectRedis(target);
+      opened.push(client);
+      return client;
+    },
+    disconnect() {
+      for (const client of opened) client.disconnect();
+    },
+  };
+}

@@ -10,7 +10,7 @@ import { OverseerError } from '../errors.ts';
 import type { JsonObject } from '../spec/index.ts';
 import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import type { Executor, ExecutorJob } from './executor.ts';
-import { connectRedis, DEFAULT_PREFIX, EPISODE_QUEUE, jobId } from './queue-connection.ts';
+import { DEFAULT_PREFIX, redisConnections, EPISODE_QUEUE, jobId } from './queue-connection.ts';
 import type { QueueLocation } from './queue-connection.ts';
 
 /** What a queued job carries: its group and key (for status and records) and the work's data. */
@@ -34,13 +34,15 @@ export interface QueueExecutorOptions extends QueueLocation {
 export async function queueExecutor(options: QueueExecutorOptions): Promise<Executor> {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const name = options.queue ?? EPISODE_QUEUE;
-  const connection = connectRedis(options.target);
+  const connections = redisConnections(options.target);
+  const connection = connections.open();
   const queue = new Queue<QueuedJobData>(name, { connection, prefix });
-  const events = new QueueEvents(name, { connection: connectRedis(options.target), prefix });
+  const events = new QueueEvents(name, { connection: connections.open(), prefix });
   try {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   } catch (error) {
     await Promise.allSettled([queue.close(), events.close()]);
+    connections.disconnect();
     throw new OverseerError('queue.unreachable', `cannot reach Redis at ${options.target}.`, {
       cause: error,
       hint: 'start redis-server there, or check the --queue URL or socket path',
@@ -75,7 +77,7 @@ export async function queueExecutor(options: QueueExecutorOptions): Promise<Exec
     },
     async close() {
       await Promise.allSettled([events.close(), queue.close()]);
-      connection.disconnect();
+      connections.disconnect();
     },
   };
 }

@@ -7,7 +7,7 @@
 import { Queue, Worker } from 'bullmq';
 import { OverseerError } from '../errors.ts';
 import type { JsonObject, JsonValue } from '../spec/index.ts';
-import { connectRedis, DEFAULT_PREFIX, EPISODE_QUEUE } from './queue-connection.ts';
+import { DEFAULT_PREFIX, redisConnections, EPISODE_QUEUE } from './queue-connection.ts';
 import type { QueueLocation } from './queue-connection.ts';
 import type { QueuedJobData } from './queue-executor.ts';
 
@@ -63,7 +63,8 @@ export interface QueueWorker {
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const name = options.queue ?? EPISODE_QUEUE;
-  const connection = connectRedis(options.target);
+  const connections = redisConnections(options.target);
+  const connection = connections.open();
   // The queue handle through which a 429 pauses every worker of the queue.
   const queue = new Queue(name, { connection, prefix });
   const worker = new Worker<QueuedJobData, JsonValue>(
@@ -86,7 +87,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       }
     },
     {
-      connection: connectRedis(options.target),
+      connection: connections.open(),
       prefix,
       concurrency: options.concurrency ?? 1,
       lockDuration: options.lockDuration ?? 30_000,
@@ -100,7 +101,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     async close() {
       await worker.close();
       await queue.close();
-      connection.disconnect();
+      connections.disconnect();
     },
   };
 }

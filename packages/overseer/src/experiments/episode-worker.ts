@@ -21,6 +21,8 @@ export interface EpisodeWorkerOptions
   requestsPerMinute?: number;
   /** Tokens per minute per policy across the cluster (none: unlimited). */
   tokensPerMinute?: number;
+  /** The window the quotas are counted over, in seconds (default 60). */
+  quotaWindowSeconds?: number;
   /** How long a provider's 429 pauses the queue (default 1 s). */
   rateLimitPauseMs?: number;
   /** Wraps each policy inside the quota (tests slow it down). */
@@ -45,6 +47,9 @@ export async function startEpisodeWorker(options: EpisodeWorkerOptions): Promise
           ...(options.tokensPerMinute === undefined
             ? {}
             : { tokensPerMinute: options.tokensPerMinute }),
+          ...(options.quotaWindowSeconds === undefined
+            ? {}
+            : { windowSeconds: options.quotaWindowSeconds }),
         }),
       inspect(played) {
         if (played.episode.status === 'failed' && isRateLimited(played.episode.error)) {

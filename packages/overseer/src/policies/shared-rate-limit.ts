@@ -25,6 +25,12 @@ export interface SharedRateLimitOptions {
   /** Prompt plus completion tokens per minute across the cluster (none: unlimited). */
   tokensPerMinute?: number;
   /**
+   * The window the quota is counted over, in seconds (default 60); the per-minute figures are
+   * scaled to it. A window shorter than a minute spreads a minute's quota evenly (no burst of a
+   * whole minute's requests at its start).
+   */
+  windowSeconds?: number;
+  /**
    * Tokens a request is charged before it is answered, from its prompt (characters / 4) and its
    * token limit; corrected by what it used once it is answered.
    */
@@ -33,14 +39,15 @@ export interface SharedRateLimitOptions {
 
 /** A policy that draws on a quota shared through Redis before every call. */
 export function sharedRateLimit(policy: Policy, options: SharedRateLimitOptions): Policy {
-  const limiter = (points: number | undefined, name: string): RateLimiterRedis | undefined =>
-    points === undefined
+  const window = options.windowSeconds ?? 60;
+  const limiter = (perMinute: number | undefined, name: string): RateLimiterRedis | undefined =>
+    perMinute === undefined
       ? undefined
       : new RateLimiterRedis({
           storeClient: options.redis,
           keyPrefix: `${options.key}:${name}`,
-          points,
-          duration: 60,
+          points: Math.max(1, Math.floor((perMinute * window) / 60)),
+          duration: window,
         });
   const requests = limiter(options.requestsPerMinute, 'requests');
   const tokens = limiter(options.tokensPerMinute, 'tokens');
