@@ -26,8 +26,9 @@ const ROOMS = {
   store: ['spec'],
   export: ['spec', 'store'],
   'viewer-server': ['spec', 'store'],
-  bench: ['model'],
-  experiments: [...EVERYTHING_ABOVE, 'training'],
+  bench: ['model', 'spec', 'server', 'executor', 'experiments'],
+  executor: ['spec'],
+  experiments: [...EVERYTHING_ABOVE, 'training', 'executor'],
   server: EVERYTHING_ABOVE,
   cli: [
     ...EVERYTHING_ABOVE,
@@ -37,6 +38,7 @@ const ROOMS = {
     'server',
     'viewer-server',
     'bench',
+    'executor',
   ],
 };
 

@@ -132,8 +132,40 @@ const sampleBench: BenchSubVerb = {
   },
 };
 
+/** `overseer bench queue`: the queue executor's scale-out over worker processes, on loopback. */
+const queueBench: BenchSubVerb = {
+  register(bench) {
+    bench
+      .command('queue')
+      .description(
+        'Episodes per second over 1/2/4/8 `overseer worker` processes against a fake OpenAI-compatible server with a fixed latency (loopback, a local redis-server), and under a shared quota.',
+      )
+      .option('--json', 'print one JSON line instead of a table')
+      .option('--episodes <n>', 'episodes per configuration', integerArgument(1), 64)
+      .option('--latency <ms>', 'the fake server’s latency per call', integerArgument(1), 50)
+      .action(async (options: { json?: boolean; episodes: number; latency: number }) => {
+        const { runQueueBench } = await import('../bench/queue-bench.ts');
+        const result = await runQueueBench({
+          episodes: options.episodes,
+          latencyMs: options.latency,
+        });
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        const lines = result.points.map(
+          (point) =>
+            `${point.workers} workers${point.quotaPerSecond === undefined ? '' : ` (quota ${point.quotaPerSecond}/s)`}: ${point.episodesPerSecond} episodes/s of ${point.idealPerSecond} ideal, enqueue→start median ${point.enqueueToStartMs.median} ms, ${point.duplicates} duplicates, ${point.refused} 429s`,
+        );
+        process.stdout.write(
+          `${result.cores} cores, ${result.latencyMs} ms per call\n${lines.join('\n')}\n`,
+        );
+      });
+  },
+};
+
 /** Every `overseer bench` sub-verb, in the order `overseer bench` lists them. */
-export const benchSubVerbs: BenchSubVerb[] = [trainBench, sampleBench];
+export const benchSubVerbs: BenchSubVerb[] = [trainBench, sampleBench, queueBench];
 
 /** `overseer bench`: the group of benchmark sub-verbs. */
 export const benchVerb: Verb = {

@@ -6,7 +6,8 @@
  */
 import { OverseerError } from '../errors.ts';
 import type { RunStore } from '../store/index.ts';
-import type { JsonObject, Split } from '../spec/index.ts';
+import type { JsonObject, RegistryReference, Split } from '../spec/index.ts';
+import type { EpisodeRecipe } from '../experiments/episode-recipe.ts';
 import { EvaluationRunConfiguration } from '../spec/index.ts';
 import type { TaskFamily } from '../tasks/family.ts';
 import type { GraderContext } from '../tasks/graders/model-graded.ts';
@@ -47,6 +48,8 @@ export interface EvaluationRequest {
   concurrency?: number;
   /** Store directory: record the run there. */
   store?: string;
+  /** Play the episodes on `overseer worker`s through the queue in this Redis (URL or socket). */
+  queue?: string;
 }
 
 /** A dataset file, the columns that hold Inspect's sample fields, and the grader. */
@@ -188,6 +191,14 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
   // A Postgres store is written through a local staging store that forwards its events.
   const local = request.store === undefined ? undefined : await writableStore(request.store);
   const store = local === undefined ? undefined : RunStore.open(local.directory);
+  const executor =
+    request.queue === undefined
+      ? undefined
+      : await (
+          await import('../executor/queue-executor.ts')
+        ).queueExecutor({
+          target: request.queue,
+        });
   try {
     const runId = store?.createRun(
       EvaluationRunConfiguration.parse({
@@ -213,6 +224,9 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
         ids: problems.map((_, index) => `e${index}`),
         seed: request.seed,
         concurrency: request.concurrency ?? 16,
+        ...(executor === undefined
+          ? {}
+          : { executor, recipe: evaluationRecipe(request, family, scaffold.reference) }),
         ...(store === undefined || runId === undefined
           ? {}
           : { recorder: { store, runId, completed: new Set<string>() } }),
@@ -238,7 +252,43 @@ export async function runEvaluation(request: EvaluationRequest): Promise<Evaluat
   } finally {
     store?.close();
     await local?.close();
+    await executor?.close();
   }
+}
+
+/**
+ * What a queue worker rebuilds this evaluation's parts from: the family as built (a dataset's
+ * file must be at the same path on every worker), the scaffold, and the policy and overseer as
+ * the flags name them.
+ */
+function evaluationRecipe(
+  request: EvaluationRequest,
+  family: TaskFamily,
+  scaffold: RegistryReference,
+): EpisodeRecipe {
+  if (request.dataset?.grader === 'model-graded') {
+    throw new OverseerError(
+      'cli.queue-model-graded',
+      '--queue cannot yet rebuild a model-graded grader on the workers.',
+      { hint: 'evaluate a model-graded dataset without --queue' },
+    );
+  }
+  return {
+    task: { name: family.name, options: family.options },
+    scaffold,
+    policy: {
+      kind: 'registry',
+      reference: { name: request.policy, options: request.policyOptions ?? {} },
+    },
+    ...(request.overseer === undefined
+      ? {}
+      : {
+          overseer: {
+            kind: 'registry' as const,
+            reference: { name: request.overseer, options: request.overseerOptions ?? {} },
+          },
+        }),
+  };
 }
 
 /** Stores a summary's measurements as metric events and finishes the run with the summary. */
@@ -468,6 +518,10 @@ export const evalVerb: Verb = {
       .option('--policy-options <json>', 'policy options as JSON, e.g. {"temperature":1}')
       .option('--overseer-options <json>', 'overseer options as JSON')
       .option('--concurrency <n>', 'episodes run at once (calls batched)', integerArgument(1), 16)
+      .option(
+        '--queue <redis>',
+        'play the episodes on `overseer worker`s: redis://HOST:PORT or a unix socket path',
+      )
       .option('--json', 'print one JSON line', false)
       .action(async (options: Record<string, unknown>) => {
         const split = options.split as string;
@@ -524,6 +578,7 @@ export const evalVerb: Verb = {
               }),
           ...(options.worldSize === undefined ? {} : { worldSize: options.worldSize as number }),
           ...(options.store === undefined ? {} : { store: options.store as string }),
+          ...(options.queue === undefined ? {} : { queue: options.queue as string }),
           ...(options.overseer === undefined ? {} : { overseer: options.overseer as string }),
           ...(taskOptions === undefined ? {} : { taskOptions }),
           ...(scaffoldOptions === undefined ? {} : { scaffoldOptions }),

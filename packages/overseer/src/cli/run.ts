@@ -31,6 +31,8 @@ export interface RunFileOptions {
   command?: string;
   /** Where the table goes (default stdout). */
   output?: NodeJS.WritableStream;
+  /** Play the episodes on `overseer worker`s through the queue in this Redis (URL or socket). */
+  queue?: string;
 }
 
 /** Reconstructs the command line of a run from its options. */
@@ -67,6 +69,7 @@ export async function runExperimentFile(
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.set === undefined ? {} : { set: options.set }),
     ...(options.restart ? { restart: true } : {}),
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
     ...(options.json
       ? { progress: 'quiet' as const }
       : options.progress === undefined
@@ -130,6 +133,7 @@ const RunFlags = z.object({
   store: z.string().optional(),
   set: z.array(z.string()).optional(),
   restart: z.boolean(),
+  queue: z.string().optional(),
   json: z.boolean(),
 });
 
@@ -157,6 +161,10 @@ export const runVerb: Verb = {
         settingArgument,
       )
       .option('--restart', 'discard saved progress in the run directory and start over', false)
+      .option(
+        '--queue <redis>',
+        'play episodes on `overseer worker`s: redis://HOST:PORT or a unix socket path',
+      )
       .option('--json', 'print one JSON object, no table and no progress', false)
       .action(async (file: string, given: unknown) => {
         const options = verbOptions(RunFlags, given);
@@ -167,6 +175,7 @@ export const runVerb: Verb = {
           ...(options.set === undefined ? {} : { set: options.set }),
           restart: options.restart === true,
           json: options.json === true,
+          ...(options.queue === undefined ? {} : { queue: options.queue }),
         });
       });
   },

@@ -13,6 +13,8 @@ import { startVerb } from './start.ts';
 import { tasksVerb } from './tasks.ts';
 import { trainVerb } from './train.ts';
 import { viewVerb } from './view.ts';
+import { queueVerb } from './queue.ts';
+import { workerVerb } from './worker.ts';
 
 /** A CLI verb: one file per verb, each adds its sub-command to the program. */
 export interface Verb {
@@ -39,5 +41,7 @@ export const verbs: Verb[] = [
   viewVerb,
   serveVerb,
   rewardServerVerb,
+  workerVerb,
+  queueVerb,
   sandboxVerb,
 ];

@@ -26,11 +26,14 @@ import type {
   RunUnit,
   Step,
 } from '../spec/index.ts';
-import { concurrencyLimit } from '../util/concurrency-limit.ts';
+import type { EpisodeJob } from './episode-job.ts';
+import type { EpisodeRecipe } from './episode-recipe.ts';
+import { localExecutor } from '../executor/local-executor.ts';
+import type { Executor } from '../executor/executor.ts';
 import type { Scaffold } from '../scaffolds/scaffold.ts';
 import { episodeCost } from '../scaffolds/trace.ts';
 import { noCost, toErrorRecord } from '../spec/index.ts';
-import type { RunStore } from '../store/index.ts';
+import type { RecordedEpisode, RunStore } from '../store/index.ts';
 import { UNKNOWN_ANSWER } from '../tasks/family.ts';
 import type { QuestionFamily, TaskFamily } from '../tasks/family.ts';
 import type { RolloutRewards } from '../training/rollout-rewards.ts';
@@ -74,51 +77,127 @@ export interface PlayOptions {
   recorder?: EpisodeRecorder;
   /** Episodes in flight at once; their policy calls are batched together (default 64). */
   concurrency?: number;
+  /** Where the episodes are played (default: here, `concurrency` at once). */
+  executor?: Executor;
+  /**
+   * How a queue worker rebuilds the family, scaffold, policy and overseer; without it the
+   * episodes are played here whatever the executor.
+   */
+  recipe?: EpisodeRecipe;
 }
 
 /** Plays, grades, judges and records episodes; never throws for one episode's failure. */
 export async function playEpisodes(options: PlayOptions): Promise<PlayedEpisode[]> {
-  const { family, scaffold, policy, overseer, recorder } = options;
-  const limit = concurrencyLimit(options.concurrency ?? 64);
+  const { recorder } = options;
+  const executor = options.executor ?? localExecutor({ concurrency: options.concurrency ?? 64 });
   return Promise.all(
-    options.problems.map((problem, index) =>
-      limit(async () => {
-        const environment =
-          family.kind === 'environment' ? openEnvironment(family, problem) : undefined;
-        let played: PlayedEpisode = {
-          episode: await scaffold.run({
-            problem,
-            family,
-            policy,
-            seed: options.seed,
-            episodeId: options.ids[index],
-            ...(environment === undefined ? {} : { environment }),
-          }),
-          judgments: [],
+    options.problems.map(async (problem, index) => {
+      const id = options.ids[index];
+      let played: PlayedEpisode;
+      try {
+        const result = await executor.execute<PlayedEpisode>({
+          key: id,
+          group: recorder?.runId ?? 'unrecorded',
+          ...(options.recipe === undefined
+            ? {}
+            : { data: episodeJob(options, options.recipe, problem, id) }),
+          local: () => playEpisode(options, problem, id),
+        });
+        // A worker answers with the recorded episode: keep what was played.
+        played = {
+          episode: result.episode,
+          judgments: result.judgments,
+          ...(result.outcome === undefined ? {} : { outcome: result.outcome }),
         };
-        if (played.episode.status === 'finished') {
-          try {
-            const outcome = await gradeEpisodeAsync(family, played.episode);
-            const judgments =
-              overseer === undefined ? [] : await judgeEpisode(overseer, played.episode);
-            played = { ...played, outcome, judgments };
-          } catch (error) {
-            played = {
-              episode: {
-                ...played.episode,
-                status: 'failed',
-                answer: null,
-                error: toErrorRecord(error),
-              },
-              judgments: [],
-            };
-          }
-        }
-        if (recorder !== undefined) record(recorder, options, played);
-        return played;
-      }),
-    ),
+      } catch (error) {
+        // Here an episode's failure is already a failed episode: what throws is a bug, so it
+        // stops the run as it always did. A queue job that kept failing is the episode's failure.
+        if (executor.kind === 'local') throw error;
+        played = { episode: unplayedEpisode(options, problem, id, error), judgments: [] };
+      }
+      if (recorder !== undefined) record(recorder, options, played);
+      return played;
+    }),
   );
+}
+
+/** What a worker needs to play one episode of `options` (see episode-job.ts). */
+function episodeJob(
+  options: PlayOptions,
+  recipe: EpisodeRecipe,
+  problem: Problem,
+  id: string,
+): JsonObject {
+  const job: EpisodeJob = {
+    recipe,
+    problem,
+    id,
+    seed: options.seed,
+    ...(options.recorder === undefined ? {} : { runId: options.recorder.runId }),
+    ...(options.recorder?.unit === undefined ? {} : { unit: options.recorder.unit }),
+    ...(options.iteration === undefined ? {} : { iteration: options.iteration }),
+    ...(options.phase === undefined ? {} : { phase: options.phase }),
+  };
+  return job as JsonObject;
+}
+
+/** An episode whose job never returned (its worker kept failing): failed, with the error. */
+function unplayedEpisode(
+  options: Pick<PlayOptions, 'scaffold' | 'policy'>,
+  problem: Problem,
+  id: string,
+  error: unknown,
+): Episode {
+  const time = new Date().toISOString();
+  return {
+    id,
+    problem,
+    scaffold: options.scaffold.reference,
+    policy: options.policy.reference,
+    status: 'failed',
+    steps: [],
+    answer: null,
+    error: toErrorRecord(error),
+    startedAt: time,
+    finishedAt: time,
+  };
+}
+
+/** Plays, grades and judges one episode here; a failure is a failed episode, never a throw. */
+export async function playEpisode(
+  parts: Pick<PlayOptions, 'family' | 'scaffold' | 'policy' | 'overseer' | 'seed'>,
+  problem: Problem,
+  id: string,
+): Promise<PlayedEpisode> {
+  const { family, scaffold, policy, overseer } = parts;
+  const environment = family.kind === 'environment' ? openEnvironment(family, problem) : undefined;
+  const played: PlayedEpisode = {
+    episode: await scaffold.run({
+      problem,
+      family,
+      policy,
+      seed: parts.seed,
+      episodeId: id,
+      ...(environment === undefined ? {} : { environment }),
+    }),
+    judgments: [],
+  };
+  if (played.episode.status !== 'finished') return played;
+  try {
+    const outcome = await gradeEpisodeAsync(family, played.episode);
+    const judgments = overseer === undefined ? [] : await judgeEpisode(overseer, played.episode);
+    return { ...played, outcome, judgments };
+  } catch (error) {
+    return {
+      episode: {
+        ...played.episode,
+        status: 'failed',
+        answer: null,
+        error: toErrorRecord(error),
+      },
+      judgments: [],
+    };
+  }
 }
 
 /** Records a played episode unless the store already has it (a resumed run records it once). */
@@ -128,16 +207,26 @@ function record(
   played: PlayedEpisode,
 ): void {
   if (recorder.completed.has(played.episode.id)) return;
-  recorder.store.recordEpisode({
-    runId: recorder.runId,
+  recorder.store.recordEpisode(
+    recordedEpisode({ runId: recorder.runId, unit: recorder.unit, ...where }, played),
+  );
+}
+
+/** A played episode as the store records it, in run `runId` (and unit, round and phase). */
+export function recordedEpisode(
+  where: { runId: string; unit?: RunUnit; iteration?: number; phase?: LoopPhase },
+  played: PlayedEpisode,
+): RecordedEpisode {
+  return {
+    runId: where.runId,
     ...(where.iteration === undefined ? {} : { iteration: where.iteration }),
     ...(where.phase === undefined ? {} : { phase: where.phase }),
-    ...(recorder.unit === undefined ? {} : { unit: recorder.unit }),
+    ...(where.unit === undefined ? {} : { unit: where.unit }),
     episode: played.episode,
     judgments: played.judgments,
     ...(played.outcome === undefined ? {} : { outcome: played.outcome }),
     cost: episodeCost(played.episode),
-  });
+  };
 }
 
 /** How `recordRollouts` records one update's rollouts. */

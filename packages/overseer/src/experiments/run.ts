@@ -63,6 +63,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called after every training update (tests abort from here). */
   onUpdate?: UnitContext['onUpdate'];
+  /**
+   * Play the episodes of saved checkpoints on `overseer worker`s through the queue in this Redis
+   * (URL or socket path); distillation stays here.
+   */
+  queue?: string;
 }
 
 /** What a run produced. */
@@ -173,15 +178,26 @@ export async function runExperiments(options: RunOptions): Promise<RunOutcome> {
         `Resuming run ${state.runId}: ${finished} of ${state.units.length} arm × seed units already finished.`,
       );
     }
+    // BullMQ loads only for a queued run (`npm start` stays as quick as it was).
+    const executor =
+      options.queue === undefined
+        ? undefined
+        : await (
+            await import('../executor/queue-executor.ts')
+          ).queueExecutor({
+            target: options.queue,
+          });
     const shared = {
       kernels: loadKernels(options.kernels ?? 'auto'),
       completedEpisodes: store.completedEpisodeKeys(state.runId),
       loggedCheckpoints: new Set(store.checkpoints(state.runId).map((record) => record.path)),
+      ...(executor === undefined ? {} : { executor }),
     };
     try {
       for (const unit of prepared.units) await runPlannedUnit(run, unit, shared, options);
     } finally {
       run.reporter.stop();
+      await executor?.close();
     }
     const results = await run.writeResults();
     const report = await writeReport(results, prepared.directory);
@@ -348,7 +364,7 @@ function doneSteps(unit: UnitState, arm: PlannedUnit['arm']): number {
 async function runPlannedUnit(
   run: ActiveRun,
   { arm, seed, experiment }: PlannedUnit,
-  shared: Pick<UnitContext, 'kernels' | 'completedEpisodes' | 'loggedCheckpoints'>,
+  shared: Pick<UnitContext, 'kernels' | 'completedEpisodes' | 'loggedCheckpoints' | 'executor'>,
   options: RunOptions,
 ): Promise<void> {
   const { reporter, state } = run;

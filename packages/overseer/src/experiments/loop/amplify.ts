@@ -14,6 +14,8 @@ import { amplifyEpisodeId, roundNumber } from '../episode-ids.ts';
 import { amplificationCalls } from '../metrics.ts';
 import { playEpisodes } from '../run-episodes.ts';
 import type { PlayedEpisode } from '../run-episodes.ts';
+import { loopRecipe } from './recipes.ts';
+import { roundOverseerLabels } from './setup.ts';
 import type { Unit } from './setup.ts';
 
 /** The amplified episodes of a round and what they cost the weak expert. */
@@ -33,18 +35,20 @@ export async function amplify(
 ): Promise<Amplified> {
   const distinct = [...new Map(problems.map((problem) => [problem.question, problem])).values()];
   const seed = deriveSeed(unit.seed, 'amplify', round);
+  // Behaviour cloning never reads the check, so it neither asks nor pays for it.
+  const judged = unit.lesson !== 'amplified-answers';
+  const name = unit.unit.checkpoint ?? 'model';
   const played = await playEpisodes({
     family: unit.family,
     scaffold: unit.scaffold,
     policy: batchingPolicy(
-      modelPolicy(model, unit.unit.checkpoint ?? 'model', {
+      modelPolicy(model, name, {
         temperature: 0,
         seed,
         maxTokens: unit.amplifyTokens,
       }),
     ),
-    // Behaviour cloning never reads the check, so it neither asks nor pays for it.
-    ...(unit.lesson === 'amplified-answers' ? {} : { overseer }),
+    ...(judged ? { overseer } : {}),
     problems: distinct,
     ids: distinct.map((_, index) =>
       amplifyEpisodeId(unit.unit.key, roundNumber(unit.unit.firstRound, round), index),
@@ -53,6 +57,30 @@ export async function amplify(
     iteration: round,
     phase: 'amplify',
     recorder: unit.recorder,
+    ...(unit.executor === undefined ? {} : { executor: unit.executor }),
+    // The round's model is the checkpoint it started from, so workers can load it.
+    ...(unit.unit.checkpoint === undefined
+      ? {}
+      : {
+          recipe: loopRecipe(
+            unit,
+            unit.config.scaffold,
+            {
+              checkpoint: unit.unit.checkpoint,
+              name,
+              temperature: 0,
+              seed,
+              maxTokens: unit.amplifyTokens,
+            },
+            judged
+              ? {
+                  kind: 'reseeded',
+                  reference: unit.config.overseer,
+                  seedLabels: roundOverseerLabels(unit, round),
+                }
+              : undefined,
+          ),
+        }),
   });
   const expertCalls = played.reduce(
     (sum, entry) => sum + amplificationCalls(entry.episode) + entry.judgments.length,

@@ -12,6 +12,7 @@ import { evaluationEpisodeId } from '../episode-ids.ts';
 import { evaluate } from '../evaluate.ts';
 import type { Evaluation } from '../evaluate.ts';
 import { measuringOverseer } from './setup.ts';
+import { loopRecipe } from './recipes.ts';
 import type { Unit } from './setup.ts';
 
 /** Evaluates `model` (named `policyName` in the episodes) at `step` of round `round`. */
@@ -45,6 +46,24 @@ export async function evaluateModel(
     phase: 'evaluation',
     recorder: unit.recorder,
     trainedDifficulties: trainedDifficulties(unit),
+    ...(unit.executor === undefined ? {} : { executor: unit.executor }),
+    // Workers can load the model only when it is the checkpoint on disk (not between chunks).
+    ...(policyName === unit.unit.checkpoint
+      ? {
+          recipe: loopRecipe(
+            unit,
+            unit.config.evaluation.scaffold,
+            {
+              checkpoint: policyName,
+              name: policyName,
+              temperature: family.kind === 'environment' ? 1 : 0,
+              seed,
+              maxTokens: unit.evaluationTokens,
+            },
+            { kind: 'exact', reference: unit.config.overseer },
+          ),
+        }
+      : {}),
   });
 }
 

@@ -7,6 +7,7 @@ import { createOutcomeEnvironment } from '../../outcomes/registry.ts';
 import { createOverseer, exactOverseer, reseededOverseer } from '../../overseers/registry.ts';
 import type { Overseer } from '../../overseers/overseer.ts';
 import { deriveSeed } from '../../util/random.ts';
+import type { Executor } from '../../executor/executor.ts';
 import type { Kernels } from '../../model/kernels.ts';
 import { createScaffold } from '../../scaffolds/registry.ts';
 import type { Scaffold } from '../../scaffolds/scaffold.ts';
@@ -59,6 +60,8 @@ export interface UnitContext {
   save(): Promise<void>;
   /** Stops the unit at the next safe point (tests use it to simulate an interruption). */
   signal?: AbortSignal;
+  /** Where episodes are played (default: in this process). */
+  executor?: Executor;
   /** Called after every update, with the unit, round and update (tests abort from here). */
   onUpdate?(position: { unit: string; round: number; update: number }): void;
 }
@@ -229,8 +232,13 @@ export function loopTrainer(
 export function roundOverseer(unit: Unit, round: number): Overseer {
   return reseededOverseer(unit.config.overseer, {
     family: unit.family,
-    seedLabels: [unit.seed, 'round', round],
+    seedLabels: roundOverseerLabels(unit, round),
   });
+}
+
+/** The labels the round's overseer is reseeded with (a queue worker rebuilds it from them). */
+export function roundOverseerLabels(unit: Unit, round: number): Array<string | number> {
+  return [unit.seed, 'round', round];
 }
 
 /** The overseer that measures: the arm's without the fallibility given to it for training. */

@@ -1,0 +1,233 @@
+/**
+ * `overseer bench queue`: the queue executor's scale-out on loopback, bounded. A fake
+ * OpenAI-compatible server answers every call after a fixed latency; 1, 2, 4 and 8 `overseer
+ * worker` processes play the same number of one-call episodes; each configuration reports
+ * episodes per second against the ideal (workers × concurrency / latency), the median and p95
+ * time from enqueue to start, and jobs run more than once. With a cluster-wide quota below the
+ * server's limit, throughput plateaus at the quota with (almost) no 429s.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { connectRedis, DEFAULT_PREFIX, EPISODE_QUEUE } from '../executor/queue-connection.ts';
+import { queueExecutor } from '../executor/queue-executor.ts';
+import type { QueuedJobData } from '../executor/queue-executor.ts';
+import { buildEpisodeParts } from '../experiments/episode-recipe.ts';
+import type { EpisodeRecipe } from '../experiments/episode-recipe.ts';
+import { playEpisodes } from '../experiments/run-episodes.ts';
+import { listen } from '../server/http.ts';
+import type { RunningServer } from '../server/http.ts';
+import { startRedisServer } from '../util/redis-server-fixture.ts';
+
+/** Options of `runQueueBench`. */
+export interface QueueBenchOptions {
+  /** Worker process counts to measure (default 1, 2, 4, 8). */
+  workers?: number[];
+  /** Episodes per configuration (default 64). */
+  episodes?: number;
+  /** The fake server's latency per call (default 50 ms). */
+  latencyMs?: number;
+  /** The server's limit, requests per second, for the rate-limited configuration (default 20). */
+  serverLimitPerSecond?: number;
+  /** The workers' shared quota for it, requests per second (default 10). */
+  quotaPerSecond?: number;
+}
+
+/** One measured configuration. */
+export interface QueueBenchPoint {
+  workers: number;
+  /** The cluster-wide quota, requests per second (none: unlimited). */
+  quotaPerSecond?: number;
+  episodes: number;
+  seconds: number;
+  episodesPerSecond: number;
+  /** Workers × concurrency / latency (or the quota, when lower). */
+  idealPerSecond: number;
+  /** episodesPerSecond / idealPerSecond. */
+  efficiency: number;
+  enqueueToStartMs: { median: number; p95: number };
+  /** Jobs started more than once. */
+  duplicates: number;
+  /** Calls the server refused with 429. */
+  refused: number;
+  failedEpisodes: number;
+}
+
+/** The benchmark's result. */
+export interface QueueBenchResult {
+  cores: number;
+  latencyMs: number;
+  points: QueueBenchPoint[];
+}
+
+/** A chat-completions server that answers after `latencyMs`, refusing calls over its limit. */
+async function fakeProvider(
+  latencyMs: number,
+): Promise<RunningServer & { limitPerSecond?: number; refused: number }> {
+  const state: { limitPerSecond?: number; refused: number; window: number; count: number } = {
+    refused: 0,
+    window: 0,
+    count: 0,
+  };
+  const running = await listen((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const second = Math.floor(Date.now() / 1000);
+      if (second !== state.window) Object.assign(state, { window: second, count: 0 });
+      state.count += 1;
+      if (state.limitPerSecond !== undefined && state.count > state.limitPerSecond) {
+        state.refused += 1;
+        response.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '200' });
+        response.end(JSON.stringify({ error: { message: 'rate limited', type: 'rate_limit' } }));
+        return;
+      }
+      setTimeout(() => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            id: 'bench',
+            object: 'chat.completion',
+            created: 0,
+            model: 'bench',
+            choices: [
+              { index: 0, message: { role: 'assistant', content: '42' }, finish_reason: 'stop' },
+            ],
+            usage: { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11 },
+          }),
+        );
+      }, latencyMs);
+    });
+  }, 0);
+  return Object.defineProperties(running, {
+    limitPerSecond: {
+      get: () => state.limitPerSecond,
+      set: (value: number | undefined) => (state.limitPerSecond = value),
+    },
+    refused: { get: () => state.refused, set: (value: number) => (state.refused = value) },
+  }) as RunningServer & { limitPerSecond?: number; refused: number };
+}
+
+/** Starts `overseer worker` processes and waits until each listens. */
+async function startWorkers(
+  socket: string,
+  count: number,
+  flags: string[],
+): Promise<ChildProcess[]> {
+  const bin = fileURLToPath(new URL('../../bin/overseer.js', import.meta.url));
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const child = spawn(
+        process.execPath,
+        [bin, 'worker', '--queue', socket, '--concurrency', '1', ...flags],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('worker on')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`overseer worker exited with ${code}`)));
+      });
+      return child;
+    }),
+  );
+}
+
+async function stopWorkers(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Runs the benchmark (a few tens of seconds on two cores). */
+export async function runQueueBench(options: QueueBenchOptions = {}): Promise<QueueBenchResult> {
+  const latencyMs = options.latencyMs ?? 50;
+  const episodes = options.episodes ?? 64;
+  const redis = await startRedisServer(import.meta.url);
+  const provider = await fakeProvider(latencyMs);
+  const recipe: EpisodeRecipe = {
+    task: { name: 'addition', options: {} },
+    scaffold: { name: 'snap', options: {} },
+    policy: {
+      kind: 'registry',
+      reference: {
+        name: 'openai:bench',
+        options: { baseURL: `${provider.url}/v1`, apiKey: 'bench', maxRetries: 0 },
+      },
+    },
+  };
+  const parts = await buildEpisodeParts(recipe);
+  const executor = await queueExecutor({ target: redis.socket });
+  const connection = connectRedis(redis.socket);
+  const queue = new Queue<QueuedJobData>(EPISODE_QUEUE, { connection, prefix: DEFAULT_PREFIX });
+  const points: QueueBenchPoint[] = [];
+  const configurations: Array<{ workers: number; quotaPerSecond?: number }> = [
+    ...(options.workers ?? [1, 2, 4, 8]).map((workers) => ({ workers })),
+    { workers: 8, quotaPerSecond: options.quotaPerSecond ?? 10 },
+  ];
+  try {
+    for (const [index, { workers, quotaPerSecond }] of configurations.entries()) {
+      provider.limitPerSecond =
+        quotaPerSecond === undefined ? undefined : (options.serverLimitPerSecond ?? 20);
+      provider.refused = 0;
+      const flags =
+        quotaPerSecond === undefined
+          ? []
+          : ['--requests-per-minute', String(quotaPerSecond * 60), '--quota-window', '1'];
+      const children = await startWorkers(redis.socket, workers, flags);
+      const problems = parts.family.generate({ seed: index, count: episodes, split: 'test' });
+      // Each configuration its own episode ids: a job id already on the queue would not run again.
+      const ids = problems.map((_, position) => `c${index}/e${position}`);
+      let played: Awaited<ReturnType<typeof playEpisodes>>;
+      const started = performance.now();
+      try {
+        played = await playEpisodes({ ...parts, problems, ids, seed: index, executor, recipe });
+      } finally {
+        await stopWorkers(children);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const mine = (await queue.getJobs(['completed'])).filter((job) =>
+        job.data.key.startsWith(`c${index}/`),
+      );
+      const waits = mine.map((job) => (job.processedOn ?? job.timestamp) - job.timestamp);
+      const ideal = Math.min(
+        workers / (latencyMs / 1000),
+        quotaPerSecond ?? Number.POSITIVE_INFINITY,
+      );
+      points.push({
+        workers,
+        ...(quotaPerSecond === undefined ? {} : { quotaPerSecond }),
+        episodes,
+        seconds: Number(seconds.toFixed(3)),
+        episodesPerSecond: Number((episodes / seconds).toFixed(2)),
+        idealPerSecond: Number(ideal.toFixed(2)),
+        efficiency: Number((episodes / seconds / ideal).toFixed(3)),
+        enqueueToStartMs: { median: quantile(waits, 0.5), p95: quantile(waits, 0.95) },
+        duplicates: mine.filter((job) => job.attemptsStarted > 1).length,
+        refused: provider.refused,
+        failedEpisodes: played.filter((entry) => entry.episode.status === 'failed').length,
+      });
+    }
+  } finally {
+    await queue.close();
+    connection.disconnect();
+    await executor.close();
+    await provider.close();
+    await redis.stop();
+  }
+  const { availableParallelism } = await import('node:os');
+  return { cores: availableParallelism(), latencyMs, points };
+}

@@ -1,0 +1,83 @@
+/**
+ * The queue executor: each job goes onto a BullMQ queue in Redis, with its key as the job id
+ * (adding a job id twice is a no-op, so a resumed or repeated run never enqueues an episode twice),
+ * and its result comes back through the queue's events. BullMQ runs a job at least once (a killed
+ * worker's job is re-run once its lock lapses); the caller records each result once, so records
+ * are effectively-once. A job without `data` cannot leave this process and runs here.
+ */
+import { Queue, QueueEvents } from 'bullmq';
+import { OverseerError } from '../errors.ts';
+import type { JsonObject } from '../spec/index.ts';
+import { concurrencyLimit } from '../util/concurrency-limit.ts';
+import type { Executor, ExecutorJob } from './executor.ts';
+import { DEFAULT_PREFIX, redisConnections, EPISODE_QUEUE, jobId } from './queue-connection.ts';
+import type { QueueLocation } from './queue-connection.ts';
+
+/** What a queued job carries: its group and key (for status and records) and the work's data. */
+export interface QueuedJobData {
+  group: string;
+  key: string;
+  data: JsonObject;
+  /** When the job was enqueued (ms since the epoch), for enqueue-to-start latency. */
+  enqueuedAt: number;
+}
+
+/** Options of `queueExecutor`. */
+export interface QueueExecutorOptions extends QueueLocation {
+  /** Attempts of a job whose handler throws (default 3); an episode's own failure is a result. */
+  attempts?: number;
+  /** Jobs that must run here (no `data`) in flight at once (default 64). */
+  localConcurrency?: number;
+}
+
+/** An executor that runs jobs on `overseer worker` processes through a BullMQ queue. */
+export async function queueExecutor(options: QueueExecutorOptions): Promise<Executor> {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const name = options.queue ?? EPISODE_QUEUE;
+  const connections = redisConnections(options.target);
+  const connection = connections.open();
+  const queue = new Queue<QueuedJobData>(name, { connection, prefix });
+  const events = new QueueEvents(name, { connection: connections.open(), prefix });
+  try {
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+  } catch (error) {
+    await Promise.allSettled([queue.close(), events.close()]);
+    connections.disconnect();
+    throw new OverseerError('queue.unreachable', `cannot reach Redis at ${options.target}.`, {
+      cause: error,
+      hint: 'start redis-server there, or check the --queue URL or socket path',
+    });
+  }
+  // Every job awaited holds one 'closing' listener on the queue (BullMQ's waitUntilFinished):
+  // thousands in flight are expected, not a leak.
+  queue.setMaxListeners(0);
+  const local = concurrencyLimit(options.localConcurrency ?? 64);
+  return {
+    kind: 'queue',
+    async execute<Result>(job: ExecutorJob<Result>): Promise<Result> {
+      if (job.data === undefined) return local(() => job.local());
+      const added = await queue.add(
+        'episode',
+        { group: job.group, key: job.key, data: job.data, enqueuedAt: Date.now() },
+        {
+          jobId: jobId(job.group, job.key),
+          attempts: options.attempts ?? 3,
+          backoff: { type: 'exponential', delay: 1000 },
+        },
+      );
+      // A failed attempt that will be retried is not the end: wait on until the job settles.
+      for (;;) {
+        try {
+          return (await added.waitUntilFinished(events)) as Result;
+        } catch (error) {
+          const state = await queue.getJobState(added.id!);
+          if (state === 'failed' || state === 'unknown') throw error;
+        }
+      }
+    },
+    async close() {
+      await Promise.allSettled([events.close(), queue.close()]);
+      connections.disconnect();
+    },
+  };
+}
