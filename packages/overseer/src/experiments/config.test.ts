@@ -101,9 +101,11 @@ describe('examples/', () => {
       'snap-w64',
       'cot-w64',
       'decompose-w64',
+      'tools-w64',
       'snap-w128',
       'cot-w128',
       'decompose-w128',
+      'tools-w128',
     ]);
     const distillers = [
       'imitation',
