@@ -115,9 +115,11 @@ describe('examples/', () => {
       'snap-w64',
       'cot-w64',
       'decompose-w64',
+      'tools-w64',
       'snap-w128',
       'cot-w128',
       'decompose-w128',
+      'tools-w128',
     ]);
     expect(arms['trojans.yaml/trojans']).toEqual([
       'outcome-rl',

@@ -85,32 +85,39 @@ export function toolDemonstrations(
   family: TaskFamily,
   options: SupervisedOptions,
 ): SupervisedExample[] {
-  const steps = family.kind === 'question' ? family.calculatorSteps : undefined;
-  if (steps === undefined) {
-    throw new OverseerError(
-      'scaffold.no-calculator-steps',
-      `${family.name} has no calculatorSteps, so there are no tool-use demonstrations of it.`,
-      { hint: 'Use a family that implements calculatorSteps (e.g. addition).' },
-    );
-  }
-  const examples: SupervisedExample[] = [];
   const problems = family.generate({
     seed: options.seed,
     count: options.count,
     split: options.split,
     ...(options.difficulty === undefined ? {} : { difficulty: options.difficulty }),
   });
-  for (const problem of problems) {
-    let transcript = textPrompt(problem.question, undefined);
-    for (const expression of steps(problem.question)) {
-      const line = `calc: ${expression}`;
-      examples.push({ prompt: transcript, completion: line });
-      transcript += `${line}\n${resultLines(calculate(expression))}`;
-    }
-    examples.push({
-      prompt: transcript,
-      completion: ANSWER_LINE + family.oracle(problem.question),
-    });
+  return problems.flatMap((problem) => questionToolDemonstrations(family, problem.question));
+}
+
+/**
+ * One question's tool-use demonstrations, a supervised example per turn: each call line after the
+ * transcript so far (results inserted as the scaffold inserts them), then the answer line.
+ * Throws when the family has no `calculatorSteps`.
+ */
+export function questionToolDemonstrations(
+  family: TaskFamily,
+  question: string,
+): SupervisedExample[] {
+  const steps = family.kind === 'question' ? family.calculatorSteps : undefined;
+  if (steps === undefined) {
+    throw new OverseerError(
+      'scaffold.no-calculator-steps',
+      `${family.name} has no calculatorSteps, so there are no tool-use demonstrations of it.`,
+      { hint: 'Use a family that implements calculatorSteps (e.g. addition or word-arithmetic).' },
+    );
   }
+  const examples: SupervisedExample[] = [];
+  let transcript = textPrompt(question, undefined);
+  for (const expression of steps(question)) {
+    const line = `calc: ${expression}`;
+    examples.push({ prompt: transcript, completion: line });
+    transcript += `${line}\n${resultLines(calculate(expression))}`;
+  }
+  examples.push({ prompt: transcript, completion: ANSWER_LINE + family.oracle(question) });
   return examples;
 }

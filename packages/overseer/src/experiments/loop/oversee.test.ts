@@ -7,6 +7,7 @@ import { programOverseer } from '../../overseers/program.ts';
 import { scriptedPolicy } from '../../policies/scripted.ts';
 import { decompose } from '../../scaffolds/decompose.ts';
 import { snap } from '../../scaffolds/snap.ts';
+import { tools } from '../../scaffolds/tools.ts';
 import { getFamily } from '../../tasks/registry.ts';
 import { playEpisodes } from '../run-episodes.ts';
 import { groundTruth, oversee } from './oversee.ts';
@@ -75,5 +76,28 @@ describe('groundTruth', () => {
     expect(whole.examples).toEqual(
       problems.map((problem) => ({ prompt: `${problem.question}=`, completion: problem.answer })),
     );
+  });
+
+  it('teaches the tools protocol turns a tools evaluation asks the model', () => {
+    const family = getFamily('word-arithmetic');
+    if (family.kind !== 'question') throw new Error('expected a question family');
+    const problems = family.generate({ seed: 1, count: 3, split: 'train', difficulty: 2 });
+    const turns = groundTruth(
+      { family, format: 'snap', evaluationScaffold: tools({ protocol: 'text' }) },
+      problems,
+    );
+    // Two calls and an answer line per question.
+    expect(turns.examples).toHaveLength(9);
+    expect(turns.labels).toBe(9);
+    const [first, second, answer] = turns.examples ?? [];
+    const question = (problems[0] as { question: string }).question;
+    const [a, b, c] = question.match(/\d+/g) ?? [];
+    const [plusOrMinus, secondOperator] = (question.match(/plus|minus/g) ?? []).map((word) =>
+      word === 'plus' ? '+' : '-',
+    );
+    expect(first).toEqual({ prompt: `${question}\n`, completion: `calc: ${a}${plusOrMinus}${b}` });
+    expect(second?.prompt).toMatch(new RegExp(`^${question}\\ncalc: ${a}[+-]${b}\\n= -?\\d+\\n$`));
+    expect(second?.completion).toMatch(new RegExp(`^calc: -?\\d+\\${secondOperator}${c}$`));
+    expect(answer?.completion).toBe(`answer: ${family.oracle(question)}`);
   });
 });

@@ -8,6 +8,7 @@ import type { AnswerFormat, PriorStep, Problem } from '../../spec/index.ts';
 import { referenceCompletion } from '../../tasks/family.ts';
 import type { SupervisedExample, TaskFamily } from '../../tasks/family.ts';
 import { decompositionLeaves } from '../decomposition-leaves.ts';
+import { answersWithTools, toolLessons } from '../tool-lessons.ts';
 import { answeredEpisode, approvedEpisode, failedEpisodes } from '../metrics.ts';
 import { expertNodes } from '../run-episodes.ts';
 import type { PlayedEpisode } from '../run-episodes.ts';
@@ -30,13 +31,18 @@ export interface Lessons {
 /**
  * The supervised reference's lessons: every problem with its exact completion in the format the
  * evaluated system asks the model — for an evaluation through an amplifying scaffold (decompose),
- * the leaves its exact decomposition asks the model, each with its exact answer.
+ * the leaves its exact decomposition asks the model, each with its exact answer; for one through
+ * the tools scaffold, every turn of the plain-text protocol the model is asked (tool-lessons.ts).
  */
 export function groundTruth(
   unit: Pick<Unit, 'family' | 'format' | 'evaluationScaffold'>,
   problems: Problem[],
 ): Lessons {
   const { family, format, evaluationScaffold } = unit;
+  if (answersWithTools(evaluationScaffold)) {
+    const examples = toolLessons(family, problems);
+    return { examples, problems, labels: examples.length };
+  }
   if (evaluationScaffold.amplifies && family.kind === 'question') {
     // decompose's own default depth when the evaluation scaffold does not set one.
     const maxDepth = Number(evaluationScaffold.reference.options.maxDepth ?? 1);

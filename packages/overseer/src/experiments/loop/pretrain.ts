@@ -11,6 +11,7 @@ import { deriveSeed } from '../../util/random.ts';
 import { Tokenizer } from '../../model/tokenizer.ts';
 import { fileExists } from '../../util/file-exists.ts';
 import { makeDemonstrations } from '../run-demonstrations.ts';
+import { answersWithTools, modelAlphabet } from '../tool-lessons.ts';
 import { fingerprint } from '../run-state.ts';
 import { checkpointTraining, segment } from './checkpoint.ts';
 import { difficulty, loopTrainer, workKinds } from './setup.ts';
@@ -24,7 +25,7 @@ export async function initialModel(unit: Unit): Promise<Gpt> {
   const { arm, seed, progress, config, family, format } = unit;
   const fresh = (): Gpt =>
     Gpt.create({
-      tokenizer: new Tokenizer(family.alphabet),
+      tokenizer: new Tokenizer(modelAlphabet(family, unit.evaluationScaffold)),
       kernels: unit.kernels,
       seed: deriveSeed(seed, 'initial-model'),
       config: config.model,
@@ -36,6 +37,10 @@ export async function initialModel(unit: Unit): Promise<Gpt> {
     pretrain: config.pretrain,
     format,
     seed,
+    // A tools arm's model has the protocol's characters too: not the snap arms' checkpoint.
+    ...(answersWithTools(unit.evaluationScaffold)
+      ? { alphabet: modelAlphabet(family, unit.evaluationScaffold) }
+      : {}),
   });
   const shared = join(unit.directory, 'checkpoints', segment(arm.experiment), `pretrain-${key}`);
   progress.at(

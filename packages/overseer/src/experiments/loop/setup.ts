@@ -29,6 +29,7 @@ import { createTrainer, trainers } from '../../training/registry.ts';
 import type { Trainer } from '../../training/trainer.ts';
 import type { ExpandedArm } from '../config.ts';
 import { checkDemonstrations } from '../run-demonstrations.ts';
+import { answersWithTools, checkToolLessons, toolTurnTokens } from '../tool-lessons.ts';
 import type { EpisodeRecorder } from '../run-episodes.ts';
 import type { ProgressReporter } from '../run-progress.ts';
 import type { UnitState } from '../run-state.ts';
@@ -125,6 +126,7 @@ export function setUpUnit(context: UnitContext): Unit {
     config.evaluation.scaffold.options,
   );
   evaluationScaffold.check(family);
+  if (config.labels === 'ground-truth') checkToolLessons(family, evaluationScaffold);
   const format = evaluationScaffold.answerFormat(family);
   const trainer = loopTrainer(config.trainer, loopValues(arm, config.stepsPerRound));
   const evaluationProblems = family.generate({
@@ -143,9 +145,12 @@ export function setUpUnit(context: UnitContext): Unit {
       split: 'train',
       ...difficulty(config.task.difficulty),
     });
+  // A tools turn is a call line or an answer line, whatever the snap answer's length.
   const evaluationTokens =
     config.answerTokens ??
-    tokenLimit(family, [...evaluationProblems, ...problemsOfRound(0)], format);
+    (answersWithTools(evaluationScaffold)
+      ? toolTurnTokens(family, [...evaluationProblems, ...problemsOfRound(0)])
+      : tokenLimit(family, [...evaluationProblems, ...problemsOfRound(0)], format));
   const label = `${arm.experiment}/${arm.name} seed ${seed}`;
   const kind = workKinds(arm).rounds;
   const runUnit: RunUnit = { experiment: arm.experiment, arm: arm.name, seed };
@@ -259,6 +264,7 @@ export function checkArm(arm: ExpandedArm): void {
     config.evaluation.scaffold.options,
   );
   evaluationScaffold.check(family);
+  if (config.labels === 'ground-truth') checkToolLessons(family, evaluationScaffold);
   createOverseer(config.overseer.name, config.overseer.options, { family });
   if (config.outcome !== undefined) createOutcomeEnvironment(config.outcome, family);
   loopTrainer(config.trainer, {});
