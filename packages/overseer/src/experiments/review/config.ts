@@ -7,24 +7,19 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { OverseerError } from '../../errors.ts';
-import { JsonObject } from '../../spec/index.ts';
 import type { JsonValue } from '../../spec/index.ts';
 import { formatIssues } from '../../util/zod-issues.ts';
 import { isPlainObject, mergePatch, setAt } from '../config/merge-patch.ts';
 import { ExperimentName } from '../config/schema.ts';
+import { ControlExperiment, ControlModelConfig } from '../control/config.ts';
 
 /** How a review is done: snap (one label for the whole program), hch (one sub-question per line). */
 export const ReviewKind = z.enum(['snap', 'hch']);
 /** How a review is done. */
 export type ReviewKind = z.infer<typeof ReviewKind>;
 
-/** How one model is trained (imitation from scratch); its width is the arm's. */
-export const ReviewModelTraining = z.strictObject({
-  /** Imitation steps. */
-  steps: z.number().int().min(1),
-  batchSize: z.number().int().min(1).default(32),
-  learningRate: z.number().positive().default(3e-3),
-});
+/** How one model is trained (imitation from scratch, as the control game's); its width is the arm's. */
+export const ReviewModelTraining = ControlModelConfig.omit({ model: true });
 /** How one model is trained. */
 export type ReviewModelTraining = z.infer<typeof ReviewModelTraining>;
 
@@ -34,26 +29,13 @@ export const JudgeVsWriterExperiment = z.strictObject({
   name: ExperimentName.default('judge-vs-writer'),
   description: z.string().default(''),
   seeds: z.array(z.number().int().nonnegative()).min(1).default([1]),
-  /** The trojan-code family's options (size, visibleTests, worldSeed …) and the specs' length. */
-  task: z
-    .strictObject({
-      options: JsonObject.default({}),
-      difficulty: z.number().int().min(1).max(5).default(3),
-    })
-    .prefault({}),
-  /** What the models imitate. */
-  demonstrations: z
-    .strictObject({
-      /** Training specs (each with one demonstration). */
-      count: z.number().int().min(1).default(20_000),
-      /** Share of attacking demonstrations the reviewers learn from (the writer sees none). */
-      attackShare: z.number().min(0).max(1).default(0.5),
-      /** Subtlety levels (1–4) the reviewers' attacks are drawn from uniformly. */
-      subtleties: z.array(z.number().int().min(1).max(4)).min(1).default([1, 2, 3, 4]),
-      /** Share of honest programs with a benign guard. */
-      benignShare: z.number().min(0).max(1).default(0.25),
-    })
-    .prefault({}),
+  /** The trojan-code family's options and the specs' length, as the control game's. */
+  task: ControlExperiment.shape.task,
+  /**
+   * What the models imitate, as the control game's: the writer honest programs only, the
+   * reviewers honest and attacking ones (`attackShare`, at `subtleties`).
+   */
+  demonstrations: ControlExperiment.shape.demonstrations,
   /** Embedded widths; at each, one writer and one reviewer per review kind, all that wide. */
   widths: z.array(z.number().int().min(4)).min(1).default([32, 64, 128]),
   /** The models' shape besides the width. */
