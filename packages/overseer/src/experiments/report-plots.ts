@@ -601,7 +601,7 @@ function reviewFigures(results: Results, experiment: string): Figure[] {
   for (const arm of arms) {
     const accuracy = arm.metrics.writerAccuracy;
     if (typeof accuracy !== 'number') continue;
-    writers.set(`writer w${String(arm.parameters.width ?? arm.arm)}`, accuracy);
+    writers.set(`writer ${String(arm.parameters.width ?? arm.arm)}`, accuracy);
   }
   const series: Series[] = [
     ...reviewers,

@@ -7,7 +7,7 @@ function reviewArm(review: string, width: number, writerAccuracy: number, auroc:
   return {
     experiment: 'judge-vs-writer',
     arm: `${review}-review-w${width}`,
-    parameters: { review, width },
+    parameters: { review, width: `w${width}` },
     metrics: {
       writerAccuracy,
       reviewAuroc: auroc[0],

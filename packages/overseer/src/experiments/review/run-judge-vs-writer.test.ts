@@ -88,7 +88,7 @@ describe('runJudgeVsWriterSeed', () => {
       [...metrics.keys()].map((arm) => `judge-vs-writer/${arm}`),
     );
     expect(results.experiments[0].metrics).toEqual(JUDGE_VS_WRITER_METRICS);
-    expect(results.arms[0].parameters).toEqual({ review: 'snap', width: 8 });
+    expect(results.arms[0].parameters).toEqual({ review: 'snap', width: 'w8' });
   });
 });
 

@@ -178,7 +178,9 @@ export function judgeVsWriterResults(
     return {
       experiment: experiment.name,
       arm: name,
-      parameters: { review, width },
+      // The width as a label: as a number, the report would draw one sweep per metric and review
+      // kind (two dozen charts); its review figure already plots every arm against subtlety.
+      parameters: { review, width: `w${width}` },
       metrics: meanOver(perSeed.map((entry) => entry.metrics)),
       seeds: perSeed,
       status: 'finished',
