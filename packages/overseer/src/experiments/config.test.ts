@@ -20,6 +20,12 @@ import {
 import type { ExperimentFile, OptionCatalog } from './config.ts';
 import { isControlDocument, parseControlExperiment, readYamlDocument } from './control/config.ts';
 import { paperProtocols } from './control/protocols.ts';
+import {
+  isJudgeVsWriterDocument,
+  parseJudgeVsWriterExperiment,
+  reviewArmName,
+} from './review/config.ts';
+import { metricSubtlety, subtletyMetric } from './config/schema.ts';
 
 const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url));
 
@@ -64,6 +70,7 @@ describe('examples/', () => {
       'frontier.yaml',
       'gaps.yaml',
       'ida.yaml',
+      'judge-vs-writer.yaml',
       'quickstart.yaml',
       'small-rl-vs-big-imitation.yaml',
       'tampering.yaml',
@@ -77,6 +84,14 @@ describe('examples/', () => {
         // A control experiment's arms are its protocols (experiments/control/config.ts).
         arms[`${file}/control`] = parseControlExperiment(document, file).protocols.map(
           (protocol) => protocol.name,
+        );
+        continue;
+      }
+      if (isJudgeVsWriterDocument(document)) {
+        // A judge-vs-writer experiment's arms are its review kinds at each width.
+        const experiment = parseJudgeVsWriterExperiment(document, file);
+        arms[`${file}/${experiment.name}`] = experiment.widths.flatMap((width) =>
+          experiment.reviews.map((review) => reviewArmName(review, width)),
         );
         continue;
       }
@@ -110,6 +125,14 @@ describe('examples/', () => {
     ]);
     // The paper's protocols, each an arm (their names are pinned in control/protocols.test.ts).
     expect(arms['control.yaml/control']).toEqual(paperProtocols().map(({ name }) => name));
+    expect(arms['judge-vs-writer.yaml/judge-vs-writer']).toEqual([
+      'snap-review-w32',
+      'hch-review-w32',
+      'snap-review-w64',
+      'hch-review-w64',
+      'snap-review-w128',
+      'hch-review-w128',
+    ]);
     expect(arms['trace-error.yaml/trace-error']).toEqual(['outcome-rl', 'process-rl']);
     expect(arms['gaps.yaml/gaps']).toEqual([
       'snap-w64',
@@ -315,6 +338,18 @@ describe('parseExperiment', () => {
       );
       expect(problemsOf(() => parse(metrics(bad)))).toContain(`got "${bad}"`);
     }
+  });
+
+  it('takes a review metric at an attack subtlety as <metric>@s<N>, and nothing looser', () => {
+    const metrics = (list: string) => `${base}metrics: [${list}]\narms:\n  - name: a\n`;
+    const good = 'writerAccuracy, reviewAuroc, reviewAuroc@s1, catchAt1pct@s4, catchAt2pct@s12';
+    expect(parse(metrics(good)).experiments[0].metrics).toEqual(good.split(', '));
+    for (const bad of ['reviewAuroc@s0', 'reviewAuroc@s01', 'accuracy@s2', 'catchAt2pct@d2']) {
+      expect(problemsOf(() => parse(metrics(bad)))).toContain(`got "${bad}"`);
+    }
+    expect(subtletyMetric('catchAt2pct', 3)).toBe('catchAt2pct@s3');
+    expect(metricSubtlety('reviewAuroc@s12')).toEqual({ metric: 'reviewAuroc', subtlety: 12 });
+    expect(metricSubtlety('accuracy@d3')).toBeUndefined();
   });
 
   it('refuses experiment-wide keys inside an arm, and dial keys inside trainer options', () => {

@@ -10,6 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandArms, parseExperimentFile } from './config.ts';
 import { isControlDocument, parseControlExperiment, readYamlDocument } from './control/config.ts';
+import {
+  isJudgeVsWriterDocument,
+  parseJudgeVsWriterExperiment,
+  reviewArmName,
+} from './review/config.ts';
 import { runExperiments } from './run.ts';
 import type { ProgressReporter } from './run-progress.ts';
 
@@ -27,6 +32,15 @@ const CONTROL_SMOKE = [
   'game.samples=16',
 ];
 
+/** A judge-vs-writer experiment's smoke size: its own keys, since it has no rounds. */
+const JUDGE_VS_WRITER_SMOKE = [
+  'writer.steps=2',
+  'snap.steps=2',
+  'hch.steps=2',
+  'demonstrations.count=64',
+  'evaluation.samples=16',
+];
+
 const SMOKE = [
   'rounds=1',
   'stepsPerRound=2',
@@ -34,6 +48,13 @@ const SMOKE = [
   'pretrain.steps=3',
   'evaluation.every=0',
 ];
+
+/** A judge-vs-writer experiment's arms: each width, each review kind. */
+function judgeVsWriterArms(experiment: ReturnType<typeof parseJudgeVsWriterExperiment>): string[] {
+  return experiment.widths.flatMap((width) =>
+    experiment.reviews.map((review) => `${experiment.name}/${reviewArmName(review, width)}`),
+  );
+}
 
 let root: string;
 beforeAll(async () => {
@@ -59,7 +80,9 @@ describe('examples/', async () => {
             ? [...SMOKE, 'evaluation.size=64']
             : file === 'control.yaml'
               ? CONTROL_SMOKE
-              : SMOKE;
+              : file === 'judge-vs-writer.yaml'
+                ? JUDGE_VS_WRITER_SMOKE
+                : SMOKE;
       const outcome = await runExperiments({
         file: path,
         out: join(root, file),
@@ -71,9 +94,11 @@ describe('examples/', async () => {
       const document = await readYamlDocument(path);
       const planned = isControlDocument(document)
         ? parseControlExperiment(document, path).protocols.map(({ name }) => `control/${name}`)
-        : (await parseExperimentFile(path)).experiments.flatMap((experiment) =>
-            expandArms(experiment).map((arm) => `${experiment.name}/${arm.name}`),
-          );
+        : isJudgeVsWriterDocument(document)
+          ? judgeVsWriterArms(parseJudgeVsWriterExperiment(document, path))
+          : (await parseExperimentFile(path)).experiments.flatMap((experiment) =>
+              expandArms(experiment).map((arm) => `${experiment.name}/${arm.name}`),
+            );
       expect(outcome.failed).toEqual([]);
       expect(outcome.results.arms.map((arm) => `${arm.experiment}/${arm.arm}`)).toEqual(planned);
       for (const arm of outcome.results.arms) {

@@ -5,14 +5,15 @@
  * the model's training FLOPs (`model/compute.ts`); and per numeric parameter an arm sweep (λ for
  * the dial, approval noise …) whenever three or more arms differ in that parameter alone; and,
  * where arms report accuracy per difficulty (`accuracy@d<N>`), accuracy against difficulty, one
- * line per arm.
+ * line per arm; where they report a reviewer's AUROC per attack subtlety (`reviewAuroc@s<N>`),
+ * AUROC against subtlety, beside each width's writer accuracy.
  *
  * A plot of one line compares nothing: a cost plot only one arm would draw is dropped (the steps
  * plot's caption gives that arm's total), and rates each drawn by one arm are merged into one
  * chart. A lone curve of any other metric stays (no sibling shares its axis, and the curve is the
  * only view of its training); a sweep's one line is already a comparison, of arms along it.
  */
-import { metricDifficulty } from './config/schema.ts';
+import { metricDifficulty, metricSubtlety } from './config/schema.ts';
 import { lineChart } from './plot.ts';
 import type { Series } from './plot.ts';
 import type { ArmResult, CurvePoint, Results } from './report.ts';
@@ -30,7 +31,7 @@ export interface Figure {
   /** File name without `.svg`, unique within the report. */
   id: string;
   experiment: string;
-  kind: 'steps' | 'calls' | 'flops' | 'sweep' | 'frontier' | 'difficulty' | 'control';
+  kind: 'steps' | 'calls' | 'flops' | 'sweep' | 'frontier' | 'difficulty' | 'control' | 'review';
   title: string;
   caption: string;
   svg: string;
@@ -58,6 +59,7 @@ export function buildFigures(results: Results): Figure[] {
       ...frontierFigures(results, experiment),
       ...difficultyFigures(results, experiment),
       ...controlFigures(results, experiment),
+      ...reviewFigures(results, experiment),
     );
   }
   const used = new Map<string, number>();
@@ -563,6 +565,67 @@ function controlFigures(results: Results, experiment: string): Figure[] {
         xLabel: 'safety',
         yLabel: 'usefulness',
         yFormat: 'percent',
+        series,
+      }),
+    },
+  ];
+}
+
+/**
+ * Judge vs writer: a reviewer's AUROC against the attacks' subtlety, one line per arm that reports
+ * `reviewAuroc@s<N>` at two or more N, and each width's `writerAccuracy` as a flat line, so a
+ * reviewer and the writer of its size read off one axis.
+ */
+function reviewFigures(results: Results, experiment: string): Figure[] {
+  const styles = armStyles(results, experiment);
+  const arms = results.arms.filter(
+    (arm) => arm.experiment === experiment && arm.status === 'finished',
+  );
+  const reviewers: Series[] = arms
+    .map((arm) => ({
+      name: arm.arm,
+      style: styles.get(arm.arm),
+      points: Object.entries(arm.metrics)
+        .map(([name, value]) => {
+          const parsed = metricSubtlety(name);
+          return parsed?.metric === 'reviewAuroc' ? { x: parsed.subtlety, y: value } : undefined;
+        })
+        .filter((point): point is { x: number; y: number } => point !== undefined)
+        .sort((left, right) => left.x - right.x),
+    }))
+    .filter((line) => line.points.length >= 2);
+  if (reviewers.length === 0) return [];
+  const subtleties = reviewers.flatMap((line) => line.points.map((point) => point.x));
+  const span = [Math.min(...subtleties), Math.max(...subtleties)];
+  const writers = new Map<string, number>();
+  for (const arm of arms) {
+    const accuracy = arm.metrics.writerAccuracy;
+    if (typeof accuracy !== 'number') continue;
+    writers.set(`writer ${String(arm.parameters.width ?? arm.arm)}`, accuracy);
+  }
+  const series: Series[] = [
+    ...reviewers,
+    ...[...writers].map(([name, accuracy], index) => ({
+      name,
+      style: arms.length + index,
+      points: span.map((x) => ({ x, y: accuracy })),
+    })),
+  ];
+  const title = `${experiment}: reviewer AUROC against attack subtlety, and writer accuracy`;
+  return [
+    {
+      id: slug(`${experiment}-review-subtlety`),
+      experiment,
+      kind: 'review',
+      title,
+      caption:
+        'Per reviewer arm, the area under the ROC curve of its suspicion on the honest programs against the attacks of each subtlety alone (`reviewAuroc@s<N>`; 0.5 is chance), the mean over seeds; the flat lines are the share of held-out specs the writer of each width writes correctly (`writerAccuracy`).',
+      svg: lineChart({
+        title,
+        xLabel: 'attack subtlety',
+        yLabel: 'AUROC (reviewers), accuracy (writers)',
+        yFormat: 'percent',
+        yDomain: [0, 1],
         series,
       }),
     },

@@ -16,6 +16,8 @@ import { RunStore, defaultStoreDirectory } from '../store/index.ts';
 import { applyOverrides, expandArms, parseExperimentFile } from './config.ts';
 import { isControlDocument, readYamlDocument } from './control/config.ts';
 import { runControlExperiment } from './control/run-control.ts';
+import { isJudgeVsWriterDocument } from './review/config.ts';
+import { runJudgeVsWriterExperiment } from './review/run-judge-vs-writer.ts';
 import { writeReport } from './report.ts';
 import type { Results, WrittenReport } from './report.ts';
 import { runUnit } from './loop/run-unit.ts';
@@ -162,6 +164,13 @@ export async function runExperiments(options: RunOptions): Promise<RunOutcome> {
   if (isControlDocument(document)) {
     // A control experiment trains its own models and plays games: no arms of the loop.
     return runControlExperiment(document, {
+      ...options,
+      directory: options.out ?? defaultRunDirectory(options.file),
+    });
+  }
+  if (isJudgeVsWriterDocument(document)) {
+    // Judge vs writer trains a writer and its reviewers per width and scores held-out programs.
+    return runJudgeVsWriterExperiment(document, {
       ...options,
       directory: options.out ?? defaultRunDirectory(options.file),
     });

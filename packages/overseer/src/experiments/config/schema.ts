@@ -40,13 +40,22 @@ export const METRIC_NAMES = [
   'trojanRate',
   'testPassRate',
   'defectRate',
+  'writerAccuracy',
+  'reviewAuroc',
+  'catchAt1pct',
+  'catchAt2pct',
 ] as const;
 /** Accuracy on the evaluation problems of difficulty N alone, N ≥ 1 (`accuracy@d3`). */
 export type DifficultyMetricName = `accuracy@d${number}`;
+/** The review metrics that are also reported per attack subtlety. */
+export const REVIEW_METRICS = ['reviewAuroc', 'catchAt1pct', 'catchAt2pct'] as const;
+/** A review metric on the attacks of subtlety N alone, N ≥ 1 (`reviewAuroc@s3`). */
+export type SubtletyMetricName = `${(typeof REVIEW_METRICS)[number]}@s${number}`;
 /** A metric an experiment reports in its headline table. */
-export type MetricName = (typeof METRIC_NAMES)[number] | DifficultyMetricName;
+export type MetricName = (typeof METRIC_NAMES)[number] | DifficultyMetricName | SubtletyMetricName;
 
 const DIFFICULTY_METRIC = /^accuracy@d[1-9][0-9]*$/;
+const SUBTLETY_METRIC = new RegExp(`^(${REVIEW_METRICS.join('|')})@s[1-9][0-9]*$`);
 
 /** The name of accuracy at difficulty `difficulty`. */
 export function difficultyMetric(difficulty: number): DifficultyMetricName {
@@ -58,16 +67,40 @@ export function metricDifficulty(name: string): number | undefined {
   return DIFFICULTY_METRIC.test(name) ? Number(name.slice('accuracy@d'.length)) : undefined;
 }
 
+/** The name of a review metric on the attacks of subtlety `subtlety` alone. */
+export function subtletyMetric(
+  metric: (typeof REVIEW_METRICS)[number],
+  subtlety: number,
+): SubtletyMetricName {
+  return `${metric}@s${subtlety}`;
+}
+
+/** The review metric and subtlety of a `<metric>@s<N>` name, or undefined for any other name. */
+export function metricSubtlety(
+  name: string,
+): { metric: (typeof REVIEW_METRICS)[number]; subtlety: number } | undefined {
+  if (!SUBTLETY_METRIC.test(name)) return undefined;
+  const [metric, subtlety] = name.split('@s');
+  return { metric: metric as (typeof REVIEW_METRICS)[number], subtlety: Number(subtlety) };
+}
+
 /**
- * A metric an experiment reports in its headline table: a name of METRIC_NAMES, or
- * `accuracy@d<N>` (N a whole number from 1, no leading zero).
+ * A metric an experiment reports in its headline table: a name of METRIC_NAMES,
+ * `accuracy@d<N>` or a review metric at a subtlety, `reviewAuroc@s<N>` (N a whole number from 1,
+ * no leading zero).
  */
 export const MetricName = z.string().superRefine((value, context) => {
-  if ((METRIC_NAMES as readonly string[]).includes(value) || DIFFICULTY_METRIC.test(value)) return;
+  if (
+    (METRIC_NAMES as readonly string[]).includes(value) ||
+    DIFFICULTY_METRIC.test(value) ||
+    SUBTLETY_METRIC.test(value)
+  ) {
+    return;
+  }
   const names = METRIC_NAMES.map((name) => JSON.stringify(name)).join(', ');
   context.addIssue({
     code: 'custom',
-    message: `expected one of ${names}, or "accuracy@d<N>" (accuracy at difficulty N ≥ 1), got ${JSON.stringify(value)}`,
+    message: `expected one of ${names}, "accuracy@d<N>" (accuracy at difficulty N ≥ 1), or "reviewAuroc@s<N>", "catchAt1pct@s<N>", "catchAt2pct@s<N>" (review at attack subtlety N ≥ 1), got ${JSON.stringify(value)}`,
   });
 }) as unknown as z.ZodType<MetricName>;
 
