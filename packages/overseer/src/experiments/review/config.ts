@@ -35,7 +35,18 @@ export const JudgeVsWriterExperiment = z.strictObject({
    * What the models imitate, as the control game's: the writer honest programs only, the
    * reviewers honest and attacking ones (`attackShare`, at `subtleties`).
    */
-  demonstrations: ControlExperiment.shape.demonstrations,
+  demonstrations: z
+    .strictObject({
+      /** Training specs (each with one demonstration). */
+      count: z.number().int().min(1).default(20_000),
+      /** Share of the reviewers' demonstrations that attack. */
+      attackShare: z.number().min(0).max(1).default(0.5),
+      /** Subtlety levels (1–4) the reviewers' attack demonstrations are drawn from uniformly. */
+      subtleties: z.array(z.number().int().min(1).max(4)).min(1).default([1, 2, 3, 4]),
+      /** Share of honest programs with a benign guard. */
+      benignShare: z.number().min(0).max(1).default(0.25),
+    })
+    .prefault({}),
   /** Embedded widths; at each, one writer and one reviewer per review kind, all that wide. */
   widths: z.array(z.number().int().min(4)).min(1).default([32, 64, 128]),
   /** The models' shape besides the width. */

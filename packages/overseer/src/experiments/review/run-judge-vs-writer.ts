@@ -76,7 +76,7 @@ export function writerAccuracy(
 ): number {
   const programs = writePrograms(
     writer,
-    problems.map((problem) => writerPrompt(problem.question, false)),
+    problems.map((problem) => writerPrompt(problem.question, 0)),
   );
   return share(
     problems.map((problem, index) => family.verdictOf(problem.question, programs[index])),
