@@ -3,9 +3,12 @@
  * (adding a job id twice is a no-op, so a resumed or repeated run never enqueues an episode twice),
  * and its result comes back through the queue's events. BullMQ runs a job at least once (a killed
  * worker's job is re-run once its lock lapses); the caller records each result once, so records
- * are effectively-once. A job without `data` cannot leave this process and runs here.
+ * are effectively-once. A job without `data` cannot leave this process and runs here. The jobs
+ * asked for in one turn of the event loop (a round's episodes) go to Redis as one `addBulk`, and
+ * every result arrives through one `QueueEvents` stream (no polling).
  */
 import { Queue, QueueEvents } from 'bullmq';
+import type { Job, JobsOptions } from 'bullmq';
 import { OverseerError } from '../errors.ts';
 import type { JsonObject } from '../spec/index.ts';
 import { concurrencyLimit } from '../util/concurrency-limit.ts';
@@ -52,12 +55,12 @@ export async function queueExecutor(options: QueueExecutorOptions): Promise<Exec
   // thousands in flight are expected, not a leak.
   queue.setMaxListeners(0);
   const local = concurrencyLimit(options.localConcurrency ?? 64);
+  const add = bulkAdder(queue);
   return {
     kind: 'queue',
     async execute<Result>(job: ExecutorJob<Result>): Promise<Result> {
       if (job.data === undefined) return local(() => job.local());
-      const added = await queue.add(
-        'episode',
+      const added = await add(
         { group: job.group, key: job.key, data: job.data, enqueuedAt: Date.now() },
         {
           jobId: jobId(job.group, job.key),
@@ -80,4 +83,39 @@ export async function queueExecutor(options: QueueExecutorOptions): Promise<Exec
       connections.disconnect();
     },
   };
+}
+
+/** Most jobs in one `addBulk` (one MULTI in Redis). */
+const MAXIMUM_BULK = 1000;
+
+/**
+ * Adds jobs to `queue`, those asked for in the same turn of the event loop together through
+ * `addBulk`: one round trip and one MULTI for a round's episodes instead of one per episode.
+ */
+function bulkAdder(
+  queue: Queue<QueuedJobData>,
+): (data: QueuedJobData, options: JobsOptions) => Promise<Job<QueuedJobData>> {
+  let pending: Array<{
+    job: { name: string; data: QueuedJobData; opts: JobsOptions };
+    resolve(job: Job<QueuedJobData>): void;
+    reject(error: unknown): void;
+  }> = [];
+  const flush = (): void => {
+    const taken = pending;
+    pending = [];
+    for (let start = 0; start < taken.length; start += MAXIMUM_BULK) {
+      const batch = taken.slice(start, start + MAXIMUM_BULK);
+      queue.addBulk(batch.map((entry) => entry.job)).then(
+        (jobs) => batch.forEach((entry, index) => entry.resolve(jobs[index])),
+        (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+      );
+    }
+  };
+  return (data, options) =>
+    new Promise((resolve, reject) => {
+      // setImmediate runs after every pending promise continuation: all jobs asked for in this
+      // turn join the batch.
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ job: { name: 'episode', data, opts: options }, resolve, reject });
+    });
 }
