@@ -12,6 +12,7 @@ import {
   kernelsOption,
   listArgument,
   verbOptions,
+  wholeNumberListArgument,
 } from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
@@ -143,24 +144,43 @@ const queueBench: BenchSubVerb = {
       .option('--json', 'print one JSON line instead of a table')
       .option('--episodes <n>', 'episodes per configuration', integerArgument(1), 64)
       .option('--latency <ms>', 'the fake server’s latency per call', integerArgument(1), 50)
-      .action(async (options: { json?: boolean; episodes: number; latency: number }) => {
-        const { runQueueBench } = await import('../bench/queue-bench.ts');
-        const result = await runQueueBench({
-          episodes: options.episodes,
-          latencyMs: options.latency,
-        });
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify(result)}\n`);
-          return;
-        }
-        const lines = result.points.map(
-          (point) =>
-            `${point.workers} workers${point.quotaPerSecond === undefined ? '' : ` (quota ${point.quotaPerSecond}/s)`}: ${point.episodesPerSecond} episodes/s of ${point.idealPerSecond} ideal, enqueue→start median ${point.enqueueToStartMs.median} ms, ${point.duplicates} duplicates, ${point.refused} 429s`,
-        );
-        process.stdout.write(
-          `${result.cores} cores, ${result.latencyMs} ms per call\n${lines.join('\n')}\n`,
-        );
-      });
+      .option(
+        '--concurrency <list>',
+        'episodes each worker plays at once, one series per value',
+        wholeNumberListArgument('--concurrency'),
+        [1, 4],
+      )
+      .action(
+        async (options: {
+          json?: boolean;
+          episodes: number;
+          latency: number;
+          concurrency: number[];
+        }) => {
+          const { runQueueBench } = await import('../bench/queue-bench.ts');
+          const result = await runQueueBench({
+            episodes: options.episodes,
+            latencyMs: options.latency,
+            concurrency: options.concurrency,
+          });
+          if (result.workerCode === 'sources') {
+            process.stderr.write(
+              'the workers ran the TypeScript sources through tsx (dist/ is older than src/): `npm run build -w overseer` measures the compiled CLI\n',
+            );
+          }
+          if (options.json) {
+            process.stdout.write(`${JSON.stringify(result)}\n`);
+            return;
+          }
+          const lines = result.points.map(
+            (point) =>
+              `${point.workers} workers × ${point.concurrency}${point.quotaPerSecond === undefined ? '' : ` (quota ${point.quotaPerSecond}/s)`}: ${point.episodesPerSecond} episodes/s of ${point.idealPerSecond} ideal, enqueue→start median ${point.enqueueToStartMs.median} ms, job median ${point.jobMs.median} ms, ${point.duplicates} duplicates, ${point.refused} 429s`,
+          );
+          process.stdout.write(
+            `${result.cores} cores, ${result.latencyMs} ms per call, ${result.workerCode} workers\n${lines.join('\n')}\n`,
+          );
+        },
+      );
   },
 };
 

@@ -6,7 +6,11 @@ import { z } from 'zod';
 import { verbOptions } from './arguments.ts';
 import type { Verb } from './verbs.ts';
 
-const StatusFlags = z.object({ queue: z.string(), json: z.boolean() });
+const StatusFlags = z.object({
+  queue: z.string(),
+  policyQueue: z.string().optional(),
+  json: z.boolean(),
+});
 
 /** `overseer queue`. */
 export const queueVerb: Verb = {
@@ -18,11 +22,19 @@ export const queueVerb: Verb = {
       .command('status')
       .description('Jobs per run: waiting, active, delayed, completed, failed.')
       .requiredOption('--queue <redis>', 'redis://HOST:PORT or a unix socket path')
+      .option(
+        '--policy-queue <provider:model>',
+        'the queue of this policy instead of the shared one',
+      )
       .option('--json', 'print one JSON object', false)
       .action(async (given: unknown) => {
         const flags = verbOptions(StatusFlags, given);
         const { queueStatus } = await import('../executor/queue-status.ts');
-        const status = await queueStatus({ target: flags.queue });
+        const { policyQueueName } = await import('../executor/queue-connection.ts');
+        const status = await queueStatus({
+          target: flags.queue,
+          ...(flags.policyQueue === undefined ? {} : { queue: policyQueueName(flags.policyQueue) }),
+        });
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(status)}\n`);
           return;

@@ -60,6 +60,16 @@ describe.skipIf(skipWithoutRedis())('overseer eval --queue, worker and queue sta
     }
   }, 120_000);
 
+  it('shows the queue of one policy with --policy-queue', async () => {
+    const flags = ['--policy-queue', 'openai:gpt-4o-mini', '--json'];
+    const status = await runCli(['queue', 'status', '--queue', redis.socket, ...flags]);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      queue: 'episodes-openai%3Agpt-4o-mini',
+      runs: [],
+    });
+  });
+
   it('says what to give when --queue is neither a URL nor a socket path', async () => {
     const result = await runCli(['queue', 'status', '--queue', 'localhost']);
     expect(result.code).toBe(1);

@@ -9,6 +9,7 @@ import type { Verb } from './verbs.ts';
 
 const WorkerFlags = z.object({
   queue: z.string(),
+  policyQueue: z.string().optional(),
   concurrency: z.number(),
   requestsPerMinute: z.number().optional(),
   tokensPerMinute: z.number().optional(),
@@ -24,6 +25,10 @@ export const workerVerb: Verb = {
         'Play the episodes queued by `overseer run/eval --queue` on this machine (BullMQ on Redis), until stopped.',
       )
       .requiredOption('--queue <redis>', 'redis://HOST:PORT or a unix socket path')
+      .option(
+        '--policy-queue <provider:model>',
+        'take jobs from the queue of this policy only (a coordinator with one queue per policy); default: the shared queue',
+      )
       .option('--concurrency <n>', 'episodes played at once (calls batched)', integerArgument(1), 4)
       .option(
         '--requests-per-minute <n>',
@@ -43,8 +48,10 @@ export const workerVerb: Verb = {
       .action(async (given: unknown) => {
         const flags = verbOptions(WorkerFlags, given);
         const { startEpisodeWorker } = await import('../experiments/episode-worker.ts');
+        const { policyQueueName } = await import('../executor/queue-connection.ts');
         const worker = await startEpisodeWorker({
           target: flags.queue,
+          ...(flags.policyQueue === undefined ? {} : { queue: policyQueueName(flags.policyQueue) }),
           concurrency: flags.concurrency,
           ...(flags.requestsPerMinute === undefined
             ? {}

@@ -39,6 +39,14 @@ export function connectRedis(target: string): Redis {
 }
 
 /**
+ * The episode queue of one policy (`provider:model`), so one model's rate limit pauses only its
+ * own episodes: BullMQ refuses `:` in a queue name, so it is escaped as in `jobId`.
+ */
+export function policyQueueName(policy: string): string {
+  return `${EPISODE_QUEUE}-${policy.replaceAll('%', '%25').replaceAll(':', '%3A')}`;
+}
+
+/**
  * A job id for `key` in `group`: BullMQ refuses ids with `:` (its key separator), so that one
  * character is escaped; the id stays readable and distinct keys stay distinct.
  */

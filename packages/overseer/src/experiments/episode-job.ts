@@ -4,6 +4,7 @@
  * records it. The coordinating process records that answer; a worker never opens the store.
  */
 import { z } from 'zod';
+import { policyQueueName } from '../executor/queue-connection.ts';
 import type { JsonObject, JsonValue, Policy } from '../spec/index.ts';
 import { LoopPhase, Problem, RunUnit } from '../spec/index.ts';
 import { buildEpisodeParts, EpisodeRecipe } from './episode-recipe.ts';
@@ -26,6 +27,21 @@ export const EpisodeJob = z.strictObject({
 });
 /** One episode's job data. */
 export type EpisodeJob = z.infer<typeof EpisodeJob>;
+
+/** The name episodes give the policy of `recipe` (`provider:model`, or `embedded:<name>`). */
+export function recipePolicyName(recipe: EpisodeRecipe): string {
+  return recipe.policy.kind === 'registry'
+    ? recipe.policy.reference.name
+    : `embedded:${recipe.policy.name}`;
+}
+
+/**
+ * The queue of an episode job: its policy's own (`policyQueueName`), so two models never share
+ * one queue and one's 429 pauses only its episodes (the queue executor's `queueOf`).
+ */
+export function episodeQueueOf(data: JsonObject): string {
+  return policyQueueName(recipePolicyName(EpisodeRecipe.parse(data.recipe)));
+}
 
 /** Options of `episodeJobHandler`. */
 export interface EpisodeJobHandlerOptions {

@@ -1,8 +1,11 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { policyQueueName } from '../executor/queue-connection.ts';
 import { queueExecutor } from '../executor/queue-executor.ts';
 import type { Policy } from '../spec/index.ts';
 import { skipWithoutRedis, startRedisServer } from '../util/redis-server-fixture.ts';
 import type { RedisServerFixture } from '../util/redis-server-fixture.ts';
+import { episodeQueueOf } from './episode-job.ts';
 import { buildEpisodeParts } from './episode-recipe.ts';
 import type { EpisodeRecipe } from './episode-recipe.ts';
 import { startEpisodeWorker } from './episode-worker.ts';
@@ -70,6 +73,63 @@ describe.skipIf(skipWithoutRedis())('an episode worker', () => {
     } finally {
       await executor.close();
       await worker.close();
+    }
+  }, 60_000);
+
+  it('keeps each policy’s episodes on its own queue, played by that queue’s workers', async () => {
+    const prefix = `${redis.prefix}-per-policy`;
+    const names = ['oracle', 'uniform'];
+    const seen = new Map<string, Set<string>>(names.map((name) => [name, new Set<string>()]));
+    const workers = await Promise.all(
+      names.map((name) =>
+        startEpisodeWorker({
+          target: redis.socket,
+          prefix,
+          queue: policyQueueName(name),
+          wrapPolicy: (policy) => {
+            seen.get(name)!.add(policy.reference.name);
+            return policy;
+          },
+        }),
+      ),
+    );
+    const executor = await queueExecutor({ target: redis.socket, prefix, queueOf: episodeQueueOf });
+    const queues = names.map(
+      (name) => new Queue(policyQueueName(name), { connection: redis.client(), prefix }),
+    );
+    try {
+      for (const name of names) {
+        const mine: EpisodeRecipe = {
+          ...recipe,
+          policy: { kind: 'registry', reference: { name, options: {} } },
+        };
+        const parts = await buildEpisodeParts(mine);
+        const problems = parts.family.generate({ seed: 2, count: 4, split: 'test' });
+        const played = await playEpisodes({
+          ...parts,
+          problems,
+          ids: problems.map((_, index) => `${name}-${index}`),
+          seed: 2,
+          executor,
+          recipe: mine,
+        });
+        expect(played.map((entry) => entry.episode.status)).toEqual(Array(4).fill('finished'));
+        expect(played.map((entry) => entry.episode.policy.name)).toEqual(Array(4).fill(name));
+      }
+      expect(policyQueueName('openai:gpt-4o-mini')).toBe('episodes-openai%3Agpt-4o-mini');
+      // Each worker built only its own queue's policy, and each queue ran its four episodes.
+      expect(seen).toEqual(new Map(names.map((name) => [name, new Set([name])])));
+      for (const queue of queues) {
+        expect(await queue.getJobCounts('completed', 'waiting', 'failed')).toEqual({
+          completed: 4,
+          waiting: 0,
+          failed: 0,
+        });
+      }
+    } finally {
+      await Promise.all(queues.map((queue) => queue.close()));
+      await executor.close();
+      await Promise.all(workers.map((worker) => worker.close()));
     }
   }, 60_000);
 });
