@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresRunStore } from '../store/postgres-run-store.ts';
 import { requirePostgres, usePostgresDatabase } from '../util/postgres-server-fixture.ts';
+import { startRewardServer } from './reward-server.ts';
 import { runCli } from './run-cli-fixture.ts';
 import { runExperimentFile } from './run.ts';
 import { TINY_EXPERIMENT } from './tiny-experiment-fixture.ts';
@@ -92,6 +93,46 @@ describe.skipIf(binaries === undefined)('--store postgres://…', () => {
       });
       expect(again).toMatchObject({ runId: first.runId, resumed: true });
       expect((await store.getRun(first.runId))?.eventCount).toBeGreaterThan(run?.eventCount ?? 0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('records two reward-server replicas behind one Postgres URL as a run each', async () => {
+    const { url } = database();
+    const config = join(workingDirectory, 'reward.yaml');
+    writeFileSync(
+      config,
+      `task: { name: addition }\noverseer: { name: program }\nstore: "${url}"\n`,
+    );
+    // The file's database also holds the runs of the tests before this one.
+    const before = await PostgresRunStore.open(url, { readOnly: true });
+    const earlier = new Set((await before.listRuns()).map((run) => run.id));
+    await before.close();
+    const replicas = [
+      await startRewardServer({ config, port: 0 }),
+      await startRewardServer({ config, port: 0 }),
+    ];
+    try {
+      for (const replica of replicas) {
+        const response = await fetch(`${replica.url}/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: ['1+2:\n=3'], prompts: ['1+2:'], labels: ['3'] }),
+        });
+        expect(response.status).toBe(200);
+      }
+    } finally {
+      for (const replica of replicas) await replica.close();
+    }
+    const store = await PostgresRunStore.open(url, { readOnly: true });
+    try {
+      const runs = (await store.listRuns()).filter((run) => !earlier.has(run.id));
+      expect(runs).toHaveLength(2);
+      for (const run of runs) {
+        expect(run.status).toBe('finished');
+        expect(await store.episodes(run.id)).toHaveLength(1);
+      }
     } finally {
       await store.close();
     }

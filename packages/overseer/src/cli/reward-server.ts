@@ -3,6 +3,8 @@
  * reward (mixed with the outcome by the dial λ) behind OpenRLHF's remote reward contract
  * (server/reward-service.ts), for RL trainers outside Overseer.
  */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { RunningServer } from '../server/http.ts';
 import type { RewardService } from '../server/reward-service.ts';
 import { untilStopped } from './serve.ts';
@@ -18,7 +20,23 @@ export async function startRewardServer(request: {
 }): Promise<RunningServer & { service: RewardService }> {
   const { listen } = await import('../server/http.ts');
   const { readRewardServiceConfig, rewardService } = await import('../server/reward-service.ts');
-  const service = rewardService(await readRewardServiceConfig(request.config));
+  const { defaultStoreDirectory, writableStore } = await import('../store/index.ts');
+  const config = await readRewardServiceConfig(request.config);
+  // A Postgres store is written through a staging store of this replica's own, forwarded to the
+  // database: replicas behind a load balancer each record their own run, and never share one file.
+  const local =
+    config.store === undefined
+      ? undefined
+      : await writableStore(config.store, {
+          stagingRoot: join(
+            defaultStoreDirectory(),
+            'postgres',
+            `reward-server-${process.pid}-${randomBytes(3).toString('hex')}`,
+          ),
+        });
+  const service = rewardService(
+    local === undefined ? config : { ...config, store: local.directory },
+  );
   const running = await listen(service.handler, request.port, request.host ?? '127.0.0.1');
   return {
     ...running,
@@ -26,6 +44,7 @@ export async function startRewardServer(request: {
     close: async () => {
       await running.close();
       service.close();
+      await local?.close();
     },
   };
 }

@@ -78,7 +78,10 @@ export const RewardServiceConfig = z.strictObject({
   maxBatch: z.number().int().positive().default(4096),
   /** Most scored samples remembered, so retries and repeats are free (0 remembers none). */
   cacheSize: z.number().int().nonnegative().default(100_000),
-  /** A run store directory to record every episode in (off when absent). */
+  /**
+   * A run store to record every episode in (off when absent): a directory, or a `postgres://` URL
+   * that `overseer reward-server` forwards to (each replica its own run).
+   */
   store: z.string().min(1).optional(),
 });
 /** The reward service's configuration, parsed. */
