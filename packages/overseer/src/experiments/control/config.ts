@@ -9,9 +9,9 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { OverseerError } from '../../errors.ts';
 import { JsonObject } from '../../spec/index.ts';
-import type { JsonValue } from '../../spec/index.ts';
 import { formatIssues } from '../../util/zod-issues.ts';
-import { isPlainObject, mergePatch, setAt } from '../config/merge-patch.ts';
+import { applyCommandLineOverrides } from '../config/command-line-overrides.ts';
+import { isPlainObject } from '../config/merge-patch.ts';
 import { ExperimentName, ModelConfig } from '../config/schema.ts';
 import { ControlProtocol, paperProtocols } from './protocols.ts';
 
@@ -120,19 +120,7 @@ export function parseControlExperiment(
   source: string,
   overrides: { seed?: number; set?: readonly string[] } = {},
 ): ControlExperiment {
-  let raw = value as JsonValue;
-  for (const setting of overrides.set ?? []) {
-    const equals = setting.indexOf('=');
-    const key = equals < 0 ? '' : setting.slice(0, equals).trim();
-    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(key)) {
-      throw new OverseerError('config.invalid', `--set ${setting}: expected key.path=value`, {
-        hint: 'e.g. --set untrusted.steps=100',
-      });
-    }
-    const parsedValue = parseDocument(setting.slice(equals + 1)).toJS() as JsonValue;
-    raw = mergePatch(raw, setAt({}, key.split('.'), parsedValue)) as JsonValue;
-  }
-  if (overrides.seed !== undefined) raw = mergePatch(raw, { seeds: [overrides.seed] }) as JsonValue;
+  const raw = applyCommandLineOverrides(value, overrides, 'untrusted.steps=100');
   const result = ControlExperiment.safeParse(raw);
   if (!result.success) {
     throw new OverseerError(

@@ -10,20 +10,19 @@
  * it starts over.
  */
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadKernels } from '../../model/kernels.ts';
 import { ExperimentRunConfiguration } from '../../spec/index.ts';
 import { RunStore, defaultStoreDirectory } from '../../store/index.ts';
 import { trojanCode } from '../../tasks/trojan-code.ts';
 import { mean, share } from '../../util/mean.ts';
 import { deriveSeed } from '../../util/random.ts';
-import { writeReport } from '../report.ts';
 import type { ArmResult, MetricValues, Results } from '../report.ts';
 import { RESULTS_VERSION } from '../report.ts';
 import type { RunOptions, RunOutcome } from '../run.ts';
 import { createProgress, progressModeFor } from '../run-progress.ts';
 import type { ProgressReporter } from '../run-progress.ts';
-import { writeJsonAtomic } from '../run-state.ts';
+import { finishRun } from '../finish-run.ts';
 import { worstAttack } from './attack-rate.ts';
 import { parseControlExperiment } from './config.ts';
 import type { ControlExperiment, ControlModelConfig } from './config.ts';
@@ -287,21 +286,12 @@ export async function runControlExperiment(
     }
     const wallSeconds = (performance.now() - started) / 1000;
     const results = controlResults(experiment, seeds, { file: options.file, command, wallSeconds });
-    const resultsPath = join(directory, 'results.json');
-    await writeJsonAtomic(resultsPath, results);
-    const report = await writeReport(results, directory);
-    store.finishRun(runId, { results: resultsPath, units: seeds.length, failedUnits: 0 });
-    return {
+    return await finishRun(
+      store,
+      { runId, storeDirectory, directory, units: seeds.length },
       results,
-      directory,
-      resultsPath,
-      report,
-      runId,
-      storeDirectory,
-      resumed: false,
-      failed: [],
       wallSeconds,
-    };
+    );
   } finally {
     store.close();
   }

@@ -4,12 +4,11 @@
  * trained at equal size, how each model is trained, and the held-out evaluation, each key checked
  * strictly. `--set key.path=value` overrides any key and `--seed` the seeds, as in other files.
  */
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { OverseerError } from '../../errors.ts';
-import type { JsonValue } from '../../spec/index.ts';
 import { formatIssues } from '../../util/zod-issues.ts';
-import { isPlainObject, mergePatch, setAt } from '../config/merge-patch.ts';
+import { applyCommandLineOverrides } from '../config/command-line-overrides.ts';
+import { isPlainObject } from '../config/merge-patch.ts';
 import { ExperimentName } from '../config/schema.ts';
 import { ControlExperiment, ControlModelConfig } from '../control/config.ts';
 
@@ -91,19 +90,7 @@ export function parseJudgeVsWriterExperiment(
   source: string,
   overrides: { seed?: number; set?: readonly string[] } = {},
 ): JudgeVsWriterExperiment {
-  let raw = value as JsonValue;
-  for (const setting of overrides.set ?? []) {
-    const equals = setting.indexOf('=');
-    const key = equals < 0 ? '' : setting.slice(0, equals).trim();
-    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(key)) {
-      throw new OverseerError('config.invalid', `--set ${setting}: expected key.path=value`, {
-        hint: 'e.g. --set writer.steps=100',
-      });
-    }
-    const setValue = parseDocument(setting.slice(equals + 1)).toJS() as JsonValue;
-    raw = mergePatch(raw, setAt({}, key.split('.'), setValue)) as JsonValue;
-  }
-  if (overrides.seed !== undefined) raw = mergePatch(raw, { seeds: [overrides.seed] }) as JsonValue;
+  const raw = applyCommandLineOverrides(value, overrides, 'writer.steps=100');
   const result = JudgeVsWriterExperiment.safeParse(raw);
   if (!result.success) {
     throw new OverseerError(

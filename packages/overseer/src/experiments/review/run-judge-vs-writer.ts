@@ -11,7 +11,7 @@
  * starts over.
  */
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { defaultGptConfig } from '../../model/gpt.ts';
 import type { Gpt } from '../../model/gpt.ts';
 import { loadKernels } from '../../model/kernels.ts';
@@ -23,13 +23,12 @@ import { trojanCode } from '../../tasks/trojan-code.ts';
 import type { TrojanCodeFamily } from '../../tasks/trojan-code.ts';
 import { mean, share } from '../../util/mean.ts';
 import { deriveSeed } from '../../util/random.ts';
-import { writeReport } from '../report.ts';
 import type { ArmResult, MetricValues, Results } from '../report.ts';
 import { RESULTS_VERSION } from '../report.ts';
 import type { RunOptions, RunOutcome } from '../run.ts';
 import { createProgress, progressModeFor } from '../run-progress.ts';
 import type { ProgressReporter } from '../run-progress.ts';
-import { writeJsonAtomic } from '../run-state.ts';
+import { finishRun } from '../finish-run.ts';
 import { REVIEW_METRICS, subtletyMetric } from '../config/schema.ts';
 import {
   demonstrations,
@@ -315,21 +314,12 @@ export async function runJudgeVsWriterExperiment(
       command,
       wallSeconds,
     });
-    const resultsPath = join(directory, 'results.json');
-    await writeJsonAtomic(resultsPath, results);
-    const report = await writeReport(results, directory);
-    store.finishRun(runId, { results: resultsPath, units: seeds.length, failedUnits: 0 });
-    return {
+    return await finishRun(
+      store,
+      { runId, storeDirectory, directory, units: seeds.length },
       results,
-      directory,
-      resultsPath,
-      report,
-      runId,
-      storeDirectory,
-      resumed: false,
-      failed: [],
       wallSeconds,
-    };
+    );
   } finally {
     store.close();
   }
