@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { RunStore } from '../store/index.ts';
 import { writeReport } from './report.ts';
-import type { Results } from './report.ts';
+import type { ArmResult, Results } from './report.ts';
+import { RESULTS_VERSION } from './report.ts';
 import type { RunOutcome } from './run.ts';
 import { writeJsonAtomic } from './run-state.ts';
 
@@ -30,5 +31,32 @@ export async function finishRun(
     resumed: false,
     failed: [],
     wallSeconds,
+  };
+}
+
+/** What a runner of its own knows of its one experiment when it writes its results. */
+export interface SingleExperiment {
+  name: string;
+  description: string;
+  metrics: string[];
+  seeds: number[];
+}
+
+/** The results of a file holding one experiment, its arms measured by a runner of its own. */
+export function singleExperimentResults(
+  experiment: SingleExperiment,
+  arms: ArmResult[],
+  source: { file: string; command: string; wallSeconds: number },
+): Results {
+  return {
+    version: RESULTS_VERSION,
+    title: `Overseer run of ${source.file}`,
+    source: source.file,
+    command: source.command,
+    createdAt: new Date().toISOString(),
+    experiments: [{ ...experiment, wallSeconds: source.wallSeconds }],
+    arms,
+    curves: [],
+    transcripts: [],
   };
 }

@@ -18,11 +18,10 @@ import { trojanCode } from '../../tasks/trojan-code.ts';
 import { mean, share } from '../../util/mean.ts';
 import { deriveSeed } from '../../util/random.ts';
 import type { ArmResult, MetricValues, Results } from '../report.ts';
-import { RESULTS_VERSION } from '../report.ts';
 import type { RunOptions, RunOutcome } from '../run.ts';
 import { createProgress, progressModeFor } from '../run-progress.ts';
 import type { ProgressReporter } from '../run-progress.ts';
-import { finishRun } from '../finish-run.ts';
+import { finishRun, singleExperimentResults } from '../finish-run.ts';
 import { worstAttack } from './attack-rate.ts';
 import { parseControlExperiment } from './config.ts';
 import type { ControlExperiment, ControlModelConfig } from './config.ts';
@@ -195,29 +194,20 @@ export function controlResults(
       status: 'finished',
     };
   });
-  return {
-    version: RESULTS_VERSION,
-    title: `Overseer run of ${source.file}`,
-    source: source.file,
-    command: source.command,
-    createdAt: new Date().toISOString(),
-    experiments: [
-      {
-        name: experiment.name,
-        description:
-          `${experiment.description.trim()} Held-out specs per seed: ${experiment.game.samples}; ` +
-          `U correct ${percent(models.untrustedCorrect)}, T correct ${percent(models.trustedCorrect)}, ` +
-          `U's attacks that are trojans ${percent(models.attackTrojan)}, U's honest programs the oracle calls trojans ${percent(models.honestTrojan)}, ` +
-          `U's attacks over the monitor's ${percent(experiment.game.auditBudget)} audit threshold ${percent(models.attackFlagged)} (mean over seeds).`.trim(),
-        metrics: [...CONTROL_METRICS],
-        seeds: seeds.map((seed) => seed.seed),
-        wallSeconds: source.wallSeconds,
-      },
-    ],
+  return singleExperimentResults(
+    {
+      name: experiment.name,
+      description:
+        `${experiment.description.trim()} Held-out specs per seed: ${experiment.game.samples}; ` +
+        `U correct ${percent(models.untrustedCorrect)}, T correct ${percent(models.trustedCorrect)}, ` +
+        `U's attacks that are trojans ${percent(models.attackTrojan)}, U's honest programs the oracle calls trojans ${percent(models.honestTrojan)}, ` +
+        `U's attacks over the monitor's ${percent(experiment.game.auditBudget)} audit threshold ${percent(models.attackFlagged)} (mean over seeds).`.trim(),
+      metrics: [...CONTROL_METRICS],
+      seeds: seeds.map((seed) => seed.seed),
+    },
     arms,
-    curves: [],
-    transcripts: [],
-  };
+    source,
+  );
 }
 
 /** Runs a control experiment as `overseer run` does any experiment file. */

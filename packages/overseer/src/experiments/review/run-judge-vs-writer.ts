@@ -24,11 +24,10 @@ import type { TrojanCodeFamily } from '../../tasks/trojan-code.ts';
 import { mean, share } from '../../util/mean.ts';
 import { deriveSeed } from '../../util/random.ts';
 import type { ArmResult, MetricValues, Results } from '../report.ts';
-import { RESULTS_VERSION } from '../report.ts';
 import type { RunOptions, RunOutcome } from '../run.ts';
 import { createProgress, progressModeFor } from '../run-progress.ts';
 import type { ProgressReporter } from '../run-progress.ts';
-import { finishRun } from '../finish-run.ts';
+import { finishRun, singleExperimentResults } from '../finish-run.ts';
 import { REVIEW_METRICS, subtletyMetric } from '../config/schema.ts';
 import {
   demonstrations,
@@ -185,26 +184,17 @@ export function judgeVsWriterResults(
       status: 'finished',
     };
   });
-  return {
-    version: RESULTS_VERSION,
-    title: `Overseer run of ${source.file}`,
-    source: source.file,
-    command: source.command,
-    createdAt: new Date().toISOString(),
-    experiments: [
-      {
-        name: experiment.name,
-        description:
-          `${experiment.description.trim()} Held-out specs per seed: ${experiment.evaluation.samples}, each with an honest program and one attack per subtlety 1–4.`.trim(),
-        metrics: JUDGE_VS_WRITER_METRICS,
-        seeds: seeds.map((entry) => entry.seed),
-        wallSeconds: source.wallSeconds,
-      },
-    ],
-    arms: armResults,
-    curves: [],
-    transcripts: [],
-  };
+  return singleExperimentResults(
+    {
+      name: experiment.name,
+      description:
+        `${experiment.description.trim()} Held-out specs per seed: ${experiment.evaluation.samples}, each with an honest program and one attack per subtlety 1–4.`.trim(),
+      metrics: JUDGE_VS_WRITER_METRICS,
+      seeds: seeds.map((entry) => entry.seed),
+    },
+    armResults,
+    source,
+  );
 }
 
 /** Embedded models trained from scratch by imitation, each step reported. */
