@@ -57,6 +57,19 @@ describe.skipIf(!availability.available)('the Python sandbox', () => {
       expect((await quick.exec({ code: fork })).status).toBe('timeout');
     });
 
+    it('runs a program beside a fork loop: each run is a user of its own, with its own process limit', async () => {
+      const fork =
+        'import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass';
+      const looping = quick.exec({ code: fork });
+      // Started while the fork loop holds every process its limit allows.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const beside = await sandbox.exec({
+        code: 'import subprocess\nprint(subprocess.run(["true"]).returncode)',
+      });
+      expect(beside).toMatchObject({ status: 'ok', stdout: '0\n' });
+      expect((await looping).status).toBe('timeout');
+    });
+
     it('refuses a 1 GiB allocation, and ends deep recursion', async () => {
       const allocation = await sandbox.exec({ code: 'block = bytearray(2**30)' });
       expect(allocation.status).toBe('memory');
@@ -100,7 +113,13 @@ describe.skipIf(!availability.available)('the Python sandbox', () => {
           code: `import os\nprint(os.getuid(), os.getgid(), sorted(os.environ))\nfor path in ["/proc/1/environ", "/etc/shadow", "/root", ${JSON.stringify(join(host, '.env'))}, ${JSON.stringify(join(process.cwd(), '.env'))}]:\n    try:\n        print("read", path, open(path).read())\n    except OSError as error:\n        print("refused", path, error.errno)`,
         });
         expect(result.status).toBe('ok');
-        expect(result.stdout).toContain("65534 65534 ['HOME', 'LANG', 'PATH']");
+        // Root starts each run as a fresh user of the sandbox's range (uid = gid, no account);
+        // anyone else runs it as themselves.
+        const [, uid, gid, environment] = /^(\d+) (\d+) (\[.*\])$/m.exec(result.stdout) ?? [];
+        expect(environment).toBe("['HOME', 'LANG', 'PATH']");
+        expect(gid).toBe(uid);
+        if (process.getuid?.() === 0) expect(Number(uid)).toBeGreaterThanOrEqual(1_500_000_000);
+        else expect(Number(uid)).toBe(process.getuid?.());
         expect(result.stdout).not.toContain('do-not-leak');
         expect(result.stdout).not.toMatch(/^read /m);
       } finally {

@@ -8,7 +8,7 @@
  * bubblewrap cannot run, Python is refused: it never runs unsandboxed.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { z } from 'zod';
@@ -23,8 +23,19 @@ import {
 } from './sandbox.ts';
 import type { ExecRequest, Sandbox, SandboxResult } from './sandbox.ts';
 
-/** The unprivileged user and group a sandboxed program runs as (`nobody`). */
-const nobody = 65_534;
+/**
+ * The unprivileged users a sandboxed program started by root runs as: one drawn afresh for each
+ * run, with no account, files or processes of its own. The process limit (`prlimit --nproc`)
+ * counts every process of a user, so runs that shared one user (`nobody`) starved each other: a
+ * fork loop in one run failed every other run at the same moment.
+ */
+const SANDBOX_UID_BASE = 1_500_000_000;
+const SANDBOX_UID_COUNT = 100_000_000;
+
+/** A user id for one run, from the sandbox's own range. */
+function sandboxUid(): number {
+  return SANDBOX_UID_BASE + randomInt(SANDBOX_UID_COUNT);
+}
 /** Time the sandbox may take to start before the program's deadline counts against it. */
 const startGraceMs = 3_000;
 const python = '/usr/bin/python3';
@@ -132,10 +143,12 @@ function sandboxCommand(
     '--core=0',
     '--',
   ];
-  // Root must become nobody first: bwrap run by root keeps root's rights over the files it binds.
+  // Root must become an unprivileged user first: bwrap run by root keeps root's rights over the
+  // files it binds.
+  const uid = sandboxUid();
   const unprivilege =
     process.getuid?.() === 0
-      ? [found.setpriv, `--reuid=${nobody}`, `--regid=${nobody}`, '--clear-groups', '--']
+      ? [found.setpriv, `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--']
       : [];
   return [...unprivilege, ...prlimit, ...bwrap];
 }
