@@ -9,19 +9,15 @@
  * over seeds, each seed's kept — and the report plots safety against usefulness. A control run is short and is not resumed: killed,
  * it starts over.
  */
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { loadKernels } from '../../model/kernels.ts';
-import { ExperimentRunConfiguration } from '../../spec/index.ts';
-import { RunStore, defaultStoreDirectory } from '../../store/index.ts';
+import type { loadKernels } from '../../model/kernels.ts';
 import { trojanCode } from '../../tasks/trojan-code.ts';
 import { mean, share } from '../../util/mean.ts';
 import { deriveSeed } from '../../util/random.ts';
 import type { ArmResult, MetricValues, Results } from '../report.ts';
 import type { RunOptions, RunOutcome } from '../run.ts';
-import { createProgress, progressModeFor } from '../run-progress.ts';
 import type { ProgressReporter } from '../run-progress.ts';
-import { finishRun, singleExperimentResults } from '../finish-run.ts';
+import { runSingleExperiment, singleExperimentResults } from '../single-experiment-run.ts';
+import type { RunSource } from '../single-experiment-run.ts';
 import { worstAttack } from './attack-rate.ts';
 import { parseControlExperiment } from './config.ts';
 import type { ControlExperiment, ControlModelConfig } from './config.ts';
@@ -171,7 +167,7 @@ function meanOver(list: readonly MetricValues[]): MetricValues {
 export function controlResults(
   experiment: ControlExperiment,
   seeds: readonly SeedResult[],
-  source: { file: string; command: string; wallSeconds: number },
+  source: RunSource,
 ): Results {
   const models = meanOver(seeds.map((seed) => seed.models));
   const percent = (value: number | undefined) => `${((value ?? 0) * 100).toFixed(1)}%`;
@@ -215,74 +211,32 @@ export async function runControlExperiment(
   value: unknown,
   options: RunOptions & { directory: string },
 ): Promise<RunOutcome> {
-  const started = performance.now();
   const experiment = parseControlExperiment(value, options.file, options);
-  const directory = resolve(options.directory);
-  await mkdir(directory, { recursive: true });
-  const command = options.command ?? `overseer run ${options.file}`;
-  const storeDirectory = resolve(options.store ?? defaultStoreDirectory());
   // Each arm's recorded config: the shared keys and its own protocol.
   const { protocols: _protocols, ...shared } = experiment;
-  const store = RunStore.open(storeDirectory);
-  try {
-    const runId = store.createRun(
-      ExperimentRunConfiguration.parse({
-        command,
-        source: options.file,
-        directory,
-        experiments: [
-          {
-            name: experiment.name,
-            seeds: experiment.seeds,
-            metrics: [...CONTROL_METRICS],
-            arms: experiment.protocols.map((protocol) => ({
-              name: protocol.name,
-              declared: protocol.name,
-              sweep: {},
-              config: { ...shared, protocol },
-            })),
-          },
-        ],
-      }),
-    );
-    const reporter =
-      options.reporter ??
-      createProgress({ mode: options.progress ?? progressModeFor(process.stderr, false) });
-    const roles = ['untrusted', 'trusted', 'monitor', 'lineMonitor'] as const;
-    reporter.start(
-      roles.map((role) => ({
-        kind: role,
-        steps: experiment[role].steps * experiment.seeds.length,
-        done: 0,
-      })),
-    );
-    const kernels = loadKernels(options.kernels ?? 'auto');
-    const seeds: SeedResult[] = [];
-    try {
-      for (const seed of experiment.seeds) {
-        const result = await runSeed(experiment, seed, reporter, kernels, options.signal);
-        seeds.push(result);
-        reporter.log(
-          `${experiment.name} seed ${seed}: ${[...result.protocols]
-            .map(
-              ([name, metrics]) =>
-                `${name} ${metrics.safety.toFixed(3)}/${metrics.usefulness.toFixed(3)}`,
-            )
-            .join(', ')}`,
-        );
-      }
-    } finally {
-      reporter.stop();
-    }
-    const wallSeconds = (performance.now() - started) / 1000;
-    const results = controlResults(experiment, seeds, { file: options.file, command, wallSeconds });
-    return await finishRun(
-      store,
-      { runId, storeDirectory, directory, units: seeds.length },
-      results,
-      wallSeconds,
-    );
-  } finally {
-    store.close();
-  }
+  const roles = ['untrusted', 'trusted', 'monitor', 'lineMonitor'] as const;
+  return runSingleExperiment<SeedResult>(options, {
+    name: experiment.name,
+    seeds: experiment.seeds,
+    metrics: [...CONTROL_METRICS],
+    arms: experiment.protocols.map((protocol) => ({
+      name: protocol.name,
+      config: { ...shared, protocol },
+    })),
+    work: roles.map((role) => ({
+      kind: role,
+      steps: experiment[role].steps * experiment.seeds.length,
+    })),
+    playSeed: async (seed, reporter, kernels) => {
+      const result = await runSeed(experiment, seed, reporter, kernels, options.signal);
+      const log = [...result.protocols]
+        .map(
+          ([name, metrics]) =>
+            `${name} ${metrics.safety.toFixed(3)}/${metrics.usefulness.toFixed(3)}`,
+        )
+        .join(', ');
+      return { result, log };
+    },
+    results: (seeds, source) => controlResults(experiment, seeds, source),
+  });
 }

@@ -10,14 +10,10 @@
  * runner's contract `{"arms":[{experiment, arm, metrics}]}`. Short and not resumed: killed, it
  * starts over.
  */
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { defaultGptConfig } from '../../model/gpt.ts';
 import type { Gpt } from '../../model/gpt.ts';
-import { loadKernels } from '../../model/kernels.ts';
-import { ExperimentRunConfiguration } from '../../spec/index.ts';
+import type { loadKernels } from '../../model/kernels.ts';
 import type { Problem } from '../../spec/index.ts';
-import { RunStore, defaultStoreDirectory } from '../../store/index.ts';
 import type { SupervisedExample } from '../../tasks/family.ts';
 import { trojanCode } from '../../tasks/trojan-code.ts';
 import type { TrojanCodeFamily } from '../../tasks/trojan-code.ts';
@@ -25,9 +21,9 @@ import { mean, share } from '../../util/mean.ts';
 import { deriveSeed } from '../../util/random.ts';
 import type { ArmResult, MetricValues, Results } from '../report.ts';
 import type { RunOptions, RunOutcome } from '../run.ts';
-import { createProgress, progressModeFor } from '../run-progress.ts';
 import type { ProgressReporter } from '../run-progress.ts';
-import { finishRun, singleExperimentResults } from '../finish-run.ts';
+import { runSingleExperiment, singleExperimentResults } from '../single-experiment-run.ts';
+import type { RunSource } from '../single-experiment-run.ts';
 import { REVIEW_METRICS, subtletyMetric } from '../config/schema.ts';
 import {
   demonstrations,
@@ -166,7 +162,7 @@ function arms(
 export function judgeVsWriterResults(
   experiment: JudgeVsWriterExperiment,
   seeds: ReadonlyArray<{ seed: number; metrics: SeedMetrics }>,
-  source: { file: string; command: string; wallSeconds: number },
+  source: RunSource,
 ): Results {
   const armResults: ArmResult[] = arms(experiment).map(({ name, review, width }) => {
     const perSeed = seeds.map((entry) => ({
@@ -240,77 +236,31 @@ export async function runJudgeVsWriterExperiment(
   value: unknown,
   options: RunOptions & { directory: string },
 ): Promise<RunOutcome> {
-  const started = performance.now();
   const experiment = parseJudgeVsWriterExperiment(value, options.file, options);
-  const directory = resolve(options.directory);
-  await mkdir(directory, { recursive: true });
-  const command = options.command ?? `overseer run ${options.file}`;
-  const storeDirectory = resolve(options.store ?? defaultStoreDirectory());
-  const store = RunStore.open(storeDirectory);
-  try {
-    const runId = store.createRun(
-      ExperimentRunConfiguration.parse({
-        command,
-        source: options.file,
-        directory,
-        experiments: [
-          {
-            name: experiment.name,
-            seeds: experiment.seeds,
-            metrics: JUDGE_VS_WRITER_METRICS,
-            arms: arms(experiment).map(({ name, review, width }) => ({
-              name,
-              declared: name,
-              sweep: {},
-              config: { ...experiment, widths: [width], reviews: [review] },
-            })),
-          },
-        ],
-      }),
-    );
-    const reporter =
-      options.reporter ??
-      createProgress({ mode: options.progress ?? progressModeFor(process.stderr, false) });
-    const roles = ['writer', ...experiment.reviews] as const;
-    reporter.start(
-      roles.map((role) => ({
-        kind: role,
-        steps: experiment[role].steps * experiment.widths.length * experiment.seeds.length,
-        done: 0,
-      })),
-    );
-    const kernels = loadKernels(options.kernels ?? 'auto');
-    const seeds: Array<{ seed: number; metrics: SeedMetrics }> = [];
-    try {
-      for (const seed of experiment.seeds) {
-        const models = embeddedModels(experiment, seed, reporter, kernels, options.signal);
-        const metrics = await runJudgeVsWriterSeed(experiment, seed, models);
-        seeds.push({ seed, metrics });
-        reporter.log(
-          `${experiment.name} seed ${seed}: ${[...metrics]
-            .map(
-              ([name, values]) =>
-                `${name} writer ${values.writerAccuracy.toFixed(3)} auroc ${(values.reviewAuroc ?? Number.NaN).toFixed(3)}`,
-            )
-            .join(', ')}`,
-        );
-      }
-    } finally {
-      reporter.stop();
-    }
-    const wallSeconds = (performance.now() - started) / 1000;
-    const results = judgeVsWriterResults(experiment, seeds, {
-      file: options.file,
-      command,
-      wallSeconds,
-    });
-    return await finishRun(
-      store,
-      { runId, storeDirectory, directory, units: seeds.length },
-      results,
-      wallSeconds,
-    );
-  } finally {
-    store.close();
-  }
+  const roles = ['writer', ...experiment.reviews] as const;
+  return runSingleExperiment<{ seed: number; metrics: SeedMetrics }>(options, {
+    name: experiment.name,
+    seeds: experiment.seeds,
+    metrics: JUDGE_VS_WRITER_METRICS,
+    arms: arms(experiment).map(({ name, review, width }) => ({
+      name,
+      config: { ...experiment, widths: [width], reviews: [review] },
+    })),
+    work: roles.map((role) => ({
+      kind: role,
+      steps: experiment[role].steps * experiment.widths.length * experiment.seeds.length,
+    })),
+    playSeed: async (seed, reporter, kernels) => {
+      const models = embeddedModels(experiment, seed, reporter, kernels, options.signal);
+      const metrics = await runJudgeVsWriterSeed(experiment, seed, models);
+      const log = [...metrics]
+        .map(
+          ([name, values]) =>
+            `${name} writer ${values.writerAccuracy.toFixed(3)} auroc ${(values.reviewAuroc ?? Number.NaN).toFixed(3)}`,
+        )
+        .join(', ');
+      return { result: { seed, metrics }, log };
+    },
+    results: (seeds, source) => judgeVsWriterResults(experiment, seeds, source),
+  });
 }
